@@ -1,0 +1,22 @@
+//! Flourish's domain: what a work, a chapter, a tag, a pseud and a series are, the fixed
+//! vocabulary every archive starts with, and the rules a new work must follow.
+//!
+//! This crate does no I/O and knows nothing of databases or HTTP, so every other crate can
+//! depend on it and its rules are tested without a running archive.
+
+pub mod ids;
+pub mod limits;
+pub mod tag;
+pub mod validation;
+pub mod vocabulary;
+pub mod work;
+
+pub use ids::{ChapterId, PseudId, SeriesId, TagId, UserId, WorkId};
+pub use limits::Limits;
+pub use tag::{Tag, TagKind, tag_url_segment, tag_from_url_segment};
+pub use validation::{FieldError, ValidationErrors};
+pub use vocabulary::{ArchiveWarning, Category, Rating};
+pub use work::{
+    Chapter, ChapterDraft, ChapterSummary, Pseud, SeriesDraft, Series, SeriesEntry, User,
+    Viewer, Work, WorkDraft, WorkTags,
+};

@@ -1,0 +1,12 @@
+//! Turning text into a work. Pure functions: no database, no I/O.
+//!
+//! Today: the HTML sanitizer, plain text to paragraphs, and AO3's word count. The importer
+//! (structure recovery from txt, md, html and epub) grows here.
+
+pub mod paragraphs;
+pub mod sanitize;
+pub mod word_count;
+
+pub use paragraphs::plain_to_html;
+pub use sanitize::{SANITIZER_VERSION, sanitize_html};
+pub use word_count::{count_words, count_words_in_html};

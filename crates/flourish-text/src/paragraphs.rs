@@ -1,0 +1,79 @@
+//! Plain text to HTML paragraphs.
+
+/// Turns plain text into paragraphs: a blank line separates paragraphs, a single newline
+/// inside one becomes `<br />`, and `*word*` or `_word_` becomes emphasis. The output is
+/// escaped; sanitize it like any other HTML before storing.
+pub fn plain_to_html(text: &str) -> String {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for para in text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
+        out.push_str("<p>");
+        for (i, line) in para.lines().map(str::trim).enumerate() {
+            if i > 0 {
+                out.push_str("<br />");
+            }
+            push_inline(&mut out, line);
+        }
+        out.push_str("</p>\n");
+    }
+    out
+}
+
+/// Escapes one line and turns `*…*` / `_…_` spans into `<em>`. A marker opens emphasis only
+/// before a non-space and closes only after one, so `2 * 3 * 4` and `snake_case_name`
+/// stay as written.
+fn push_inline(out: &mut String, line: &str) {
+    let chars: Vec<char> = line.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if (c == '*' || c == '_') && opens(&chars, i) {
+            if let Some(end) = (i + 2..chars.len()).find(|&j| chars[j] == c && closes(&chars, j)) {
+                out.push_str("<em>");
+                for &inner in &chars[i + 1..end] {
+                    push_escaped(out, inner);
+                }
+                out.push_str("</em>");
+                i = end + 1;
+                continue;
+            }
+        }
+        push_escaped(out, c);
+        i += 1;
+    }
+}
+
+fn opens(chars: &[char], i: usize) -> bool {
+    let before_ok = i == 0 || !chars[i - 1].is_alphanumeric();
+    let after_ok = chars.get(i + 1).is_some_and(|c| !c.is_whitespace());
+    before_ok && after_ok
+}
+
+fn closes(chars: &[char], j: usize) -> bool {
+    let before_ok = !chars[j - 1].is_whitespace();
+    let after_ok = chars.get(j + 1).is_none_or(|c| !c.is_alphanumeric());
+    before_ok && after_ok
+}
+
+fn push_escaped(out: &mut String, c: char) {
+    match c {
+        '&' => out.push_str("&amp;"),
+        '<' => out.push_str("&lt;"),
+        '>' => out.push_str("&gt;"),
+        '"' => out.push_str("&quot;"),
+        c => out.push(c),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paragraphs_line_breaks_and_emphasis() {
+        assert_eq!(
+            plain_to_html("One *two* three.\nFour.\r\n\r\n\n_Five_ <six> & 2 * 3 * 4 snake_case_name"),
+            "<p>One <em>two</em> three.<br />Four.</p>\n<p><em>Five</em> &lt;six&gt; &amp; 2 * 3 * 4 snake_case_name</p>\n"
+        );
+    }
+}
