@@ -1,0 +1,98 @@
+//! Flourish storage: the only crate that speaks SQL.
+//!
+//! [`Store`] is opened from a URL (`sqlite://…` or `postgres://…`); the capability traits in
+//! [`traits`] are what the rest of Flourish calls. The parity suite (`tests/it`) runs every
+//! trait test on both backends.
+//!
+//! How two backends share one implementation: every query is written once in the SQL both
+//! SQLite and PostgreSQL accept (`$1` placeholders, `RETURNING`, `ON CONFLICT`, integers for
+//! timestamps), and the [`with_db!`] macro expands each method body once per driver, so the
+//! compiler type-checks the code against both. Only the DDL differs, in `migrations/sqlite`
+//! and `migrations/postgres`.
+
+#![allow(async_fn_in_trait)] // used through the concrete `Store`, whose futures are Send
+
+mod backend;
+mod error;
+mod rows;
+mod series;
+mod tags;
+pub mod traits;
+mod users;
+mod works;
+
+pub use backend::{Backend, redact_url};
+pub use error::StoreError;
+pub use traits::{ArchiveCounts, Page, SeriesStore, StatsStore, TagStore, UserStore, WorkStore};
+
+use flourish_core::Limits;
+
+/// The open database, on whichever backend its URL named.
+#[derive(Clone, Debug)]
+pub struct Store {
+    db: backend::Db,
+    limits: Limits,
+}
+
+impl Store {
+    /// Opens the database at `url` without changing it. Call [`Store::migrate`] next.
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        Ok(Store { db: backend::Db::connect(url).await?, limits: Limits::default() })
+    }
+
+    /// Uses `limits` to validate what is written from now on.
+    pub fn with_limits(mut self, limits: Limits) -> Store {
+        self.limits = limits;
+        self
+    }
+
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.db.backend()
+    }
+
+    /// Applies the embedded migrations this database lacks; returns how many were applied.
+    pub async fn migrate(&self) -> Result<usize, StoreError> {
+        self.db.migrate().await
+    }
+
+    /// Checks that the database answers (for `/healthz`).
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        with_db!(self, db => sqlx::query("SELECT 1").execute(db).await.map(|_| ()).map_err(StoreError::from))
+    }
+
+    /// Closes every connection, waiting for queries in flight.
+    pub async fn close(&self) {
+        with_db!(self, db => db.close().await)
+    }
+}
+
+/// Runs `$body` with `$db` bound to the backend's pool, once per backend; see the crate docs.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! with_db {
+    ($store:expr, $db:ident => $body:expr) => {
+        match &$store.db {
+            $crate::backend::Db::Sqlite($db) => $body,
+            $crate::backend::Db::Postgres($db) => $body,
+        }
+    };
+}
+
+/// Unicode-lowercased key that names are unique on.
+pub(crate) fn name_key(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
+/// `$first, $first+1, …` for `n` values: the only dynamic SQL the store writes, and it holds
+/// nothing but placeholders.
+pub(crate) fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+pub(crate) fn now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}

@@ -1,0 +1,16 @@
+//! Test and benchmark support for Flourish.
+//!
+//! - [`TestDb`]: a fresh, migrated database on SQLite (always) or PostgreSQL (when
+//!   `FLOURISH_TEST_DATABASE_URL` is set), dropped when the test ends.
+//! - [`parity_test!`]: writes a store test once and runs it on both backends.
+//! - [`fixtures`]: works written in the style of the archive's first story.
+//! - [`TestApp`]: the web router driven in-process.
+//! - [`corpus`]: the deterministic synthetic corpus for benchmarks.
+
+pub mod app;
+pub mod corpus;
+pub mod db;
+pub mod fixtures;
+
+// pub use app::TestApp;
+pub use db::{TestDb, require_or_skip, strict};

@@ -1,0 +1,194 @@
+//! Choosing and opening a backend from its URL: SQLite pragmas, PostgreSQL pool settings,
+//! migrations, and the checks that keep Flourish from writing into a file it does not own.
+
+use crate::StoreError;
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// `PRAGMA application_id` of a Flourish SQLite database: "FLRS".
+const SQLITE_APPLICATION_ID: i64 = 0x464C_5253;
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+impl Db {
+    pub(crate) async fn connect(url: &str) -> Result<Db, StoreError> {
+        let scheme = url.split_once(':').map(|(s, _)| s).unwrap_or("");
+        match scheme {
+            "sqlite" => connect_sqlite(url).await.map(Db::Sqlite),
+            "postgres" | "postgresql" => connect_postgres(url).await.map(Db::Postgres),
+            _ => Err(StoreError::UnsupportedUrl { url: redact_url(url) }),
+        }
+    }
+
+    pub(crate) fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    pub(crate) async fn migrate(&self) -> Result<usize, StoreError> {
+        // Count what was applied before, since `Migrator::run` does not say what it did.
+        const APPLIED: &str = "SELECT COUNT(*) FROM _sqlx_migrations WHERE success";
+        let (total, before) = match self {
+            Db::Sqlite(pool) => {
+                let before: Option<(i64,)> = sqlx::query_as(APPLIED).fetch_optional(pool).await.ok().flatten();
+                SQLITE_MIGRATIONS.run(pool).await?;
+                sqlx::query(sqlx::AssertSqlSafe(format!("PRAGMA application_id = {SQLITE_APPLICATION_ID}")))
+                    .execute(pool)
+                    .await?;
+                (SQLITE_MIGRATIONS.iter().count(), before)
+            }
+            Db::Postgres(pool) => {
+                let before: Option<(i64,)> = sqlx::query_as(APPLIED).fetch_optional(pool).await.ok().flatten();
+                POSTGRES_MIGRATIONS.run(pool).await?;
+                (POSTGRES_MIGRATIONS.iter().count(), before)
+            }
+        };
+        Ok(total.saturating_sub(before.map_or(0, |(n,)| n as usize)))
+    }
+}
+
+async fn connect_sqlite(url: &str) -> Result<SqlitePool, StoreError> {
+    let options = SqliteConnectOptions::from_str(url)
+        .map_err(|_| StoreError::UnsupportedUrl { url: url.to_owned() })?;
+    let path = options.get_filename().to_path_buf();
+    let in_memory = path.as_os_str().is_empty() || path.to_string_lossy().contains(":memory:");
+    if !in_memory {
+        prepare_data_dir(&path)?;
+        refuse_non_sqlite_file(&path)?;
+    }
+    // Pragmas are set here and only here, for every connection the pool opens.
+    let options = options
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10))
+        .pragma("cache_size", "-32000")
+        .pragma("temp_store", "memory");
+    let pool = SqlitePoolOptions::new()
+        .max_connections(8)
+        .min_connections(1)
+        .connect_with(options)
+        .await
+        .map_err(|e| match e {
+            sqlx::Error::Database(ref db) if db.message().contains("not a database") => {
+                StoreError::ForeignDatabase { path: path.clone(), reason: "it is not an SQLite database".into() }
+            }
+            source => StoreError::Connect { url: url.to_owned(), source },
+        })?;
+    if !in_memory {
+        refuse_foreign_sqlite(&pool, &path).await?;
+    }
+    Ok(pool)
+}
+
+/// Creates the database's directory, and proves it writable, so a read-only data directory
+/// is reported as such instead of as an obscure SQLite error later.
+fn prepare_data_dir(db_path: &Path) -> Result<(), StoreError> {
+    let dir = match db_path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let err = |source| StoreError::DataDir { path: dir.clone(), source };
+    std::fs::create_dir_all(&dir).map_err(err)?;
+    let probe = dir.join(format!(".flourish-write-test-{}", std::process::id()));
+    std::fs::write(&probe, b"").map_err(err)?;
+    let _ = std::fs::remove_file(&probe);
+    Ok(())
+}
+
+fn refuse_non_sqlite_file(path: &Path) -> Result<(), StoreError> {
+    use std::io::Read;
+    let Ok(mut file) = std::fs::File::open(path) else { return Ok(()) };
+    let mut header = [0u8; 16];
+    let n = file.read(&mut header).unwrap_or(0);
+    if n == 0 {
+        return Ok(()); // an empty file is a new database
+    }
+    if n < 16 || &header != b"SQLite format 3\0" {
+        return Err(StoreError::ForeignDatabase { path: path.into(), reason: "it is not an SQLite database".into() });
+    }
+    Ok(())
+}
+
+/// An SQLite file is Flourish's if it carries our application id, or is empty.
+async fn refuse_foreign_sqlite(pool: &SqlitePool, path: &Path) -> Result<(), StoreError> {
+    let foreign = |reason: String| StoreError::ForeignDatabase { path: path.into(), reason };
+    let (app_id,): (i64,) = sqlx::query_as("PRAGMA application_id")
+        .fetch_one(pool)
+        .await
+        .map_err(|e| foreign(format!("it cannot be read as an SQLite database ({e})")))?;
+    if app_id == SQLITE_APPLICATION_ID {
+        return Ok(());
+    }
+    let tables: Vec<(String,)> = sqlx::query_as(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name LIMIT 5",
+    )
+    .fetch_all(pool)
+    .await?;
+    if tables.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<_> = tables.into_iter().map(|(n,)| n).collect();
+    Err(foreign(format!("it is another application's SQLite database (tables: {})", names.join(", "))))
+}
+
+async fn connect_postgres(url: &str) -> Result<PgPool, StoreError> {
+    use sqlx::Connection;
+    let err = |source| StoreError::Connect { url: redact_url(url), source };
+    // One direct connection first: the pool would retry a refused connection until its
+    // acquire timeout, and a wrong URL should fail at once with the server's own reason.
+    sqlx::PgConnection::connect(url).await.map_err(err)?.close().await.map_err(err)?;
+    PgPoolOptions::new()
+        .max_connections(16)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect(url)
+        .await
+        .map_err(err)
+}
+
+/// The URL with any password replaced by `***`, for messages and logs.
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        Ok(_) => url.to_owned(),
+        // Not a URL at all: show only what precedes a possible `user:password@`.
+        Err(_) => match url.rfind('@') {
+            Some(at) => format!("***{}", &url[at..]),
+            None => url.to_owned(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_appear_in_messages() {
+        assert_eq!(redact_url("postgres://flo:s3cret@db:5432/flourish"), "postgres://flo:***@db:5432/flourish");
+        assert_eq!(redact_url("postgres://db/flourish"), "postgres://db/flourish");
+        assert!(!redact_url("nonsense://u:s3cret@h").contains("s3cret"));
+    }
+}

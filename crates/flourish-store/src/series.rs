@@ -1,0 +1,165 @@
+//! Series and home-page statistics.
+
+use crate::rows::{OwnedPseudRow, WorkRow, pseud_columns, ts, visible, work_columns};
+use crate::traits::{ArchiveCounts, SeriesStore, StatsStore};
+use crate::{Store, StoreError, now, with_db};
+use flourish_core::{Series, SeriesDraft, SeriesId, Viewer, Work, WorkId};
+
+#[derive(sqlx::FromRow)]
+struct SeriesRow {
+    id: i64,
+    title: String,
+    summary: String,
+    notes: String,
+    complete: bool,
+    updated_at: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct PositionedWorkRow {
+    position: i64,
+    #[sqlx(flatten)]
+    work: WorkRow,
+}
+
+impl SeriesStore for Store {
+    async fn create_series(&self, draft: &SeriesDraft) -> Result<SeriesId, StoreError> {
+        draft.validate(&self.limits)?;
+        let at = now();
+        let id = with_db!(self, db => {
+            let mut tx = db.begin().await?;
+            let (id,): (i64,) = sqlx::query_as(
+                "INSERT INTO series (title, summary, notes, complete, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+            )
+            .bind(draft.title.trim())
+            .bind(flourish_text::sanitize_html(&draft.summary))
+            .bind(flourish_text::sanitize_html(&draft.notes))
+            .bind(draft.complete)
+            .bind(at)
+            .fetch_one(&mut *tx)
+            .await?;
+            for (i, pseud) in draft.creators.iter().enumerate() {
+                let inserted = sqlx::query(
+                    "INSERT INTO series_creators (series_id, pseud_id, position) SELECT $1, id, $3 FROM pseuds WHERE id = $2 \
+                     ON CONFLICT DO NOTHING",
+                )
+                .bind(id)
+                .bind(pseud.0)
+                .bind(i as i64)
+                .execute(&mut *tx)
+                .await?;
+                if inserted.rows_affected() == 0 {
+                    return Err(StoreError::invalid("creators", format!("There is no pseud with id {pseud}.")));
+                }
+            }
+            tx.commit().await?;
+            id
+        });
+        Ok(SeriesId(id))
+    }
+
+    async fn add_to_series(&self, series: SeriesId, work: WorkId, position: Option<u32>) -> Result<(), StoreError> {
+        let at = now();
+        with_db!(self, db => {
+            let mut tx = db.begin().await?;
+            let exists: Option<(i64, i64)> = sqlx::query_as(
+                "SELECT (SELECT COALESCE(MAX(position), 0) + 1 FROM series_works WHERE series_id = $1), \
+                 (SELECT COUNT(*) FROM works WHERE id = $2) FROM series WHERE id = $1",
+            )
+            .bind(series.0)
+            .bind(work.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let next = match exists {
+                None => return Err(StoreError::NotFound("series")),
+                Some((_, 0)) => return Err(StoreError::NotFound("work")),
+                Some((next, _)) => next,
+            };
+            let position = position.map_or(next, i64::from);
+            sqlx::query(
+                "INSERT INTO series_works (series_id, work_id, position) VALUES ($1, $2, $3) \
+                 ON CONFLICT (series_id, work_id) DO UPDATE SET position = excluded.position",
+            )
+            .bind(series.0)
+            .bind(work.0)
+            .bind(position)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("UPDATE series SET updated_at = $2 WHERE id = $1").bind(series.0).bind(at).execute(&mut *tx).await?;
+            let (version,): (i64,) = sqlx::query_as("UPDATE works SET version = version + 1 WHERE id = $1 RETURNING version")
+                .bind(work.0)
+                .fetch_one(&mut *tx)
+                .await?;
+            sqlx::query("INSERT INTO outbox (work_id, version, created_at) VALUES ($1, $2, $3)")
+                .bind(work.0)
+                .bind(version)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    async fn series(&self, id: SeriesId) -> Result<Option<Series>, StoreError> {
+        const CREATORS: &str = concat!(
+            "SELECT sc.series_id AS owner_id, ", pseud_columns!(),
+            " FROM series_creators sc JOIN pseuds p ON p.id = sc.pseud_id JOIN users u ON u.id = p.user_id",
+            " WHERE sc.series_id = $1 ORDER BY sc.position"
+        );
+        let (row, creators) = with_db!(self, db => {
+            let row: Option<SeriesRow> =
+                sqlx::query_as("SELECT id, title, summary, notes, complete, updated_at FROM series WHERE id = $1")
+                    .bind(id.0)
+                    .fetch_optional(db)
+                    .await?;
+            let creators: Vec<OwnedPseudRow> = sqlx::query_as(CREATORS).bind(id.0).fetch_all(db).await?;
+            (row, creators)
+        });
+        Ok(row.map(|r| Series {
+            id: SeriesId(r.id),
+            title: r.title,
+            summary: r.summary,
+            notes: r.notes,
+            complete: r.complete,
+            creators: creators.into_iter().map(|c| c.pseud.into_pseud()).collect(),
+            updated_at: ts(r.updated_at),
+        }))
+    }
+
+    async fn series_works(&self, id: SeriesId, viewer: Viewer) -> Result<Vec<(u32, Work)>, StoreError> {
+        const SQL: &str = concat!(
+            "SELECT sw.position, ", work_columns!(), " FROM series_works sw JOIN works w ON w.id = sw.work_id WHERE ",
+            visible!(), " AND sw.series_id = $2 ORDER BY sw.position, w.id"
+        );
+        let rows: Vec<PositionedWorkRow> = with_db!(self, db => {
+            sqlx::query_as(SQL).bind(viewer.is_member()).bind(id.0).fetch_all(db).await?
+        });
+        let positions: Vec<u32> = rows.iter().map(|r| r.position as u32).collect();
+        let works = self.hydrate(rows.into_iter().map(|r| r.work).collect()).await?;
+        Ok(positions.into_iter().zip(works).collect())
+    }
+}
+
+impl StatsStore for Store {
+    async fn counts(&self, viewer: Viewer) -> Result<ArchiveCounts, StoreError> {
+        const WORKS: &str = concat!(
+            "SELECT COUNT(*), CAST(COALESCE(SUM(w.word_count), 0) AS BIGINT) FROM works w WHERE ", visible!()
+        );
+        const FANDOMS: &str = concat!(
+            "SELECT COUNT(DISTINCT COALESCE(t.synonym_of, t.id)) FROM work_tags wt JOIN tags t ON t.id = wt.tag_id ",
+            "JOIN works w ON w.id = wt.work_id WHERE t.kind = 'fandom' AND ", visible!()
+        );
+        const CREATORS: &str = concat!(
+            "SELECT COUNT(DISTINCT p.user_id) FROM work_creators wc JOIN pseuds p ON p.id = wc.pseud_id ",
+            "JOIN works w ON w.id = wc.work_id WHERE ", visible!()
+        );
+        let member = viewer.is_member();
+        let ((works, words), (fandoms,), (creators,)): ((i64, i64), (i64,), (i64,)) = with_db!(self, db => (
+            sqlx::query_as(WORKS).bind(member).fetch_one(db).await?,
+            sqlx::query_as(FANDOMS).bind(member).fetch_one(db).await?,
+            sqlx::query_as(CREATORS).bind(member).fetch_one(db).await?,
+        ));
+        Ok(ArchiveCounts { works: works as u64, fandoms: fandoms as u64, creators: creators as u64, words: words as u64 })
+    }
+}

@@ -1,0 +1,92 @@
+//! What the store can do, grouped by capability. Every method that reads works takes the
+//! [`Viewer`], so visibility (drafts, restricted works) is decided in SQL, in one place, and
+//! counts can never include what the viewer may not see.
+
+use crate::StoreError;
+use flourish_core::{
+    Chapter, ChapterDraft, ChapterSummary, Pseud, PseudId, Series, SeriesDraft, SeriesId, Tag, TagId,
+    TagKind, User, Viewer, Work, WorkDraft, WorkId,
+};
+
+/// One page of a listing. Pages are numbered from 1.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub page: u32,
+    pub per_page: u32,
+    pub total: u64,
+}
+
+impl<T> Page<T> {
+    pub fn page_count(&self) -> u32 {
+        (self.total.div_ceil(self.per_page.max(1) as u64)).max(1) as u32
+    }
+
+    /// The row offset of page `page` (pages below 1 count as 1).
+    pub fn offset(page: u32, per_page: u32) -> i64 {
+        (page.max(1) as i64 - 1) * per_page as i64
+    }
+}
+
+pub trait WorkStore {
+    /// Validates and stores a work with its chapters, tags and creators in one transaction.
+    async fn create_work(&self, draft: &WorkDraft) -> Result<WorkId, StoreError>;
+    /// Adds a chapter at the end; the work's word count, chapter count, updated date and
+    /// version follow.
+    async fn add_chapter(&self, work: WorkId, draft: &ChapterDraft) -> Result<Chapter, StoreError>;
+    async fn work(&self, id: WorkId, viewer: Viewer) -> Result<Option<Work>, StoreError>;
+    /// Works the viewer may see, most recently updated first.
+    async fn recent_works(&self, viewer: Viewer, page: u32, per_page: u32) -> Result<Page<Work>, StoreError>;
+    /// The chapter index of a work the viewer may see (empty otherwise).
+    async fn chapter_index(&self, work: WorkId, viewer: Viewer) -> Result<Vec<ChapterSummary>, StoreError>;
+    async fn chapter(&self, work: WorkId, chapter: flourish_core::ChapterId, viewer: Viewer) -> Result<Option<Chapter>, StoreError>;
+    /// Every chapter with its text, in order: the "entire work" view.
+    async fn chapters(&self, work: WorkId, viewer: Viewer) -> Result<Vec<Chapter>, StoreError>;
+    async fn work_count(&self) -> Result<u64, StoreError>;
+}
+
+pub trait TagStore {
+    async fn tag(&self, id: TagId) -> Result<Option<Tag>, StoreError>;
+    /// A tag by name, case-insensitively.
+    async fn tag_by_name(&self, name: &str) -> Result<Option<Tag>, StoreError>;
+    /// Finds or creates a tag of `kind` named `name` (a new tag is not canonical).
+    async fn find_or_create_tag(&self, name: &str, kind: TagKind) -> Result<Tag, StoreError>;
+    async fn set_canonical(&self, tag: TagId, canonical: bool) -> Result<(), StoreError>;
+    /// Makes `tag` a synonym of the canonical tag `canonical`.
+    async fn make_synonym(&self, tag: TagId, canonical: TagId) -> Result<(), StoreError>;
+    /// The synonyms of a canonical tag.
+    async fn synonyms(&self, canonical: TagId) -> Result<Vec<Tag>, StoreError>;
+    /// Works carrying the tag, its canonical tag, or any synonym of it.
+    async fn works_with_tag(&self, tag: TagId, viewer: Viewer, page: u32, per_page: u32) -> Result<Page<Work>, StoreError>;
+}
+
+pub trait UserStore {
+    /// Creates an account and its default pseud, named like the account.
+    async fn create_user(&self, username: &str) -> Result<(User, Pseud), StoreError>;
+    async fn add_pseud(&self, user: flourish_core::UserId, name: &str) -> Result<Pseud, StoreError>;
+    async fn pseud(&self, username: &str, pseud: &str) -> Result<Option<Pseud>, StoreError>;
+    async fn user_by_name(&self, username: &str) -> Result<Option<User>, StoreError>;
+    async fn works_by_pseud(&self, pseud: PseudId, viewer: Viewer, page: u32, per_page: u32) -> Result<Page<Work>, StoreError>;
+}
+
+pub trait SeriesStore {
+    async fn create_series(&self, draft: &SeriesDraft) -> Result<SeriesId, StoreError>;
+    /// Puts a work in a series at `position` (1-based), or at the end.
+    async fn add_to_series(&self, series: SeriesId, work: WorkId, position: Option<u32>) -> Result<(), StoreError>;
+    async fn series(&self, id: SeriesId) -> Result<Option<Series>, StoreError>;
+    /// The series' works the viewer may see, with their positions, in order.
+    async fn series_works(&self, id: SeriesId, viewer: Viewer) -> Result<Vec<(u32, Work)>, StoreError>;
+}
+
+/// What the home page counts, for one viewer.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ArchiveCounts {
+    pub works: u64,
+    pub fandoms: u64,
+    pub creators: u64,
+    pub words: u64,
+}
+
+pub trait StatsStore {
+    async fn counts(&self, viewer: Viewer) -> Result<ArchiveCounts, StoreError>;
+}

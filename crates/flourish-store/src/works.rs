@@ -1,0 +1,386 @@
+//! Works and chapters.
+
+use crate::rows::{
+    ChapterRow, ChapterSummaryRow, OwnedPseudRow, SeriesEntryRow, WorkRow, WorkTagRow, chapter_columns,
+    pseud_columns, tag_columns, ts, visible, work_columns,
+};
+use crate::traits::{Page, WorkStore};
+use crate::{Store, StoreError, now, placeholders, with_db};
+use flourish_core::{
+    Chapter, ChapterDraft, ChapterId, ChapterSummary, TagKind, Viewer, Work, WorkDraft, WorkId,
+};
+use flourish_text::{SANITIZER_VERSION, count_words_in_html, sanitize_html};
+use sqlx::AssertSqlSafe;
+use std::collections::HashMap;
+
+/// A chapter made ready for storing: sanitized, counted.
+struct CleanChapter {
+    title: String,
+    summary: String,
+    notes: String,
+    end_notes: String,
+    content: String,
+    word_count: i64,
+}
+
+impl CleanChapter {
+    fn new(draft: &ChapterDraft) -> CleanChapter {
+        let content = sanitize_html(&draft.content);
+        CleanChapter {
+            title: draft.title.trim().to_owned(),
+            summary: sanitize_html(&draft.summary),
+            notes: sanitize_html(&draft.notes),
+            end_notes: sanitize_html(&draft.end_notes),
+            word_count: count_words_in_html(&content) as i64,
+            content,
+        }
+    }
+}
+
+/// Which works a listing shows; each has its own static SQL.
+#[derive(Clone, Copy)]
+pub(crate) enum Listing {
+    Recent,
+    /// Works carrying this canonical tag or one of its synonyms.
+    Tag(i64),
+    Pseud(i64),
+}
+
+impl Listing {
+    /// The page query ($1 member, $2 limit, $3 offset, $4 the listing's id) and the count
+    /// query ($1 member, $2 the listing's id).
+    fn sql(self) -> (&'static str, &'static str) {
+        macro_rules! listing {
+            ($cond:expr) => {
+                (
+                    concat!("SELECT ", work_columns!(), " FROM works w WHERE ", visible!(), $cond,
+                        " ORDER BY w.updated_at DESC, w.id DESC LIMIT $2 OFFSET $3"),
+                    concat!("SELECT COUNT(*) FROM works w WHERE ", visible!(), $cond),
+                )
+            };
+        }
+        match self {
+            Listing::Recent => listing!(" AND $4 = 0"),
+            Listing::Tag(_) => listing!(
+                " AND w.id IN (SELECT wt.work_id FROM work_tags wt JOIN tags t ON t.id = wt.tag_id WHERE t.id = $4 OR t.synonym_of = $4)"
+            ),
+            Listing::Pseud(_) => listing!(" AND w.id IN (SELECT wc.work_id FROM work_creators wc WHERE wc.pseud_id = $4)"),
+        }
+    }
+
+    fn id(self) -> i64 {
+        match self {
+            Listing::Recent => 0,
+            Listing::Tag(id) | Listing::Pseud(id) => id,
+        }
+    }
+}
+
+impl Store {
+    pub(crate) async fn list_works(&self, listing: Listing, viewer: Viewer, page: u32, per_page: u32) -> Result<Page<Work>, StoreError> {
+        let (page_sql, count_sql) = listing.sql();
+        // Both queries bind $4/$2 to the listing's id; the count query sees it as $2.
+        let count_sql = count_sql.replace("$4", "$2");
+        let (rows, (total,)) = with_db!(self, db => {
+            let rows: Vec<WorkRow> = sqlx::query_as(page_sql)
+                .bind(viewer.is_member())
+                .bind(per_page as i64)
+                .bind(Page::<Work>::offset(page, per_page))
+                .bind(listing.id())
+                .fetch_all(db)
+                .await?;
+            let total: (i64,) = sqlx::query_as(AssertSqlSafe(count_sql))
+                .bind(viewer.is_member())
+                .bind(listing.id())
+                .fetch_one(db)
+                .await?;
+            (rows, total)
+        });
+        Ok(Page { items: self.hydrate(rows).await?, page: page.max(1), per_page, total: total as u64 })
+    }
+
+    /// Fills in the creators, tags and series of works loaded as rows: one query each, for
+    /// any number of works.
+    pub(crate) async fn hydrate(&self, rows: Vec<WorkRow>) -> Result<Vec<Work>, StoreError> {
+        if rows.is_empty() {
+            return Ok(vec![]);
+        }
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let ids_in = placeholders(1, ids.len());
+        let creators_sql = format!(
+            concat!("SELECT wc.work_id AS owner_id, ", pseud_columns!(),
+                " FROM work_creators wc JOIN pseuds p ON p.id = wc.pseud_id JOIN users u ON u.id = p.user_id",
+                " WHERE wc.work_id IN ({ids}) ORDER BY wc.work_id, wc.position"),
+            ids = ids_in
+        );
+        let tags_sql = format!(
+            concat!("SELECT wt.work_id, ", tag_columns!(), " FROM work_tags wt JOIN tags t ON t.id = wt.tag_id",
+                " WHERE wt.work_id IN ({ids}) ORDER BY wt.work_id, wt.position, t.name"),
+            ids = ids_in
+        );
+        let series_sql = format!(
+            "SELECT sw.work_id, s.id AS series_id, s.title, sw.position FROM series_works sw \
+             JOIN series s ON s.id = sw.series_id WHERE sw.work_id IN ({ids_in}) ORDER BY sw.work_id, s.id"
+        );
+        let (creators, tags, series) = with_db!(self, db => {
+            let mut q = sqlx::query_as::<_, OwnedPseudRow>(AssertSqlSafe(creators_sql));
+            for id in &ids {
+                q = q.bind(id);
+            }
+            let creators = q.fetch_all(db).await?;
+            let mut q = sqlx::query_as::<_, WorkTagRow>(AssertSqlSafe(tags_sql));
+            for id in &ids {
+                q = q.bind(id);
+            }
+            let tags = q.fetch_all(db).await?;
+            let mut q = sqlx::query_as::<_, SeriesEntryRow>(AssertSqlSafe(series_sql));
+            for id in &ids {
+                q = q.bind(id);
+            }
+            (creators, tags, q.fetch_all(db).await?)
+        });
+        let mut works: Vec<Work> = rows.into_iter().map(WorkRow::into_work).collect();
+        let index: HashMap<i64, usize> = works.iter().enumerate().map(|(i, w)| (w.id.0, i)).collect();
+        for row in creators {
+            works[index[&row.owner_id]].creators.push(row.pseud.into_pseud());
+        }
+        for row in tags {
+            works[index[&row.work_id]].tags.0.push(row.tag.into_tag());
+        }
+        for row in series {
+            works[index[&row.work_id]].series.push(row.into_entry());
+        }
+        for work in &mut works {
+            // Tags come in the creator's order; group them by kind, keeping that order.
+            work.tags.0.sort_by_key(|t| t.kind);
+        }
+        Ok(works)
+    }
+}
+
+impl WorkStore for Store {
+    async fn create_work(&self, draft: &WorkDraft) -> Result<WorkId, StoreError> {
+        draft.validate(&self.limits)?;
+        let chapters: Vec<CleanChapter> = draft.chapters.iter().map(CleanChapter::new).collect();
+        let words: i64 = chapters.iter().map(|c| c.word_count).sum();
+        let created = now();
+        let published = draft.published_at.map_or(created, |t| t.unix_timestamp());
+        let expected = if draft.complete { Some(chapters.len() as i64) } else { draft.expected_chapters.map(i64::from) };
+        let chapter_count = if draft.posted { chapters.len() as i64 } else { 0 };
+        let mut tags: Vec<(TagKind, String)> = vec![(TagKind::Rating, draft.rating.name().to_owned())];
+        tags.extend(draft.warnings.iter().map(|w| (TagKind::Warning, w.name().to_owned())));
+        tags.extend(draft.categories.iter().map(|c| (TagKind::Category, c.name().to_owned())));
+        tags.extend(
+            draft.user_tags().filter(|(_, n)| !n.trim().is_empty()).map(|(k, n)| (k, n.trim().to_owned())),
+        );
+
+        let work_id = with_db!(self, db => {
+            let mut tx = db.begin().await?;
+            for pseud in &draft.creators {
+                let found: Option<(i64,)> = sqlx::query_as("SELECT id FROM pseuds WHERE id = $1")
+                    .bind(pseud.0)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if found.is_none() {
+                    return Err(StoreError::invalid("creators", format!("There is no pseud with id {pseud}.")));
+                }
+            }
+            let (work_id,): (i64,) = sqlx::query_as(
+                "INSERT INTO works (title, summary, notes, end_notes, language, complete, expected_chapters, \
+                 chapter_count, posted, restricted, published_at, updated_at, word_count, version, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, 1, $13) RETURNING id",
+            )
+            .bind(draft.title.trim())
+            .bind(sanitize_html(&draft.summary))
+            .bind(sanitize_html(&draft.notes))
+            .bind(sanitize_html(&draft.end_notes))
+            .bind(draft.language.trim())
+            .bind(draft.complete)
+            .bind(expected)
+            .bind(chapter_count)
+            .bind(draft.posted)
+            .bind(draft.restricted)
+            .bind(published)
+            .bind(words)
+            .bind(created)
+            .fetch_one(&mut *tx)
+            .await?;
+            for (i, c) in chapters.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO chapters (work_id, position, title, summary, notes, end_notes, content, \
+                     sanitizer_version, word_count, published_at, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                )
+                .bind(work_id)
+                .bind(i as i64 + 1)
+                .bind(&c.title)
+                .bind(&c.summary)
+                .bind(&c.notes)
+                .bind(&c.end_notes)
+                .bind(&c.content)
+                .bind(SANITIZER_VERSION)
+                .bind(c.word_count)
+                .bind(published)
+                .bind(created)
+                .execute(&mut *tx)
+                .await?;
+            }
+            for (i, pseud) in draft.creators.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO work_creators (work_id, pseud_id, position) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                )
+                .bind(work_id)
+                .bind(pseud.0)
+                .bind(i as i64)
+                .execute(&mut *tx)
+                .await?;
+            }
+            for (i, (kind, name)) in tags.iter().enumerate() {
+                // Tag names are global: a name already in use (in any kind) is that tag.
+                sqlx::query(
+                    "INSERT INTO tags (name, name_key, kind, canonical, created_at) VALUES ($1, $2, $3, FALSE, $4) \
+                     ON CONFLICT (name_key) DO NOTHING",
+                )
+                .bind(name)
+                .bind(crate::name_key(name))
+                .bind(kind.as_str())
+                .bind(created)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO work_tags (work_id, tag_id, position) \
+                     SELECT $1, id, $2 FROM tags WHERE name_key = $3 ON CONFLICT DO NOTHING",
+                )
+                .bind(work_id)
+                .bind(i as i64)
+                .bind(crate::name_key(name))
+                .execute(&mut *tx)
+                .await?;
+            }
+            sqlx::query("INSERT INTO outbox (work_id, version, created_at) VALUES ($1, 1, $2)")
+                .bind(work_id)
+                .bind(created)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            work_id
+        });
+        Ok(WorkId(work_id))
+    }
+
+    async fn add_chapter(&self, work: WorkId, draft: &ChapterDraft) -> Result<Chapter, StoreError> {
+        draft.validate(&self.limits)?;
+        let c = CleanChapter::new(draft);
+        let at = now();
+        let (id, position) = with_db!(self, db => {
+            let mut tx = db.begin().await?;
+            let next: Option<(i64,)> = sqlx::query_as(
+                "SELECT (SELECT COALESCE(MAX(position), 0) + 1 FROM chapters WHERE work_id = $1) FROM works WHERE id = $1",
+            )
+            .bind(work.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((position,)) = next else { return Err(StoreError::NotFound("work")) };
+            let (id,): (i64,) = sqlx::query_as(
+                "INSERT INTO chapters (work_id, position, title, summary, notes, end_notes, content, \
+                 sanitizer_version, word_count, published_at, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+            )
+            .bind(work.0)
+            .bind(position)
+            .bind(&c.title)
+            .bind(&c.summary)
+            .bind(&c.notes)
+            .bind(&c.end_notes)
+            .bind(&c.content)
+            .bind(SANITIZER_VERSION)
+            .bind(c.word_count)
+            .bind(at)
+            .fetch_one(&mut *tx)
+            .await?;
+            let (version,): (i64,) = sqlx::query_as(
+                "UPDATE works SET word_count = word_count + $2, chapter_count = chapter_count + 1, updated_at = $3, \
+                 version = version + 1, \
+                 expected_chapters = CASE WHEN expected_chapters < chapter_count + 1 THEN NULL ELSE expected_chapters END \
+                 WHERE id = $1 RETURNING version",
+            )
+            .bind(work.0)
+            .bind(c.word_count)
+            .bind(at)
+            .fetch_one(&mut *tx)
+            .await?;
+            sqlx::query("INSERT INTO outbox (work_id, version, created_at) VALUES ($1, $2, $3)")
+                .bind(work.0)
+                .bind(version)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            (id, position)
+        });
+        Ok(Chapter {
+            id: ChapterId(id),
+            work_id: work,
+            position: position as u32,
+            title: c.title,
+            summary: c.summary,
+            notes: c.notes,
+            end_notes: c.end_notes,
+            content: c.content,
+            sanitizer_version: SANITIZER_VERSION,
+            word_count: c.word_count as u64,
+            published_at: ts(at),
+        })
+    }
+
+    async fn work(&self, id: WorkId, viewer: Viewer) -> Result<Option<Work>, StoreError> {
+        const SQL: &str = concat!("SELECT ", work_columns!(), " FROM works w WHERE ", visible!(), " AND w.id = $2");
+        let row: Option<WorkRow> = with_db!(self, db => {
+            sqlx::query_as(SQL).bind(viewer.is_member()).bind(id.0).fetch_optional(db).await?
+        });
+        Ok(self.hydrate(row.into_iter().collect()).await?.pop())
+    }
+
+    async fn recent_works(&self, viewer: Viewer, page: u32, per_page: u32) -> Result<Page<Work>, StoreError> {
+        self.list_works(Listing::Recent, viewer, page, per_page).await
+    }
+
+    async fn chapter_index(&self, work: WorkId, viewer: Viewer) -> Result<Vec<ChapterSummary>, StoreError> {
+        const SQL: &str = concat!(
+            "SELECT c.id, c.position, c.title, c.published_at FROM chapters c JOIN works w ON w.id = c.work_id WHERE ",
+            visible!(),
+            " AND c.work_id = $2 ORDER BY c.position"
+        );
+        let rows: Vec<ChapterSummaryRow> = with_db!(self, db => {
+            sqlx::query_as(SQL).bind(viewer.is_member()).bind(work.0).fetch_all(db).await?
+        });
+        Ok(rows.into_iter().map(ChapterSummaryRow::into_summary).collect())
+    }
+
+    async fn chapter(&self, work: WorkId, chapter: ChapterId, viewer: Viewer) -> Result<Option<Chapter>, StoreError> {
+        const SQL: &str = concat!(
+            "SELECT ", chapter_columns!(), " FROM chapters c JOIN works w ON w.id = c.work_id WHERE ",
+            visible!(), " AND c.work_id = $2 AND c.id = $3"
+        );
+        let row: Option<ChapterRow> = with_db!(self, db => {
+            sqlx::query_as(SQL).bind(viewer.is_member()).bind(work.0).bind(chapter.0).fetch_optional(db).await?
+        });
+        Ok(row.map(ChapterRow::into_chapter))
+    }
+
+    async fn chapters(&self, work: WorkId, viewer: Viewer) -> Result<Vec<Chapter>, StoreError> {
+        const SQL: &str = concat!(
+            "SELECT ", chapter_columns!(), " FROM chapters c JOIN works w ON w.id = c.work_id WHERE ",
+            visible!(), " AND c.work_id = $2 ORDER BY c.position"
+        );
+        let rows: Vec<ChapterRow> = with_db!(self, db => {
+            sqlx::query_as(SQL).bind(viewer.is_member()).bind(work.0).fetch_all(db).await?
+        });
+        Ok(rows.into_iter().map(ChapterRow::into_chapter).collect())
+    }
+
+    async fn work_count(&self) -> Result<u64, StoreError> {
+        let (n,): (i64,) = with_db!(self, db => sqlx::query_as("SELECT COUNT(*) FROM works").fetch_one(db).await?);
+        Ok(n as u64)
+    }
+}

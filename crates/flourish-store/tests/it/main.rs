@@ -1,0 +1,5 @@
+//! The storage parity suite: every test runs on SQLite and, when
+//! `FLOURISH_TEST_DATABASE_URL` is set, on PostgreSQL.
+
+mod open;
+mod parity;

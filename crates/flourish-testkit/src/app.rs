@@ -1,0 +1,1 @@
+//! The web router driven in-process.
