@@ -1,1 +1,57 @@
-//! The web router driven in-process.
+//! The web router driven in-process, on a fresh database.
+
+use crate::TestDb;
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode};
+use flourish_store::Store;
+use flourish_web::{AppState, WebConfig};
+use tower::ServiceExt;
+
+pub struct TestApp {
+    pub db: TestDb,
+    router: Router,
+}
+
+/// A response with its body read as text.
+#[derive(Debug)]
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl TestResponse {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+impl TestApp {
+    pub async fn sqlite() -> TestApp {
+        Self::with_db(TestDb::sqlite().await)
+    }
+
+    /// `None` (after `require_or_skip`) when PostgreSQL is not configured.
+    pub async fn postgres() -> Option<TestApp> {
+        Some(Self::with_db(TestDb::postgres().await?))
+    }
+
+    pub fn with_db(db: TestDb) -> TestApp {
+        let state = AppState::new(db.store.clone(), WebConfig::default()).expect("templates load");
+        TestApp { router: flourish_web::router(state), db }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.db.store
+    }
+
+    pub async fn get(&self, path: &str) -> TestResponse {
+        let request = Request::get(path).body(Body::empty()).expect("request");
+        let response = self.router.clone().oneshot(request).await.expect("router is infallible");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), 64 << 20).await.expect("body");
+        TestResponse { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+}

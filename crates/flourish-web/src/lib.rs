@@ -1,0 +1,109 @@
+//! Flourish's web front: pages readers see, served by axum.
+//!
+//! Open [`router`] first: it lists every route and the layers around them. Handlers live
+//! in `html/`, one file per kind of page; [`error::AppError`] decides every status code;
+//! [`templates`] loads the embedded templates (or an archive's own, from an override folder).
+
+pub mod assets;
+pub mod error;
+pub mod html;
+pub mod middleware;
+pub mod templates;
+pub mod views;
+
+use axum::Router;
+use axum::routing::get;
+use flourish_store::Store;
+use axum::http::HeaderValue;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tower::ServiceBuilder;
+use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+
+/// What the web front needs to know about the archive it serves.
+#[derive(Clone, Debug)]
+pub struct WebConfig {
+    pub archive_name: String,
+    pub archive_description: String,
+    /// A folder whose templates replace the embedded ones of the same name.
+    pub templates_dir: Option<PathBuf>,
+    /// Works per page in listings.
+    pub per_page: u32,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            archive_name: "Flourish".into(),
+            archive_description: "A fan fiction archive".into(),
+            templates_dir: None,
+            per_page: 20,
+        }
+    }
+}
+
+/// Shared by every request.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+pub struct Inner {
+    pub store: Store,
+    pub config: WebConfig,
+    pub templates: templates::Templates,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl AppState {
+    pub fn new(store: Store, config: WebConfig) -> Result<AppState, templates::TemplateError> {
+        let templates = templates::Templates::new(config.templates_dir.clone())?;
+        Ok(AppState(Arc::new(Inner { store, config, templates })))
+    }
+}
+
+/// Every route Flourish serves.
+pub fn router(state: AppState) -> Router {
+    let pages = Router::new()
+        .route("/", get(html::home::show))
+        .route("/works", get(html::works::index))
+        .route("/works/{id}", get(html::work::show))
+        .route("/works/{id}/navigate", get(html::work::navigate))
+        .route("/works/{id}/chapters/{chapter}", get(html::work::chapter))
+        .route("/tags/{name}/works", get(html::tags::works))
+        .route("/tags/{name}", get(html::tags::redirect_to_works))
+        .route("/users/{username}", get(html::pseuds::user))
+        .route("/users/{username}/pseuds/{pseud}", get(html::pseuds::show))
+        .route("/series/{id}", get(html::series::show))
+        .fallback(html::not_found);
+    let security = middleware::SECURITY_HEADERS.map(|(name, value)| {
+        SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+    });
+    let [csp, nosniff, referrer] = security;
+    Router::new()
+        .merge(pages)
+        .route("/healthz", get(html::healthz))
+        .route("/static/{*path}", get(assets::serve))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::render_error_pages))
+        .layer(
+            // Outermost first: the request id exists before the span that logs it.
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(middleware::REQUEST_ID, middleware::NextRequestId::new()))
+                .layer(
+                    TraceLayer::new_for_http()
+                        .make_span_with(middleware::request_span)
+                        .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+                )
+                .layer(PropagateRequestIdLayer::new(middleware::REQUEST_ID))
+                .layer(csp)
+                .layer(nosniff)
+                .layer(referrer),
+        )
+        .with_state(state)
+}

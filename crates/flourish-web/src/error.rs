@@ -1,0 +1,82 @@
+//! One error type for every handler, and the one place that turns it into a status code.
+//!
+//! A handler returns [`AppError`]; its response carries an [`ErrorPage`] extension that
+//! `middleware::render_error_pages` turns into the styled HTML page (or, under `/api/`, the
+//! JSON error). Internal causes are logged inside the request's span, which carries the
+//! request id, and never shown.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use flourish_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("internal error: {0}")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// What an error response shows; rendered by `middleware::render_error_pages`.
+#[derive(Clone, Debug)]
+pub struct ErrorPage {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl AppError {
+    pub fn internal(e: impl std::error::Error + Send + Sync + 'static) -> AppError {
+        AppError::Internal(Box::new(e))
+    }
+
+    fn page(&self) -> ErrorPage {
+        let (status, code, message) = match self {
+            AppError::NotFound => (
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "The page you were looking for doesn't exist, or you don't have permission to see it.".to_owned(),
+            ),
+            AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, "bad_request", m.clone()),
+            AppError::Internal(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal_error",
+                "Something went wrong on our side. It has been logged; please try again in a moment.".to_owned(),
+            ),
+        };
+        ErrorPage { status, code, message }
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> AppError {
+        match e {
+            StoreError::NotFound(_) => AppError::NotFound,
+            StoreError::Invalid(errors) => AppError::BadRequest(errors.to_string()),
+            StoreError::Conflict(m) => AppError::BadRequest(m),
+            other => AppError::internal(other),
+        }
+    }
+}
+
+impl From<crate::templates::TemplateError> for AppError {
+    fn from(e: crate::templates::TemplateError) -> AppError {
+        AppError::internal(e)
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if let AppError::Internal(cause) = &self {
+            tracing::error!(error = %cause, "request failed");
+        }
+        let page = self.page();
+        let mut response = (page.status, page.message.clone()).into_response();
+        response.extensions_mut().insert(page);
+        response
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

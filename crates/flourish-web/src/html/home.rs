@@ -1,0 +1,31 @@
+//! The front page: what is new, and how big the archive is.
+
+use super::{CurrentViewer, render};
+use crate::AppState;
+use crate::error::AppResult;
+use crate::views::WorkView;
+use axum::extract::State;
+use axum::response::Html;
+use flourish_store::{StatsStore, WorkStore};
+use serde::Serialize;
+
+pub async fn show(State(state): State<AppState>, CurrentViewer(viewer): CurrentViewer) -> AppResult<Html<String>> {
+    let counts = state.store.counts(viewer).await?;
+    let recent = state.store.recent_works(viewer, 1, 5).await?;
+    #[derive(Serialize)]
+    struct Ctx {
+        works: u64,
+        fandoms: u64,
+        creators: u64,
+        words: u64,
+        recent: Vec<WorkView>,
+    }
+    let ctx = Ctx {
+        works: counts.works,
+        fandoms: counts.fandoms,
+        creators: counts.creators,
+        words: counts.words,
+        recent: recent.items.iter().map(WorkView::new).collect(),
+    };
+    render(&state, "home.html", &state.config.archive_name, ctx)
+}

@@ -1,0 +1,95 @@
+//! Server-rendered pages, one file per kind of page. Every page works without JavaScript.
+
+pub mod home;
+pub mod pseuds;
+pub mod series;
+pub mod tags;
+pub mod work;
+pub mod works;
+
+use crate::AppState;
+use crate::error::{AppError, AppResult};
+use axum::extract::{FromRequestParts, State};
+use axum::http::Uri;
+use axum::http::request::Parts;
+use axum::response::Html;
+use flourish_core::Viewer;
+use serde::Serialize;
+
+/// Who is asking. Until accounts exist every reader is a guest; this extractor is the one
+/// place that will read the session.
+pub struct CurrentViewer(pub Viewer);
+
+impl<S: Send + Sync> FromRequestParts<S> for CurrentViewer {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(_: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(CurrentViewer(Viewer::Guest))
+    }
+}
+
+/// The first value of query parameter `name`, if any. Reading the query by hand (rather
+/// than with `Query<T>`) means odd query strings — repeated keys, unknown keys — never turn
+/// into errors on pages that only need one value.
+pub fn query_param(uri: &Uri, name: &str) -> Option<String> {
+    let query = uri.query()?;
+    form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
+}
+
+/// `?page=N`. Anything that is not a page number counts as page 1, and a page past the end
+/// is an empty page, so a hand-edited URL never errors.
+#[derive(Default)]
+pub struct PageQuery {
+    page: Option<String>,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for PageQuery {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(PageQuery { page: query_param(&parts.uri, "page") })
+    }
+}
+
+impl PageQuery {
+    /// Pages beyond this are empty anyway; the cap keeps offsets far from overflow.
+    const MAX_PAGE: u32 = 1_000_000;
+
+    pub fn page(&self) -> u32 {
+        self.page.as_deref().and_then(|p| p.trim().parse::<u32>().ok()).unwrap_or(1).clamp(1, Self::MAX_PAGE)
+    }
+}
+
+/// Renders `template` with the archive-wide values every page uses, under `ctx`'s own.
+pub fn render(state: &AppState, template: &str, title: &str, ctx: impl Serialize) -> AppResult<Html<String>> {
+    #[derive(Serialize)]
+    struct Site<'a, T> {
+        archive_name: &'a str,
+        archive_description: &'a str,
+        title: &'a str,
+        #[serde(flatten)]
+        page: T,
+    }
+    let site = Site {
+        archive_name: &state.config.archive_name,
+        archive_description: &state.config.archive_description,
+        title,
+        page: ctx,
+    };
+    Ok(Html(state.templates.render(template, site)?))
+}
+
+pub async fn not_found() -> AppError {
+    AppError::NotFound
+}
+
+/// Liveness and readiness: 200 when the database answers, 503 when it does not.
+pub async fn healthz(State(state): State<AppState>) -> (axum::http::StatusCode, &'static str) {
+    match state.store.ping().await {
+        Ok(()) => (axum::http::StatusCode::OK, "ok"),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (axum::http::StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}

@@ -1,0 +1,45 @@
+//! A creator's works, by pseud.
+
+use super::{CurrentViewer, PageQuery, render};
+use crate::AppState;
+use crate::error::{AppError, AppResult};
+use crate::views::Listing;
+use axum::extract::{Path, State};
+use axum::response::{Html, Redirect};
+use flourish_store::UserStore;
+use serde::Serialize;
+
+/// `/users/{username}`: the default pseud's page.
+pub async fn user(State(state): State<AppState>, Path(username): Path<String>) -> AppResult<Redirect> {
+    let user = state.store.user_by_name(&username).await?.ok_or(AppError::NotFound)?;
+    let pseud = state.store.pseud(&user.username, &user.username).await?.ok_or(AppError::NotFound)?;
+    Ok(Redirect::to(&pseud.path()))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    CurrentViewer(viewer): CurrentViewer,
+    Path((username, pseud)): Path<(String, String)>,
+    q: PageQuery,
+) -> AppResult<Html<String>> {
+    let pseud = state.store.pseud(&username, &pseud).await?.ok_or(AppError::NotFound)?;
+    let page = state.store.works_by_pseud(pseud.id, viewer, q.page(), state.config.per_page).await?;
+    #[derive(Serialize)]
+    struct Ctx {
+        heading: String,
+        pseud_name: String,
+        username: String,
+        description: String,
+        listing: Listing,
+        base_url: String,
+    }
+    let ctx = Ctx {
+        heading: format!("Works by {}", pseud.byline()),
+        pseud_name: pseud.name.clone(),
+        username: pseud.username.clone(),
+        description: pseud.description.clone(),
+        listing: Listing::new(&page),
+        base_url: pseud.path(),
+    };
+    render(&state, "works.html", &ctx.heading.clone(), ctx)
+}

@@ -1,0 +1,42 @@
+//! A series and its works, in order.
+
+use super::{CurrentViewer, render};
+use crate::AppState;
+use crate::error::{AppError, AppResult};
+use crate::views::{SeriesView, WorkView};
+use axum::extract::{Path, State};
+use axum::response::Html;
+use flourish_core::SeriesId;
+use flourish_store::SeriesStore;
+use serde::Serialize;
+
+pub async fn show(
+    State(state): State<AppState>,
+    CurrentViewer(viewer): CurrentViewer,
+    Path(id): Path<String>,
+) -> AppResult<Html<String>> {
+    let id: SeriesId = id.parse().map_err(|_| AppError::NotFound)?;
+    let series = state.store.series(id).await?.ok_or(AppError::NotFound)?;
+    let works = state.store.series_works(id, viewer).await?;
+    // A series whose works are all hidden from this reader does not exist for them.
+    if works.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    #[derive(Serialize)]
+    struct Entry {
+        position: u32,
+        work: WorkView,
+    }
+    #[derive(Serialize)]
+    struct Ctx {
+        series: SeriesView,
+        words: u64,
+        entries: Vec<Entry>,
+    }
+    let ctx = Ctx {
+        series: SeriesView::new(&series),
+        words: works.iter().map(|(_, w)| w.word_count).sum(),
+        entries: works.iter().map(|(position, w)| Entry { position: *position, work: WorkView::new(w) }).collect(),
+    };
+    render(&state, "series.html", &series.title, ctx)
+}

@@ -1,0 +1,131 @@
+//! A work as readers read it: one chapter at a time with navigation, the entire work, and
+//! the chapter index.
+
+use super::{CurrentViewer, query_param, render};
+use crate::AppState;
+use crate::error::{AppError, AppResult};
+use crate::views::{ChapterLink, ChapterView, WorkView};
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::Uri;
+use axum::http::request::Parts;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use flourish_core::{Chapter, ChapterId, ChapterSummary, Viewer, Work, WorkId};
+use flourish_store::WorkStore;
+use serde::Serialize;
+
+/// `?view_full_work=true`, AO3's switch for the entire-work view.
+pub struct FullWork(bool);
+
+impl<S: Send + Sync> FromRequestParts<S> for FullWork {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(FullWork(query_param(&parts.uri, "view_full_work").is_some_and(|v| v == "true" || v == "1")))
+    }
+}
+
+async fn load(state: &AppState, id: &str, viewer: Viewer) -> AppResult<(Work, Vec<ChapterSummary>)> {
+    let id: WorkId = id.parse().map_err(|_| AppError::NotFound)?;
+    let work = state.store.work(id, viewer).await?.ok_or(AppError::NotFound)?;
+    let index = state.store.chapter_index(id, viewer).await?;
+    Ok((work, index))
+}
+
+#[derive(Serialize)]
+struct Ctx {
+    work: WorkView,
+    chapters: Vec<ChapterView>,
+    index: Vec<ChapterLink>,
+    full: bool,
+    multi: bool,
+    /// The work's notes go before its first chapter, its end notes after its last.
+    show_notes: bool,
+    show_end_notes: bool,
+    current: u32,
+    prev_url: Option<String>,
+    next_url: Option<String>,
+    full_url: String,
+    index_url: String,
+}
+
+fn page(state: &AppState, work: &Work, index: &[ChapterSummary], chapters: &[Chapter], full: bool) -> AppResult<Html<String>> {
+    let links: Vec<ChapterLink> = index.iter().map(|c| ChapterLink::new(work, c)).collect();
+    let current = if full { 0 } else { chapters.first().map_or(1, |c| c.position) };
+    let at = links.iter().position(|c| c.position == current);
+    let prev_url = at.and_then(|i| i.checked_sub(1)).map(|i| links[i].url.clone());
+    let next_url = at.and_then(|i| links.get(i + 1)).map(|c| c.url.clone());
+    let last = links.last().map_or(1, |c| c.position);
+    let title = if full || links.len() <= 1 {
+        work.title.clone()
+    } else {
+        let chapter = &chapters[0];
+        format!("{} - Chapter {}", work.title, chapter.position)
+    };
+    let ctx = Ctx {
+        work: WorkView::new(work),
+        chapters: chapters.iter().map(ChapterView::new).collect(),
+        multi: links.len() > 1,
+        show_notes: full || current <= 1,
+        show_end_notes: full || current == last,
+        index: links,
+        full,
+        current,
+        prev_url,
+        next_url,
+        full_url: format!("/works/{}?view_full_work=true", work.id),
+        index_url: format!("/works/{}/navigate", work.id),
+    };
+    render(state, "work.html", &title, ctx)
+}
+
+/// `/works/{id}`: a one-chapter work whole; a longer one from its first chapter, or whole
+/// with `?view_full_work=true`.
+pub async fn show(
+    State(state): State<AppState>,
+    CurrentViewer(viewer): CurrentViewer,
+    Path(id): Path<String>,
+    FullWork(full): FullWork,
+) -> AppResult<Html<String>> {
+    let (work, index) = load(&state, &id, viewer).await?;
+    if full || index.len() <= 1 {
+        let chapters = state.store.chapters(work.id, viewer).await?;
+        return page(&state, &work, &index, &chapters, true);
+    }
+    let first = state.store.chapter(work.id, index[0].id, viewer).await?.ok_or(AppError::NotFound)?;
+    page(&state, &work, &index, &[first], false)
+}
+
+/// `/works/{id}/chapters/{chapter}`.
+pub async fn chapter(
+    State(state): State<AppState>,
+    CurrentViewer(viewer): CurrentViewer,
+    Path((id, chapter)): Path<(String, String)>,
+) -> AppResult<Html<String>> {
+    let chapter: ChapterId = chapter.parse().map_err(|_| AppError::NotFound)?;
+    let (work, index) = load(&state, &id, viewer).await?;
+    let chapter = state.store.chapter(work.id, chapter, viewer).await?.ok_or(AppError::NotFound)?;
+    page(&state, &work, &index, &[chapter], index.len() <= 1)
+}
+
+/// `/works/{id}/navigate`: the chapter index. With `?chapter=ID` (the chapter menu's
+/// form, which works without JavaScript) it redirects to that chapter.
+pub async fn navigate(
+    State(state): State<AppState>,
+    CurrentViewer(viewer): CurrentViewer,
+    Path(id): Path<String>,
+    uri: Uri,
+) -> AppResult<Response> {
+    let (work, index) = load(&state, &id, viewer).await?;
+    if let Some(wanted) = query_param(&uri, "chapter").and_then(|c| c.parse::<ChapterId>().ok()) {
+        if index.iter().any(|c| c.id == wanted) {
+            return Ok(Redirect::to(&format!("/works/{}/chapters/{wanted}", work.id)).into_response());
+        }
+    }
+    #[derive(Serialize)]
+    struct NavCtx {
+        work: WorkView,
+        index: Vec<ChapterLink>,
+    }
+    let ctx = NavCtx { index: index.iter().map(|c| ChapterLink::new(&work, c)).collect(), work: WorkView::new(&work) };
+    Ok(render(&state, "navigate.html", &format!("Chapter Index for {}", work.title), ctx)?.into_response())
+}

@@ -1,0 +1,302 @@
+//! What templates receive: domain types turned into ready-to-print values (paths, dates,
+//! labels), built in one place so every page shows a work the same way.
+
+use flourish_core::{Chapter, ChapterSummary, Pseud, Series, Tag, TagKind, Work};
+use flourish_store::Page;
+use serde::Serialize;
+use time::OffsetDateTime;
+use time::macros::format_description;
+
+pub fn date(t: OffsetDateTime) -> String {
+    t.format(format_description!("[year]-[month]-[day]")).unwrap_or_default()
+}
+
+#[derive(Serialize)]
+pub struct Link {
+    pub name: String,
+    pub url: String,
+}
+
+impl From<&Tag> for Link {
+    fn from(t: &Tag) -> Link {
+        Link { name: t.name.clone(), url: t.works_path() }
+    }
+}
+
+impl From<&Pseud> for Link {
+    fn from(p: &Pseud) -> Link {
+        Link { name: p.byline(), url: p.path() }
+    }
+}
+
+/// One group of a work's tag block: `Relationships: A/B, C & D`.
+#[derive(Serialize)]
+pub struct TagGroup {
+    pub kind: &'static str,
+    pub label: &'static str,
+    pub tags: Vec<Link>,
+}
+
+#[derive(Serialize)]
+pub struct SeriesLink {
+    pub title: String,
+    pub url: String,
+    pub position: u32,
+}
+
+/// A work as every page shows it: blurb, meta block, preface.
+#[derive(Serialize)]
+pub struct WorkView {
+    pub id: i64,
+    pub title: String,
+    pub url: String,
+    pub creators: Vec<Link>,
+    pub rating: Option<Link>,
+    /// Short codes for the "required tags" of a blurb.
+    pub rating_short: &'static str,
+    pub warnings: Vec<Link>,
+    pub categories: Vec<Link>,
+    pub fandoms: Vec<Link>,
+    /// Every tag group in AO3's order; empty groups left out.
+    pub tag_groups: Vec<TagGroup>,
+    /// Warnings, relationships, characters and additional tags: the blurb's tag line.
+    pub blurb_tags: Vec<BlurbTag>,
+    pub summary: String,
+    pub notes: String,
+    pub end_notes: String,
+    pub language: String,
+    pub words: u64,
+    pub chapters: String,
+    pub chapter_count: u32,
+    pub complete: bool,
+    pub restricted: bool,
+    pub published: String,
+    pub updated: String,
+    pub updated_differs: bool,
+    pub series: Vec<SeriesLink>,
+}
+
+#[derive(Serialize)]
+pub struct BlurbTag {
+    pub kind: &'static str,
+    pub name: String,
+    pub url: String,
+}
+
+impl WorkView {
+    pub fn new(work: &Work) -> WorkView {
+        let links = |kind| work.tags.of_kind(kind).map(Link::from).collect::<Vec<_>>();
+        let tag_groups = TagKind::ALL
+            .iter()
+            .filter_map(|&kind| {
+                let tags = links(kind);
+                (!tags.is_empty()).then(|| TagGroup { kind: kind.as_str(), label: kind.label(tags.len()), tags })
+            })
+            .collect();
+        let blurb_tags = [TagKind::Warning, TagKind::Relationship, TagKind::Character, TagKind::Freeform]
+            .iter()
+            .flat_map(|&kind| {
+                work.tags.of_kind(kind).map(move |t| BlurbTag { kind: kind.as_str(), name: t.name.clone(), url: t.works_path() })
+            })
+            .collect();
+        let rating = work.tags.rating();
+        let rating_short = rating
+            .and_then(|r| flourish_core::Rating::from_name(&r.name))
+            .map_or("NR", |r| r.short());
+        let published = date(work.published_at);
+        let updated = date(work.updated_at);
+        WorkView {
+            id: work.id.0,
+            title: work.title.clone(),
+            url: format!("/works/{}", work.id),
+            creators: work.creators.iter().map(Link::from).collect(),
+            rating: rating.map(Link::from),
+            rating_short,
+            warnings: links(TagKind::Warning),
+            categories: links(TagKind::Category),
+            fandoms: links(TagKind::Fandom),
+            tag_groups,
+            blurb_tags,
+            summary: work.summary.clone(),
+            notes: work.notes.clone(),
+            end_notes: work.end_notes.clone(),
+            language: language_name(&work.language),
+            words: work.word_count,
+            chapters: work.chapters_label(),
+            chapter_count: work.chapter_count,
+            complete: work.complete,
+            restricted: work.restricted,
+            updated_differs: updated != published,
+            published,
+            updated,
+            series: work
+                .series
+                .iter()
+                .map(|s| SeriesLink { title: s.title.clone(), url: format!("/series/{}", s.series_id), position: s.position })
+                .collect(),
+        }
+    }
+}
+
+/// English names of common language codes; others are shown as their code.
+fn language_name(code: &str) -> String {
+    let name = match code.split('-').next().unwrap_or(code) {
+        "en" => "English",
+        "fr" => "Français",
+        "de" => "Deutsch",
+        "es" => "Español",
+        "it" => "Italiano",
+        "pt" => "Português",
+        "ru" => "Русский",
+        "ja" => "日本語",
+        "zh" => "中文",
+        "ko" => "한국어",
+        "pl" => "Polski",
+        "nl" => "Nederlands",
+        _ => return code.to_owned(),
+    };
+    name.to_owned()
+}
+
+#[derive(Serialize)]
+pub struct ChapterView {
+    pub id: i64,
+    pub position: u32,
+    pub title: String,
+    pub display_title: String,
+    pub url: String,
+    pub summary: String,
+    pub notes: String,
+    pub end_notes: String,
+    pub content: String,
+    pub words: u64,
+    pub published: String,
+}
+
+impl ChapterView {
+    pub fn new(chapter: &Chapter) -> ChapterView {
+        ChapterView {
+            id: chapter.id.0,
+            position: chapter.position,
+            title: chapter.title.clone(),
+            display_title: chapter.summary().display_title(),
+            url: format!("/works/{}/chapters/{}", chapter.work_id, chapter.id),
+            summary: chapter.summary.clone(),
+            notes: chapter.notes.clone(),
+            end_notes: chapter.end_notes.clone(),
+            content: chapter.content.clone(),
+            words: chapter.word_count,
+            published: date(chapter.published_at),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct ChapterLink {
+    pub id: i64,
+    pub position: u32,
+    pub display_title: String,
+    pub url: String,
+    pub published: String,
+}
+
+impl ChapterLink {
+    pub fn new(work: &Work, c: &ChapterSummary) -> ChapterLink {
+        ChapterLink {
+            id: c.id.0,
+            position: c.position,
+            display_title: c.display_title(),
+            url: format!("/works/{}/chapters/{}", work.id, c.id),
+            published: date(c.published_at),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct SeriesView {
+    pub id: i64,
+    pub title: String,
+    pub summary: String,
+    pub notes: String,
+    pub complete: bool,
+    pub creators: Vec<Link>,
+    pub updated: String,
+}
+
+impl SeriesView {
+    pub fn new(s: &Series) -> SeriesView {
+        SeriesView {
+            id: s.id.0,
+            title: s.title.clone(),
+            summary: s.summary.clone(),
+            notes: s.notes.clone(),
+            complete: s.complete,
+            creators: s.creators.iter().map(Link::from).collect(),
+            updated: date(s.updated_at),
+        }
+    }
+}
+
+/// A page of works with what pagination needs.
+#[derive(Serialize)]
+pub struct Listing {
+    pub works: Vec<WorkView>,
+    pub page: u32,
+    pub pages: u32,
+    pub total: u64,
+    pub first: u64,
+    pub last: u64,
+    /// Page numbers to show, with `None` for a gap (`1 2 … 9 10 11 … 40`).
+    pub nav: Vec<Option<u32>>,
+}
+
+impl Listing {
+    pub fn new(page: &Page<Work>) -> Listing {
+        let pages = page.page_count();
+        let first = Page::<Work>::offset(page.page, page.per_page) as u64 + 1;
+        let last = first + page.items.len() as u64 - 1;
+        Listing {
+            works: page.items.iter().map(WorkView::new).collect(),
+            page: page.page,
+            pages,
+            total: page.total,
+            first: first.min(page.total.max(1)),
+            last,
+            nav: page_numbers(page.page, pages),
+        }
+    }
+}
+
+fn page_numbers(current: u32, pages: u32) -> Vec<Option<u32>> {
+    let mut out = Vec::new();
+    let mut last_shown = 0;
+    for p in 1..=pages {
+        let near = p.abs_diff(current) <= 2;
+        if p <= 2 || p + 1 >= pages || near {
+            if last_shown + 1 < p {
+                out.push(None);
+            }
+            out.push(Some(p));
+            last_shown = p;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn pagination_elides_the_middle() {
+        let show = |c, n| {
+            super::page_numbers(c, n)
+                .iter()
+                .map(|p| p.map_or("…".to_string(), |p| p.to_string()))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        assert_eq!(show(1, 1), "1");
+        assert_eq!(show(1, 10), "1 2 3 … 9 10");
+        assert_eq!(show(5, 10), "1 2 3 4 5 6 7 … 9 10");
+        assert_eq!(show(20, 40), "1 2 … 18 19 20 21 22 … 39 40");
+    }
+}

@@ -1,0 +1,3 @@
+//! The web front driven in-process through `TestApp`.
+
+mod pages;
