@@ -13,10 +13,10 @@ pub mod work;
 
 pub use ids::{ChapterId, PseudId, SeriesId, TagId, UserId, WorkId};
 pub use limits::Limits;
-pub use tag::{Tag, TagKind, tag_url_segment, tag_from_url_segment};
+pub use tag::{Tag, TagKind, tag_from_url_segment, tag_url_segment};
 pub use validation::{FieldError, ValidationErrors};
 pub use vocabulary::{ArchiveWarning, Category, Rating};
 pub use work::{
-    Chapter, ChapterDraft, ChapterSummary, Pseud, SeriesDraft, Series, SeriesEntry, User,
-    Viewer, Work, WorkDraft, WorkTags,
+    Chapter, ChapterDraft, ChapterSummary, Pseud, Series, SeriesDraft, SeriesEntry, User, Viewer,
+    Work, WorkDraft, WorkTags,
 };

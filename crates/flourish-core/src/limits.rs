@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// Maximum sizes, in characters (Unicode scalar values) unless said otherwise.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub struct Limits {
     pub title: usize,
     pub summary: usize,

@@ -244,7 +244,10 @@ impl WorkDraft {
             posted: true,
             restricted: false,
             published_at: None,
-            chapters: vec![ChapterDraft { content: content.to_owned(), ..Default::default() }],
+            chapters: vec![ChapterDraft {
+                content: content.to_owned(),
+                ..Default::default()
+            }],
         }
     }
 

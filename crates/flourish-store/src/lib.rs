@@ -37,7 +37,10 @@ pub struct Store {
 impl Store {
     /// Opens the database at `url` without changing it. Call [`Store::migrate`] next.
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
-        Ok(Store { db: backend::Db::connect(url).await?, limits: Limits::default() })
+        Ok(Store {
+            db: backend::Db::connect(url).await?,
+            limits: Limits::default(),
+        })
     }
 
     /// Uses `limits` to validate what is written from now on.
@@ -90,7 +93,10 @@ pub(crate) fn name_key(name: &str) -> String {
 /// `$first, $first+1, …` for `n` values: the only dynamic SQL the store writes, and it holds
 /// nothing but placeholders.
 pub(crate) fn placeholders(first: usize, n: usize) -> String {
-    (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 pub(crate) fn now() -> i64 {

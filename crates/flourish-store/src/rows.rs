@@ -163,7 +163,11 @@ pub(crate) struct UserRow {
 
 impl UserRow {
     pub(crate) fn into_user(self) -> User {
-        User { id: UserId(self.id), username: self.username, created_at: ts(self.created_at) }
+        User {
+            id: UserId(self.id),
+            username: self.username,
+            created_at: ts(self.created_at),
+        }
     }
 }
 
@@ -177,7 +181,11 @@ pub(crate) struct SeriesEntryRow {
 
 impl SeriesEntryRow {
     pub(crate) fn into_entry(self) -> SeriesEntry {
-        SeriesEntry { series_id: SeriesId(self.series_id), title: self.title, position: self.position as u32 }
+        SeriesEntry {
+            series_id: SeriesId(self.series_id),
+            title: self.title,
+            position: self.position as u32,
+        }
     }
 }
 

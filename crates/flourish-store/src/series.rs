@@ -58,7 +58,12 @@ impl SeriesStore for Store {
         Ok(SeriesId(id))
     }
 
-    async fn add_to_series(&self, series: SeriesId, work: WorkId, position: Option<u32>) -> Result<(), StoreError> {
+    async fn add_to_series(
+        &self,
+        series: SeriesId,
+        work: WorkId,
+        position: Option<u32>,
+    ) -> Result<(), StoreError> {
         let at = now();
         with_db!(self, db => {
             let mut tx = db.begin().await?;
@@ -103,7 +108,8 @@ impl SeriesStore for Store {
 
     async fn series(&self, id: SeriesId) -> Result<Option<Series>, StoreError> {
         const CREATORS: &str = concat!(
-            "SELECT sc.series_id AS owner_id, ", pseud_columns!(),
+            "SELECT sc.series_id AS owner_id, ",
+            pseud_columns!(),
             " FROM series_creators sc JOIN pseuds p ON p.id = sc.pseud_id JOIN users u ON u.id = p.user_id",
             " WHERE sc.series_id = $1 ORDER BY sc.position"
         );
@@ -127,16 +133,25 @@ impl SeriesStore for Store {
         }))
     }
 
-    async fn series_works(&self, id: SeriesId, viewer: Viewer) -> Result<Vec<(u32, Work)>, StoreError> {
+    async fn series_works(
+        &self,
+        id: SeriesId,
+        viewer: Viewer,
+    ) -> Result<Vec<(u32, Work)>, StoreError> {
         const SQL: &str = concat!(
-            "SELECT sw.position, ", work_columns!(), " FROM series_works sw JOIN works w ON w.id = sw.work_id WHERE ",
-            visible!(), " AND sw.series_id = $2 ORDER BY sw.position, w.id"
+            "SELECT sw.position, ",
+            work_columns!(),
+            " FROM series_works sw JOIN works w ON w.id = sw.work_id WHERE ",
+            visible!(),
+            " AND sw.series_id = $2 ORDER BY sw.position, w.id"
         );
         let rows: Vec<PositionedWorkRow> = with_db!(self, db => {
             sqlx::query_as(SQL).bind(viewer.is_member()).bind(id.0).fetch_all(db).await?
         });
         let positions: Vec<u32> = rows.iter().map(|r| r.position as u32).collect();
-        let works = self.hydrate(rows.into_iter().map(|r| r.work).collect()).await?;
+        let works = self
+            .hydrate(rows.into_iter().map(|r| r.work).collect())
+            .await?;
         Ok(positions.into_iter().zip(works).collect())
     }
 }
@@ -144,15 +159,18 @@ impl SeriesStore for Store {
 impl StatsStore for Store {
     async fn counts(&self, viewer: Viewer) -> Result<ArchiveCounts, StoreError> {
         const WORKS: &str = concat!(
-            "SELECT COUNT(*), CAST(COALESCE(SUM(w.word_count), 0) AS BIGINT) FROM works w WHERE ", visible!()
+            "SELECT COUNT(*), CAST(COALESCE(SUM(w.word_count), 0) AS BIGINT) FROM works w WHERE ",
+            visible!()
         );
         const FANDOMS: &str = concat!(
             "SELECT COUNT(DISTINCT COALESCE(t.synonym_of, t.id)) FROM work_tags wt JOIN tags t ON t.id = wt.tag_id ",
-            "JOIN works w ON w.id = wt.work_id WHERE t.kind = 'fandom' AND ", visible!()
+            "JOIN works w ON w.id = wt.work_id WHERE t.kind = 'fandom' AND ",
+            visible!()
         );
         const CREATORS: &str = concat!(
             "SELECT COUNT(DISTINCT p.user_id) FROM work_creators wc JOIN pseuds p ON p.id = wc.pseud_id ",
-            "JOIN works w ON w.id = wc.work_id WHERE ", visible!()
+            "JOIN works w ON w.id = wc.work_id WHERE ",
+            visible!()
         );
         let member = viewer.is_member();
         let ((works, words), (fandoms,), (creators,)): ((i64, i64), (i64,), (i64,)) = with_db!(self, db => (
@@ -160,6 +178,11 @@ impl StatsStore for Store {
             sqlx::query_as(FANDOMS).bind(member).fetch_one(db).await?,
             sqlx::query_as(CREATORS).bind(member).fetch_one(db).await?,
         ));
-        Ok(ArchiveCounts { works: works as u64, fandoms: fandoms as u64, creators: creators as u64, words: words as u64 })
+        Ok(ArchiveCounts {
+            works: works as u64,
+            fandoms: fandoms as u64,
+            creators: creators as u64,
+            words: words as u64,
+        })
     }
 }

@@ -11,7 +11,8 @@ use flourish_core::{Pseud, PseudId, User, UserId, Viewer, Work};
 fn check_username(name: &str) -> Result<(), StoreError> {
     let n = name.chars().count();
     let ok_chars = name.chars().all(|c| c.is_alphanumeric() || c == '_');
-    let ends_ok = name.chars().next().is_some_and(char::is_alphanumeric) && name.chars().last().is_some_and(char::is_alphanumeric);
+    let ends_ok = name.chars().next().is_some_and(char::is_alphanumeric)
+        && name.chars().last().is_some_and(char::is_alphanumeric);
     if !(3..=40).contains(&n) || !ok_chars || !ends_ok {
         return Err(StoreError::invalid(
             "username",
@@ -24,7 +25,12 @@ fn check_username(name: &str) -> Result<(), StoreError> {
 /// AO3's pseud rule: 1 to 40 letters, digits, spaces, underscores and hyphens.
 fn check_pseud_name(name: &str) -> Result<(), StoreError> {
     let n = name.chars().count();
-    if !(1..=40).contains(&n) || !name.chars().all(|c| c.is_alphanumeric() || " _-".contains(c)) || name.trim() != name {
+    if !(1..=40).contains(&n)
+        || !name
+            .chars()
+            .all(|c| c.is_alphanumeric() || " _-".contains(c))
+        || name.trim() != name
+    {
         return Err(StoreError::invalid(
             "name",
             "A pseud is 1 to 40 letters, numbers, spaces, underscores or hyphens, with no space at either end.",
@@ -68,12 +74,19 @@ impl UserStore for Store {
         });
         let (user_id, pseud_id) = result.map_err(|e| {
             if is_unique_violation(&e) {
-                StoreError::invalid("username", format!("The username {username} is already taken."))
+                StoreError::invalid(
+                    "username",
+                    format!("The username {username} is already taken."),
+                )
             } else {
                 e.into()
             }
         })?;
-        let user = User { id: UserId(user_id), username: username.to_owned(), created_at: crate::rows::ts(at) };
+        let user = User {
+            id: UserId(user_id),
+            username: username.to_owned(),
+            created_at: crate::rows::ts(at),
+        };
         let pseud = Pseud {
             id: PseudId(pseud_id),
             user_id: user.id,
@@ -110,16 +123,19 @@ impl UserStore for Store {
                 description: String::new(),
             }),
             Ok(None) => Err(StoreError::NotFound("user")),
-            Err(e) if is_unique_violation(&e) => {
-                Err(StoreError::invalid("name", format!("You already have a pseud named {name}.")))
-            }
+            Err(e) if is_unique_violation(&e) => Err(StoreError::invalid(
+                "name",
+                format!("You already have a pseud named {name}."),
+            )),
             Err(e) => Err(e.into()),
         }
     }
 
     async fn pseud(&self, username: &str, pseud: &str) -> Result<Option<Pseud>, StoreError> {
         const SQL: &str = concat!(
-            "SELECT ", pseud_columns!(), " FROM pseuds p JOIN users u ON u.id = p.user_id ",
+            "SELECT ",
+            pseud_columns!(),
+            " FROM pseuds p JOIN users u ON u.id = p.user_id ",
             "WHERE u.username_key = $1 AND p.name_key = $2"
         );
         let row: Option<PseudRow> = with_db!(self, db => {
@@ -138,7 +154,14 @@ impl UserStore for Store {
         Ok(row.map(UserRow::into_user))
     }
 
-    async fn works_by_pseud(&self, pseud: PseudId, viewer: Viewer, page: u32, per_page: u32) -> Result<Page<Work>, StoreError> {
-        self.list_works(Listing::Pseud(pseud.0), viewer, page, per_page).await
+    async fn works_by_pseud(
+        &self,
+        pseud: PseudId,
+        viewer: Viewer,
+        page: u32,
+        per_page: u32,
+    ) -> Result<Page<Work>, StoreError> {
+        self.list_works(Listing::Pseud(pseud.0), viewer, page, per_page)
+            .await
     }
 }

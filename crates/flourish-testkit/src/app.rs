@@ -39,7 +39,10 @@ impl TestApp {
 
     pub fn with_db(db: TestDb) -> TestApp {
         let state = AppState::new(db.store.clone(), WebConfig::default()).expect("templates load");
-        TestApp { router: flourish_web::router(state), db }
+        TestApp {
+            router: flourish_web::router(state),
+            db,
+        }
     }
 
     pub fn store(&self) -> &Store {
@@ -48,10 +51,21 @@ impl TestApp {
 
     pub async fn get(&self, path: &str) -> TestResponse {
         let request = Request::get(path).body(Body::empty()).expect("request");
-        let response = self.router.clone().oneshot(request).await.expect("router is infallible");
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("router is infallible");
         let status = response.status();
         let headers = response.headers().clone();
-        let bytes = axum::body::to_bytes(response.into_body(), 64 << 20).await.expect("body");
-        TestResponse { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+        let bytes = axum::body::to_bytes(response.into_body(), 64 << 20)
+            .await
+            .expect("body");
+        TestResponse {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
     }
 }

@@ -7,6 +7,10 @@ pub fn plain_to_html(text: &str) -> String {
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     for para in text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
+        if is_scene_break(para) {
+            out.push_str("<hr class=\"scene-break\" />\n");
+            continue;
+        }
         out.push_str("<p>");
         for (i, line) in para.lines().map(str::trim).enumerate() {
             if i > 0 {
@@ -19,6 +23,18 @@ pub fn plain_to_html(text: &str) -> String {
     out
 }
 
+/// A paragraph of nothing but three or more divider symbols (`***`, `* * *`, `~~~`, `---`).
+fn is_scene_break(para: &str) -> bool {
+    let symbols = para
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<Vec<_>>();
+    symbols.len() >= 3
+        && symbols
+            .iter()
+            .all(|c| matches!(c, '*' | '~' | '-' | '=' | '#' | '+'))
+}
+
 /// Escapes one line and turns `*…*` / `_…_` spans into `<em>`. A marker opens emphasis only
 /// before a non-space and closes only after one, so `2 * 3 * 4` and `snake_case_name`
 /// stay as written.
@@ -27,16 +43,17 @@ fn push_inline(out: &mut String, line: &str) {
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
-        if (c == '*' || c == '_') && opens(&chars, i) {
-            if let Some(end) = (i + 2..chars.len()).find(|&j| chars[j] == c && closes(&chars, j)) {
-                out.push_str("<em>");
-                for &inner in &chars[i + 1..end] {
-                    push_escaped(out, inner);
-                }
-                out.push_str("</em>");
-                i = end + 1;
-                continue;
+        if (c == '*' || c == '_')
+            && opens(&chars, i)
+            && let Some(end) = (i + 2..chars.len()).find(|&j| chars[j] == c && closes(&chars, j))
+        {
+            out.push_str("<em>");
+            for &inner in &chars[i + 1..end] {
+                push_escaped(out, inner);
             }
+            out.push_str("</em>");
+            i = end + 1;
+            continue;
         }
         push_escaped(out, c);
         i += 1;
@@ -72,8 +89,14 @@ mod tests {
     #[test]
     fn paragraphs_line_breaks_and_emphasis() {
         assert_eq!(
-            plain_to_html("One *two* three.\nFour.\r\n\r\n\n_Five_ <six> & 2 * 3 * 4 snake_case_name"),
+            plain_to_html(
+                "One *two* three.\nFour.\r\n\r\n\n_Five_ <six> & 2 * 3 * 4 snake_case_name"
+            ),
             "<p>One <em>two</em> three.<br />Four.</p>\n<p><em>Five</em> &lt;six&gt; &amp; 2 * 3 * 4 snake_case_name</p>\n"
+        );
+        assert_eq!(
+            plain_to_html("A.\n\n* * *\n\nB."),
+            "<p>A.</p>\n<hr class=\"scene-break\" />\n<p>B.</p>\n"
         );
     }
 }

@@ -11,12 +11,70 @@ pub const SANITIZER_VERSION: i32 = 1;
 
 /// Tags writers may use: AO3's allowlist.
 const TAGS: &[&str] = &[
-    "a", "abbr", "acronym", "address", "b", "big", "blockquote", "br", "caption", "center",
-    "cite", "code", "col", "colgroup", "dd", "del", "details", "dfn", "div", "dl", "dt", "em",
-    "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd",
-    "li", "ol", "p", "pre", "q", "rp", "rt", "ruby", "s", "samp", "section", "small", "span",
-    "strike", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead",
-    "tr", "tt", "u", "ul", "var",
+    "a",
+    "abbr",
+    "acronym",
+    "address",
+    "b",
+    "big",
+    "blockquote",
+    "br",
+    "caption",
+    "center",
+    "cite",
+    "code",
+    "col",
+    "colgroup",
+    "dd",
+    "del",
+    "details",
+    "dfn",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "ins",
+    "kbd",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "rp",
+    "rt",
+    "ruby",
+    "s",
+    "samp",
+    "section",
+    "small",
+    "span",
+    "strike",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "tt",
+    "u",
+    "ul",
+    "var",
 ];
 
 /// Classes Flourish itself gives structure it recovered; the reader's stylesheet styles them.
@@ -30,18 +88,30 @@ const STRUCTURE_CLASSES: &[(&str, &[&str])] = &[
 static SANITIZER: LazyLock<Builder<'static>> = LazyLock::new(|| {
     let mut b = Builder::default();
     b.tags(TAGS.iter().copied().collect::<HashSet<_>>())
-        .clean_content_tags(["script", "style", "iframe", "object", "embed", "noscript", "template"].into_iter().collect())
+        .clean_content_tags(
+            [
+                "script", "style", "iframe", "object", "embed", "noscript", "template",
+            ]
+            .into_iter()
+            .collect(),
+        )
         .generic_attributes(["title", "dir", "lang", "align"].into_iter().collect())
         .tag_attributes(HashMap::from([
             ("a", ["href", "name"].into_iter().collect()),
-            ("img", ["src", "alt", "width", "height"].into_iter().collect()),
+            (
+                "img",
+                ["src", "alt", "width", "height"].into_iter().collect(),
+            ),
             ("td", ["colspan", "rowspan"].into_iter().collect()),
             ("th", ["colspan", "rowspan"].into_iter().collect()),
             ("ol", ["start", "type"].into_iter().collect()),
             ("section", ["data-label"].into_iter().collect()),
         ]))
         .allowed_classes(
-            STRUCTURE_CLASSES.iter().map(|(t, c)| (*t, c.iter().copied().collect())).collect(),
+            STRUCTURE_CLASSES
+                .iter()
+                .map(|(t, c)| (*t, c.iter().copied().collect()))
+                .collect(),
         )
         .url_schemes(["http", "https", "mailto"].into_iter().collect())
         .link_rel(Some("nofollow"));
@@ -64,12 +134,20 @@ mod tests {
         let out = sanitize_html(
             r#"<p onclick="x()">Hi<script>alert(1)</script><a href="javascript:alert(1)">l</a><a href="https://e.org">e</a></p><style>p{}</style><iframe src="x">t</iframe>"#,
         );
-        assert_eq!(out, r#"<p>Hi<a rel="nofollow">l</a><a href="https://e.org" rel="nofollow">e</a></p>"#);
+        assert_eq!(
+            out,
+            r#"<p>Hi<a rel="nofollow">l</a><a href="https://e.org" rel="nofollow">e</a></p>"#
+        );
     }
 
     #[test]
     fn structure_classes_survive_and_others_do_not() {
-        let out = sanitize_html(r#"<section class="pov evil" data-label="Draco"><p class="section-label big">x</p></section>"#);
-        assert_eq!(out, r#"<section class="pov" data-label="Draco"><p class="section-label">x</p></section>"#);
+        let out = sanitize_html(
+            r#"<section class="pov evil" data-label="Draco"><p class="section-label big">x</p></section>"#,
+        );
+        assert_eq!(
+            out,
+            r#"<section class="pov" data-label="Draco"><p class="section-label">x</p></section>"#
+        );
     }
 }

@@ -37,7 +37,10 @@ pub fn count_words_in_html(html: &str) -> u64 {
         }
     }
     text.push_str(rest);
-    let text = text.replace("&nbsp;", " ").replace("&#39;", "'").replace("&rsquo;", "'");
+    let text = text
+        .replace("&nbsp;", " ")
+        .replace("&#39;", "'")
+        .replace("&rsquo;", "'");
     count_words(&text)
 }
 
@@ -49,15 +52,15 @@ fn is_own_word(c: char) -> bool {
     // The katakana middle dot and double hyphen are punctuation, not words.
     !matches!(c, '・' | '゠')
         && matches!(c as u32,
-        0x3040..=0x309F   // Hiragana
-        | 0x30A0..=0x30FF // Katakana
-        | 0x31F0..=0x31FF // Katakana phonetic extensions
-        | 0x3400..=0x4DBF // CJK extension A
-        | 0x4E00..=0x9FFF // CJK unified ideographs
-        | 0xF900..=0xFAFF // CJK compatibility ideographs
-        | 0x20000..=0x2FA1F // CJK extensions B and later
-        | 0x0E00..=0x0E7F // Thai
-    )
+            0x3040..=0x309F   // Hiragana
+            | 0x30A0..=0x30FF // Katakana
+            | 0x31F0..=0x31FF // Katakana phonetic extensions
+            | 0x3400..=0x4DBF // CJK extension A
+            | 0x4E00..=0x9FFF // CJK unified ideographs
+            | 0xF900..=0xFAFF // CJK compatibility ideographs
+            | 0x20000..=0x2FA1F // CJK extensions B and later
+            | 0x0E00..=0x0E7F // Thai
+        )
 }
 
 #[cfg(test)]
@@ -80,6 +83,9 @@ mod tests {
 
     #[test]
     fn html_tags_are_not_words() {
-        assert_eq!(count_words_in_html("<p>Hello <em>there</em>,<br/>friend&nbsp;mine</p>"), 4);
+        assert_eq!(
+            count_words_in_html("<p>Hello <em>there</em>,<br/>friend&nbsp;mine</p>"),
+            4
+        );
     }
 }

@@ -12,9 +12,9 @@ pub mod templates;
 pub mod views;
 
 use axum::Router;
+use axum::http::HeaderValue;
 use axum::routing::get;
 use flourish_store::Store;
-use axum::http::HeaderValue;
 use std::path::PathBuf;
 use std::sync::Arc;
 use tower::ServiceBuilder;
@@ -64,7 +64,11 @@ impl std::ops::Deref for AppState {
 impl AppState {
     pub fn new(store: Store, config: WebConfig) -> Result<AppState, templates::TemplateError> {
         let templates = templates::Templates::new(config.templates_dir.clone())?;
-        Ok(AppState(Arc::new(Inner { store, config, templates })))
+        Ok(AppState(Arc::new(Inner {
+            store,
+            config,
+            templates,
+        })))
     }
 }
 
@@ -90,11 +94,17 @@ pub fn router(state: AppState) -> Router {
         .merge(pages)
         .route("/healthz", get(html::healthz))
         .route("/static/{*path}", get(assets::serve))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::render_error_pages))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::render_error_pages,
+        ))
         .layer(
             // Outermost first: the request id exists before the span that logs it.
             ServiceBuilder::new()
-                .layer(SetRequestIdLayer::new(middleware::REQUEST_ID, middleware::NextRequestId::new()))
+                .layer(SetRequestIdLayer::new(
+                    middleware::REQUEST_ID,
+                    middleware::NextRequestId::new(),
+                ))
                 .layer(
                     TraceLayer::new_for_http()
                         .make_span_with(middleware::request_span)

@@ -54,11 +54,19 @@ impl Templates {
 /// Escapes what HTML needs escaped and nothing more. minijinja's default also escapes `/`,
 /// which turns every URL in an attribute into `&#x2f;works&#x2f;1`: valid, but unreadable
 /// in page source and in tests.
-fn escape_minimal(out: &mut minijinja::Output<'_>, state: &minijinja::State<'_, '_>, value: &Value) -> Result<(), minijinja::Error> {
+fn escape_minimal(
+    out: &mut minijinja::Output<'_>,
+    state: &minijinja::State<'_, '_>,
+    value: &Value,
+) -> Result<(), minijinja::Error> {
     if state.auto_escape() == minijinja::AutoEscape::None || value.is_safe() {
         return minijinja::escape_formatter(out, state, value);
     }
-    let text = if value.is_none() || value.is_undefined() { String::new() } else { value.to_string() };
+    let text = if value.is_none() || value.is_undefined() {
+        String::new()
+    } else {
+        value.to_string()
+    };
     let mut last = 0;
     for (i, c) in text.char_indices() {
         let entity = match c {
@@ -86,7 +94,7 @@ fn thousands(value: Value) -> String {
         out.push('-');
     }
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

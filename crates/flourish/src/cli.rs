@@ -1,0 +1,109 @@
+//! The command line.
+
+use crate::config::{Config, Overrides};
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(
+    name = "flourish",
+    version,
+    about = "A fan fiction archive anyone can run."
+)]
+pub struct Cli {
+    /// The configuration file (default: ./flourish.toml when it exists).
+    #[arg(long, global = true, env = "FLOURISH_CONFIG")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Run the archive.
+    Serve(ServeArgs),
+    /// Apply database migrations and exit.
+    Migrate(DatabaseArgs),
+    /// Configuration.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ConfigCommand {
+    /// Print the default configuration file, with every key commented.
+    Default,
+    /// Print the configuration in effect (file, environment and defaults merged).
+    Show(DatabaseArgs),
+}
+
+#[derive(Args, Default)]
+pub struct DatabaseArgs {
+    /// Where data lives: the SQLite database and the search index.
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
+    /// sqlite://PATH or postgres://USER:PASSWORD@HOST/DATABASE (default: SQLite in the data directory).
+    #[arg(long)]
+    pub database_url: Option<String>,
+}
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// The address to listen on, such as 127.0.0.1:8080 or 0.0.0.0:80.
+    #[arg(long)]
+    pub listen: Option<String>,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Fill an empty archive with a few demo works (an archive with works is left alone).
+    #[arg(long)]
+    pub demo: bool,
+}
+
+impl DatabaseArgs {
+    fn overrides(&self) -> Overrides {
+        Overrides {
+            data_dir: self.data_dir.clone(),
+            database_url: self.database_url.clone(),
+            listen: None,
+        }
+    }
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Config {
+            command: ConfigCommand::Default,
+        } => {
+            print!("{}", crate::config::DEFAULT_FILE);
+            Ok(())
+        }
+        Command::Config {
+            command: ConfigCommand::Show(db),
+        } => {
+            let config = Config::load(cli.config.as_deref(), &db.overrides())?;
+            print!("{}", config.to_toml());
+            Ok(())
+        }
+        Command::Migrate(db) => {
+            let config = Config::load(cli.config.as_deref(), &db.overrides())?;
+            crate::logging::init(&config);
+            let store = crate::serve::open_store(&config).await?;
+            let applied = store.migrate().await?;
+            println!(
+                "{applied} migration(s) applied; the database at {} is up to date.",
+                config.database_url_redacted()
+            );
+            store.close().await;
+            Ok(())
+        }
+        Command::Serve(args) => {
+            let mut overrides = args.database.overrides();
+            overrides.listen = args.listen.clone();
+            let config = Config::load(cli.config.as_deref(), &overrides)?;
+            crate::logging::init(&config);
+            crate::serve::run(config, args.demo).await
+        }
+    }
+}

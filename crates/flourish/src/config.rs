@@ -1,0 +1,368 @@
+//! Configuration, in layers: defaults < `flourish.toml` < `FLOURISH_*` environment <
+//! command-line flags. Unknown keys are warned about, not fatal; a bad value names its key
+//! and where it came from. Any environment variable may instead be given as `NAME_FILE`
+//! holding the path of a file with the value (for secrets such as the database URL).
+
+use anyhow::{Context, bail};
+use flourish_core::Limits;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use toml::{Table, Value};
+
+/// The file `flourish config default` prints: every key, its default, what it does.
+pub const DEFAULT_FILE: &str = include_str!("flourish.default.toml");
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    /// `None`: SQLite at `data_dir/flourish.db`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub templates_dir: Option<PathBuf>,
+    pub log_format: LogFormat,
+    pub archive: ArchiveConfig,
+    pub limits: Limits,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ArchiveConfig {
+    pub name: String,
+    pub description: String,
+}
+
+impl Default for ArchiveConfig {
+    fn default() -> Self {
+        ArchiveConfig {
+            name: "Flourish".into(),
+            description: "A fan fiction archive".into(),
+        }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: PathBuf::from("./data"),
+            database_url: None,
+            templates_dir: None,
+            log_format: LogFormat::Text,
+            archive: ArchiveConfig::default(),
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// Values from command-line flags.
+#[derive(Default)]
+pub struct Overrides {
+    pub listen: Option<String>,
+    pub data_dir: Option<PathBuf>,
+    pub database_url: Option<String>,
+}
+
+/// Environment variables and the key each sets. One list, so the docs, the loader and the
+/// unknown-variable warning agree.
+const ENV_KEYS: &[(&str, &str)] = &[
+    ("FLOURISH_LISTEN", "listen"),
+    ("FLOURISH_DATA_DIR", "data_dir"),
+    ("FLOURISH_DATABASE_URL", "database_url"),
+    ("FLOURISH_TEMPLATES_DIR", "templates_dir"),
+    ("FLOURISH_LOG_FORMAT", "log_format"),
+    ("FLOURISH_ARCHIVE_NAME", "archive.name"),
+    ("FLOURISH_ARCHIVE_DESCRIPTION", "archive.description"),
+    ("FLOURISH_LIMITS_TITLE", "limits.title"),
+    ("FLOURISH_LIMITS_SUMMARY", "limits.summary"),
+    ("FLOURISH_LIMITS_NOTES", "limits.notes"),
+    ("FLOURISH_LIMITS_CHAPTER", "limits.chapter"),
+    ("FLOURISH_LIMITS_TAGS_PER_WORK", "limits.tags_per_work"),
+    ("FLOURISH_LIMITS_TAG_NAME", "limits.tag_name"),
+    ("FLOURISH_LIMITS_COMMENT", "limits.comment"),
+];
+
+/// `FLOURISH_*` variables that are not configuration keys but are read elsewhere.
+const OTHER_ENV: &[&str] = &[
+    "FLOURISH_CONFIG",
+    "FLOURISH_LOG",
+    "FLOURISH_TEST_DATABASE_URL",
+];
+
+impl Config {
+    /// Loads the configuration from every layer, reading the real environment.
+    pub fn load(file: Option<&Path>, flags: &Overrides) -> anyhow::Result<Config> {
+        let env: BTreeMap<String, String> = std::env::vars()
+            .filter(|(k, _)| k.starts_with("FLOURISH_"))
+            .collect();
+        Self::load_from(file, &env, flags)
+    }
+
+    pub fn load_from(
+        file: Option<&Path>,
+        env: &BTreeMap<String, String>,
+        flags: &Overrides,
+    ) -> anyhow::Result<Config> {
+        let mut table = Table::new();
+        // Where each key was set, to name it in errors.
+        let mut sources: BTreeMap<String, String> = BTreeMap::new();
+
+        let path = match file {
+            Some(p) => Some(p.to_path_buf()),
+            None => Some(PathBuf::from("flourish.toml")).filter(|p| p.exists()),
+        };
+        if let Some(path) = &path {
+            let text = std::fs::read_to_string(path).with_context(|| {
+                format!("cannot read the configuration file {}", path.display())
+            })?;
+            table = text.parse::<Table>().map_err(|e| {
+                anyhow::anyhow!(
+                    "the configuration file {} is not valid TOML: {}",
+                    path.display(),
+                    e.to_string().trim_end()
+                )
+            })?;
+            for key in leaf_keys(&table, "") {
+                sources.insert(key, path.display().to_string());
+            }
+        }
+
+        for (name, value) in env {
+            let (name, value) = match name.strip_suffix("_FILE") {
+                Some(base) if ENV_KEYS.iter().any(|(n, _)| *n == base) => {
+                    let contents = std::fs::read_to_string(value)
+                        .with_context(|| format!("cannot read {name}={value}"))?;
+                    (base.to_owned(), contents.trim().to_owned())
+                }
+                _ => (name.clone(), value.clone()),
+            };
+            match ENV_KEYS.iter().find(|(n, _)| *n == name) {
+                Some((_, key)) => {
+                    set_path(&mut table, key, env_value(&value));
+                    sources.insert(key.to_string(), format!("the environment variable {name}"));
+                }
+                None if OTHER_ENV.contains(&name.as_str()) => {}
+                None => eprintln!("warning: ignoring the unknown environment variable {name}"),
+            }
+        }
+
+        let flag_values = [
+            ("listen", flags.listen.clone()),
+            (
+                "data_dir",
+                flags.data_dir.as_ref().map(|p| p.display().to_string()),
+            ),
+            ("database_url", flags.database_url.clone()),
+        ];
+        for (key, value) in flag_values {
+            if let Some(v) = value {
+                set_path(&mut table, key, Value::String(v));
+                sources.insert(key.into(), format!("the --{} flag", key.replace('_', "-")));
+            }
+        }
+
+        let mut unknown = Vec::new();
+        let mut note_unknown = |p: serde_ignored::Path<'_>| unknown.push(p.to_string());
+        let deserializer = serde_ignored::Deserializer::new(Value::Table(table), &mut note_unknown);
+        let config: Config = serde_path_to_error::deserialize(deserializer).map_err(|e| {
+            let key = e.path().to_string();
+            let from = sources
+                .iter()
+                .filter(|(k, _)| key == **k || key.starts_with(&format!("{k}.")))
+                .map(|(_, s)| s.as_str())
+                .next()
+                .unwrap_or("the configuration");
+            anyhow::anyhow!(
+                "invalid configuration key `{key}` (set in {from}): {}",
+                e.inner()
+            )
+        })?;
+        for key in unknown {
+            let from = sources
+                .get(&key)
+                .map_or("the configuration".to_owned(), Clone::clone);
+            eprintln!("warning: ignoring the unknown configuration key `{key}` in {from}");
+        }
+        if config.archive.name.trim().is_empty() {
+            bail!("invalid configuration key `archive.name`: the archive needs a name");
+        }
+        Ok(config)
+    }
+
+    /// The database URL in effect.
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("flourish.db").display()))
+    }
+
+    pub fn database_url_redacted(&self) -> String {
+        flourish_store::redact_url(&self.database_url())
+    }
+
+    /// The configuration as TOML, with the database password hidden.
+    pub fn to_toml(&self) -> String {
+        let mut shown = self.clone();
+        shown.database_url = Some(self.database_url_redacted());
+        toml::to_string_pretty(&shown).unwrap_or_default()
+    }
+}
+
+/// Environment values are strings; numbers and booleans become TOML numbers and booleans
+/// so `FLOURISH_LIMITS_TITLE=300` sets an integer.
+fn env_value(s: &str) -> Value {
+    if let Ok(n) = s.parse::<i64>() {
+        Value::Integer(n)
+    } else if let Ok(b) = s.parse::<bool>() {
+        Value::Boolean(b)
+    } else {
+        Value::String(s.to_owned())
+    }
+}
+
+fn set_path(table: &mut Table, dotted: &str, value: Value) {
+    let mut parts: Vec<&str> = dotted.split('.').collect();
+    let last = parts.pop().expect("non-empty key");
+    let mut current = table;
+    for part in parts {
+        let entry = current
+            .entry(part)
+            .or_insert_with(|| Value::Table(Table::new()));
+        if !entry.is_table() {
+            *entry = Value::Table(Table::new());
+        }
+        current = entry.as_table_mut().expect("just made a table");
+    }
+    current.insert(last.to_owned(), value);
+}
+
+fn leaf_keys(table: &Table, prefix: &str) -> Vec<String> {
+    table
+        .iter()
+        .flat_map(|(k, v)| {
+            let key = if prefix.is_empty() {
+                k.clone()
+            } else {
+                format!("{prefix}.{k}")
+            };
+            match v {
+                Value::Table(t) => leaf_keys(t, &key),
+                _ => vec![key],
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(file: Option<&str>, env: &[(&str, &str)], flags: Overrides) -> anyhow::Result<Config> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("flourish.toml");
+        if let Some(text) = file {
+            std::fs::write(&path, text).unwrap();
+        }
+        let env = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        // Always name a file, so a developer's own ./flourish.toml cannot leak into tests.
+        let empty = dir.path().join("empty.toml");
+        std::fs::write(&empty, "").unwrap();
+        Config::load_from(
+            Some(if file.is_some() { &path } else { &empty }),
+            &env,
+            &flags,
+        )
+    }
+
+    #[test]
+    fn the_printed_default_file_is_the_default_configuration() {
+        let parsed = load(Some(DEFAULT_FILE), &[], Overrides::default()).unwrap();
+        assert_eq!(parsed, Config::default());
+    }
+
+    #[test]
+    fn layers_override_in_order() {
+        let file = "listen = \"127.0.0.1:9000\"\ndata_dir = \"/from/file\"\n[archive]\nname = \"File Archive\"\n[limits]\ntitle = 100\n";
+        let env = [
+            ("FLOURISH_DATA_DIR", "/from/env"),
+            ("FLOURISH_LIMITS_TITLE", "300"),
+        ];
+        let flags = Overrides {
+            data_dir: Some("/from/flag".into()),
+            ..Default::default()
+        };
+        let c = load(Some(file), &env, flags).unwrap();
+        assert_eq!(c.listen.port(), 9000);
+        assert_eq!(c.data_dir, PathBuf::from("/from/flag"));
+        assert_eq!(c.archive.name, "File Archive");
+        assert_eq!(c.limits.title, 300);
+        assert_eq!(
+            c.limits.summary, 1_250,
+            "untouched keys keep their defaults"
+        );
+        assert_eq!(c.database_url(), "sqlite:///from/flag/flourish.db");
+    }
+
+    #[test]
+    fn a_bad_value_names_its_key_and_its_file() {
+        let err = load(
+            Some("[limits]\ntitle = \"long\"\n"),
+            &[],
+            Overrides::default(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("`limits.title`") && err.contains("flourish.toml"),
+            "{err}"
+        );
+        let err = load(
+            None,
+            &[("FLOURISH_LISTEN", "localhost")],
+            Overrides::default(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("`listen`") && err.contains("FLOURISH_LISTEN"),
+            "{err}"
+        );
+        let err = load(Some("listen = [1"), &[], Overrides::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("not valid TOML") && err.contains("flourish.toml"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn secrets_can_come_from_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let secret = dir.path().join("db-url");
+        std::fs::write(&secret, "postgres://flo:pw@db/flourish\n").unwrap();
+        let c = load(
+            None,
+            &[("FLOURISH_DATABASE_URL_FILE", secret.to_str().unwrap())],
+            Overrides::default(),
+        )
+        .unwrap();
+        assert_eq!(c.database_url(), "postgres://flo:pw@db/flourish");
+        assert!(!c.to_toml().contains(":pw@"));
+    }
+}

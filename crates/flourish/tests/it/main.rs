@@ -1,0 +1,6 @@
+//! Tests of the real `flourish` binary: serving, configuration, refusing bad databases,
+//! graceful shutdown, and a work opened in headless Chromium.
+
+mod browser;
+mod cli;
+mod server;
