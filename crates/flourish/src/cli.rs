@@ -29,6 +29,24 @@ pub enum Command {
         #[command(subcommand)]
         command: ConfigCommand,
     },
+    /// Tools for developing and benchmarking Flourish.
+    Dev {
+        #[command(subcommand)]
+        command: DevCommand,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum DevCommand {
+    /// Fill the archive with generated works (deterministic for a given seed).
+    GenCorpus {
+        #[arg(long, default_value_t = 1000)]
+        works: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
 }
 
 #[derive(Subcommand)]
@@ -95,6 +113,22 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 "{applied} migration(s) applied; the database at {} is up to date.",
                 config.database_url_redacted()
             );
+            store.close().await;
+            Ok(())
+        }
+        Command::Dev {
+            command:
+                DevCommand::GenCorpus {
+                    works,
+                    seed,
+                    database,
+                },
+        } => {
+            let config = Config::load(cli.config.as_deref(), &database.overrides())?;
+            crate::logging::init(&config);
+            let store = crate::serve::open_store(&config).await?;
+            store.migrate().await?;
+            crate::dev::gen_corpus(&store, works, seed).await?;
             store.close().await;
             Ok(())
         }

@@ -260,7 +260,11 @@ parity_test!(
 
 parity_test!(the_fixed_vocabulary_exists_in_a_new_archive, |store| {
     for w in ArchiveWarning::ALL {
-        let tag = store.tag_by_name(w.name()).await.unwrap().unwrap_or_else(|| panic!("{}", w.name()));
+        let tag = store
+            .tag_by_name(w.name())
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("{}", w.name()));
         assert_eq!((tag.kind, tag.canonical), (TagKind::Warning, true));
     }
     assert!(store.tag_by_name("Not Rated").await.unwrap().is_some());

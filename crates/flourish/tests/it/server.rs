@@ -52,10 +52,15 @@ impl Server {
         let deadline = std::time::Instant::now() + Duration::from_secs(30);
         let mut startup = Vec::new();
         loop {
-            let Ok(line) = logs.recv_timeout(deadline.saturating_duration_since(std::time::Instant::now())) else {
+            let Ok(line) =
+                logs.recv_timeout(deadline.saturating_duration_since(std::time::Instant::now()))
+            else {
                 let _ = child.kill();
                 let _ = child.wait();
-                panic!("flourish did not start listening within 30 s; it said:\n{}", startup.join("\n"));
+                panic!(
+                    "flourish did not start listening within 30 s; it said:\n{}",
+                    startup.join("\n")
+                );
             };
             if let Some(at) = line.find("listening on http://") {
                 let url = line[at + "listening on ".len()..]
