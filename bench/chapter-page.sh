@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Chapter-page throughput: Flourish serving a chapter of a 10,000-work archive (SQLite),
 # beside nginx serving the same page's bytes as a static file, in the same run, with the
-# same load generator (wrk) on loopback. Prints requests/s and p50/p99 latency for both.
+# same load generator (wrk) on loopback. Prints requests/s and p50/p99 latency for each,
+# and for a second Flourish node with its page cache off (every request rendered).
 #
 #   bash bench/chapter-page.sh [WORKS] [SECONDS] [CONNECTIONS]
 #
@@ -12,9 +13,17 @@ SECONDS_PER_RUN=${2:-15}
 CONNECTIONS=${3:-32}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=$(mktemp -d /tmp/flourish-bench.XXXXXX)
+chmod 755 "$WORK"  # nginx's workers (www-data) must read the static copy
 FLOURISH_PORT=18181
 NGINX_PORT=18182
-trap 'kill $(jobs -p) 2>/dev/null || true; [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true' EXIT
+UNCACHED_PORT=18183
+cleanup() {
+  kill $(jobs -p) 2>/dev/null || true
+  [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
+  sleep 0.5
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
 
 for tool in wrk nginx; do
   if ! command -v $tool >/dev/null; then
@@ -31,7 +40,11 @@ echo "--- generating $WORKS works"
 (cd "$WORK" && FLOURISH_LOG=warn "$BIN" dev gen-corpus --works "$WORKS" --seed 7)
 
 (cd "$WORK" && FLOURISH_LOG=warn "$BIN" serve --listen 127.0.0.1:$FLOURISH_PORT) &
-for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$FLOURISH_PORT/healthz" >/dev/null && break; sleep 0.2; done
+# A second node on the same database with the page cache off: what rendering costs.
+(cd "$WORK" && FLOURISH_LOG=warn FLOURISH_PAGE_CACHE_MB=0 "$BIN" serve --listen 127.0.0.1:$UNCACHED_PORT) &
+for port in $FLOURISH_PORT $UNCACHED_PORT; do
+  for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
+done
 
 # A chapter page from the middle of the archive: the second chapter of a multi-chapter work.
 WORK_ID=$((WORKS / 2))
@@ -77,6 +90,7 @@ run() { # name url
 
 echo "--- wrk: 2 threads, $CONNECTIONS connections, ${SECONDS_PER_RUN}s each, archive of $WORKS works"
 run "flourish chapter page" "$URL"
+run "flourish, page cache off" "http://127.0.0.1:$UNCACHED_PORT$PATH_"
 run "nginx same bytes (static)" "http://127.0.0.1:$NGINX_PORT$PATH_"
 awk -v a="$(cat "$WORK/flourish chapter page.rps")" -v b="$(cat "$WORK/nginx same bytes (static).rps")" \
   'BEGIN { printf "flourish / nginx throughput: %.2f (goal: at least 0.50)\n", a / b }'

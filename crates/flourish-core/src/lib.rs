@@ -17,6 +17,6 @@ pub use tag::{Tag, TagKind, tag_from_url_segment, tag_url_segment};
 pub use validation::{FieldError, ValidationErrors};
 pub use vocabulary::{ArchiveWarning, Category, Rating};
 pub use work::{
-    Chapter, ChapterDraft, ChapterSummary, Pseud, Series, SeriesDraft, SeriesEntry, User, Viewer,
-    Work, WorkDraft, WorkTags,
+    Chapter, ChapterDraft, ChapterSummary, Pseud, Series, SeriesDraft, SeriesEntry, User, Viewer, Work, WorkDraft,
+    WorkTags,
 };

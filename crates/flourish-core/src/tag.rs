@@ -123,9 +123,7 @@ impl Tag {
 
 /// Characters AO3 refuses in tag names; the commas (ASCII, full-width and ideographic)
 /// are refused because tag fields are comma-separated.
-pub const FORBIDDEN_TAG_CHARACTERS: &[char] = &[
-    ',', '^', '*', '<', '>', '{', '}', '=', '`', '，', '、', '\\', '%',
-];
+pub const FORBIDDEN_TAG_CHARACTERS: &[char] = &[',', '^', '*', '<', '>', '{', '}', '=', '`', '，', '、', '\\', '%'];
 
 /// Why a tag name was refused.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -179,12 +177,7 @@ pub fn tag_url_segment(name: &str) -> String {
 
 /// Reverses [`tag_url_segment`] on a segment the router has already percent-decoded.
 pub fn tag_from_url_segment(segment: &str) -> String {
-    segment
-        .replace("*s*", "/")
-        .replace("*a*", "&")
-        .replace("*d*", ".")
-        .replace("*q*", "?")
-        .replace("*h*", "#")
+    segment.replace("*s*", "/").replace("*a*", "&").replace("*d*", ".").replace("*q*", "?").replace("*h*", "#")
 }
 
 #[cfg(test)]
@@ -193,23 +186,16 @@ mod tests {
 
     #[test]
     fn tag_names_round_trip_through_urls() {
-        for name in [
-            "Draco Malfoy/Harry Potter",
-            "Harry Potter & Hermione Granger",
-            "Mr. Darcy?",
-            "C# Jokes",
-            "Ünïcode tag",
-        ] {
+        for name in
+            ["Draco Malfoy/Harry Potter", "Harry Potter & Hermione Granger", "Mr. Darcy?", "C# Jokes", "Ünïcode tag"]
+        {
             let seg = tag_url_segment(name);
             assert!(!seg.contains(['/', '&', '.', '?', '#', ' ']), "{seg}");
             // The router percent-decodes before we see the segment.
             let decoded = percent_decode(&seg);
             assert_eq!(tag_from_url_segment(&decoded), name);
         }
-        assert_eq!(
-            tag_url_segment("Draco Malfoy/Harry Potter"),
-            "Draco%20Malfoy*s*Harry%20Potter"
-        );
+        assert_eq!(tag_url_segment("Draco Malfoy/Harry Potter"), "Draco%20Malfoy*s*Harry%20Potter");
     }
 
     fn percent_decode(s: &str) -> String {
@@ -232,17 +218,8 @@ mod tests {
     fn tag_names_follow_ao3_rules() {
         assert_eq!(validate_tag_name("Fluff", 150), Ok(()));
         assert_eq!(validate_tag_name("  ", 150), Err(TagNameError::Empty));
-        assert_eq!(
-            validate_tag_name("a,b", 150),
-            Err(TagNameError::ForbiddenCharacter(','))
-        );
-        assert_eq!(
-            validate_tag_name("a，b", 150),
-            Err(TagNameError::ForbiddenCharacter('，'))
-        );
-        assert_eq!(
-            validate_tag_name(&"x".repeat(151), 150),
-            Err(TagNameError::TooLong { max: 150 })
-        );
+        assert_eq!(validate_tag_name("a,b", 150), Err(TagNameError::ForbiddenCharacter(',')));
+        assert_eq!(validate_tag_name("a，b", 150), Err(TagNameError::ForbiddenCharacter('，')));
+        assert_eq!(validate_tag_name(&"x".repeat(151), 150), Err(TagNameError::TooLong { max: 150 }));
     }
 }

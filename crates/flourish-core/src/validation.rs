@@ -32,10 +32,7 @@ impl fmt::Display for ValidationErrors {
 
 impl ValidationErrors {
     pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.0.push(FieldError {
-            field: field.into(),
-            message: message.into(),
-        });
+        self.0.push(FieldError { field: field.into(), message: message.into() });
     }
 
     pub fn for_field(&self, field: &str) -> impl Iterator<Item = &FieldError> {
@@ -55,10 +52,7 @@ impl ValidationErrors {
     fn max_chars(&mut self, field: &str, label: &str, value: &str, max: usize) {
         let n = value.chars().count();
         if n > max {
-            self.add(
-                field,
-                format!("{label} must be at most {max} characters long (it is {n})."),
-            );
+            self.add(field, format!("{label} must be at most {max} characters long (it is {n})."));
         }
     }
 }
@@ -74,10 +68,7 @@ impl WorkDraft {
         errors.max_chars("end_notes", "End notes", &self.end_notes, limits.notes);
         errors.required("language", "Language", &self.language);
         if !is_language_tag(&self.language) && !self.language.trim().is_empty() {
-            errors.add(
-                "language",
-                "Language must be a language code such as en, fr or pt-BR.",
-            );
+            errors.add("language", "Language must be a language code such as en, fr or pt-BR.");
         }
         if self.warnings.is_empty() {
             errors.add("warnings", "Choose at least one archive warning.");
@@ -116,14 +107,14 @@ impl WorkDraft {
         }
         if let Some(expected) = self.expected_chapters {
             if expected == 0 {
-                errors.add(
-                    "expected_chapters",
-                    "The planned number of chapters must be at least 1.",
-                );
+                errors.add("expected_chapters", "The planned number of chapters must be at least 1.");
             } else if !self.complete && (expected as usize) < self.chapters.len() {
                 errors.add(
                     "expected_chapters",
-                    format!("The planned number of chapters ({expected}) is less than the chapters posted ({}).", self.chapters.len()),
+                    format!(
+                        "The planned number of chapters ({expected}) is less than the chapters posted ({}).",
+                        self.chapters.len()
+                    ),
                 );
             }
         }
@@ -142,19 +133,9 @@ impl ChapterDraft {
     fn check(&self, prefix: &str, limits: &Limits, errors: &mut ValidationErrors) {
         let f = |name: &str| format!("{prefix}{name}");
         errors.max_chars(&f("title"), "Chapter title", &self.title, limits.title);
-        errors.max_chars(
-            &f("summary"),
-            "Chapter summary",
-            &self.summary,
-            limits.summary,
-        );
+        errors.max_chars(&f("summary"), "Chapter summary", &self.summary, limits.summary);
         errors.max_chars(&f("notes"), "Chapter notes", &self.notes, limits.notes);
-        errors.max_chars(
-            &f("end_notes"),
-            "Chapter end notes",
-            &self.end_notes,
-            limits.notes,
-        );
+        errors.max_chars(&f("end_notes"), "Chapter end notes", &self.end_notes, limits.notes);
         errors.required(&f("content"), "Chapter text", &self.content);
         errors.max_chars(&f("content"), "Chapter text", &self.content, limits.chapter);
     }
@@ -189,12 +170,7 @@ mod tests {
     use crate::ids::PseudId;
 
     fn draft() -> WorkDraft {
-        WorkDraft::new(
-            "A Title",
-            "Harry Potter - J. K. Rowling",
-            PseudId(1),
-            "<p>Text.</p>",
-        )
+        WorkDraft::new("A Title", "Harry Potter - J. K. Rowling", PseudId(1), "<p>Text.</p>")
     }
 
     #[test]
@@ -213,31 +189,13 @@ mod tests {
         d.language = "english please".into();
         let errors = d.validate(&Limits::default()).unwrap_err();
         let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(
-            fields,
-            [
-                "title",
-                "language",
-                "warnings",
-                "fandoms",
-                "freeforms",
-                "chapters[0].content"
-            ]
-        );
-        assert!(
-            errors.0[0].message.contains("255"),
-            "{}",
-            errors.0[0].message
-        );
+        assert_eq!(fields, ["title", "language", "warnings", "fandoms", "freeforms", "chapters[0].content"]);
+        assert!(errors.0[0].message.contains("255"), "{}", errors.0[0].message);
     }
 
     #[test]
     fn limits_come_from_configuration() {
-        let limits = Limits {
-            tags_per_work: 2,
-            summary: 5,
-            ..Limits::default()
-        };
+        let limits = Limits { tags_per_work: 2, summary: 5, ..Limits::default() };
         let mut d = draft();
         d.summary = "123456".into();
         d.characters = vec!["A".into(), "B".into()];
@@ -252,9 +210,6 @@ mod tests {
         d.complete = false;
         d.expected_chapters = Some(1);
         d.chapters.push(d.chapters[0].clone());
-        assert_eq!(
-            d.validate(&Limits::default()).unwrap_err().0[0].field,
-            "expected_chapters"
-        );
+        assert_eq!(d.validate(&Limits::default()).unwrap_err().0[0].field, "expected_chapters");
     }
 }

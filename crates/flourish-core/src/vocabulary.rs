@@ -79,10 +79,7 @@ mod tests {
         assert_eq!(ArchiveWarning::ALL.len(), 6);
         assert_eq!(Category::ALL.len(), 6);
         assert_eq!(Rating::TeenAndUp.name(), "Teen And Up Audiences");
-        assert_eq!(
-            ArchiveWarning::from_name("rape/non-con"),
-            Some(ArchiveWarning::RapeNonCon)
-        );
+        assert_eq!(ArchiveWarning::from_name("rape/non-con"), Some(ArchiveWarning::RapeNonCon));
         assert_eq!(Category::from_name("M/M"), Some(Category::MM));
         assert_eq!(Rating::from_name("PG-13"), None);
     }

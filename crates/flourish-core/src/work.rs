@@ -46,11 +46,7 @@ pub struct Pseud {
 impl Pseud {
     /// How AO3 credits a pseud: `name` when it is the account name, else `name (username)`.
     pub fn byline(&self) -> String {
-        if self.name == self.username {
-            self.name.clone()
-        } else {
-            format!("{} ({})", self.name, self.username)
-        }
+        if self.name == self.username { self.name.clone() } else { format!("{} ({})", self.name, self.username) }
     }
 
     /// The path of this pseud's page.
@@ -244,10 +240,7 @@ impl WorkDraft {
             posted: true,
             restricted: false,
             published_at: None,
-            chapters: vec![ChapterDraft {
-                content: content.to_owned(),
-                ..Default::default()
-            }],
+            chapters: vec![ChapterDraft { content: content.to_owned(), ..Default::default() }],
         }
     }
 

@@ -3,9 +3,7 @@
 
 use crate::StoreError;
 use sqlx::postgres::{PgPool, PgPoolOptions};
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
@@ -34,9 +32,7 @@ impl Db {
         match scheme {
             "sqlite" => connect_sqlite(url).await.map(Db::Sqlite),
             "postgres" | "postgresql" => connect_postgres(url).await.map(Db::Postgres),
-            _ => Err(StoreError::UnsupportedUrl {
-                url: redact_url(url),
-            }),
+            _ => Err(StoreError::UnsupportedUrl { url: redact_url(url) }),
         }
     }
 
@@ -52,25 +48,15 @@ impl Db {
         const APPLIED: &str = "SELECT COUNT(*) FROM _sqlx_migrations WHERE success";
         let (total, before) = match self {
             Db::Sqlite(pool) => {
-                let before: Option<(i64,)> = sqlx::query_as(APPLIED)
-                    .fetch_optional(pool)
-                    .await
-                    .ok()
-                    .flatten();
+                let before: Option<(i64,)> = sqlx::query_as(APPLIED).fetch_optional(pool).await.ok().flatten();
                 SQLITE_MIGRATIONS.run(pool).await?;
-                sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "PRAGMA application_id = {SQLITE_APPLICATION_ID}"
-                )))
-                .execute(pool)
-                .await?;
+                sqlx::query(sqlx::AssertSqlSafe(format!("PRAGMA application_id = {SQLITE_APPLICATION_ID}")))
+                    .execute(pool)
+                    .await?;
                 (SQLITE_MIGRATIONS.iter().count(), before)
             }
             Db::Postgres(pool) => {
-                let before: Option<(i64,)> = sqlx::query_as(APPLIED)
-                    .fetch_optional(pool)
-                    .await
-                    .ok()
-                    .flatten();
+                let before: Option<(i64,)> = sqlx::query_as(APPLIED).fetch_optional(pool).await.ok().flatten();
                 POSTGRES_MIGRATIONS.run(pool).await?;
                 (POSTGRES_MIGRATIONS.iter().count(), before)
             }
@@ -80,9 +66,8 @@ impl Db {
 }
 
 async fn connect_sqlite(url: &str) -> Result<SqlitePool, StoreError> {
-    let options = SqliteConnectOptions::from_str(url).map_err(|_| StoreError::UnsupportedUrl {
-        url: url.to_owned(),
-    })?;
+    let options =
+        SqliteConnectOptions::from_str(url).map_err(|_| StoreError::UnsupportedUrl { url: url.to_owned() })?;
     let path = options.get_filename().to_path_buf();
     let in_memory = path.as_os_str().is_empty() || path.to_string_lossy().contains(":memory:");
     if !in_memory {
@@ -98,23 +83,14 @@ async fn connect_sqlite(url: &str) -> Result<SqlitePool, StoreError> {
         .busy_timeout(Duration::from_secs(10))
         .pragma("cache_size", "-32000")
         .pragma("temp_store", "memory");
-    let pool = SqlitePoolOptions::new()
-        .max_connections(8)
-        .min_connections(1)
-        .connect_with(options)
-        .await
-        .map_err(|e| match e {
+    let pool = SqlitePoolOptions::new().max_connections(8).min_connections(1).connect_with(options).await.map_err(
+        |e| match e {
             sqlx::Error::Database(ref db) if db.message().contains("not a database") => {
-                StoreError::ForeignDatabase {
-                    path: path.clone(),
-                    reason: "it is not an SQLite database".into(),
-                }
+                StoreError::ForeignDatabase { path: path.clone(), reason: "it is not an SQLite database".into() }
             }
-            source => StoreError::Connect {
-                url: url.to_owned(),
-                source,
-            },
-        })?;
+            source => StoreError::Connect { url: url.to_owned(), source },
+        },
+    )?;
     if !in_memory {
         refuse_foreign_sqlite(&pool, &path).await?;
     }
@@ -128,10 +104,7 @@ fn prepare_data_dir(db_path: &Path) -> Result<(), StoreError> {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let err = |source| StoreError::DataDir {
-        path: dir.clone(),
-        source,
-    };
+    let err = |source| StoreError::DataDir { path: dir.clone(), source };
     std::fs::create_dir_all(&dir).map_err(err)?;
     let probe = dir.join(format!(".flourish-write-test-{}", std::process::id()));
     std::fs::write(&probe, b"").map_err(err)?;
@@ -150,20 +123,14 @@ fn refuse_non_sqlite_file(path: &Path) -> Result<(), StoreError> {
         return Ok(()); // an empty file is a new database
     }
     if n < 16 || &header != b"SQLite format 3\0" {
-        return Err(StoreError::ForeignDatabase {
-            path: path.into(),
-            reason: "it is not an SQLite database".into(),
-        });
+        return Err(StoreError::ForeignDatabase { path: path.into(), reason: "it is not an SQLite database".into() });
     }
     Ok(())
 }
 
 /// An SQLite file is Flourish's if it carries our application id, or is empty.
 async fn refuse_foreign_sqlite(pool: &SqlitePool, path: &Path) -> Result<(), StoreError> {
-    let foreign = |reason: String| StoreError::ForeignDatabase {
-        path: path.into(),
-        reason,
-    };
+    let foreign = |reason: String| StoreError::ForeignDatabase { path: path.into(), reason };
     let (app_id,): (i64,) = sqlx::query_as("PRAGMA application_id")
         .fetch_one(pool)
         .await
@@ -180,32 +147,16 @@ async fn refuse_foreign_sqlite(pool: &SqlitePool, path: &Path) -> Result<(), Sto
         return Ok(());
     }
     let names: Vec<_> = tables.into_iter().map(|(n,)| n).collect();
-    Err(foreign(format!(
-        "it is another application's SQLite database (tables: {})",
-        names.join(", ")
-    )))
+    Err(foreign(format!("it is another application's SQLite database (tables: {})", names.join(", "))))
 }
 
 async fn connect_postgres(url: &str) -> Result<PgPool, StoreError> {
     use sqlx::Connection;
-    let err = |source| StoreError::Connect {
-        url: redact_url(url),
-        source,
-    };
+    let err = |source| StoreError::Connect { url: redact_url(url), source };
     // One direct connection first: the pool would retry a refused connection until its
     // acquire timeout, and a wrong URL should fail at once with the server's own reason.
-    sqlx::PgConnection::connect(url)
-        .await
-        .map_err(err)?
-        .close()
-        .await
-        .map_err(err)?;
-    PgPoolOptions::new()
-        .max_connections(16)
-        .acquire_timeout(Duration::from_secs(10))
-        .connect(url)
-        .await
-        .map_err(err)
+    sqlx::PgConnection::connect(url).await.map_err(err)?.close().await.map_err(err)?;
+    PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect(url).await.map_err(err)
 }
 
 /// The URL with any password replaced by `***`, for messages and logs.
@@ -230,14 +181,8 @@ mod tests {
 
     #[test]
     fn passwords_never_appear_in_messages() {
-        assert_eq!(
-            redact_url("postgres://flo:s3cret@db:5432/flourish"),
-            "postgres://flo:***@db:5432/flourish"
-        );
-        assert_eq!(
-            redact_url("postgres://db/flourish"),
-            "postgres://db/flourish"
-        );
+        assert_eq!(redact_url("postgres://flo:s3cret@db:5432/flourish"), "postgres://flo:***@db:5432/flourish");
+        assert_eq!(redact_url("postgres://db/flourish"), "postgres://db/flourish");
         assert!(!redact_url("nonsense://u:s3cret@h").contains("s3cret"));
     }
 }

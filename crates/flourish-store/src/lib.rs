@@ -14,6 +14,7 @@
 
 mod backend;
 mod error;
+mod outbox;
 mod rows;
 mod series;
 mod tags;
@@ -23,7 +24,9 @@ mod works;
 
 pub use backend::{Backend, redact_url};
 pub use error::StoreError;
-pub use traits::{ArchiveCounts, Page, SeriesStore, StatsStore, TagStore, UserStore, WorkStore};
+pub use traits::{
+    ArchiveCounts, OutboxEntry, OutboxStore, Page, SeriesStore, StatsStore, TagStore, UserStore, WorkStore,
+};
 
 use flourish_core::Limits;
 
@@ -37,10 +40,7 @@ pub struct Store {
 impl Store {
     /// Opens the database at `url` without changing it. Call [`Store::migrate`] next.
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
-        Ok(Store {
-            db: backend::Db::connect(url).await?,
-            limits: Limits::default(),
-        })
+        Ok(Store { db: backend::Db::connect(url).await?, limits: Limits::default() })
     }
 
     /// Uses `limits` to validate what is written from now on.
@@ -93,10 +93,7 @@ pub(crate) fn name_key(name: &str) -> String {
 /// `$first, $first+1, …` for `n` values: the only dynamic SQL the store writes, and it holds
 /// nothing but placeholders.
 pub(crate) fn placeholders(first: usize, n: usize) -> String {
-    (first..first + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
 
 pub(crate) fn now() -> i64 {

@@ -1,8 +1,8 @@
 //! Rows as the database returns them, and their conversion into domain types.
 
 use flourish_core::{
-    Chapter, ChapterId, ChapterSummary, Pseud, PseudId, SeriesEntry, SeriesId, Tag, TagId, TagKind,
-    User, UserId, Work, WorkId, WorkTags,
+    Chapter, ChapterId, ChapterSummary, Pseud, PseudId, SeriesEntry, SeriesId, Tag, TagId, TagKind, User, UserId, Work,
+    WorkId, WorkTags,
 };
 use time::OffsetDateTime;
 
@@ -163,11 +163,7 @@ pub(crate) struct UserRow {
 
 impl UserRow {
     pub(crate) fn into_user(self) -> User {
-        User {
-            id: UserId(self.id),
-            username: self.username,
-            created_at: ts(self.created_at),
-        }
+        User { id: UserId(self.id), username: self.username, created_at: ts(self.created_at) }
     }
 }
 
@@ -181,11 +177,7 @@ pub(crate) struct SeriesEntryRow {
 
 impl SeriesEntryRow {
     pub(crate) fn into_entry(self) -> SeriesEntry {
-        SeriesEntry {
-            series_id: SeriesId(self.series_id),
-            title: self.title,
-            position: self.position as u32,
-        }
+        SeriesEntry { series_id: SeriesId(self.series_id), title: self.title, position: self.position as u32 }
     }
 }
 

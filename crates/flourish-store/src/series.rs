@@ -58,12 +58,7 @@ impl SeriesStore for Store {
         Ok(SeriesId(id))
     }
 
-    async fn add_to_series(
-        &self,
-        series: SeriesId,
-        work: WorkId,
-        position: Option<u32>,
-    ) -> Result<(), StoreError> {
+    async fn add_to_series(&self, series: SeriesId, work: WorkId, position: Option<u32>) -> Result<(), StoreError> {
         let at = now();
         with_db!(self, db => {
             let mut tx = db.begin().await?;
@@ -133,11 +128,7 @@ impl SeriesStore for Store {
         }))
     }
 
-    async fn series_works(
-        &self,
-        id: SeriesId,
-        viewer: Viewer,
-    ) -> Result<Vec<(u32, Work)>, StoreError> {
+    async fn series_works(&self, id: SeriesId, viewer: Viewer) -> Result<Vec<(u32, Work)>, StoreError> {
         const SQL: &str = concat!(
             "SELECT sw.position, ",
             work_columns!(),
@@ -149,19 +140,15 @@ impl SeriesStore for Store {
             sqlx::query_as(SQL).bind(viewer.is_member()).bind(id.0).fetch_all(db).await?
         });
         let positions: Vec<u32> = rows.iter().map(|r| r.position as u32).collect();
-        let works = self
-            .hydrate(rows.into_iter().map(|r| r.work).collect())
-            .await?;
+        let works = self.hydrate(rows.into_iter().map(|r| r.work).collect()).await?;
         Ok(positions.into_iter().zip(works).collect())
     }
 }
 
 impl StatsStore for Store {
     async fn counts(&self, viewer: Viewer) -> Result<ArchiveCounts, StoreError> {
-        const WORKS: &str = concat!(
-            "SELECT COUNT(*), CAST(COALESCE(SUM(w.word_count), 0) AS BIGINT) FROM works w WHERE ",
-            visible!()
-        );
+        const WORKS: &str =
+            concat!("SELECT COUNT(*), CAST(COALESCE(SUM(w.word_count), 0) AS BIGINT) FROM works w WHERE ", visible!());
         const FANDOMS: &str = concat!(
             "SELECT COUNT(DISTINCT COALESCE(t.synonym_of, t.id)) FROM work_tags wt JOIN tags t ON t.id = wt.tag_id ",
             "JOIN works w ON w.id = wt.work_id WHERE t.kind = 'fandom' AND ",

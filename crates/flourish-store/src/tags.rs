@@ -35,30 +35,22 @@ impl Store {
 impl TagStore for Store {
     async fn tag(&self, id: TagId) -> Result<Option<Tag>, StoreError> {
         const SQL: &str = concat!("SELECT ", tag_columns!(), " FROM tags t WHERE t.id = $1");
-        let row: Option<TagRow> =
-            with_db!(self, db => sqlx::query_as(SQL).bind(id.0).fetch_optional(db).await?);
+        let row: Option<TagRow> = with_db!(self, db => sqlx::query_as(SQL).bind(id.0).fetch_optional(db).await?);
         Ok(row.map(TagRow::into_tag))
     }
 
     async fn tag_by_name(&self, name: &str) -> Result<Option<Tag>, StoreError> {
-        const SQL: &str = concat!(
-            "SELECT ",
-            tag_columns!(),
-            " FROM tags t WHERE t.name_key = $1"
-        );
-        let row: Option<TagRow> = with_db!(self, db => sqlx::query_as(SQL).bind(name_key(name)).fetch_optional(db).await?);
+        const SQL: &str = concat!("SELECT ", tag_columns!(), " FROM tags t WHERE t.name_key = $1");
+        let row: Option<TagRow> =
+            with_db!(self, db => sqlx::query_as(SQL).bind(name_key(name)).fetch_optional(db).await?);
         Ok(row.map(TagRow::into_tag))
     }
 
     async fn find_or_create_tag(&self, name: &str, kind: TagKind) -> Result<Tag, StoreError> {
         let name = name.trim();
-        validate_tag_name(name, self.limits.tag_name)
-            .map_err(|e| StoreError::invalid("name", format!("{e}.")))?;
+        validate_tag_name(name, self.limits.tag_name).map_err(|e| StoreError::invalid("name", format!("{e}.")))?;
         if !kind.is_user_defined() {
-            return self
-                .tag_by_name(name)
-                .await?
-                .ok_or(StoreError::NotFound("tag"));
+            return self.tag_by_name(name).await?.ok_or(StoreError::NotFound("tag"));
         }
         with_db!(self, db => {
             sqlx::query(
@@ -72,18 +64,13 @@ impl TagStore for Store {
             .execute(db)
             .await?;
         });
-        self.tag_by_name(name)
-            .await?
-            .ok_or(StoreError::NotFound("tag"))
+        self.tag_by_name(name).await?.ok_or(StoreError::NotFound("tag"))
     }
 
     async fn set_canonical(&self, tag: TagId, canonical: bool) -> Result<(), StoreError> {
         let current = self.tag(tag).await?.ok_or(StoreError::NotFound("tag"))?;
         if canonical && current.synonym_of.is_some() {
-            return Err(StoreError::Conflict(format!(
-                "{} is a synonym; a synonym cannot be canonical.",
-                current.name
-            )));
+            return Err(StoreError::Conflict(format!("{} is a synonym; a synonym cannot be canonical.", current.name)));
         }
         let changed = with_db!(self, db => {
             sqlx::query("UPDATE tags SET canonical = $2 WHERE id = $1").bind(tag.0).bind(canonical).execute(db).await?.rows_affected()
@@ -96,14 +83,9 @@ impl TagStore for Store {
 
     async fn make_synonym(&self, tag: TagId, canonical: TagId) -> Result<(), StoreError> {
         let this = self.tag(tag).await?.ok_or(StoreError::NotFound("tag"))?;
-        let target = self
-            .tag(canonical)
-            .await?
-            .ok_or(StoreError::NotFound("tag"))?;
+        let target = self.tag(canonical).await?.ok_or(StoreError::NotFound("tag"))?;
         if tag == canonical {
-            return Err(StoreError::Conflict(
-                "A tag cannot be a synonym of itself.".into(),
-            ));
+            return Err(StoreError::Conflict("A tag cannot be a synonym of itself.".into()));
         }
         if !target.canonical {
             return Err(StoreError::Conflict(format!(
@@ -136,13 +118,8 @@ impl TagStore for Store {
     }
 
     async fn synonyms(&self, canonical: TagId) -> Result<Vec<Tag>, StoreError> {
-        const SQL: &str = concat!(
-            "SELECT ",
-            tag_columns!(),
-            " FROM tags t WHERE t.synonym_of = $1 ORDER BY t.name"
-        );
-        let rows: Vec<TagRow> =
-            with_db!(self, db => sqlx::query_as(SQL).bind(canonical.0).fetch_all(db).await?);
+        const SQL: &str = concat!("SELECT ", tag_columns!(), " FROM tags t WHERE t.synonym_of = $1 ORDER BY t.name");
+        let rows: Vec<TagRow> = with_db!(self, db => sqlx::query_as(SQL).bind(canonical.0).fetch_all(db).await?);
         Ok(rows.into_iter().map(TagRow::into_tag).collect())
     }
 
@@ -155,7 +132,6 @@ impl TagStore for Store {
     ) -> Result<Page<Work>, StoreError> {
         let tag = self.tag(tag).await?.ok_or(StoreError::NotFound("tag"))?;
         let canonical = tag.synonym_of.unwrap_or(tag.id);
-        self.list_works(Listing::Tag(canonical.0), viewer, page, per_page)
-            .await
+        self.list_works(Listing::Tag(canonical.0), viewer, page, per_page).await
     }
 }

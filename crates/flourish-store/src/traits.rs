@@ -4,8 +4,8 @@
 
 use crate::StoreError;
 use flourish_core::{
-    Chapter, ChapterDraft, ChapterSummary, Pseud, PseudId, Series, SeriesDraft, SeriesId, Tag,
-    TagId, TagKind, User, Viewer, Work, WorkDraft, WorkId,
+    Chapter, ChapterDraft, ChapterSummary, Pseud, PseudId, Series, SeriesDraft, SeriesId, Tag, TagId, TagKind, User,
+    Viewer, Work, WorkDraft, WorkId,
 };
 
 /// One page of a listing. Pages are numbered from 1.
@@ -36,18 +36,9 @@ pub trait WorkStore {
     async fn add_chapter(&self, work: WorkId, draft: &ChapterDraft) -> Result<Chapter, StoreError>;
     async fn work(&self, id: WorkId, viewer: Viewer) -> Result<Option<Work>, StoreError>;
     /// Works the viewer may see, most recently updated first.
-    async fn recent_works(
-        &self,
-        viewer: Viewer,
-        page: u32,
-        per_page: u32,
-    ) -> Result<Page<Work>, StoreError>;
+    async fn recent_works(&self, viewer: Viewer, page: u32, per_page: u32) -> Result<Page<Work>, StoreError>;
     /// The chapter index of a work the viewer may see (empty otherwise).
-    async fn chapter_index(
-        &self,
-        work: WorkId,
-        viewer: Viewer,
-    ) -> Result<Vec<ChapterSummary>, StoreError>;
+    async fn chapter_index(&self, work: WorkId, viewer: Viewer) -> Result<Vec<ChapterSummary>, StoreError>;
     async fn chapter(
         &self,
         work: WorkId,
@@ -83,8 +74,7 @@ pub trait TagStore {
 pub trait UserStore {
     /// Creates an account and its default pseud, named like the account.
     async fn create_user(&self, username: &str) -> Result<(User, Pseud), StoreError>;
-    async fn add_pseud(&self, user: flourish_core::UserId, name: &str)
-    -> Result<Pseud, StoreError>;
+    async fn add_pseud(&self, user: flourish_core::UserId, name: &str) -> Result<Pseud, StoreError>;
     async fn pseud(&self, username: &str, pseud: &str) -> Result<Option<Pseud>, StoreError>;
     async fn user_by_name(&self, username: &str) -> Result<Option<User>, StoreError>;
     async fn works_by_pseud(
@@ -99,19 +89,10 @@ pub trait UserStore {
 pub trait SeriesStore {
     async fn create_series(&self, draft: &SeriesDraft) -> Result<SeriesId, StoreError>;
     /// Puts a work in a series at `position` (1-based), or at the end.
-    async fn add_to_series(
-        &self,
-        series: SeriesId,
-        work: WorkId,
-        position: Option<u32>,
-    ) -> Result<(), StoreError>;
+    async fn add_to_series(&self, series: SeriesId, work: WorkId, position: Option<u32>) -> Result<(), StoreError>;
     async fn series(&self, id: SeriesId) -> Result<Option<Series>, StoreError>;
     /// The series' works the viewer may see, with their positions, in order.
-    async fn series_works(
-        &self,
-        id: SeriesId,
-        viewer: Viewer,
-    ) -> Result<Vec<(u32, Work)>, StoreError>;
+    async fn series_works(&self, id: SeriesId, viewer: Viewer) -> Result<Vec<(u32, Work)>, StoreError>;
 }
 
 /// What the home page counts, for one viewer.
@@ -125,4 +106,21 @@ pub struct ArchiveCounts {
 
 pub trait StatsStore {
     async fn counts(&self, viewer: Viewer) -> Result<ArchiveCounts, StoreError>;
+}
+
+/// One change readers can see: the work it touched and the work's version after it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OutboxEntry {
+    pub id: i64,
+    pub work: WorkId,
+    pub version: i64,
+}
+
+/// The outbox (DESIGN.md): every write that changes what readers see adds an entry in the
+/// same transaction. Caches and search indexes follow it.
+pub trait OutboxStore {
+    /// Entries with ids above `after`, oldest first, at most `limit`.
+    async fn outbox_after(&self, after: i64, limit: u32) -> Result<Vec<OutboxEntry>, StoreError>;
+    /// The highest entry id so far (0 when empty).
+    async fn outbox_head(&self) -> Result<i64, StoreError>;
 }

@@ -25,11 +25,7 @@ fn check_username(name: &str) -> Result<(), StoreError> {
 /// AO3's pseud rule: 1 to 40 letters, digits, spaces, underscores and hyphens.
 fn check_pseud_name(name: &str) -> Result<(), StoreError> {
     let n = name.chars().count();
-    if !(1..=40).contains(&n)
-        || !name
-            .chars()
-            .all(|c| c.is_alphanumeric() || " _-".contains(c))
-        || name.trim() != name
+    if !(1..=40).contains(&n) || !name.chars().all(|c| c.is_alphanumeric() || " _-".contains(c)) || name.trim() != name
     {
         return Err(StoreError::invalid(
             "name",
@@ -74,19 +70,12 @@ impl UserStore for Store {
         });
         let (user_id, pseud_id) = result.map_err(|e| {
             if is_unique_violation(&e) {
-                StoreError::invalid(
-                    "username",
-                    format!("The username {username} is already taken."),
-                )
+                StoreError::invalid("username", format!("The username {username} is already taken."))
             } else {
                 e.into()
             }
         })?;
-        let user = User {
-            id: UserId(user_id),
-            username: username.to_owned(),
-            created_at: crate::rows::ts(at),
-        };
+        let user = User { id: UserId(user_id), username: username.to_owned(), created_at: crate::rows::ts(at) };
         let pseud = Pseud {
             id: PseudId(pseud_id),
             user_id: user.id,
@@ -123,10 +112,9 @@ impl UserStore for Store {
                 description: String::new(),
             }),
             Ok(None) => Err(StoreError::NotFound("user")),
-            Err(e) if is_unique_violation(&e) => Err(StoreError::invalid(
-                "name",
-                format!("You already have a pseud named {name}."),
-            )),
+            Err(e) if is_unique_violation(&e) => {
+                Err(StoreError::invalid("name", format!("You already have a pseud named {name}.")))
+            }
             Err(e) => Err(e.into()),
         }
     }
@@ -161,7 +149,6 @@ impl UserStore for Store {
         page: u32,
         per_page: u32,
     ) -> Result<Page<Work>, StoreError> {
-        self.list_works(Listing::Pseud(pseud.0), viewer, page, per_page)
-            .await
+        self.list_works(Listing::Pseud(pseud.0), viewer, page, per_page).await
     }
 }

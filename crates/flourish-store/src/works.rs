@@ -1,14 +1,12 @@
 //! Works and chapters.
 
 use crate::rows::{
-    ChapterRow, ChapterSummaryRow, OwnedPseudRow, SeriesEntryRow, WorkRow, WorkTagRow,
-    chapter_columns, pseud_columns, tag_columns, ts, visible, work_columns,
+    ChapterRow, ChapterSummaryRow, OwnedPseudRow, SeriesEntryRow, WorkRow, WorkTagRow, chapter_columns, pseud_columns,
+    tag_columns, ts, visible, work_columns,
 };
 use crate::traits::{Page, WorkStore};
 use crate::{Store, StoreError, now, placeholders, with_db};
-use flourish_core::{
-    Chapter, ChapterDraft, ChapterId, ChapterSummary, TagKind, Viewer, Work, WorkDraft, WorkId,
-};
+use flourish_core::{Chapter, ChapterDraft, ChapterId, ChapterSummary, TagKind, Viewer, Work, WorkDraft, WorkId};
 use flourish_text::{SANITIZER_VERSION, count_words_in_html, sanitize_html};
 use sqlx::AssertSqlSafe;
 use std::collections::HashMap;
@@ -70,9 +68,9 @@ impl Listing {
             Listing::Tag(_) => listing!(
                 " AND w.id IN (SELECT wt.work_id FROM work_tags wt JOIN tags t ON t.id = wt.tag_id WHERE t.id = $4 OR t.synonym_of = $4)"
             ),
-            Listing::Pseud(_) => listing!(
-                " AND w.id IN (SELECT wc.work_id FROM work_creators wc WHERE wc.pseud_id = $4)"
-            ),
+            Listing::Pseud(_) => {
+                listing!(" AND w.id IN (SELECT wc.work_id FROM work_creators wc WHERE wc.pseud_id = $4)")
+            }
         }
     }
 
@@ -110,12 +108,7 @@ impl Store {
                 .await?;
             (rows, total)
         });
-        Ok(Page {
-            items: self.hydrate(rows).await?,
-            page: page.max(1),
-            per_page,
-            total: total as u64,
-        })
+        Ok(Page { items: self.hydrate(rows).await?, page: page.max(1), per_page, total: total as u64 })
     }
 
     /// Fills in the creators, tags and series of works loaded as rows: one query each, for
@@ -166,12 +159,9 @@ impl Store {
             (creators, tags, q.fetch_all(db).await?)
         });
         let mut works: Vec<Work> = rows.into_iter().map(WorkRow::into_work).collect();
-        let index: HashMap<i64, usize> =
-            works.iter().enumerate().map(|(i, w)| (w.id.0, i)).collect();
+        let index: HashMap<i64, usize> = works.iter().enumerate().map(|(i, w)| (w.id.0, i)).collect();
         for row in creators {
-            works[index[&row.owner_id]]
-                .creators
-                .push(row.pseud.into_pseud());
+            works[index[&row.owner_id]].creators.push(row.pseud.into_pseud());
         }
         for row in tags {
             works[index[&row.work_id]].tags.0.push(row.tag.into_tag());
@@ -194,36 +184,13 @@ impl WorkStore for Store {
         let words: i64 = chapters.iter().map(|c| c.word_count).sum();
         let created = now();
         let published = draft.published_at.map_or(created, |t| t.unix_timestamp());
-        let expected = if draft.complete {
-            Some(chapters.len() as i64)
-        } else {
-            draft.expected_chapters.map(i64::from)
-        };
-        let chapter_count = if draft.posted {
-            chapters.len() as i64
-        } else {
-            0
-        };
-        let mut tags: Vec<(TagKind, String)> =
-            vec![(TagKind::Rating, draft.rating.name().to_owned())];
-        tags.extend(
-            draft
-                .warnings
-                .iter()
-                .map(|w| (TagKind::Warning, w.name().to_owned())),
-        );
-        tags.extend(
-            draft
-                .categories
-                .iter()
-                .map(|c| (TagKind::Category, c.name().to_owned())),
-        );
-        tags.extend(
-            draft
-                .user_tags()
-                .filter(|(_, n)| !n.trim().is_empty())
-                .map(|(k, n)| (k, n.trim().to_owned())),
-        );
+        let expected =
+            if draft.complete { Some(chapters.len() as i64) } else { draft.expected_chapters.map(i64::from) };
+        let chapter_count = if draft.posted { chapters.len() as i64 } else { 0 };
+        let mut tags: Vec<(TagKind, String)> = vec![(TagKind::Rating, draft.rating.name().to_owned())];
+        tags.extend(draft.warnings.iter().map(|w| (TagKind::Warning, w.name().to_owned())));
+        tags.extend(draft.categories.iter().map(|c| (TagKind::Category, c.name().to_owned())));
+        tags.extend(draft.user_tags().filter(|(_, n)| !n.trim().is_empty()).map(|(k, n)| (k, n.trim().to_owned())));
 
         let work_id = with_db!(self, db => {
             let mut tx = db.begin().await?;
@@ -385,34 +352,18 @@ impl WorkStore for Store {
     }
 
     async fn work(&self, id: WorkId, viewer: Viewer) -> Result<Option<Work>, StoreError> {
-        const SQL: &str = concat!(
-            "SELECT ",
-            work_columns!(),
-            " FROM works w WHERE ",
-            visible!(),
-            " AND w.id = $2"
-        );
+        const SQL: &str = concat!("SELECT ", work_columns!(), " FROM works w WHERE ", visible!(), " AND w.id = $2");
         let row: Option<WorkRow> = with_db!(self, db => {
             sqlx::query_as(SQL).bind(viewer.is_member()).bind(id.0).fetch_optional(db).await?
         });
         Ok(self.hydrate(row.into_iter().collect()).await?.pop())
     }
 
-    async fn recent_works(
-        &self,
-        viewer: Viewer,
-        page: u32,
-        per_page: u32,
-    ) -> Result<Page<Work>, StoreError> {
-        self.list_works(Listing::Recent, viewer, page, per_page)
-            .await
+    async fn recent_works(&self, viewer: Viewer, page: u32, per_page: u32) -> Result<Page<Work>, StoreError> {
+        self.list_works(Listing::Recent, viewer, page, per_page).await
     }
 
-    async fn chapter_index(
-        &self,
-        work: WorkId,
-        viewer: Viewer,
-    ) -> Result<Vec<ChapterSummary>, StoreError> {
+    async fn chapter_index(&self, work: WorkId, viewer: Viewer) -> Result<Vec<ChapterSummary>, StoreError> {
         const SQL: &str = concat!(
             "SELECT c.id, c.position, c.title, c.published_at FROM chapters c JOIN works w ON w.id = c.work_id WHERE ",
             visible!(),
@@ -421,18 +372,10 @@ impl WorkStore for Store {
         let rows: Vec<ChapterSummaryRow> = with_db!(self, db => {
             sqlx::query_as(SQL).bind(viewer.is_member()).bind(work.0).fetch_all(db).await?
         });
-        Ok(rows
-            .into_iter()
-            .map(ChapterSummaryRow::into_summary)
-            .collect())
+        Ok(rows.into_iter().map(ChapterSummaryRow::into_summary).collect())
     }
 
-    async fn chapter(
-        &self,
-        work: WorkId,
-        chapter: ChapterId,
-        viewer: Viewer,
-    ) -> Result<Option<Chapter>, StoreError> {
+    async fn chapter(&self, work: WorkId, chapter: ChapterId, viewer: Viewer) -> Result<Option<Chapter>, StoreError> {
         const SQL: &str = concat!(
             "SELECT ",
             chapter_columns!(),
@@ -461,8 +404,7 @@ impl WorkStore for Store {
     }
 
     async fn work_count(&self) -> Result<u64, StoreError> {
-        let (n,): (i64,) =
-            with_db!(self, db => sqlx::query_as("SELECT COUNT(*) FROM works").fetch_one(db).await?);
+        let (n,): (i64,) = with_db!(self, db => sqlx::query_as("SELECT COUNT(*) FROM works").fetch_one(db).await?);
         Ok(n as u64)
     }
 }

@@ -11,6 +11,13 @@ use tower::ServiceExt;
 pub struct TestApp {
     pub db: TestDb,
     router: Router,
+    background: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.background.abort();
+    }
 }
 
 /// A response with its body read as text.
@@ -37,12 +44,16 @@ impl TestApp {
         Some(Self::with_db(TestDb::postgres().await?))
     }
 
+    /// An app on `db`, with its background tasks (the outbox watcher) running, as in
+    /// `flourish serve`.
     pub fn with_db(db: TestDb) -> TestApp {
-        let state = AppState::new(db.store.clone(), WebConfig::default()).expect("templates load");
-        TestApp {
-            router: flourish_web::router(state),
-            db,
-        }
+        Self::with_config(db, WebConfig::default())
+    }
+
+    pub fn with_config(db: TestDb, config: WebConfig) -> TestApp {
+        let state = AppState::new(db.store.clone(), config).expect("templates load");
+        let background = state.start_background_tasks();
+        TestApp { router: flourish_web::router(state), db, background }
     }
 
     pub fn store(&self) -> &Store {
@@ -51,21 +62,10 @@ impl TestApp {
 
     pub async fn get(&self, path: &str) -> TestResponse {
         let request = Request::get(path).body(Body::empty()).expect("request");
-        let response = self
-            .router
-            .clone()
-            .oneshot(request)
-            .await
-            .expect("router is infallible");
+        let response = self.router.clone().oneshot(request).await.expect("router is infallible");
         let status = response.status();
         let headers = response.headers().clone();
-        let bytes = axum::body::to_bytes(response.into_body(), 64 << 20)
-            .await
-            .expect("body");
-        TestResponse {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
+        let bytes = axum::body::to_bytes(response.into_body(), 64 << 20).await.expect("body");
+        TestResponse { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
     }
 }

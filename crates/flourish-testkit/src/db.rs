@@ -41,12 +41,7 @@ impl TestDb {
         let url = format!("sqlite://{}", dir.path().join("flourish.db").display());
         let store = Store::connect(&url).await.expect("open SQLite");
         store.migrate().await.expect("migrate SQLite");
-        TestDb {
-            store,
-            url,
-            _dir: Some(dir),
-            postgres: None,
-        }
+        TestDb { store, url, _dir: Some(dir), postgres: None }
     }
 
     /// A new PostgreSQL database on the server `FLOURISH_TEST_DATABASE_URL` names, or `None`
@@ -56,25 +51,11 @@ impl TestDb {
             require_or_skip(&format!("{POSTGRES_URL_VAR} is not set"));
             return None;
         };
-        let database = format!(
-            "flourish_test_{}_{}",
-            std::process::id(),
-            rand::random::<u32>()
-        );
+        let database = format!("flourish_test_{}_{}", std::process::id(), rand::random::<u32>());
         let url = Self::create_postgres_database(&admin_url, &database).await;
-        let store = Store::connect(&url)
-            .await
-            .expect("open PostgreSQL test database");
+        let store = Store::connect(&url).await.expect("open PostgreSQL test database");
         store.migrate().await.expect("migrate PostgreSQL");
-        Some(TestDb {
-            store,
-            url,
-            _dir: None,
-            postgres: Some(PostgresCleanup {
-                admin_url,
-                database,
-            }),
-        })
+        Some(TestDb { store, url, _dir: None, postgres: Some(PostgresCleanup { admin_url, database }) })
     }
 
     /// Creates `database` on the server of `admin_url` and returns its URL.
@@ -83,12 +64,10 @@ impl TestDb {
         let mut admin = sqlx::PgConnection::connect(admin_url)
             .await
             .unwrap_or_else(|e| panic!("cannot connect to {POSTGRES_URL_VAR}: {e}"));
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "CREATE DATABASE \"{database}\""
-        )))
-        .execute(&mut admin)
-        .await
-        .expect("create test database");
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{database}\"")))
+            .execute(&mut admin)
+            .await
+            .expect("create test database");
         let mut url = url::Url::parse(admin_url).expect("FLOURISH_TEST_DATABASE_URL is a URL");
         url.set_path(database);
         url.to_string()
@@ -99,19 +78,14 @@ impl TestDb {
         let (admin_url, database) = (admin_url.to_owned(), database.to_owned());
         // Drop runs outside any runtime, so use a thread with its own.
         let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .ok()?;
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
             rt.block_on(async {
                 use sqlx::Connection;
                 let mut admin = sqlx::PgConnection::connect(&admin_url).await.ok()?;
-                sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)"
-                )))
-                .execute(&mut admin)
-                .await
-                .ok()
+                sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)")))
+                    .execute(&mut admin)
+                    .await
+                    .ok()
             })
         })
         .join();

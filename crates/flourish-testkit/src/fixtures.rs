@@ -32,9 +32,5 @@ pub fn work(title: &str, pseud: &Pseud) -> WorkDraft {
 
 /// A chapter draft with the given title and a line of text.
 pub fn chapter(title: &str, text: &str) -> ChapterDraft {
-    ChapterDraft {
-        title: title.into(),
-        content: format!("<p>{text}</p>"),
-        ..Default::default()
-    }
+    ChapterDraft { title: title.into(), content: format!("<p>{text}</p>"), ..Default::default() }
 }

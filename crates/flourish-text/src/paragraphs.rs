@@ -25,14 +25,8 @@ pub fn plain_to_html(text: &str) -> String {
 
 /// A paragraph of nothing but three or more divider symbols (`***`, `* * *`, `~~~`, `---`).
 fn is_scene_break(para: &str) -> bool {
-    let symbols = para
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<Vec<_>>();
-    symbols.len() >= 3
-        && symbols
-            .iter()
-            .all(|c| matches!(c, '*' | '~' | '-' | '=' | '#' | '+'))
+    let symbols = para.chars().filter(|c| !c.is_whitespace()).collect::<Vec<_>>();
+    symbols.len() >= 3 && symbols.iter().all(|c| matches!(c, '*' | '~' | '-' | '=' | '#' | '+'))
 }
 
 /// Escapes one line and turns `*…*` / `_…_` spans into `<em>`. A marker opens emphasis only
@@ -89,14 +83,9 @@ mod tests {
     #[test]
     fn paragraphs_line_breaks_and_emphasis() {
         assert_eq!(
-            plain_to_html(
-                "One *two* three.\nFour.\r\n\r\n\n_Five_ <six> & 2 * 3 * 4 snake_case_name"
-            ),
+            plain_to_html("One *two* three.\nFour.\r\n\r\n\n_Five_ <six> & 2 * 3 * 4 snake_case_name"),
             "<p>One <em>two</em> three.<br />Four.</p>\n<p><em>Five</em> &lt;six&gt; &amp; 2 * 3 * 4 snake_case_name</p>\n"
         );
-        assert_eq!(
-            plain_to_html("A.\n\n* * *\n\nB."),
-            "<p>A.</p>\n<hr class=\"scene-break\" />\n<p>B.</p>\n"
-        );
+        assert_eq!(plain_to_html("A.\n\n* * *\n\nB."), "<p>A.</p>\n<hr class=\"scene-break\" />\n<p>B.</p>\n");
     }
 }

@@ -79,40 +79,25 @@ const TAGS: &[&str] = &[
 
 /// Classes Flourish itself gives structure it recovered; the reader's stylesheet styles them.
 /// Any other class is dropped so a writer cannot borrow the site's own styling.
-const STRUCTURE_CLASSES: &[(&str, &[&str])] = &[
-    ("section", &["pov", "flashback", "letter"]),
-    ("p", &["section-label", "scene-break"]),
-    ("hr", &["scene-break"]),
-];
+const STRUCTURE_CLASSES: &[(&str, &[&str])] =
+    &[("section", &["pov", "flashback", "letter"]), ("p", &["section-label", "scene-break"]), ("hr", &["scene-break"])];
 
 static SANITIZER: LazyLock<Builder<'static>> = LazyLock::new(|| {
     let mut b = Builder::default();
     b.tags(TAGS.iter().copied().collect::<HashSet<_>>())
         .clean_content_tags(
-            [
-                "script", "style", "iframe", "object", "embed", "noscript", "template",
-            ]
-            .into_iter()
-            .collect(),
+            ["script", "style", "iframe", "object", "embed", "noscript", "template"].into_iter().collect(),
         )
         .generic_attributes(["title", "dir", "lang", "align"].into_iter().collect())
         .tag_attributes(HashMap::from([
             ("a", ["href", "name"].into_iter().collect()),
-            (
-                "img",
-                ["src", "alt", "width", "height"].into_iter().collect(),
-            ),
+            ("img", ["src", "alt", "width", "height"].into_iter().collect()),
             ("td", ["colspan", "rowspan"].into_iter().collect()),
             ("th", ["colspan", "rowspan"].into_iter().collect()),
             ("ol", ["start", "type"].into_iter().collect()),
             ("section", ["data-label"].into_iter().collect()),
         ]))
-        .allowed_classes(
-            STRUCTURE_CLASSES
-                .iter()
-                .map(|(t, c)| (*t, c.iter().copied().collect()))
-                .collect(),
-        )
+        .allowed_classes(STRUCTURE_CLASSES.iter().map(|(t, c)| (*t, c.iter().copied().collect())).collect())
         .url_schemes(["http", "https", "mailto"].into_iter().collect())
         .link_rel(Some("nofollow"));
     b
@@ -134,10 +119,7 @@ mod tests {
         let out = sanitize_html(
             r#"<p onclick="x()">Hi<script>alert(1)</script><a href="javascript:alert(1)">l</a><a href="https://e.org">e</a></p><style>p{}</style><iframe src="x">t</iframe>"#,
         );
-        assert_eq!(
-            out,
-            r#"<p>Hi<a rel="nofollow">l</a><a href="https://e.org" rel="nofollow">e</a></p>"#
-        );
+        assert_eq!(out, r#"<p>Hi<a rel="nofollow">l</a><a href="https://e.org" rel="nofollow">e</a></p>"#);
     }
 
     #[test]
@@ -145,9 +127,6 @@ mod tests {
         let out = sanitize_html(
             r#"<section class="pov evil" data-label="Draco"><p class="section-label big">x</p></section>"#,
         );
-        assert_eq!(
-            out,
-            r#"<section class="pov" data-label="Draco"><p class="section-label">x</p></section>"#
-        );
+        assert_eq!(out, r#"<section class="pov" data-label="Draco"><p class="section-label">x</p></section>"#);
     }
 }

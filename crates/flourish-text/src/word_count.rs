@@ -37,10 +37,7 @@ pub fn count_words_in_html(html: &str) -> u64 {
         }
     }
     text.push_str(rest);
-    let text = text
-        .replace("&nbsp;", " ")
-        .replace("&#39;", "'")
-        .replace("&rsquo;", "'");
+    let text = text.replace("&nbsp;", " ").replace("&#39;", "'").replace("&rsquo;", "'");
     count_words(&text)
 }
 
@@ -83,9 +80,6 @@ mod tests {
 
     #[test]
     fn html_tags_are_not_words() {
-        assert_eq!(
-            count_words_in_html("<p>Hello <em>there</em>,<br/>friend&nbsp;mine</p>"),
-            4
-        );
+        assert_eq!(count_words_in_html("<p>Hello <em>there</em>,<br/>friend&nbsp;mine</p>"), 4);
     }
 }

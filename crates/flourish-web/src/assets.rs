@@ -23,14 +23,8 @@ pub async fn serve(Path(path): Path<String>) -> Result<Response, AppError> {
     Ok((
         [
             (header::CONTENT_TYPE, HeaderValue::from_static(mime)),
-            (
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=3600"),
-            ),
-            (
-                header::ETAG,
-                HeaderValue::from_str(&etag).expect("hex is a valid header"),
-            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600")),
+            (header::ETAG, HeaderValue::from_str(&etag).expect("hex is a valid header")),
         ],
         file.data,
     )

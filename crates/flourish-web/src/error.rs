@@ -46,11 +46,7 @@ impl AppError {
                 "Something went wrong on our side. It has been logged; please try again in a moment.".to_owned(),
             ),
         };
-        ErrorPage {
-            status,
-            code,
-            message,
-        }
+        ErrorPage { status, code, message }
     }
 }
 

@@ -8,6 +8,7 @@ pub mod assets;
 pub mod error;
 pub mod html;
 pub mod middleware;
+pub mod page_cache;
 pub mod templates;
 pub mod views;
 
@@ -31,6 +32,8 @@ pub struct WebConfig {
     pub templates_dir: Option<PathBuf>,
     /// Works per page in listings.
     pub per_page: u32,
+    /// Memory for rendered work pages served to guests, in bytes; 0 turns the cache off.
+    pub page_cache_bytes: u64,
 }
 
 impl Default for WebConfig {
@@ -40,6 +43,7 @@ impl Default for WebConfig {
             archive_description: "A fan fiction archive".into(),
             templates_dir: None,
             per_page: 20,
+            page_cache_bytes: 64 << 20,
         }
     }
 }
@@ -52,6 +56,7 @@ pub struct Inner {
     pub store: Store,
     pub config: WebConfig,
     pub templates: templates::Templates,
+    pub page_cache: Arc<page_cache::PageCache>,
 }
 
 impl std::ops::Deref for AppState {
@@ -64,47 +69,50 @@ impl std::ops::Deref for AppState {
 impl AppState {
     pub fn new(store: Store, config: WebConfig) -> Result<AppState, templates::TemplateError> {
         let templates = templates::Templates::new(config.templates_dir.clone())?;
-        Ok(AppState(Arc::new(Inner {
-            store,
-            config,
-            templates,
-        })))
+        let page_cache = Arc::new(page_cache::PageCache::new(config.page_cache_bytes));
+        Ok(AppState(Arc::new(Inner { store, config, templates, page_cache })))
+    }
+
+    /// Starts what runs beside the requests: the outbox watcher that keeps cached pages
+    /// current. Call once, inside the runtime that serves.
+    pub fn start_background_tasks(&self) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(page_cache::watch_outbox(self.store.clone(), self.page_cache.clone()))
     }
 }
 
 /// Every route Flourish serves.
 pub fn router(state: AppState) -> Router {
+    let work_pages = Router::new()
+        .route("/works/{id}", get(html::work::show))
+        .route("/works/{id}/navigate", get(html::work::navigate))
+        .route("/works/{id}/chapters/{chapter}", get(html::work::chapter));
+    let work_pages = if state.config.page_cache_bytes > 0 {
+        work_pages.route_layer(axum::middleware::from_fn_with_state(state.clone(), page_cache::serve_cached))
+    } else {
+        work_pages
+    };
     let pages = Router::new()
         .route("/", get(html::home::show))
         .route("/works", get(html::works::index))
-        .route("/works/{id}", get(html::work::show))
-        .route("/works/{id}/navigate", get(html::work::navigate))
-        .route("/works/{id}/chapters/{chapter}", get(html::work::chapter))
+        .merge(work_pages)
         .route("/tags/{name}/works", get(html::tags::works))
         .route("/tags/{name}", get(html::tags::redirect_to_works))
         .route("/users/{username}", get(html::pseuds::user))
         .route("/users/{username}/pseuds/{pseud}", get(html::pseuds::show))
         .route("/series/{id}", get(html::series::show))
         .fallback(html::not_found);
-    let security = middleware::SECURITY_HEADERS.map(|(name, value)| {
-        SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
-    });
+    let security = middleware::SECURITY_HEADERS
+        .map(|(name, value)| SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)));
     let [csp, nosniff, referrer] = security;
     Router::new()
         .merge(pages)
         .route("/healthz", get(html::healthz))
         .route("/static/{*path}", get(assets::serve))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            middleware::render_error_pages,
-        ))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::render_error_pages))
         .layer(
             // Outermost first: the request id exists before the span that logs it.
             ServiceBuilder::new()
-                .layer(SetRequestIdLayer::new(
-                    middleware::REQUEST_ID,
-                    middleware::NextRequestId::new(),
-                ))
+                .layer(SetRequestIdLayer::new(middleware::REQUEST_ID, middleware::NextRequestId::new()))
                 .layer(
                     TraceLayer::new_for_http()
                         .make_span_with(middleware::request_span)

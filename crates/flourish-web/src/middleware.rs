@@ -23,16 +23,13 @@ static COUNTER: AtomicU64 = AtomicU64::new(1);
 impl MakeRequestId for NextRequestId {
     fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        HeaderValue::from_str(&format!("{:08x}-{n}", self.prefix))
-            .ok()
-            .map(RequestId::new)
+        HeaderValue::from_str(&format!("{:08x}-{n}", self.prefix)).ok().map(RequestId::new)
     }
 }
 
 impl NextRequestId {
     pub fn new() -> NextRequestId {
-        let prefix = std::process::id().wrapping_mul(2_654_435_761)
-            ^ time::OffsetDateTime::now_utc().nanosecond();
+        let prefix = std::process::id().wrapping_mul(2_654_435_761) ^ time::OffsetDateTime::now_utc().nanosecond();
         NextRequestId { prefix }
     }
 }
@@ -45,11 +42,7 @@ impl Default for NextRequestId {
 
 /// The span every request's logs are written in: its id, method and path.
 pub fn request_span<B>(req: &axum::http::Request<B>) -> tracing::Span {
-    let id = req
-        .headers()
-        .get(REQUEST_ID)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("-");
+    let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
     tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path())
 }
 
@@ -67,11 +60,7 @@ pub const SECURITY_HEADERS: [(HeaderName, &str); 3] = [
 
 /// Replaces the body of every error response with the styled error page (or, for the API,
 /// with `{"code", "message"}`), keeping its status and headers.
-pub async fn render_error_pages(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
+pub async fn render_error_pages(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let api = request.uri().path().starts_with("/api/");
     let response = next.run(request).await;
     let Some(page) = response.extensions().get::<ErrorPage>().cloned() else {

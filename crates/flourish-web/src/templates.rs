@@ -62,11 +62,7 @@ fn escape_minimal(
     if state.auto_escape() == minijinja::AutoEscape::None || value.is_safe() {
         return minijinja::escape_formatter(out, state, value);
     }
-    let text = if value.is_none() || value.is_undefined() {
-        String::new()
-    } else {
-        value.to_string()
-    };
+    let text = if value.is_none() || value.is_undefined() { String::new() } else { value.to_string() };
     let mut last = 0;
     for (i, c) in text.char_indices() {
         let entity = match c {

@@ -8,8 +8,7 @@ use time::OffsetDateTime;
 use time::macros::format_description;
 
 pub fn date(t: OffsetDateTime) -> String {
-    t.format(format_description!("[year]-[month]-[day]"))
-        .unwrap_or_default()
+    t.format(format_description!("[year]-[month]-[day]")).unwrap_or_default()
 }
 
 #[derive(Serialize)]
@@ -20,19 +19,13 @@ pub struct Link {
 
 impl From<&Tag> for Link {
     fn from(t: &Tag) -> Link {
-        Link {
-            name: t.name.clone(),
-            url: t.works_path(),
-        }
+        Link { name: t.name.clone(), url: t.works_path() }
     }
 }
 
 impl From<&Pseud> for Link {
     fn from(p: &Pseud) -> Link {
-        Link {
-            name: p.byline(),
-            url: p.path(),
-        }
+        Link { name: p.byline(), url: p.path() }
     }
 }
 
@@ -97,32 +90,21 @@ impl WorkView {
             .iter()
             .filter_map(|&kind| {
                 let tags = links(kind);
-                (!tags.is_empty()).then(|| TagGroup {
+                (!tags.is_empty()).then(|| TagGroup { kind: kind.as_str(), label: kind.label(tags.len()), tags })
+            })
+            .collect();
+        let blurb_tags = [TagKind::Warning, TagKind::Relationship, TagKind::Character, TagKind::Freeform]
+            .iter()
+            .flat_map(|&kind| {
+                work.tags.of_kind(kind).map(move |t| BlurbTag {
                     kind: kind.as_str(),
-                    label: kind.label(tags.len()),
-                    tags,
+                    name: t.name.clone(),
+                    url: t.works_path(),
                 })
             })
             .collect();
-        let blurb_tags = [
-            TagKind::Warning,
-            TagKind::Relationship,
-            TagKind::Character,
-            TagKind::Freeform,
-        ]
-        .iter()
-        .flat_map(|&kind| {
-            work.tags.of_kind(kind).map(move |t| BlurbTag {
-                kind: kind.as_str(),
-                name: t.name.clone(),
-                url: t.works_path(),
-            })
-        })
-        .collect();
         let rating = work.tags.rating();
-        let rating_short = rating
-            .and_then(|r| flourish_core::Rating::from_name(&r.name))
-            .map_or("NR", |r| r.short());
+        let rating_short = rating.and_then(|r| flourish_core::Rating::from_name(&r.name)).map_or("NR", |r| r.short());
         let published = date(work.published_at);
         let updated = date(work.updated_at);
         WorkView {

@@ -5,11 +5,7 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Parser)]
-#[command(
-    name = "flourish",
-    version,
-    about = "A fan fiction archive anyone can run."
-)]
+#[command(name = "flourish", version, about = "A fan fiction archive anyone can run.")]
 pub struct Cli {
     /// The configuration file (default: ./flourish.toml when it exists).
     #[arg(long, global = true, env = "FLOURISH_CONFIG")]
@@ -81,25 +77,17 @@ pub struct ServeArgs {
 
 impl DatabaseArgs {
     fn overrides(&self) -> Overrides {
-        Overrides {
-            data_dir: self.data_dir.clone(),
-            database_url: self.database_url.clone(),
-            listen: None,
-        }
+        Overrides { data_dir: self.data_dir.clone(), database_url: self.database_url.clone(), listen: None }
     }
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Config {
-            command: ConfigCommand::Default,
-        } => {
+        Command::Config { command: ConfigCommand::Default } => {
             print!("{}", crate::config::DEFAULT_FILE);
             Ok(())
         }
-        Command::Config {
-            command: ConfigCommand::Show(db),
-        } => {
+        Command::Config { command: ConfigCommand::Show(db) } => {
             let config = Config::load(cli.config.as_deref(), &db.overrides())?;
             print!("{}", config.to_toml());
             Ok(())
@@ -116,14 +104,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             store.close().await;
             Ok(())
         }
-        Command::Dev {
-            command:
-                DevCommand::GenCorpus {
-                    works,
-                    seed,
-                    database,
-                },
-        } => {
+        Command::Dev { command: DevCommand::GenCorpus { works, seed, database } } => {
             let config = Config::load(cli.config.as_deref(), &database.overrides())?;
             crate::logging::init(&config);
             let store = crate::serve::open_store(&config).await?;

@@ -25,6 +25,8 @@ pub struct Config {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub templates_dir: Option<PathBuf>,
     pub log_format: LogFormat,
+    /// Memory for rendered work pages served to guests, in MiB; 0 turns the cache off.
+    pub page_cache_mb: u64,
     pub archive: ArchiveConfig,
     pub limits: Limits,
 }
@@ -46,10 +48,7 @@ pub struct ArchiveConfig {
 
 impl Default for ArchiveConfig {
     fn default() -> Self {
-        ArchiveConfig {
-            name: "Flourish".into(),
-            description: "A fan fiction archive".into(),
-        }
+        ArchiveConfig { name: "Flourish".into(), description: "A fan fiction archive".into() }
     }
 }
 
@@ -61,6 +60,7 @@ impl Default for Config {
             database_url: None,
             templates_dir: None,
             log_format: LogFormat::Text,
+            page_cache_mb: 64,
             archive: ArchiveConfig::default(),
             limits: Limits::default(),
         }
@@ -83,6 +83,7 @@ const ENV_KEYS: &[(&str, &str)] = &[
     ("FLOURISH_DATABASE_URL", "database_url"),
     ("FLOURISH_TEMPLATES_DIR", "templates_dir"),
     ("FLOURISH_LOG_FORMAT", "log_format"),
+    ("FLOURISH_PAGE_CACHE_MB", "page_cache_mb"),
     ("FLOURISH_ARCHIVE_NAME", "archive.name"),
     ("FLOURISH_ARCHIVE_DESCRIPTION", "archive.description"),
     ("FLOURISH_LIMITS_TITLE", "limits.title"),
@@ -95,26 +96,16 @@ const ENV_KEYS: &[(&str, &str)] = &[
 ];
 
 /// `FLOURISH_*` variables that are not configuration keys but are read elsewhere.
-const OTHER_ENV: &[&str] = &[
-    "FLOURISH_CONFIG",
-    "FLOURISH_LOG",
-    "FLOURISH_TEST_DATABASE_URL",
-];
+const OTHER_ENV: &[&str] = &["FLOURISH_CONFIG", "FLOURISH_LOG", "FLOURISH_TEST_DATABASE_URL"];
 
 impl Config {
     /// Loads the configuration from every layer, reading the real environment.
     pub fn load(file: Option<&Path>, flags: &Overrides) -> anyhow::Result<Config> {
-        let env: BTreeMap<String, String> = std::env::vars()
-            .filter(|(k, _)| k.starts_with("FLOURISH_"))
-            .collect();
+        let env: BTreeMap<String, String> = std::env::vars().filter(|(k, _)| k.starts_with("FLOURISH_")).collect();
         Self::load_from(file, &env, flags)
     }
 
-    pub fn load_from(
-        file: Option<&Path>,
-        env: &BTreeMap<String, String>,
-        flags: &Overrides,
-    ) -> anyhow::Result<Config> {
+    pub fn load_from(file: Option<&Path>, env: &BTreeMap<String, String>, flags: &Overrides) -> anyhow::Result<Config> {
         let mut table = Table::new();
         // Where each key was set, to name it in errors.
         let mut sources: BTreeMap<String, String> = BTreeMap::new();
@@ -124,9 +115,8 @@ impl Config {
             None => Some(PathBuf::from("flourish.toml")).filter(|p| p.exists()),
         };
         if let Some(path) = &path {
-            let text = std::fs::read_to_string(path).with_context(|| {
-                format!("cannot read the configuration file {}", path.display())
-            })?;
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read the configuration file {}", path.display()))?;
             table = text.parse::<Table>().map_err(|e| {
                 anyhow::anyhow!(
                     "the configuration file {} is not valid TOML: {}",
@@ -142,8 +132,8 @@ impl Config {
         for (name, value) in env {
             let (name, value) = match name.strip_suffix("_FILE") {
                 Some(base) if ENV_KEYS.iter().any(|(n, _)| *n == base) => {
-                    let contents = std::fs::read_to_string(value)
-                        .with_context(|| format!("cannot read {name}={value}"))?;
+                    let contents =
+                        std::fs::read_to_string(value).with_context(|| format!("cannot read {name}={value}"))?;
                     (base.to_owned(), contents.trim().to_owned())
                 }
                 _ => (name.clone(), value.clone()),
@@ -160,10 +150,7 @@ impl Config {
 
         let flag_values = [
             ("listen", flags.listen.clone()),
-            (
-                "data_dir",
-                flags.data_dir.as_ref().map(|p| p.display().to_string()),
-            ),
+            ("data_dir", flags.data_dir.as_ref().map(|p| p.display().to_string())),
             ("database_url", flags.database_url.clone()),
         ];
         for (key, value) in flag_values {
@@ -184,15 +171,10 @@ impl Config {
                 .map(|(_, s)| s.as_str())
                 .next()
                 .unwrap_or("the configuration");
-            anyhow::anyhow!(
-                "invalid configuration key `{key}` (set in {from}): {}",
-                e.inner()
-            )
+            anyhow::anyhow!("invalid configuration key `{key}` (set in {from}): {}", e.inner())
         })?;
         for key in unknown {
-            let from = sources
-                .get(&key)
-                .map_or("the configuration".to_owned(), Clone::clone);
+            let from = sources.get(&key).map_or("the configuration".to_owned(), Clone::clone);
             eprintln!("warning: ignoring the unknown configuration key `{key}` in {from}");
         }
         if config.archive.name.trim().is_empty() {
@@ -203,9 +185,7 @@ impl Config {
 
     /// The database URL in effect.
     pub fn database_url(&self) -> String {
-        self.database_url
-            .clone()
-            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("flourish.db").display()))
+        self.database_url.clone().unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("flourish.db").display()))
     }
 
     pub fn database_url_redacted(&self) -> String {
@@ -237,9 +217,7 @@ fn set_path(table: &mut Table, dotted: &str, value: Value) {
     let last = parts.pop().expect("non-empty key");
     let mut current = table;
     for part in parts {
-        let entry = current
-            .entry(part)
-            .or_insert_with(|| Value::Table(Table::new()));
+        let entry = current.entry(part).or_insert_with(|| Value::Table(Table::new()));
         if !entry.is_table() {
             *entry = Value::Table(Table::new());
         }
@@ -252,11 +230,7 @@ fn leaf_keys(table: &Table, prefix: &str) -> Vec<String> {
     table
         .iter()
         .flat_map(|(k, v)| {
-            let key = if prefix.is_empty() {
-                k.clone()
-            } else {
-                format!("{prefix}.{k}")
-            };
+            let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
             match v {
                 Value::Table(t) => leaf_keys(t, &key),
                 _ => vec![key],
@@ -275,18 +249,11 @@ mod tests {
         if let Some(text) = file {
             std::fs::write(&path, text).unwrap();
         }
-        let env = env
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let env = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         // Always name a file, so a developer's own ./flourish.toml cannot leak into tests.
         let empty = dir.path().join("empty.toml");
         std::fs::write(&empty, "").unwrap();
-        Config::load_from(
-            Some(if file.is_some() { &path } else { &empty }),
-            &env,
-            &flags,
-        )
+        Config::load_from(Some(if file.is_some() { &path } else { &empty }), &env, &flags)
     }
 
     #[test]
@@ -298,57 +265,25 @@ mod tests {
     #[test]
     fn layers_override_in_order() {
         let file = "listen = \"127.0.0.1:9000\"\ndata_dir = \"/from/file\"\n[archive]\nname = \"File Archive\"\n[limits]\ntitle = 100\n";
-        let env = [
-            ("FLOURISH_DATA_DIR", "/from/env"),
-            ("FLOURISH_LIMITS_TITLE", "300"),
-        ];
-        let flags = Overrides {
-            data_dir: Some("/from/flag".into()),
-            ..Default::default()
-        };
+        let env = [("FLOURISH_DATA_DIR", "/from/env"), ("FLOURISH_LIMITS_TITLE", "300")];
+        let flags = Overrides { data_dir: Some("/from/flag".into()), ..Default::default() };
         let c = load(Some(file), &env, flags).unwrap();
         assert_eq!(c.listen.port(), 9000);
         assert_eq!(c.data_dir, PathBuf::from("/from/flag"));
         assert_eq!(c.archive.name, "File Archive");
         assert_eq!(c.limits.title, 300);
-        assert_eq!(
-            c.limits.summary, 1_250,
-            "untouched keys keep their defaults"
-        );
+        assert_eq!(c.limits.summary, 1_250, "untouched keys keep their defaults");
         assert_eq!(c.database_url(), "sqlite:///from/flag/flourish.db");
     }
 
     #[test]
     fn a_bad_value_names_its_key_and_its_file() {
-        let err = load(
-            Some("[limits]\ntitle = \"long\"\n"),
-            &[],
-            Overrides::default(),
-        )
-        .unwrap_err()
-        .to_string();
-        assert!(
-            err.contains("`limits.title`") && err.contains("flourish.toml"),
-            "{err}"
-        );
-        let err = load(
-            None,
-            &[("FLOURISH_LISTEN", "localhost")],
-            Overrides::default(),
-        )
-        .unwrap_err()
-        .to_string();
-        assert!(
-            err.contains("`listen`") && err.contains("FLOURISH_LISTEN"),
-            "{err}"
-        );
-        let err = load(Some("listen = [1"), &[], Overrides::default())
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.contains("not valid TOML") && err.contains("flourish.toml"),
-            "{err}"
-        );
+        let err = load(Some("[limits]\ntitle = \"long\"\n"), &[], Overrides::default()).unwrap_err().to_string();
+        assert!(err.contains("`limits.title`") && err.contains("flourish.toml"), "{err}");
+        let err = load(None, &[("FLOURISH_LISTEN", "localhost")], Overrides::default()).unwrap_err().to_string();
+        assert!(err.contains("`listen`") && err.contains("FLOURISH_LISTEN"), "{err}");
+        let err = load(Some("listen = [1"), &[], Overrides::default()).unwrap_err().to_string();
+        assert!(err.contains("not valid TOML") && err.contains("flourish.toml"), "{err}");
     }
 
     #[test]
@@ -356,12 +291,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let secret = dir.path().join("db-url");
         std::fs::write(&secret, "postgres://flo:pw@db/flourish\n").unwrap();
-        let c = load(
-            None,
-            &[("FLOURISH_DATABASE_URL_FILE", secret.to_str().unwrap())],
-            Overrides::default(),
-        )
-        .unwrap();
+        let c = load(None, &[("FLOURISH_DATABASE_URL_FILE", secret.to_str().unwrap())], Overrides::default()).unwrap();
         assert_eq!(c.database_url(), "postgres://flo:pw@db/flourish");
         assert!(!c.to_toml().contains(":pw@"));
     }

@@ -12,31 +12,19 @@ pub async fn gen_corpus(store: &Store, works: usize, seed: u64) -> anyhow::Resul
         let name = format!("writer{n:03}");
         let pseud = match store.pseud(&name, &name).await? {
             Some(p) => p,
-            None => {
-                store
-                    .create_user(&name)
-                    .await
-                    .context("create a generated writer")?
-                    .1
-            }
+            None => store.create_user(&name).await.context("create a generated writer")?.1,
         };
         pseuds.push(pseud.id);
     }
     let mut corpus = Corpus::new(seed, pseuds);
     let started = Instant::now();
     for n in 0..works {
-        store
-            .create_work(&corpus.work(n))
-            .await
-            .with_context(|| format!("generated work {n}"))?;
+        store.create_work(&corpus.work(n)).await.with_context(|| format!("generated work {n}"))?;
         if (n + 1) % 1000 == 0 {
             eprintln!("{} works…", n + 1);
         }
     }
     let secs = started.elapsed().as_secs_f64();
-    println!(
-        "{works} works generated in {secs:.1} s ({:.0} works/s)",
-        works as f64 / secs.max(1e-9)
-    );
+    println!("{works} works generated in {secs:.1} s ({:.0} works/s)", works as f64 / secs.max(1e-9));
     Ok(())
 }

@@ -18,9 +18,7 @@ pub async fn run(config: Config, demo: bool) -> anyhow::Result<()> {
         tracing::info!(applied, "database migrated");
     }
     if demo {
-        let added = crate::demo::seed(&store)
-            .await
-            .context("cannot add the demo works")?;
+        let added = crate::demo::seed(&store).await.context("cannot add the demo works")?;
         if added > 0 {
             tracing::info!(works = added, "demo works added");
         } else {
@@ -31,23 +29,21 @@ pub async fn run(config: Config, demo: bool) -> anyhow::Result<()> {
         archive_name: config.archive.name.clone(),
         archive_description: config.archive.description.clone(),
         templates_dir: config.templates_dir.clone(),
+        page_cache_bytes: config.page_cache_mb << 20,
         ..WebConfig::default()
     };
     let state = AppState::new(store.clone(), web).context("cannot load the templates")?;
+    let background = state.start_background_tasks();
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
-        .with_context(|| {
-            format!(
-                "cannot listen on {} (set `listen` or --listen)",
-                config.listen
-            )
-        })?;
+        .with_context(|| format!("cannot listen on {} (set `listen` or --listen)", config.listen))?;
     let addr = listener.local_addr()?;
     tracing::info!(database = %config.database_url_redacted(), "Flourish is listening on http://{addr}");
     axum::serve(listener, flourish_web::router(state))
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("server error")?;
+    background.abort();
     store.close().await;
     tracing::info!("Flourish stopped");
     Ok(())

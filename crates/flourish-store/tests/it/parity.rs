@@ -2,73 +2,42 @@ use flourish_core::{ArchiveWarning, ChapterId, PseudId, SeriesDraft, TagKind, Vi
 use flourish_store::{SeriesStore, StatsStore, StoreError, TagStore, UserStore, WorkStore};
 use flourish_testkit::{fixtures, parity_test};
 
-parity_test!(
-    a_work_round_trips_with_tags_creators_and_chapters,
-    |store| {
-        let pseud = fixtures::writer(store, "quillwright").await;
-        let mut draft = fixtures::work("The Greenhouse", &pseud);
-        draft
-            .chapters
-            .push(fixtures::chapter("Second", "Don't look back, Neville."));
-        draft.complete = false;
-        draft.expected_chapters = None;
-        let id = store.create_work(&draft).await.unwrap();
+parity_test!(a_work_round_trips_with_tags_creators_and_chapters, |store| {
+    let pseud = fixtures::writer(store, "quillwright").await;
+    let mut draft = fixtures::work("The Greenhouse", &pseud);
+    draft.chapters.push(fixtures::chapter("Second", "Don't look back, Neville."));
+    draft.complete = false;
+    draft.expected_chapters = None;
+    let id = store.create_work(&draft).await.unwrap();
 
-        let work = store
-            .work(id, Viewer::Guest)
-            .await
-            .unwrap()
-            .expect("visible");
-        assert_eq!(work.title, "The Greenhouse");
-        assert_eq!(work.creators.len(), 1);
-        assert_eq!(work.creators[0].name, "quillwright");
-        assert_eq!(work.chapters_label(), "2/?");
-        assert_eq!(
-            work.tags.rating().map(|t| t.name.as_str()),
-            Some("Teen And Up Audiences")
-        );
-        let kinds: Vec<TagKind> = work.tags.0.iter().map(|t| t.kind).collect();
-        let mut sorted = kinds.clone();
-        sorted.sort();
-        assert_eq!(kinds, sorted, "tags come grouped by kind");
-        let characters: Vec<&str> = work
-            .tags
-            .of_kind(TagKind::Character)
-            .map(|t| t.name.as_str())
-            .collect();
-        assert_eq!(
-            characters,
-            ["Neville Longbottom", "Luna Lovegood"],
-            "creator's order is kept"
-        );
+    let work = store.work(id, Viewer::Guest).await.unwrap().expect("visible");
+    assert_eq!(work.title, "The Greenhouse");
+    assert_eq!(work.creators.len(), 1);
+    assert_eq!(work.creators[0].name, "quillwright");
+    assert_eq!(work.chapters_label(), "2/?");
+    assert_eq!(work.tags.rating().map(|t| t.name.as_str()), Some("Teen And Up Audiences"));
+    let kinds: Vec<TagKind> = work.tags.0.iter().map(|t| t.kind).collect();
+    let mut sorted = kinds.clone();
+    sorted.sort();
+    assert_eq!(kinds, sorted, "tags come grouped by kind");
+    let characters: Vec<&str> = work.tags.of_kind(TagKind::Character).map(|t| t.name.as_str()).collect();
+    assert_eq!(characters, ["Neville Longbottom", "Luna Lovegood"], "creator's order is kept");
 
-        let index = store.chapter_index(id, Viewer::Guest).await.unwrap();
-        assert_eq!(index.iter().map(|c| c.position).collect::<Vec<_>>(), [1, 2]);
-        let second = store
-            .chapter(id, index[1].id, Viewer::Guest)
-            .await
-            .unwrap()
-            .unwrap();
-        assert_eq!(second.title, "Second");
-        assert_eq!(second.word_count, 4);
-        let all = store.chapters(id, Viewer::Guest).await.unwrap();
-        assert_eq!(
-            work.word_count,
-            all.iter().map(|c| c.word_count).sum::<u64>()
-        );
-        assert!(
-            all[0].content.contains("class=\"pov\""),
-            "structure classes survive sanitizing"
-        );
-    }
-);
+    let index = store.chapter_index(id, Viewer::Guest).await.unwrap();
+    assert_eq!(index.iter().map(|c| c.position).collect::<Vec<_>>(), [1, 2]);
+    let second = store.chapter(id, index[1].id, Viewer::Guest).await.unwrap().unwrap();
+    assert_eq!(second.title, "Second");
+    assert_eq!(second.word_count, 4);
+    let all = store.chapters(id, Viewer::Guest).await.unwrap();
+    assert_eq!(work.word_count, all.iter().map(|c| c.word_count).sum::<u64>());
+    assert!(all[0].content.contains("class=\"pov\""), "structure classes survive sanitizing");
+});
 
 parity_test!(content_is_sanitized_on_the_way_in, |store| {
     let pseud = fixtures::writer(store, "quillwright").await;
     let mut draft = fixtures::work("Sneaky", &pseud);
     draft.summary = "<p onmouseover=\"steal()\">Hi</p><script>alert(1)</script>".into();
-    draft.chapters[0].content =
-        "<p>Text<iframe src=\"//evil\"></iframe><a href=\"javascript:x()\">link</a></p>".into();
+    draft.chapters[0].content = "<p>Text<iframe src=\"//evil\"></iframe><a href=\"javascript:x()\">link</a></p>".into();
     let id = store.create_work(&draft).await.unwrap();
     let work = store.work(id, Viewer::Guest).await.unwrap().unwrap();
     assert_eq!(work.summary, "<p>Hi</p>");
@@ -77,194 +46,90 @@ parity_test!(content_is_sanitized_on_the_way_in, |store| {
     assert_eq!(chapter.sanitizer_version, flourish_text::SANITIZER_VERSION);
 });
 
-parity_test!(
-    restricted_works_and_drafts_are_hidden_from_guests_everywhere,
-    |store| {
-        let pseud = fixtures::writer(store, "quillwright").await;
-        let open = store
-            .create_work(&fixtures::work("Open", &pseud))
-            .await
-            .unwrap();
-        let mut restricted = fixtures::work("Members Only", &pseud);
-        restricted.restricted = true;
-        restricted.fandoms = vec!["Secret Fandom".into()];
-        let restricted = store.create_work(&restricted).await.unwrap();
-        let mut draft = fixtures::work("Unposted", &pseud);
-        draft.posted = false;
-        let draft = store.create_work(&draft).await.unwrap();
-        let member = Viewer::Member(pseud.user_id);
+parity_test!(restricted_works_and_drafts_are_hidden_from_guests_everywhere, |store| {
+    let pseud = fixtures::writer(store, "quillwright").await;
+    let open = store.create_work(&fixtures::work("Open", &pseud)).await.unwrap();
+    let mut restricted = fixtures::work("Members Only", &pseud);
+    restricted.restricted = true;
+    restricted.fandoms = vec!["Secret Fandom".into()];
+    let restricted = store.create_work(&restricted).await.unwrap();
+    let mut draft = fixtures::work("Unposted", &pseud);
+    draft.posted = false;
+    let draft = store.create_work(&draft).await.unwrap();
+    let member = Viewer::Member(pseud.user_id);
 
-        assert!(
-            store
-                .work(restricted, Viewer::Guest)
-                .await
-                .unwrap()
-                .is_none()
-        );
-        assert!(store.work(restricted, member).await.unwrap().is_some());
-        assert!(
-            store.work(draft, member).await.unwrap().is_none(),
-            "drafts are shown to nobody yet"
-        );
-        assert!(
-            store
-                .chapter_index(restricted, Viewer::Guest)
-                .await
-                .unwrap()
-                .is_empty()
-        );
-        assert!(
-            store
-                .chapters(restricted, Viewer::Guest)
-                .await
-                .unwrap()
-                .is_empty()
-        );
+    assert!(store.work(restricted, Viewer::Guest).await.unwrap().is_none());
+    assert!(store.work(restricted, member).await.unwrap().is_some());
+    assert!(store.work(draft, member).await.unwrap().is_none(), "drafts are shown to nobody yet");
+    assert!(store.chapter_index(restricted, Viewer::Guest).await.unwrap().is_empty());
+    assert!(store.chapters(restricted, Viewer::Guest).await.unwrap().is_empty());
 
-        let listing = store.recent_works(Viewer::Guest, 1, 20).await.unwrap();
-        assert_eq!(
-            listing.items.iter().map(|w| w.id).collect::<Vec<_>>(),
-            [open]
-        );
-        assert_eq!(listing.total, 1);
-        assert_eq!(store.recent_works(member, 1, 20).await.unwrap().total, 2);
+    let listing = store.recent_works(Viewer::Guest, 1, 20).await.unwrap();
+    assert_eq!(listing.items.iter().map(|w| w.id).collect::<Vec<_>>(), [open]);
+    assert_eq!(listing.total, 1);
+    assert_eq!(store.recent_works(member, 1, 20).await.unwrap().total, 2);
 
-        let guest = store.counts(Viewer::Guest).await.unwrap();
-        assert_eq!((guest.works, guest.fandoms, guest.creators), (1, 1, 1));
-        assert_eq!(store.counts(member).await.unwrap().fandoms, 2);
+    let guest = store.counts(Viewer::Guest).await.unwrap();
+    assert_eq!((guest.works, guest.fandoms, guest.creators), (1, 1, 1));
+    assert_eq!(store.counts(member).await.unwrap().fandoms, 2);
 
-        let by_pseud = store
-            .works_by_pseud(pseud.id, Viewer::Guest, 1, 20)
-            .await
-            .unwrap();
-        assert_eq!(by_pseud.total, 1);
-        let secret = store.tag_by_name("secret fandom").await.unwrap().unwrap();
-        assert_eq!(
-            store
-                .works_with_tag(secret.id, Viewer::Guest, 1, 20)
-                .await
-                .unwrap()
-                .total,
-            0
-        );
-        assert_eq!(
-            store
-                .works_with_tag(secret.id, member, 1, 20)
-                .await
-                .unwrap()
-                .total,
-            1
-        );
-    }
-);
+    let by_pseud = store.works_by_pseud(pseud.id, Viewer::Guest, 1, 20).await.unwrap();
+    assert_eq!(by_pseud.total, 1);
+    let secret = store.tag_by_name("secret fandom").await.unwrap().unwrap();
+    assert_eq!(store.works_with_tag(secret.id, Viewer::Guest, 1, 20).await.unwrap().total, 0);
+    assert_eq!(store.works_with_tag(secret.id, member, 1, 20).await.unwrap().total, 1);
+});
 
 parity_test!(listings_paginate_newest_first, |store| {
     let pseud = fixtures::writer(store, "quillwright").await;
     let mut ids = vec![];
     for n in 0..5 {
         let mut draft = fixtures::work(&format!("Work {n}"), &pseud);
-        draft.published_at =
-            Some(time::OffsetDateTime::from_unix_timestamp(1_600_000_000 + n * 86_400).unwrap());
+        draft.published_at = Some(time::OffsetDateTime::from_unix_timestamp(1_600_000_000 + n * 86_400).unwrap());
         ids.push(store.create_work(&draft).await.unwrap());
     }
     let first = store.recent_works(Viewer::Guest, 1, 2).await.unwrap();
-    assert_eq!(
-        first.items.iter().map(|w| w.id).collect::<Vec<_>>(),
-        [ids[4], ids[3]]
-    );
+    assert_eq!(first.items.iter().map(|w| w.id).collect::<Vec<_>>(), [ids[4], ids[3]]);
     assert_eq!((first.total, first.page_count()), (5, 3));
     let last = store.recent_works(Viewer::Guest, 3, 2).await.unwrap();
-    assert_eq!(
-        last.items.iter().map(|w| w.id).collect::<Vec<_>>(),
-        [ids[0]]
-    );
-    assert!(
-        store
-            .recent_works(Viewer::Guest, 9, 2)
-            .await
-            .unwrap()
-            .items
-            .is_empty()
-    );
-    assert_eq!(
-        first.items[0].published_at.unix_timestamp(),
-        1_600_000_000 + 4 * 86_400,
-        "backdated"
-    );
+    assert_eq!(last.items.iter().map(|w| w.id).collect::<Vec<_>>(), [ids[0]]);
+    assert!(store.recent_works(Viewer::Guest, 9, 2).await.unwrap().items.is_empty());
+    assert_eq!(first.items[0].published_at.unix_timestamp(), 1_600_000_000 + 4 * 86_400, "backdated");
 });
 
-parity_test!(
-    a_tag_page_gathers_synonyms_under_the_canonical_tag,
-    |store| {
-        let pseud = fixtures::writer(store, "quillwright").await;
-        let mut a = fixtures::work("A", &pseud);
-        a.relationships = vec!["Draco Malfoy/Harry Potter".into()];
-        let mut b = fixtures::work("B", &pseud);
-        b.relationships = vec!["Drarry".into()];
-        let a = store.create_work(&a).await.unwrap();
-        let b = store.create_work(&b).await.unwrap();
-        let canonical = store
-            .tag_by_name("draco malfoy/harry potter")
-            .await
-            .unwrap()
-            .unwrap();
-        let synonym = store.tag_by_name("Drarry").await.unwrap().unwrap();
-        assert_eq!(synonym.kind, TagKind::Relationship);
+parity_test!(a_tag_page_gathers_synonyms_under_the_canonical_tag, |store| {
+    let pseud = fixtures::writer(store, "quillwright").await;
+    let mut a = fixtures::work("A", &pseud);
+    a.relationships = vec!["Draco Malfoy/Harry Potter".into()];
+    let mut b = fixtures::work("B", &pseud);
+    b.relationships = vec!["Drarry".into()];
+    let a = store.create_work(&a).await.unwrap();
+    let b = store.create_work(&b).await.unwrap();
+    let canonical = store.tag_by_name("draco malfoy/harry potter").await.unwrap().unwrap();
+    let synonym = store.tag_by_name("Drarry").await.unwrap().unwrap();
+    assert_eq!(synonym.kind, TagKind::Relationship);
 
-        let err = store
-            .make_synonym(synonym.id, canonical.id)
-            .await
-            .unwrap_err();
-        assert!(
-            matches!(err, StoreError::Conflict(_)),
-            "target must be canonical first"
-        );
-        store.set_canonical(canonical.id, true).await.unwrap();
-        store.make_synonym(synonym.id, canonical.id).await.unwrap();
+    let err = store.make_synonym(synonym.id, canonical.id).await.unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(_)), "target must be canonical first");
+    store.set_canonical(canonical.id, true).await.unwrap();
+    store.make_synonym(synonym.id, canonical.id).await.unwrap();
 
-        let mut found: Vec<WorkId> = store
-            .works_with_tag(canonical.id, Viewer::Guest, 1, 20)
-            .await
-            .unwrap()
-            .items
-            .iter()
-            .map(|w| w.id)
-            .collect();
-        found.sort();
-        assert_eq!(found, [a, b]);
-        assert_eq!(
-            store
-                .works_with_tag(synonym.id, Viewer::Guest, 1, 20)
-                .await
-                .unwrap()
-                .total,
-            2
-        );
-        assert_eq!(
-            store
-                .synonyms(canonical.id)
-                .await
-                .unwrap()
-                .iter()
-                .map(|t| t.name.as_str())
-                .collect::<Vec<_>>(),
-            ["Drarry"]
-        );
-        let b_now = store.work(b, Viewer::Guest).await.unwrap().unwrap();
-        assert_eq!(
-            b_now.version, 2,
-            "wrangling bumps the version of affected works"
-        );
-    }
-);
+    let mut found: Vec<WorkId> =
+        store.works_with_tag(canonical.id, Viewer::Guest, 1, 20).await.unwrap().items.iter().map(|w| w.id).collect();
+    found.sort();
+    assert_eq!(found, [a, b]);
+    assert_eq!(store.works_with_tag(synonym.id, Viewer::Guest, 1, 20).await.unwrap().total, 2);
+    assert_eq!(
+        store.synonyms(canonical.id).await.unwrap().iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+        ["Drarry"]
+    );
+    let b_now = store.work(b, Viewer::Guest).await.unwrap().unwrap();
+    assert_eq!(b_now.version, 2, "wrangling bumps the version of affected works");
+});
 
 parity_test!(the_fixed_vocabulary_exists_in_a_new_archive, |store| {
     for w in ArchiveWarning::ALL {
-        let tag = store
-            .tag_by_name(w.name())
-            .await
-            .unwrap()
-            .unwrap_or_else(|| panic!("{}", w.name()));
+        let tag = store.tag_by_name(w.name()).await.unwrap().unwrap_or_else(|| panic!("{}", w.name()));
         assert_eq!((tag.kind, tag.canonical), (TagKind::Warning, true));
     }
     assert!(store.tag_by_name("Not Rated").await.unwrap().is_some());
@@ -277,23 +142,13 @@ parity_test!(invalid_drafts_store_nothing, |store| {
     draft.fandoms.clear();
     match store.create_work(&draft).await {
         Err(StoreError::Invalid(errors)) => {
-            assert_eq!(
-                errors
-                    .0
-                    .iter()
-                    .map(|e| e.field.as_str())
-                    .collect::<Vec<_>>(),
-                ["title", "fandoms"]
-            );
+            assert_eq!(errors.0.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["title", "fandoms"]);
         }
         other => panic!("expected a validation error, got {other:?}"),
     }
     let mut ghost = fixtures::work("Ghost", &pseud);
     ghost.creators.push(PseudId(999_999));
-    assert!(matches!(
-        store.create_work(&ghost).await,
-        Err(StoreError::Invalid(_))
-    ));
+    assert!(matches!(store.create_work(&ghost).await, Err(StoreError::Invalid(_))));
     assert_eq!(store.work_count().await.unwrap(), 0, "nothing half-written");
 });
 
@@ -305,10 +160,7 @@ parity_test!(adding_a_chapter_updates_counts_dates_and_version, |store| {
     draft.published_at = Some(time::OffsetDateTime::from_unix_timestamp(1_500_000_000).unwrap());
     let id = store.create_work(&draft).await.unwrap();
     let before = store.work(id, Viewer::Guest).await.unwrap().unwrap();
-    let chapter = store
-        .add_chapter(id, &fixtures::chapter("Two", "one two three"))
-        .await
-        .unwrap();
+    let chapter = store.add_chapter(id, &fixtures::chapter("Two", "one two three")).await.unwrap();
     assert_eq!(chapter.position, 2);
     let after = store.work(id, Viewer::Guest).await.unwrap().unwrap();
     assert_eq!(after.chapters_label(), "2/3");
@@ -317,92 +169,57 @@ parity_test!(adding_a_chapter_updates_counts_dates_and_version, |store| {
     assert_eq!(after.published_at, before.published_at);
     assert_eq!(after.version, before.version + 1);
     assert!(matches!(
-        store
-            .add_chapter(WorkId(424_242), &fixtures::chapter("x", "y"))
-            .await,
+        store.add_chapter(WorkId(424_242), &fixtures::chapter("x", "y")).await,
         Err(StoreError::NotFound("work"))
     ));
-    assert!(
-        store
-            .chapter(id, ChapterId(chapter.id.0 + 1000), Viewer::Guest)
-            .await
-            .unwrap()
-            .is_none()
-    );
+    assert!(store.chapter(id, ChapterId(chapter.id.0 + 1000), Viewer::Guest).await.unwrap().is_none());
 });
 
-parity_test!(
-    pseuds_are_unique_per_account_and_usernames_globally,
-    |store| {
-        let (user, default) = store.create_user("Quillwright").await.unwrap();
-        assert!(default.is_default);
-        let second = store.add_pseud(user.id, "Ink Well").await.unwrap();
-        assert_eq!(second.byline(), "Ink Well (Quillwright)");
-        assert!(matches!(
-            store.add_pseud(user.id, "ink well").await,
-            Err(StoreError::Invalid(_))
-        ));
-        assert!(matches!(
-            store.create_user("quillwright").await,
-            Err(StoreError::Invalid(_))
-        ));
-        assert!(matches!(
-            store.create_user("x").await,
-            Err(StoreError::Invalid(_))
-        ));
-        let found = store
-            .pseud("QUILLWRIGHT", "ink WELL")
-            .await
-            .unwrap()
-            .unwrap();
-        assert_eq!(found.id, second.id);
-    }
-);
+parity_test!(pseuds_are_unique_per_account_and_usernames_globally, |store| {
+    let (user, default) = store.create_user("Quillwright").await.unwrap();
+    assert!(default.is_default);
+    let second = store.add_pseud(user.id, "Ink Well").await.unwrap();
+    assert_eq!(second.byline(), "Ink Well (Quillwright)");
+    assert!(matches!(store.add_pseud(user.id, "ink well").await, Err(StoreError::Invalid(_))));
+    assert!(matches!(store.create_user("quillwright").await, Err(StoreError::Invalid(_))));
+    assert!(matches!(store.create_user("x").await, Err(StoreError::Invalid(_))));
+    let found = store.pseud("QUILLWRIGHT", "ink WELL").await.unwrap().unwrap();
+    assert_eq!(found.id, second.id);
+});
 
 parity_test!(series_keep_their_works_in_order, |store| {
     let pseud = fixtures::writer(store, "quillwright").await;
-    let first = store
-        .create_work(&fixtures::work("First", &pseud))
-        .await
-        .unwrap();
-    let second = store
-        .create_work(&fixtures::work("Second", &pseud))
-        .await
-        .unwrap();
+    let first = store.create_work(&fixtures::work("First", &pseud)).await.unwrap();
+    let second = store.create_work(&fixtures::work("Second", &pseud)).await.unwrap();
     let mut hidden = fixtures::work("Hidden", &pseud);
     hidden.restricted = true;
     let hidden = store.create_work(&hidden).await.unwrap();
     let series = store
-        .create_series(&SeriesDraft {
-            title: "Greenhouse Days".into(),
-            creators: vec![pseud.id],
-            ..Default::default()
-        })
+        .create_series(&SeriesDraft { title: "Greenhouse Days".into(), creators: vec![pseud.id], ..Default::default() })
         .await
         .unwrap();
     store.add_to_series(series, second, Some(2)).await.unwrap();
     store.add_to_series(series, first, Some(1)).await.unwrap();
     store.add_to_series(series, hidden, None).await.unwrap();
     let works = store.series_works(series, Viewer::Guest).await.unwrap();
-    assert_eq!(
-        works.iter().map(|(p, w)| (*p, w.id)).collect::<Vec<_>>(),
-        [(1, first), (2, second)]
-    );
+    assert_eq!(works.iter().map(|(p, w)| (*p, w.id)).collect::<Vec<_>>(), [(1, first), (2, second)]);
     assert_eq!(works[0].1.series[0].title, "Greenhouse Days");
-    assert_eq!(
-        store
-            .series_works(series, Viewer::Member(pseud.user_id))
-            .await
-            .unwrap()
-            .len(),
-        3
-    );
-    assert_eq!(
-        store.series(series).await.unwrap().unwrap().creators[0].id,
-        pseud.id
-    );
-    assert!(matches!(
-        store.add_to_series(series, WorkId(999), None).await,
-        Err(StoreError::NotFound("work"))
-    ));
+    assert_eq!(store.series_works(series, Viewer::Member(pseud.user_id)).await.unwrap().len(), 3);
+    assert_eq!(store.series(series).await.unwrap().unwrap().creators[0].id, pseud.id);
+    assert!(matches!(store.add_to_series(series, WorkId(999), None).await, Err(StoreError::NotFound("work"))));
+});
+
+parity_test!(every_visible_change_is_in_the_outbox_in_order, |store| {
+    use flourish_store::OutboxStore;
+    assert_eq!(store.outbox_head().await.unwrap(), 0);
+    let pseud = fixtures::writer(store, "quillwright").await;
+    let a = store.create_work(&fixtures::work("A", &pseud)).await.unwrap();
+    let b = store.create_work(&fixtures::work("B", &pseud)).await.unwrap();
+    store.add_chapter(a, &fixtures::chapter("Two", "More.")).await.unwrap();
+    let entries = store.outbox_after(0, 100).await.unwrap();
+    assert_eq!(entries.iter().map(|e| (e.work, e.version)).collect::<Vec<_>>(), [(a, 1), (b, 1), (a, 2)]);
+    assert_eq!(store.outbox_head().await.unwrap(), entries[2].id);
+    let tail = store.outbox_after(entries[0].id, 1).await.unwrap();
+    assert_eq!(tail.len(), 1);
+    assert_eq!(tail[0].work, b);
 });

@@ -9,10 +9,7 @@ use axum::response::Html;
 use flourish_store::{StatsStore, WorkStore};
 use serde::Serialize;
 
-pub async fn show(
-    State(state): State<AppState>,
-    CurrentViewer(viewer): CurrentViewer,
-) -> AppResult<Html<String>> {
+pub async fn show(State(state): State<AppState>, CurrentViewer(viewer): CurrentViewer) -> AppResult<Html<String>> {
     let counts = state.store.counts(viewer).await?;
     let recent = state.store.recent_works(viewer, 1, 5).await?;
     #[derive(Serialize)]

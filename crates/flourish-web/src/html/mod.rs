@@ -10,21 +10,26 @@ pub mod works;
 use crate::AppState;
 use crate::error::{AppError, AppResult};
 use axum::extract::{FromRequestParts, State};
-use axum::http::Uri;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, Uri};
 use axum::response::Html;
 use flourish_core::Viewer;
 use serde::Serialize;
 
-/// Who is asking. Until accounts exist every reader is a guest; this extractor is the one
-/// place that will read the session.
+/// Who is asking. Until accounts exist every reader is a guest; this is the one place that
+/// will read the session, for handlers and for the page cache alike.
+pub fn viewer_of(_headers: &HeaderMap) -> Viewer {
+    Viewer::Guest
+}
+
+/// The [`viewer_of`] a request, as an extractor.
 pub struct CurrentViewer(pub Viewer);
 
 impl<S: Send + Sync> FromRequestParts<S> for CurrentViewer {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(_: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(CurrentViewer(Viewer::Guest))
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(CurrentViewer(viewer_of(&parts.headers)))
     }
 }
 
@@ -33,9 +38,7 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentViewer {
 /// into errors on pages that only need one value.
 pub fn query_param(uri: &Uri, name: &str) -> Option<String> {
     let query = uri.query()?;
-    form_urlencoded::parse(query.as_bytes())
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
+    form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
 }
 
 /// `?page=N`. Anything that is not a page number counts as page 1, and a page past the end
@@ -49,9 +52,7 @@ impl<S: Send + Sync> FromRequestParts<S> for PageQuery {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(PageQuery {
-            page: query_param(&parts.uri, "page"),
-        })
+        Ok(PageQuery { page: query_param(&parts.uri, "page") })
     }
 }
 
@@ -60,21 +61,12 @@ impl PageQuery {
     const MAX_PAGE: u32 = 1_000_000;
 
     pub fn page(&self) -> u32 {
-        self.page
-            .as_deref()
-            .and_then(|p| p.trim().parse::<u32>().ok())
-            .unwrap_or(1)
-            .clamp(1, Self::MAX_PAGE)
+        self.page.as_deref().and_then(|p| p.trim().parse::<u32>().ok()).unwrap_or(1).clamp(1, Self::MAX_PAGE)
     }
 }
 
 /// Renders `template` with the archive-wide values every page uses, under `ctx`'s own.
-pub fn render(
-    state: &AppState,
-    template: &str,
-    title: &str,
-    ctx: impl Serialize,
-) -> AppResult<Html<String>> {
+pub fn render(state: &AppState, template: &str, title: &str, ctx: impl Serialize) -> AppResult<Html<String>> {
     #[derive(Serialize)]
     struct Site<'a, T> {
         archive_name: &'a str,
@@ -102,10 +94,7 @@ pub async fn healthz(State(state): State<AppState>) -> (axum::http::StatusCode, 
         Ok(()) => (axum::http::StatusCode::OK, "ok"),
         Err(e) => {
             tracing::error!(error = %e, "health check failed");
-            (
-                axum::http::StatusCode::SERVICE_UNAVAILABLE,
-                "database unavailable",
-            )
+            (axum::http::StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
         }
     }
 }

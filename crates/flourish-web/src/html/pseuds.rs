@@ -10,20 +10,9 @@ use flourish_store::UserStore;
 use serde::Serialize;
 
 /// `/users/{username}`: the default pseud's page.
-pub async fn user(
-    State(state): State<AppState>,
-    Path(username): Path<String>,
-) -> AppResult<Redirect> {
-    let user = state
-        .store
-        .user_by_name(&username)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let pseud = state
-        .store
-        .pseud(&user.username, &user.username)
-        .await?
-        .ok_or(AppError::NotFound)?;
+pub async fn user(State(state): State<AppState>, Path(username): Path<String>) -> AppResult<Redirect> {
+    let user = state.store.user_by_name(&username).await?.ok_or(AppError::NotFound)?;
+    let pseud = state.store.pseud(&user.username, &user.username).await?.ok_or(AppError::NotFound)?;
     Ok(Redirect::to(&pseud.path()))
 }
 
@@ -33,15 +22,8 @@ pub async fn show(
     Path((username, pseud)): Path<(String, String)>,
     q: PageQuery,
 ) -> AppResult<Html<String>> {
-    let pseud = state
-        .store
-        .pseud(&username, &pseud)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let page = state
-        .store
-        .works_by_pseud(pseud.id, viewer, q.page(), state.config.per_page)
-        .await?;
+    let pseud = state.store.pseud(&username, &pseud).await?.ok_or(AppError::NotFound)?;
+    let page = state.store.works_by_pseud(pseud.id, viewer, q.page(), state.config.per_page).await?;
     #[derive(Serialize)]
     struct Ctx {
         heading: String,

@@ -36,13 +36,7 @@ pub async fn show(
     let ctx = Ctx {
         series: SeriesView::new(&series),
         words: works.iter().map(|(_, w)| w.word_count).sum(),
-        entries: works
-            .iter()
-            .map(|(position, w)| Entry {
-                position: *position,
-                work: WorkView::new(w),
-            })
-            .collect(),
+        entries: works.iter().map(|(position, w)| Entry { position: *position, work: WorkView::new(w) }).collect(),
     };
     render(&state, "series.html", &series.title, ctx)
 }

@@ -12,18 +12,11 @@ use serde::Serialize;
 
 async fn find(state: &AppState, segment: &str) -> AppResult<Tag> {
     let name = tag_from_url_segment(segment);
-    state
-        .store
-        .tag_by_name(&name)
-        .await?
-        .ok_or(AppError::NotFound)
+    state.store.tag_by_name(&name).await?.ok_or(AppError::NotFound)
 }
 
 /// `/tags/{name}`: AO3's tag landing page; here it leads straight to the works.
-pub async fn redirect_to_works(
-    State(state): State<AppState>,
-    Path(name): Path<String>,
-) -> AppResult<Redirect> {
+pub async fn redirect_to_works(State(state): State<AppState>, Path(name): Path<String>) -> AppResult<Redirect> {
     let tag = find(&state, &name).await?;
     Ok(Redirect::to(&tag.works_path()))
 }
@@ -39,14 +32,8 @@ pub async fn works(
         Some(id) => state.store.tag(id).await?,
         None => None,
     };
-    let synonyms = state
-        .store
-        .synonyms(canonical.as_ref().map_or(tag.id, |c| c.id))
-        .await?;
-    let page = state
-        .store
-        .works_with_tag(tag.id, viewer, q.page(), state.config.per_page)
-        .await?;
+    let synonyms = state.store.synonyms(canonical.as_ref().map_or(tag.id, |c| c.id)).await?;
+    let page = state.store.works_with_tag(tag.id, viewer, q.page(), state.config.per_page).await?;
     #[derive(Serialize)]
     struct Ctx {
         heading: String,
@@ -64,11 +51,7 @@ pub async fn works(
         kind: tag.kind.label(1),
         canonical_tag: tag.canonical,
         synonym_of: canonical.as_ref().map(Link::from),
-        synonyms: synonyms
-            .iter()
-            .filter(|s| s.id != tag.id)
-            .map(Link::from)
-            .collect(),
+        synonyms: synonyms.iter().filter(|s| s.id != tag.id).map(Link::from).collect(),
         listing: Listing::new(&page),
         base_url: tag.works_path(),
     };

@@ -20,23 +20,13 @@ impl<S: Send + Sync> FromRequestParts<S> for FullWork {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(FullWork(
-            query_param(&parts.uri, "view_full_work").is_some_and(|v| v == "true" || v == "1"),
-        ))
+        Ok(FullWork(query_param(&parts.uri, "view_full_work").is_some_and(|v| v == "true" || v == "1")))
     }
 }
 
-async fn load(
-    state: &AppState,
-    id: &str,
-    viewer: Viewer,
-) -> AppResult<(Work, Vec<ChapterSummary>)> {
+async fn load(state: &AppState, id: &str, viewer: Viewer) -> AppResult<(Work, Vec<ChapterSummary>)> {
     let id: WorkId = id.parse().map_err(|_| AppError::NotFound)?;
-    let work = state
-        .store
-        .work(id, viewer)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let work = state.store.work(id, viewer).await?.ok_or(AppError::NotFound)?;
     let index = state.store.chapter_index(id, viewer).await?;
     Ok((work, index))
 }
@@ -66,15 +56,9 @@ fn page(
     full: bool,
 ) -> AppResult<Html<String>> {
     let links: Vec<ChapterLink> = index.iter().map(|c| ChapterLink::new(work, c)).collect();
-    let current = if full {
-        0
-    } else {
-        chapters.first().map_or(1, |c| c.position)
-    };
+    let current = if full { 0 } else { chapters.first().map_or(1, |c| c.position) };
     let at = links.iter().position(|c| c.position == current);
-    let prev_url = at
-        .and_then(|i| i.checked_sub(1))
-        .map(|i| links[i].url.clone());
+    let prev_url = at.and_then(|i| i.checked_sub(1)).map(|i| links[i].url.clone());
     let next_url = at.and_then(|i| links.get(i + 1)).map(|c| c.url.clone());
     let last = links.last().map_or(1, |c| c.position);
     let title = if full || links.len() <= 1 {
@@ -113,11 +97,7 @@ pub async fn show(
         let chapters = state.store.chapters(work.id, viewer).await?;
         return page(&state, &work, &index, &chapters, true);
     }
-    let first = state
-        .store
-        .chapter(work.id, index[0].id, viewer)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let first = state.store.chapter(work.id, index[0].id, viewer).await?.ok_or(AppError::NotFound)?;
     page(&state, &work, &index, &[first], false)
 }
 
@@ -129,11 +109,7 @@ pub async fn chapter(
 ) -> AppResult<Html<String>> {
     let chapter: ChapterId = chapter.parse().map_err(|_| AppError::NotFound)?;
     let (work, index) = load(&state, &id, viewer).await?;
-    let chapter = state
-        .store
-        .chapter(work.id, chapter, viewer)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let chapter = state.store.chapter(work.id, chapter, viewer).await?.ok_or(AppError::NotFound)?;
     page(&state, &work, &index, &[chapter], index.len() <= 1)
 }
 
@@ -156,15 +132,6 @@ pub async fn navigate(
         work: WorkView,
         index: Vec<ChapterLink>,
     }
-    let ctx = NavCtx {
-        index: index.iter().map(|c| ChapterLink::new(&work, c)).collect(),
-        work: WorkView::new(&work),
-    };
-    Ok(render(
-        &state,
-        "navigate.html",
-        &format!("Chapter Index for {}", work.title),
-        ctx,
-    )?
-    .into_response())
+    let ctx = NavCtx { index: index.iter().map(|c| ChapterLink::new(&work, c)).collect(), work: WorkView::new(&work) };
+    Ok(render(&state, "navigate.html", &format!("Chapter Index for {}", work.title), ctx)?.into_response())
 }

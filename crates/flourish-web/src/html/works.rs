@@ -14,24 +14,12 @@ pub async fn index(
     CurrentViewer(viewer): CurrentViewer,
     q: PageQuery,
 ) -> AppResult<Html<String>> {
-    let page = state
-        .store
-        .recent_works(viewer, q.page(), state.config.per_page)
-        .await?;
+    let page = state.store.recent_works(viewer, q.page(), state.config.per_page).await?;
     #[derive(Serialize)]
     struct Ctx {
         heading: &'static str,
         listing: Listing,
         base_url: &'static str,
     }
-    render(
-        &state,
-        "works.html",
-        "Works",
-        Ctx {
-            heading: "Works",
-            listing: Listing::new(&page),
-            base_url: "/works",
-        },
-    )
+    render(&state, "works.html", "Works", Ctx { heading: "Works", listing: Listing::new(&page), base_url: "/works" })
 }

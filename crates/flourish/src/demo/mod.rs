@@ -2,9 +2,7 @@
 //! archive looks alive at once. Only an archive with no works at all is filled.
 
 use anyhow::Context;
-use flourish_core::{
-    ArchiveWarning, Category, ChapterDraft, PseudId, Rating, SeriesDraft, WorkDraft,
-};
+use flourish_core::{ArchiveWarning, Category, ChapterDraft, PseudId, Rating, SeriesDraft, WorkDraft};
 use flourish_store::{SeriesStore, Store, UserStore, WorkStore};
 use flourish_text::plain_to_html;
 use time::{Duration, OffsetDateTime};
@@ -44,13 +42,7 @@ fn works() -> Vec<(usize, DemoWork)> {
                 categories: &[Category::MM],
                 relationships: &["Draco Malfoy/Harry Potter"],
                 characters: &["Draco Malfoy", "Harry Potter", "Hermione Granger"],
-                freeforms: &[
-                    "Post-Hogwarts",
-                    "Second Chances",
-                    "Flashbacks",
-                    "Bookshop",
-                    "Slow Burn",
-                ],
+                freeforms: &["Post-Hogwarts", "Second Chances", "Flashbacks", "Bookshop", "Slow Burn"],
                 summary: "Four years after the war, Draco Malfoy gets a letter from the one man he has been avoiding: Harry Potter has bought a bookshop, and has no idea what to do with it.",
                 notes: "Written for the Flourish demo archive. Told from Draco's point of view.",
                 end_notes: "",
@@ -91,10 +83,7 @@ fn works() -> Vec<(usize, DemoWork)> {
                 rating: Rating::GeneralAudiences,
                 warnings: &[ArchiveWarning::NoneApply],
                 categories: &[Category::FM],
-                relationships: &[
-                    "Elizabeth Bennet/Fitzwilliam Darcy",
-                    "Elizabeth Bennet & Jane Bennet",
-                ],
+                relationships: &["Elizabeth Bennet/Fitzwilliam Darcy", "Elizabeth Bennet & Jane Bennet"],
                 characters: &["Elizabeth Bennet", "Jane Bennet", "Fitzwilliam Darcy"],
                 freeforms: &["Letters", "Missing Scene", "Sisters"],
                 summary: "After Hunsford, Elizabeth tries to answer Mr Darcy's letter. She gets as far as the first word.",
@@ -181,30 +170,17 @@ pub async fn seed(store: &Store) -> anyhow::Result<usize> {
     if store.work_count().await? > 0 {
         return Ok(0);
     }
-    let (quill, _) = store
-        .create_user("quillwright")
-        .await
-        .context("demo user")?;
-    let quill_default = store
-        .pseud("quillwright", "quillwright")
-        .await?
-        .context("demo pseud")?;
+    let (quill, _) = store.create_user("quillwright").await.context("demo user")?;
+    let quill_default = store.pseud("quillwright", "quillwright").await?.context("demo pseud")?;
     let inkwell = store.add_pseud(quill.id, "Inkwell").await?;
-    let (_, moonlit) = store
-        .create_user("moonlit_archivist")
-        .await
-        .context("demo user")?;
+    let (_, moonlit) = store.create_user("moonlit_archivist").await.context("demo user")?;
     let pseuds: [[PseudId; 2]; 2] = [[quill_default.id, inkwell.id], [moonlit.id, moonlit.id]];
 
     let now = OffsetDateTime::now_utc();
     let mut ids = Vec::new();
     for (i, (writer, w)) in works().into_iter().enumerate() {
         // Pride and Prejudice goes out under quillwright's second pseud.
-        let pseud = if w.fandom.starts_with("Pride") {
-            pseuds[writer][1]
-        } else {
-            pseuds[writer][0]
-        };
+        let pseud = if w.fandom.starts_with("Pride") { pseuds[writer][1] } else { pseuds[writer][0] };
         let draft = WorkDraft {
             title: w.title.into(),
             summary: text(w.summary),
@@ -227,19 +203,10 @@ pub async fn seed(store: &Store) -> anyhow::Result<usize> {
             chapters: w
                 .chapters
                 .into_iter()
-                .map(|(title, content)| ChapterDraft {
-                    title: title.into(),
-                    content,
-                    ..Default::default()
-                })
+                .map(|(title, content)| ChapterDraft { title: title.into(), content, ..Default::default() })
                 .collect(),
         };
-        ids.push(
-            store
-                .create_work(&draft)
-                .await
-                .with_context(|| format!("demo work {:?}", w.title))?,
-        );
+        ids.push(store.create_work(&draft).await.with_context(|| format!("demo work {:?}", w.title))?);
     }
     let series = store
         .create_series(&SeriesDraft {

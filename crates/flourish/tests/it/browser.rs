@@ -27,20 +27,14 @@ fn find(names: &[&str]) -> Option<String> {
 
 async fn start_driver() -> Option<(Driver, String)> {
     let Some(driver) = find(&["chromedriver"]) else {
-        flourish_testkit::require_or_skip(
-            "chromedriver is not installed (Debian: chromium-driver)",
-        );
+        flourish_testkit::require_or_skip("chromedriver is not installed (Debian: chromium-driver)");
         return None;
     };
     let Some(browser) = find(&["chromium", "chromium-browser", "google-chrome"]) else {
         flourish_testkit::require_or_skip("Chromium is not installed (Debian: chromium)");
         return None;
     };
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let child = Command::new(driver)
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
@@ -85,35 +79,12 @@ async fn a_reader_opens_a_work_in_chromium() {
 
     // The front page links to the demo works; follow one the way a reader would.
     client.goto(&server.url).await.unwrap();
-    client
-        .find(Locator::LinkText("What the Owl Brought"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    client
-        .wait()
-        .for_element(Locator::Css("dl.work.meta"))
-        .await
-        .unwrap();
-    assert!(
-        client
-            .current_url()
-            .await
-            .unwrap()
-            .path()
-            .starts_with("/works/")
-    );
+    client.find(Locator::LinkText("What the Owl Brought")).await.unwrap().click().await.unwrap();
+    client.wait().for_element(Locator::Css("dl.work.meta")).await.unwrap();
+    assert!(client.current_url().await.unwrap().path().starts_with("/works/"));
 
     // The tag block renders, grouped and labelled.
-    let meta = client
-        .find(Locator::Css("dl.work.meta"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let meta = client.find(Locator::Css("dl.work.meta")).await.unwrap().text().await.unwrap();
     for expected in [
         "Rating:",
         "Teen And Up Audiences",
@@ -123,63 +94,22 @@ async fn a_reader_opens_a_work_in_chromium() {
         "Chapters:",
         "2/3",
     ] {
-        assert!(
-            meta.contains(expected),
-            "tag block lacks {expected:?}: {meta}"
-        );
+        assert!(meta.contains(expected), "tag block lacks {expected:?}: {meta}");
     }
     // The chapter text renders, with the POV banner and flashback as styled sections.
-    let text = client
-        .find(Locator::Css("#chapters .userstuff"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = client.find(Locator::Css("#chapters .userstuff")).await.unwrap().text().await.unwrap();
     assert!(text.contains("Four years is a long time"), "{text}");
-    let banner = client
-        .find(Locator::Css("section.pov > .section-label"))
-        .await
-        .unwrap();
-    assert_eq!(
-        banner.text().await.unwrap().to_lowercase(),
-        "draco's point of view",
-        "shown in small caps by CSS"
-    );
-    let flashback = client
-        .find(Locator::Css("section.flashback"))
-        .await
-        .unwrap();
+    let banner = client.find(Locator::Css("section.pov > .section-label")).await.unwrap();
+    assert_eq!(banner.text().await.unwrap().to_lowercase(), "draco's point of view", "shown in small caps by CSS");
+    let flashback = client.find(Locator::Css("section.flashback")).await.unwrap();
     let style = flashback.css_value("border-left-style").await.unwrap();
-    assert_eq!(
-        style, "solid",
-        "the stylesheet loaded and styles the flashback"
-    );
+    assert_eq!(style, "solid", "the stylesheet loaded and styles the flashback");
     assert!(!text.contains("*Flash"), "never raw asterisks");
 
     // Next chapter, without JavaScript: a plain link.
-    client
-        .find(Locator::LinkText("Next Chapter →"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    client
-        .wait()
-        .for_element(Locator::Css("#chapter-2"))
-        .await
-        .unwrap();
-    let second = client
-        .find(Locator::Css("#chapters"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(
-        second.contains("The Leaky Cauldron had not changed"),
-        "{second}"
-    );
+    client.find(Locator::LinkText("Next Chapter →")).await.unwrap().click().await.unwrap();
+    client.wait().for_element(Locator::Css("#chapter-2")).await.unwrap();
+    let second = client.find(Locator::Css("#chapters")).await.unwrap().text().await.unwrap();
+    assert!(second.contains("The Leaky Cauldron had not changed"), "{second}");
     client.close().await.unwrap();
 }

@@ -52,29 +52,14 @@ impl Server {
         let deadline = std::time::Instant::now() + Duration::from_secs(30);
         let mut startup = Vec::new();
         loop {
-            let Ok(line) =
-                logs.recv_timeout(deadline.saturating_duration_since(std::time::Instant::now()))
-            else {
+            let Ok(line) = logs.recv_timeout(deadline.saturating_duration_since(std::time::Instant::now())) else {
                 let _ = child.kill();
                 let _ = child.wait();
-                panic!(
-                    "flourish did not start listening within 30 s; it said:\n{}",
-                    startup.join("\n")
-                );
+                panic!("flourish did not start listening within 30 s; it said:\n{}", startup.join("\n"));
             };
             if let Some(at) = line.find("listening on http://") {
-                let url = line[at + "listening on ".len()..]
-                    .split_whitespace()
-                    .next()
-                    .unwrap()
-                    .to_owned();
-                return Server {
-                    child,
-                    url,
-                    startup,
-                    logs,
-                    reader: Some(reader),
-                };
+                let url = line[at + "listening on ".len()..].split_whitespace().next().unwrap().to_owned();
+                return Server { child, url, startup, logs, reader: Some(reader) };
             }
             startup.push(line);
         }
@@ -87,10 +72,7 @@ impl Server {
     /// Sends SIGTERM and waits for the exit status and the remaining log lines.
     pub fn terminate(mut self) -> (std::process::ExitStatus, Vec<String>) {
         let pid = self.child.id().to_string();
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .expect("kill");
+        Command::new("kill").args(["-TERM", &pid]).status().expect("kill");
         let status = self.child.wait().expect("wait");
         // The reader thread ends at the pipe's end of file, after the last line.
         if let Some(reader) = self.reader.take() {
@@ -113,30 +95,15 @@ impl Drop for Server {
 pub fn http_get(url: &str) -> (u16, String) {
     use std::io::{Read, Write};
     let rest = url.strip_prefix("http://").expect("http URL");
-    let (host, path) = rest
-        .split_once('/')
-        .map_or((rest, "/".to_owned()), |(h, p)| (h, format!("/{p}")));
+    let (host, path) = rest.split_once('/').map_or((rest, "/".to_owned()), |(h, p)| (h, format!("/{p}")));
     let mut stream = std::net::TcpStream::connect(host).expect("connect");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").unwrap();
     let mut response = Vec::new();
     stream.read_to_end(&mut response).expect("read response");
     let text = String::from_utf8_lossy(&response).into_owned();
-    let status = text
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .expect("status line");
-    let body = text
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_owned())
-        .unwrap_or_default();
+    let status = text.split_whitespace().nth(1).and_then(|s| s.parse().ok()).expect("status line");
+    let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
     (status, body)
 }
 
@@ -150,9 +117,6 @@ pub fn data_file(dir: &Path) -> PathBuf {
 
 /// The full path of a program on PATH.
 pub fn which(name: &str) -> String {
-    let out = Command::new("sh")
-        .args(["-c", &format!("command -v {name}")])
-        .output()
-        .expect("sh");
+    let out = Command::new("sh").args(["-c", &format!("command -v {name}")]).output().expect("sh");
     String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }
