@@ -46,31 +46,34 @@ pub(crate) enum Listing {
 
 impl Listing {
     /// The page query ($1 member, $2 limit, $3 offset, $4 the listing's id) and the count
-    /// query ($1 member, $2 the listing's id).
+    /// query ($1 member, $2 the listing's id). Every listing binds the same parameters, so
+    /// the recent-works condition mentions its unused id (`$4 = 0`) to keep the count.
     fn sql(self) -> (&'static str, &'static str) {
         macro_rules! listing {
-            ($cond:expr) => {
+            ($page_cond:literal, $count_cond:literal) => {
                 (
                     concat!(
                         "SELECT ",
                         work_columns!(),
                         " FROM works w WHERE ",
                         visible!(),
-                        $cond,
+                        $page_cond,
                         " ORDER BY w.updated_at DESC, w.id DESC LIMIT $2 OFFSET $3"
                     ),
-                    concat!("SELECT COUNT(*) FROM works w WHERE ", visible!(), $cond),
+                    concat!("SELECT COUNT(*) FROM works w WHERE ", visible!(), $count_cond),
                 )
             };
         }
         match self {
-            Listing::Recent => listing!(" AND $4 = 0"),
+            Listing::Recent => listing!(" AND $4 = 0", " AND $2 = 0"),
             Listing::Tag(_) => listing!(
-                " AND w.id IN (SELECT wt.work_id FROM work_tags wt JOIN tags t ON t.id = wt.tag_id WHERE t.id = $4 OR t.synonym_of = $4)"
+                " AND w.id IN (SELECT wt.work_id FROM work_tags wt JOIN tags t ON t.id = wt.tag_id WHERE t.id = $4 OR t.synonym_of = $4)",
+                " AND w.id IN (SELECT wt.work_id FROM work_tags wt JOIN tags t ON t.id = wt.tag_id WHERE t.id = $2 OR t.synonym_of = $2)"
             ),
-            Listing::Pseud(_) => {
-                listing!(" AND w.id IN (SELECT wc.work_id FROM work_creators wc WHERE wc.pseud_id = $4)")
-            }
+            Listing::Pseud(_) => listing!(
+                " AND w.id IN (SELECT wc.work_id FROM work_creators wc WHERE wc.pseud_id = $4)",
+                " AND w.id IN (SELECT wc.work_id FROM work_creators wc WHERE wc.pseud_id = $2)"
+            ),
         }
     }
 
@@ -91,8 +94,6 @@ impl Store {
         per_page: u32,
     ) -> Result<Page<Work>, StoreError> {
         let (page_sql, count_sql) = listing.sql();
-        // Both queries bind $4/$2 to the listing's id; the count query sees it as $2.
-        let count_sql = count_sql.replace("$4", "$2");
         let (rows, (total,)) = with_db!(self, db => {
             let rows: Vec<WorkRow> = sqlx::query_as(page_sql)
                 .bind(viewer.is_member())
@@ -101,7 +102,7 @@ impl Store {
                 .bind(listing.id())
                 .fetch_all(db)
                 .await?;
-            let total: (i64,) = sqlx::query_as(AssertSqlSafe(count_sql))
+            let total: (i64,) = sqlx::query_as(count_sql)
                 .bind(viewer.is_member())
                 .bind(listing.id())
                 .fetch_one(db)

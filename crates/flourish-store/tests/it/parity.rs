@@ -223,3 +223,15 @@ parity_test!(every_visible_change_is_in_the_outbox_in_order, |store| {
     assert_eq!(tail.len(), 1);
     assert_eq!(tail[0].work, b);
 });
+
+parity_test!(co_creators_are_credited_in_order, |store| {
+    let first = fixtures::writer(store, "quillwright").await;
+    let second = fixtures::writer(store, "moonlit_archivist").await;
+    let mut draft = fixtures::work("Together", &second);
+    draft.creators.push(first.id);
+    let id = store.create_work(&draft).await.unwrap();
+    let work = store.work(id, Viewer::Guest).await.unwrap().unwrap();
+    assert_eq!(work.creators.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["moonlit_archivist", "quillwright"]);
+    assert_eq!(store.works_by_pseud(first.id, Viewer::Guest, 1, 20).await.unwrap().total, 1);
+    assert_eq!(store.works_by_pseud(second.id, Viewer::Guest, 1, 20).await.unwrap().total, 1);
+});

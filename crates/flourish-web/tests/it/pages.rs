@@ -300,3 +300,15 @@ async fn without_the_cache_pages_are_rendered_every_time() {
     app.store().add_chapter(id, &fixtures::chapter("Two", "Second.")).await.unwrap();
     assert!(text(&app.get(&format!("/works/{id}")).await.body).contains("Chapters: 2/2"));
 }
+
+#[tokio::test]
+async fn an_internal_failure_is_a_styled_500_that_reveals_nothing() {
+    let app = TestApp::sqlite().await;
+    app.store().close().await;
+    let page = app.get("/works").await;
+    assert_eq!(page.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(page.body.contains("<h1>500 · Internal Server Error</h1>"), "{}", page.body);
+    assert!(page.body.contains("Something went wrong on our side"));
+    let lower = page.body.to_lowercase();
+    assert!(!lower.contains("pool") && !lower.contains("sqlx") && !lower.contains("closed"), "{}", page.body);
+}
