@@ -3,6 +3,7 @@
 //! Today: the HTML sanitizer, plain text to paragraphs, and AO3's word count. The importer
 //! (structure recovery from txt, md, html and epub) grows here.
 
+pub mod decode;
 pub mod paragraphs;
 pub mod sanitize;
 pub mod word_count;
