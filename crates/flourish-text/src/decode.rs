@@ -2,7 +2,7 @@
 //! Windows-1252), refusing binary files, and repairing mojibake — UTF-8 that was once read as
 //! Windows-1252 and saved again, which turns `’` into `â€™`.
 
-use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
+use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
 
 /// Decoded text and the encoding it was read as.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,7 +53,7 @@ fn decode_with(encoding: &'static Encoding, bytes: &[u8]) -> String {
 
 /// UTF-16 text without a byte-order mark: ASCII-range text has a zero in every other byte.
 fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
-    if bytes.len() < 4 || bytes.len() % 2 != 0 {
+    if bytes.len() < 4 || !bytes.len().is_multiple_of(2) {
         return None;
     }
     let sample = &bytes[..bytes.len().min(4096)];
@@ -148,11 +148,15 @@ mod tests {
     #[test]
     fn encodings_are_recognised() {
         assert_eq!(decode("Draco’s".as_bytes()).unwrap().encoding, "utf-8");
-        assert_eq!(decode(b"\xEF\xBB\xBFHi").unwrap(), Decoded { text: "Hi".into(), encoding: "utf-8-bom", repaired: 0 });
+        assert_eq!(
+            decode(b"\xEF\xBB\xBFHi").unwrap(),
+            Decoded { text: "Hi".into(), encoding: "utf-8-bom", repaired: 0 }
+        );
         let le: Vec<u8> = "Draco’s wand".encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
         assert_eq!(decode(&le).unwrap().text, "Draco’s wand");
         assert_eq!(decode(&le).unwrap().encoding, "utf-16le");
-        let be: Vec<u8> = [0xFE, 0xFF].into_iter().chain("Oh Merlin".encode_utf16().flat_map(|u| u.to_be_bytes())).collect();
+        let be: Vec<u8> =
+            [0xFE, 0xFF].into_iter().chain("Oh Merlin".encode_utf16().flat_map(|u| u.to_be_bytes())).collect();
         assert_eq!(decode(&be).unwrap().text, "Oh Merlin");
         let cp1252 = b"It\x92s \x93quoted\x94 \x96 caf\xe9";
         let d = decode(cp1252).unwrap();

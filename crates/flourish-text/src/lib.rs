@@ -4,10 +4,17 @@
 //! (structure recovery from txt, md, html and epub) grows here.
 
 pub mod decode;
+pub mod document;
+pub mod import;
 pub mod paragraphs;
+pub mod patterns;
 pub mod sanitize;
+pub mod txt;
 pub mod word_count;
 
 pub use paragraphs::plain_to_html;
 pub use sanitize::{SANITIZER_VERSION, sanitize_html};
 pub use word_count::{count_words, count_words_in_html};
+
+pub use document::Document;
+pub use import::{ImportError, read_document};

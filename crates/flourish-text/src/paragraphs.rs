@@ -29,6 +29,22 @@ fn is_scene_break(para: &str) -> bool {
     symbols.len() >= 3 && symbols.iter().all(|c| matches!(c, '*' | '~' | '-' | '=' | '#' | '+'))
 }
 
+/// Escapes text for HTML and turns `*…*` / `_…_` into emphasis: one paragraph's inline HTML.
+pub fn inline_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    push_inline(&mut out, text);
+    out
+}
+
+/// Escapes text for HTML, nothing more.
+pub fn escape_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        push_escaped(&mut out, c);
+    }
+    out
+}
+
 /// Escapes one line and turns `*…*` / `_…_` spans into `<em>`. A marker opens emphasis only
 /// before a non-space and closes only after one, so `2 * 3 * 4` and `snake_case_name`
 /// stay as written.

@@ -37,8 +37,54 @@ pub fn count_words_in_html(html: &str) -> u64 {
         }
     }
     text.push_str(rest);
-    let text = text.replace("&nbsp;", " ").replace("&#39;", "'").replace("&rsquo;", "'");
-    count_words(&text)
+    count_words(&decode_entities(&text))
+}
+
+/// Decodes character references, so `don&rsquo;t` stays one word and `&quot;` is no word.
+fn decode_entities(text: &str) -> String {
+    if !text.contains('&') {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let end = after.find(';').filter(|&e| e <= 10);
+        let decoded = end.and_then(|e| {
+            let name = &after[..e];
+            let c = if let Some(num) = name.strip_prefix("#x").or_else(|| name.strip_prefix("#X")) {
+                u32::from_str_radix(num, 16).ok().and_then(char::from_u32)
+            } else if let Some(num) = name.strip_prefix('#') {
+                num.parse().ok().and_then(char::from_u32)
+            } else {
+                Some(match name {
+                    "amp" => '&',
+                    "lt" => '<',
+                    "gt" => '>',
+                    "quot" => '"',
+                    "apos" | "rsquo" | "lsquo" => '\'',
+                    "hellip" => '…',
+                    "mdash" => '—',
+                    "ndash" => '–',
+                    _ => ' ',
+                })
+            };
+            c.map(|c| (c, e))
+        });
+        match decoded {
+            Some((c, e)) => {
+                out.push(c);
+                rest = &after[e + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn is_joiner(c: char) -> bool {
@@ -81,5 +127,6 @@ mod tests {
     #[test]
     fn html_tags_are_not_words() {
         assert_eq!(count_words_in_html("<p>Hello <em>there</em>,<br/>friend&nbsp;mine</p>"), 4);
+        assert_eq!(count_words_in_html("<p>&quot;Don&rsquo;t,&quot; she said &amp; left&#8230;</p>"), 4);
     }
 }

@@ -25,6 +25,13 @@ pub enum Command {
         #[command(subcommand)]
         command: ConfigCommand,
     },
+    /// Show what Flourish recovers from a story file, without storing anything.
+    Inspect {
+        file: PathBuf,
+        /// Print JSON instead of a summary.
+        #[arg(long)]
+        json: bool,
+    },
     /// Tools for developing and benchmarking Flourish.
     Dev {
         #[command(subcommand)]
@@ -113,6 +120,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             store.close().await;
             Ok(())
         }
+        Command::Inspect { file, json } => crate::inspect::run(&file, json),
         Command::Serve(args) => {
             let mut overrides = args.database.overrides();
             overrides.listen = args.listen.clone();

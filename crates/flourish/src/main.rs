@@ -5,6 +5,7 @@ mod cli;
 mod config;
 mod demo;
 mod dev;
+mod inspect;
 mod logging;
 mod serve;
 

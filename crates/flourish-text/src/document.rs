@@ -1,0 +1,191 @@
+//! What the importer recovers from a file, whatever its format: the work's metadata, its
+//! chapters with their sections, scene breaks and notes, and what was removed as
+//! boilerplate. `flourish inspect --json` prints this; `flourish import` stores it.
+
+use crate::paragraphs::escape_text;
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Txt,
+    Md,
+    Html,
+    Epub,
+}
+
+/// A run of input lines (1-based, inclusive). `None` where the format has no lines (EPUB).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct LineSpan {
+    pub start_line: Option<usize>,
+    pub end_line: Option<usize>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoteKind {
+    AuthorNote,
+    Disclaimer,
+    Summary,
+    Acknowledgements,
+    Other,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Position {
+    Start,
+    End,
+}
+
+/// An author's note, disclaimer or the like, kept apart from the story.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Note {
+    pub kind: NoteKind,
+    /// The chapter (1-based index into `chapters`) it belongs to; `None` for the work.
+    pub chapter: Option<usize>,
+    pub position: Position,
+    pub start_line: Option<usize>,
+    pub end_line: Option<usize>,
+    /// Sanitizable HTML.
+    pub html: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SectionKind {
+    Pov,
+    Flashback,
+}
+
+impl SectionKind {
+    pub fn class(self) -> &'static str {
+        match self {
+            SectionKind::Pov => "pov",
+            SectionKind::Flashback => "flashback",
+        }
+    }
+}
+
+/// A labelled stretch of a chapter: a point of view, a flashback.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Section {
+    pub kind: SectionKind,
+    /// Whose point of view (`Draco`), or `Flashback`.
+    pub label: String,
+    /// The banner as written (`Draco's Point of View`), shown as the section's heading.
+    #[serde(skip)]
+    pub banner: String,
+    pub start_line: Option<usize>,
+    pub end_line: Option<usize>,
+}
+
+/// One piece of a chapter's text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Block {
+    /// A paragraph of inline HTML.
+    Paragraph {
+        line: Option<usize>,
+        html: String,
+    },
+    SceneBreak {
+        line: Option<usize>,
+    },
+    /// Section `index` of the chapter begins (its banner replaces the marker line).
+    Open(usize),
+    Close(usize),
+    /// Block-level HTML kept as it was (from HTML and EPUB input: lists, tables, quotes).
+    Raw {
+        line: Option<usize>,
+        html: String,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Chapter {
+    pub number: Option<u32>,
+    pub title: Option<String>,
+    /// The heading line as written.
+    pub heading: Option<String>,
+    pub start_line: Option<usize>,
+    pub end_line: Option<usize>,
+    pub word_count: u64,
+    pub scene_breaks: Vec<usize>,
+    pub sections: Vec<Section>,
+    #[serde(skip)]
+    pub blocks: Vec<Block>,
+}
+
+impl Chapter {
+    /// The chapter's text as HTML: paragraphs, scene breaks as `<hr class="scene-break">`,
+    /// and POV and flashback sections as `<section class="pov|flashback">` with their banner.
+    pub fn content_html(&self) -> String {
+        let mut out = String::new();
+        for block in &self.blocks {
+            match block {
+                Block::Paragraph { html, .. } => {
+                    out.push_str("<p>");
+                    out.push_str(html);
+                    out.push_str("</p>\n");
+                }
+                Block::Raw { html, .. } => {
+                    out.push_str(html);
+                    out.push('\n');
+                }
+                Block::SceneBreak { .. } => out.push_str("<hr class=\"scene-break\">\n"),
+                Block::Open(i) => {
+                    let s = &self.sections[*i];
+                    out.push_str(&format!(
+                        "<section class=\"{}\" data-label=\"{}\"><p class=\"section-label\">{}</p>\n",
+                        s.kind.class(),
+                        escape_text(&s.label),
+                        escape_text(&s.banner)
+                    ));
+                }
+                Block::Close(_) => out.push_str("</section>\n"),
+            }
+        }
+        out
+    }
+}
+
+/// Everything recovered from one file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Document {
+    pub format: Format,
+    pub encoding: String,
+    pub title: Option<String>,
+    pub authors: Vec<String>,
+    pub summary: Option<String>,
+    /// Other `Key: value` fields a header block stated (rating, fandom, tags…), lowercased keys.
+    pub header: Vec<(String, String)>,
+    pub boilerplate: Vec<LineSpan>,
+    pub notes: Vec<Note>,
+    pub chapters: Vec<Chapter>,
+    pub word_count: u64,
+}
+
+impl Document {
+    /// The value of header field `key` (lowercase), if stated.
+    pub fn header_field(&self, key: &str) -> Option<&str> {
+        self.header.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+    }
+
+    /// Notes of one chapter (or of the work, for `None`) at one position, joined.
+    pub fn notes_html(&self, chapter: Option<usize>, position: Position) -> String {
+        self.notes
+            .iter()
+            .filter(|n| n.chapter == chapter && n.position == position && n.kind != NoteKind::Summary)
+            .map(|n| n.html.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// Fills in word counts from the chapters' HTML, the way the store counts them.
+    pub(crate) fn count_words(&mut self) {
+        for chapter in &mut self.chapters {
+            chapter.word_count = crate::count_words_in_html(&chapter.content_html());
+        }
+        self.word_count = self.chapters.iter().map(|c| c.word_count).sum();
+    }
+}

@@ -1,0 +1,445 @@
+//! What one line (or one unwrapped paragraph) of a plain-text story is: a chapter heading, a
+//! scene break, a point-of-view banner, a flashback marker, a note, a header field, or text.
+//! Each recognizer looks at the line alone; the parser decides, with context, which
+//! candidates to believe (a table of contents, a lone `I.`, a list).
+
+use crate::document::NoteKind;
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// A chapter-like heading.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Heading {
+    pub level: HeadingLevel,
+    pub number: Option<u32>,
+    pub title: Option<String>,
+    /// A bare number or numeral with nothing else (`IV.`, `12`): believed only in a series.
+    pub bare: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HeadingLevel {
+    /// Book, Part, Volume: above chapters.
+    Part,
+    Chapter,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LineKind {
+    Heading(Heading),
+    SceneBreak,
+    /// A point-of-view banner with the character's name.
+    Pov(String),
+    FlashbackStart,
+    FlashbackEnd,
+    /// A note begins here.
+    Note(NoteKind),
+    /// `Key: value` in a header block.
+    Field(String, String),
+    /// `by Someone` under a title.
+    Byline(String),
+    Text,
+}
+
+macro_rules! re {
+    ($name:ident, $pattern:expr) => {
+        static $name: LazyLock<Regex> = LazyLock::new(|| Regex::new($pattern).expect("valid pattern"));
+    };
+}
+
+const NUMBER: &str = r"(\d{1,4}|[ivxlcdm]{1,8}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|final)";
+
+re!(CHAPTER_FIRST, &format!(r"(?i)^(?:chapter|chap\.?|ch\.)\s*{NUMBER}\b(?:\s*([-–—:.|~]+)\s*|\s+)?(.*?)$"));
+re!(
+    TITLE_THEN_CHAPTER,
+    &format!(r"(?i)^[-–—~*=\s]*(.+?)[-–—~*=:|\s]+(?:chapter|chap\.?|ch\.)\s*{NUMBER}\s*[-–—~*=.]*$")
+);
+re!(
+    NAMED_CHAPTER,
+    r"(?i)^(prologue|epilogue|interlude|afterword|foreword|preface|introduction)\b\s*(?:[-–—:.|~]+\s*|\s+)?(.*?)$"
+);
+re!(
+    LETTER_STAVE,
+    &format!(r"(?i)^(letter|stave|canto|book|part|volume|vol\.)\s+{NUMBER}\b\s*(?:[-–—:.|~]+\s*|\s+)?(.*?)$")
+);
+re!(BARE_NUMERAL, r"(?i)^(?:(\d{1,3})|([ivxlc]{1,7}))\s*\.?$");
+re!(
+    POV_NAMED,
+    r"(?i)^[*~_=\-\s]*([\p{L}][\p{L}'’. -]{0,40}?)(?:'s|’s|s')?\s*(?:point\s+of\s+view|p\.?o\.?v\.?)[*~_=\-\s]*$"
+);
+re!(
+    POV_PREFIX,
+    r"(?i)^[*~_=\-\s]*(?:point\s+of\s+view|p\.?o\.?v\.?)\s*[:\-–—]\s*([\p{L}][\p{L}'’. -]{0,40}?)[*~_=\-\s]*$"
+);
+re!(NAME_BANNER, r"^[~*=]+\s*(\p{Lu}[\p{L}'’.-]*(?:\s\p{Lu}[\p{L}'’.-]*){0,2})\s*[~*=]+$");
+re!(FLASHBACK_START, r"(?i)^[*~_=\-\s(\[]*(?:start\s+(?:of\s+)?)?flash\s*-?\s*back(?:\s+start)?[*~_=\-\s:)\]]*$");
+re!(
+    FLASHBACK_END,
+    r"(?i)^[*~_=\-\s(\[]*(?:end\s+(?:of\s+)?flash\s*-?\s*back|flash\s*-?\s*back\s+(?:ends?|over)|end\s+fb)[*~_=\-\s.)\]]*$"
+);
+re!(
+    NOTE,
+    r"(?i)^[(\[*_\s]*(a/n|a\.n\.|an:|author'?s'?\s+notes?|authors\s+notes?|author\s+notes?|notes?\s*:|disclaimer|acknowledge?ments?|summary\s*:)"
+);
+re!(
+    DISCLAIMER_TEXT,
+    r"(?i)\b(i|we)\s+(do\s+not|don'?t|don’t)\s+own\b|\bbelongs?\s+to\s+(j\.?\s*k\.?\s+rowling|the\s+respective|their\s+respective)|\ball\s+rights\s+(belong|reserved)\b"
+);
+re!(
+    FIELD,
+    r"(?i)^(title|story|author|authors|by|rating|rated|summary|category|categories|fandom|fandoms|genre|genres|characters|pairing|pairings|relationships?|language|status|published|updated|words|chapters|source|story\s+url|author\s+url|warnings?|tags|additional\s+tags|series)\s*:\s*(.*)$"
+);
+re!(BYLINE, r"^(?i:by|written\s+by)\s+(\p{L}.{0,60})$");
+re!(SYMBOLS_ONLY, r"^[\s*~=#+_•·∙◦○●◆◇❖❦❧§¤†‡^<>|/\\.:oOxX0-]+$");
+
+/// Roman numeral to number (`IV` → 4), for numerals up to a few thousand.
+pub fn roman(s: &str) -> Option<u32> {
+    let value = |c: char| match c.to_ascii_lowercase() {
+        'i' => Some(1),
+        'v' => Some(5),
+        'x' => Some(10),
+        'l' => Some(50),
+        'c' => Some(100),
+        'd' => Some(500),
+        'm' => Some(1000),
+        _ => None,
+    };
+    let digits: Vec<u32> = s.chars().map(value).collect::<Option<_>>()?;
+    let mut total = 0;
+    for (i, d) in digits.iter().enumerate() {
+        if digits.get(i + 1).is_some_and(|next| next > d) { total -= *d as i64 } else { total += *d as i64 }
+    }
+    // Only canonical spellings: `IIII` or `IC` are words, not numbers.
+    (total > 0 && to_roman(total as u32).eq_ignore_ascii_case(s)).then_some(total as u32)
+}
+
+fn to_roman(mut n: u32) -> String {
+    const TABLE: &[(u32, &str)] = &[
+        (1000, "m"),
+        (900, "cm"),
+        (500, "d"),
+        (400, "cd"),
+        (100, "c"),
+        (90, "xc"),
+        (50, "l"),
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
+    ];
+    let mut out = String::new();
+    for &(v, s) in TABLE {
+        while n >= v {
+            out.push_str(s);
+            n -= v;
+        }
+    }
+    out
+}
+
+/// `12`, `XII`, `twelve`, `twelfth` → 12.
+pub fn parse_number(s: &str) -> Option<u32> {
+    const WORDS: &[&str] = &[
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+        "twenty",
+    ];
+    const ORDINALS: &[&str] =
+        &["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"];
+    let lower = s.to_ascii_lowercase();
+    if let Ok(n) = lower.parse() {
+        return Some(n);
+    }
+    if let Some(i) = WORDS.iter().position(|w| *w == lower) {
+        return Some(i as u32 + 1);
+    }
+    if let Some(i) = ORDINALS.iter().position(|w| *w == lower) {
+        return Some(i as u32 + 1);
+    }
+    match lower.as_str() {
+        "thirty" => Some(30),
+        "forty" => Some(40),
+        "fifty" => Some(50),
+        _ => roman(&lower),
+    }
+}
+
+fn clean_title(t: &str) -> Option<String> {
+    let t = t.trim().trim_matches(|c: char| "-–—:.|~*=_\"“”".contains(c)).trim();
+    (!t.is_empty()).then(|| t.to_owned())
+}
+
+/// Words in a line, roughly: enough to tell a heading from a sentence.
+fn words(s: &str) -> usize {
+    s.split_whitespace().count()
+}
+
+/// A heading is short, is not a sentence that happens to start with "Chapter", and does not
+/// end like one.
+fn heading_shaped(line: &str) -> bool {
+    let n = line.chars().count();
+    let sentence = words(line) > 7 && line.ends_with(['.', ',', ';', '?', '!', '"', '”']);
+    n <= 100 && words(line) <= 14 && !sentence && !line.ends_with(',') && !line.ends_with(';')
+}
+
+pub fn heading(line: &str) -> Option<Heading> {
+    if !heading_shaped(line) {
+        return None;
+    }
+    if let Some(c) = CHAPTER_FIRST.captures(line) {
+        let title = c.get(3).and_then(|m| clean_title(m.as_str()));
+        // "Chapter one was the best part" is a sentence: a title that follows the number
+        // with no separator must not start in lower case.
+        if c.get(2).is_none() && title.as_deref().is_some_and(|t| t.starts_with(char::is_lowercase)) {
+            return None;
+        }
+        return Some(Heading { level: HeadingLevel::Chapter, number: parse_number(&c[1]), title, bare: false });
+    }
+    if let Some(c) = TITLE_THEN_CHAPTER.captures(line) {
+        return Some(Heading {
+            level: HeadingLevel::Chapter,
+            number: parse_number(&c[2]),
+            title: clean_title(&c[1]),
+            bare: false,
+        });
+    }
+    if let Some(c) = NAMED_CHAPTER.captures(line) {
+        let rest = c.get(2).and_then(|m| clean_title(m.as_str()));
+        if rest.as_deref().is_some_and(|t| t.starts_with(char::is_lowercase)) {
+            return None;
+        }
+        let name = capitalize(&c[1]);
+        let title = match rest {
+            Some(r) => Some(format!("{name}: {r}")),
+            None => Some(name),
+        };
+        return Some(Heading { level: HeadingLevel::Chapter, number: None, title, bare: false });
+    }
+    if let Some(c) = LETTER_STAVE.captures(line) {
+        let kind = c[1].to_ascii_lowercase();
+        let rest = c.get(3).and_then(|m| clean_title(m.as_str()));
+        if rest.as_deref().is_some_and(|t| t.starts_with(char::is_lowercase)) {
+            return None;
+        }
+        let level = if matches!(kind.as_str(), "book" | "part" | "volume" | "vol.") {
+            HeadingLevel::Part
+        } else {
+            HeadingLevel::Chapter
+        };
+        let number = parse_number(&c[2]);
+        let label = format!("{} {}", capitalize(&c[1]), c[2].to_uppercase_if_roman());
+        let title = match (level, kind.as_str(), rest) {
+            (HeadingLevel::Chapter, "letter", r) => r.or(Some(label)),
+            (_, _, Some(r)) => Some(r),
+            (_, _, None) => Some(label),
+        };
+        return Some(Heading { level, number, title, bare: false });
+    }
+    if let Some(c) = BARE_NUMERAL.captures(line) {
+        let number =
+            c.get(1).and_then(|m| m.as_str().parse().ok()).or_else(|| c.get(2).and_then(|m| roman(m.as_str())));
+        return number.map(|n| Heading { level: HeadingLevel::Chapter, number: Some(n), title: None, bare: true });
+    }
+    None
+}
+
+trait RomanCase {
+    fn to_uppercase_if_roman(&self) -> String;
+}
+
+impl RomanCase for str {
+    fn to_uppercase_if_roman(&self) -> String {
+        if roman(self).is_some() { self.to_uppercase() } else { self.to_owned() }
+    }
+}
+
+fn capitalize(s: &str) -> String {
+    let lower = s.to_lowercase();
+    let mut chars = lower.chars();
+    chars.next().map_or_else(String::new, |c| c.to_uppercase().collect::<String>() + chars.as_str())
+}
+
+/// A line of nothing but dividers: `***`, `* * *`, `~~~`, `oOo`, `xXx`, `-o-`, `§`, `❦`.
+pub fn is_scene_break(line: &str) -> bool {
+    let compact: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+    if compact.is_empty() || compact.chars().count() > 40 || !SYMBOLS_ONLY.is_match(&compact) {
+        return false;
+    }
+    let letters = compact.chars().filter(|c| matches!(c, 'o' | 'O' | 'x' | 'X')).count();
+    let symbols = compact.chars().filter(|c| !c.is_alphanumeric()).count();
+    let lone_symbol = compact.chars().count() == 1 && "§❦❧⁂*#~".contains(compact.as_str());
+    // Letters only in the oOo / xXx patterns, which mix cases or sit between symbols.
+    let letter_pattern =
+        letters >= 3 && compact.chars().any(char::is_uppercase) && compact.chars().any(char::is_lowercase);
+    let symbol_pattern = symbols >= 3 || (symbols >= 2 && letters >= 1) || lone_symbol;
+    // A row of dots or a single dash is punctuation, not a break.
+    let dots_only = compact.chars().all(|c| c == '.');
+    // o0o0o, OxO: letters and zeros alternating, at least two kinds.
+    let ring_pattern = compact.chars().count() >= 3
+        && compact.chars().all(|c| matches!(c, 'o' | 'O' | '0' | 'x' | 'X'))
+        && compact.chars().collect::<std::collections::BTreeSet<_>>().len() >= 2;
+    !dots_only && !compact.chars().all(|c| c.is_ascii_digit()) && (letter_pattern || symbol_pattern || ring_pattern)
+}
+
+pub fn pov(line: &str) -> Option<String> {
+    if line.chars().count() > 60 {
+        return None;
+    }
+    let name = POV_NAMED
+        .captures(line)
+        .or_else(|| POV_PREFIX.captures(line))
+        .map(|c| c[1].trim().to_owned())
+        .or_else(|| NAME_BANNER.captures(line).map(|c| c[1].trim().to_owned()))?;
+    let name = name.trim_end_matches(['\'', '’']).trim().to_owned();
+    let lower = name.to_lowercase();
+    // "Flashback" and the like are not people.
+    if name.is_empty() || lower.contains("flash") || lower == "end" || lower.starts_with("end of") {
+        return None;
+    }
+    Some(name)
+}
+
+pub fn note(line: &str) -> Option<NoteKind> {
+    if let Some(m) = NOTE.captures(line) {
+        let marker = m[1].to_lowercase();
+        let kind = if marker.starts_with("disclaimer") {
+            NoteKind::Disclaimer
+        } else if marker.starts_with("acknowledg") {
+            NoteKind::Acknowledgements
+        } else if marker.starts_with("summary") {
+            NoteKind::Summary
+        } else if marker.starts_with("note") {
+            NoteKind::Other
+        } else {
+            NoteKind::AuthorNote
+        };
+        return Some(kind);
+    }
+    (words(line) <= 80 && DISCLAIMER_TEXT.is_match(line)).then_some(NoteKind::Disclaimer)
+}
+
+/// Classifies one line or paragraph on its own.
+pub fn classify(line: &str) -> LineKind {
+    let line = line.trim();
+    if FLASHBACK_END.is_match(line) {
+        return LineKind::FlashbackEnd;
+    }
+    if FLASHBACK_START.is_match(line) {
+        return LineKind::FlashbackStart;
+    }
+    if let Some(name) = pov(line) {
+        return LineKind::Pov(name);
+    }
+    if is_scene_break(line) {
+        return LineKind::SceneBreak;
+    }
+    if let Some(h) = heading(line) {
+        return LineKind::Heading(h);
+    }
+    if let Some(c) = FIELD.captures(line) {
+        return LineKind::Field(c[1].to_lowercase(), c[2].trim().to_owned());
+    }
+    if let Some(kind) = note(line) {
+        return LineKind::Note(kind);
+    }
+    if let Some(c) = BYLINE.captures(line)
+        && words(line) <= 8
+    {
+        return LineKind::Byline(c[1].trim().to_owned());
+    }
+    LineKind::Text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chapter(line: &str) -> Option<(Option<u32>, Option<String>)> {
+        heading(line).filter(|h| h.level == HeadingLevel::Chapter).map(|h| (h.number, h.title))
+    }
+
+    #[test]
+    fn chapter_headings_in_every_common_style() {
+        let t = |s: &str| Some(s.to_owned());
+        assert_eq!(chapter("Chapter 1"), Some((Some(1), None)));
+        assert_eq!(chapter("CHAPTER I."), Some((Some(1), None)));
+        assert_eq!(chapter("Chapter One: The Boy Who Lived"), Some((Some(1), t("The Boy Who Lived"))));
+        assert_eq!(chapter("Chapter 12 - Mirrors"), Some((Some(12), t("Mirrors"))));
+        assert_eq!(chapter("Ch. 3: Owls"), Some((Some(3), t("Owls"))));
+        assert_eq!(chapter("-Diagon Alley- Chapter 1"), Some((Some(1), t("Diagon Alley"))));
+        assert_eq!(chapter("The Burrow - Chapter 4"), Some((Some(4), t("The Burrow"))));
+        assert_eq!(chapter("Prologue"), Some((None, t("Prologue"))));
+        assert_eq!(chapter("EPILOGUE: Nineteen Years Later"), Some((None, t("Epilogue: Nineteen Years Later"))));
+        assert_eq!(chapter("Letter 4"), Some((Some(4), t("Letter 4"))));
+        assert_eq!(chapter("STAVE I: MARLEY'S GHOST"), Some((Some(1), t("MARLEY'S GHOST"))));
+        assert_eq!(chapter("XIV."), Some((Some(14), None)));
+        assert!(heading("XIV.").unwrap().bare);
+        assert_eq!(heading("BOOK ONE").map(|h| h.level), Some(HeadingLevel::Part));
+    }
+
+    #[test]
+    fn sentences_are_not_headings() {
+        for line in [
+            "Chapter one was the best part of the book, she thought.",
+            "I. M. Pei designed it.",
+            "1. Buy milk",
+            "Prologue to a disaster, that was what it was.",
+            "Part of me wanted to stay.",
+            "Letter by letter, the words appeared.",
+        ] {
+            assert_eq!(heading(line), None, "{line}");
+        }
+    }
+
+    #[test]
+    fn scene_breaks() {
+        for line in ["***", "* * *", "~~~", "oOo", "xXx", "-o-", "~*~", "###", "§", "o0o0o", "- - -", "=====", "❦"] {
+            assert!(is_scene_break(line), "{line}");
+        }
+        for line in ["...", "-", "Oh.", "xxx", "ooo", "2", "A.", "OK"] {
+            assert!(!is_scene_break(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn pov_banners_and_flashbacks() {
+        assert_eq!(classify("*Draco's Point of View*"), LineKind::Pov("Draco".into()));
+        assert_eq!(classify("Harry's POV"), LineKind::Pov("Harry".into()));
+        assert_eq!(classify("~Hermione~"), LineKind::Pov("Hermione".into()));
+        assert_eq!(classify("POV: Ron Weasley"), LineKind::Pov("Ron Weasley".into()));
+        assert_eq!(classify("*Flash Back*"), LineKind::FlashbackStart);
+        assert_eq!(classify("Flashback:"), LineKind::FlashbackStart);
+        assert_eq!(classify("*End of Flash Back*"), LineKind::FlashbackEnd);
+        assert_eq!(classify("End flashback"), LineKind::FlashbackEnd);
+        assert_eq!(classify("~*~"), LineKind::SceneBreak);
+    }
+
+    #[test]
+    fn notes_and_fields() {
+        assert_eq!(classify("A/N: Thanks for reading!"), LineKind::Note(NoteKind::AuthorNote));
+        assert_eq!(classify("Author's Note: sorry for the wait"), LineKind::Note(NoteKind::AuthorNote));
+        assert_eq!(classify("Disclaimer: I don't own Harry Potter."), LineKind::Note(NoteKind::Disclaimer));
+        assert_eq!(classify("I don't own any of this, sadly."), LineKind::Note(NoteKind::Disclaimer));
+        assert_eq!(classify("Rating: T"), LineKind::Field("rating".into(), "T".into()));
+        assert_eq!(classify("by quillwright"), LineKind::Byline("quillwright".into()));
+    }
+}

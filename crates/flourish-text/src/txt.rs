@@ -1,0 +1,518 @@
+//! Plain text to a [`Document`]: boilerplate, header block, title, chapters, notes,
+//! sections and scene breaks, recovered the way a careful editor would read the file.
+//!
+//! The file is first cut into *units*: paragraphs of a hard-wrapped text, or single lines of
+//! one that is not. Each unit is classified on its own ([`crate::patterns`]); then the
+//! parser uses context to decide which classifications to believe.
+
+use crate::document::{Block, Chapter, Document, Format, LineSpan, Note, NoteKind, Position, Section, SectionKind};
+use crate::paragraphs::inline_html;
+use crate::patterns::{self, Heading, HeadingLevel, LineKind};
+
+#[derive(Debug, Clone)]
+struct Unit {
+    /// 1-based physical lines.
+    start: usize,
+    end: usize,
+    /// The unit's text, lines joined.
+    text: String,
+    /// Blank lines between this unit and the previous one.
+    gap_before: usize,
+    kind: LineKind,
+}
+
+impl Unit {
+    fn words(&self) -> usize {
+        self.text.split_whitespace().count()
+    }
+
+    fn is_text(&self) -> bool {
+        matches!(self.kind, LineKind::Text | LineKind::Byline(_) | LineKind::Field(..))
+    }
+}
+
+/// Parses plain text already decoded from `encoding`.
+pub fn parse_txt(text: &str, encoding: &str) -> Document {
+    let lines = split_lines(text);
+    let mut doc = Document {
+        format: Format::Txt,
+        encoding: encoding.to_owned(),
+        title: None,
+        authors: vec![],
+        summary: None,
+        header: vec![],
+        boilerplate: vec![],
+        notes: vec![],
+        chapters: vec![],
+        word_count: 0,
+    };
+    let (start, end) = strip_boilerplate(&lines, &mut doc);
+    let wrapped = is_hard_wrapped(&lines[start..end]);
+    let mut units = make_units(&lines, start, end, wrapped);
+    let first = read_front_matter(&mut units, &mut doc);
+    let units = &units[first..];
+    let headings = accepted_headings(units, &mut doc);
+    let breaks_by_gap = gap_scene_breaks(units);
+    build_chapters(units, &headings, &breaks_by_gap, &mut doc);
+    doc.count_words();
+    doc
+}
+
+/// Physical lines, without their line endings (LF, CRLF, or old Mac CR).
+fn split_lines(text: &str) -> Vec<&str> {
+    let sep = if !text.contains('\n') && text.contains('\r') { '\r' } else { '\n' };
+    text.split(sep).map(|l| l.strip_suffix('\r').unwrap_or(l)).collect()
+}
+
+fn is_blank(line: &str) -> bool {
+    line.trim().is_empty()
+}
+
+/// Finds Project Gutenberg's header and footer and AO3's "Posted originally" lines; returns
+/// the range of lines (0-based, end exclusive) that remains.
+fn strip_boilerplate(lines: &[&str], doc: &mut Document) -> (usize, usize) {
+    let upper = |l: &str| l.trim().to_uppercase();
+    let mut start = 0;
+    let mut end = lines.len();
+    if let Some(i) = lines.iter().take(600).position(|l| {
+        let u = upper(l);
+        u.starts_with("*** START OF") && u.contains("PROJECT GUTENBERG") || u.starts_with("***START OF")
+    }) {
+        // The header block above the marker states the title and the author.
+        for l in &lines[..i] {
+            if let Some(t) = l.trim().strip_prefix("Title:") {
+                doc.title.get_or_insert_with(|| t.trim().to_owned());
+            } else if let Some(a) = l.trim().strip_prefix("Author:") {
+                doc.authors.push(a.trim().to_owned());
+            } else if let Some(lang) = l.trim().strip_prefix("Language:") {
+                doc.header.push(("language".into(), lang.trim().to_owned()));
+            }
+        }
+        doc.boilerplate.push(LineSpan { start_line: Some(1), end_line: Some(i + 1) });
+        start = i + 1;
+    }
+    if let Some(i) = lines.iter().skip(start).position(|l| {
+        let u = upper(l);
+        (u.starts_with("*** END OF") || u.starts_with("***END OF") || u.starts_with("END OF THE PROJECT GUTENBERG"))
+            && u.contains("GUTENBERG")
+    }) {
+        let i = start + i;
+        doc.boilerplate.push(LineSpan { start_line: Some(i + 1), end_line: Some(lines.len()) });
+        end = i;
+    }
+    (start, end)
+}
+
+/// Hard-wrapped text has paragraphs of several lines, most of them 50–85 characters long,
+/// none much longer.
+fn is_hard_wrapped(lines: &[&str]) -> bool {
+    let mut wrapped_lines = 0;
+    let mut multi = 0;
+    let mut longest = 0;
+    for (i, l) in lines.iter().enumerate() {
+        let n = l.trim_end().chars().count();
+        longest = longest.max(n);
+        let next_is_text = lines.get(i + 1).is_some_and(|n| !is_blank(n));
+        if !is_blank(l) && next_is_text {
+            multi += 1;
+            if (45..=90).contains(&n) {
+                wrapped_lines += 1;
+            }
+        }
+    }
+    multi >= 3 && wrapped_lines * 10 >= multi * 6 && longest <= 100
+}
+
+fn make_units(lines: &[&str], start: usize, end: usize, wrapped: bool) -> Vec<Unit> {
+    let mut units = Vec::new();
+    let mut gap = 0;
+    let mut i = start;
+    while i < end {
+        if is_blank(lines[i]) {
+            gap += 1;
+            i += 1;
+            continue;
+        }
+        let first = i;
+        let mut text = lines[i].trim().to_owned();
+        // In hard-wrapped text a paragraph runs to the next blank line; a line that is a
+        // structure marker on its own (heading, break, banner) still stands alone.
+        if wrapped && !is_marker(lines[i].trim()) {
+            while i + 1 < end && !is_blank(lines[i + 1]) && !is_marker(lines[i + 1].trim()) {
+                i += 1;
+                text.push(' ');
+                text.push_str(lines[i].trim());
+            }
+        }
+        let kind = patterns::classify(&text);
+        units.push(Unit { start: first + 1, end: i + 1, text, gap_before: gap, kind });
+        gap = 0;
+        i += 1;
+    }
+    units
+}
+
+fn is_marker(line: &str) -> bool {
+    !matches!(patterns::classify(line), LineKind::Text | LineKind::Note(_) | LineKind::Byline(_))
+}
+
+/// Reads a header block (`Title:`, `Author:`, `Summary:` …), a title line and a byline from
+/// the top of the file. Returns the index of the first unit after them.
+fn read_front_matter(units: &mut [Unit], doc: &mut Document) -> usize {
+    let mut i = 0;
+    let mut last_field: Option<String> = None;
+    while i < units.len() {
+        match &units[i].kind {
+            LineKind::Field(key, value) => {
+                let key = key.replace(char::is_whitespace, " ");
+                apply_field(doc, &key, value);
+                last_field = Some(key);
+                i += 1;
+            }
+            // A summary may run on for a few lines after its field.
+            LineKind::Text if last_field.as_deref() == Some("summary") && units[i].gap_before == 0 => {
+                let more = units[i].text.clone();
+                if let Some(s) = &mut doc.summary {
+                    s.push(' ');
+                    s.push_str(&more);
+                }
+                i += 1;
+            }
+            _ => break,
+        }
+    }
+    let fields = i;
+    // A title line: short, alone, not a heading or a sentence, with more to come after it.
+    if doc.title.is_none() && fields == 0 && units.len() > 1 {
+        let u = &units[0];
+        let words = u.words();
+        if u.kind == LineKind::Text
+            && u.start == u.end
+            && (1..=12).contains(&words)
+            && !u.text.ends_with(['.', ',', ';', ':'])
+        {
+            doc.title = Some(u.text.trim_matches(['*', '_', '#', ' ']).to_owned());
+            i = 1;
+        }
+    } else if doc.title.as_deref().is_some_and(|t| units.get(i).is_some_and(|u| u.text.eq_ignore_ascii_case(t))) {
+        // Gutenberg books repeat their title after the header.
+        i += 1;
+    }
+    if let Some(LineKind::Byline(name)) = units.get(i).map(|u| u.kind.clone())
+        && i > 0
+    {
+        if doc.authors.is_empty() {
+            doc.authors.push(name);
+        }
+        i += 1;
+    }
+    i
+}
+
+fn apply_field(doc: &mut Document, key: &str, value: &str) {
+    match key {
+        "title" | "story" => doc.title = Some(value.to_owned()),
+        "author" | "authors" | "by" => {
+            doc.authors.extend(value.split(['&', ',']).map(str::trim).filter(|a| !a.is_empty()).map(str::to_owned))
+        }
+        "summary" => doc.summary = Some(value.to_owned()),
+        _ => doc.header.push((key.to_owned(), value.to_owned())),
+    }
+}
+
+/// Which heading candidates are real chapter boundaries. A table of contents (headings with
+/// hardly any text between them), a lone bare numeral, and parts above chapters are not.
+fn accepted_headings(units: &[Unit], doc: &mut Document) -> Vec<usize> {
+    let candidates: Vec<usize> =
+        units.iter().enumerate().filter(|(_, u)| matches!(u.kind, LineKind::Heading(_))).map(|(i, _)| i).collect();
+    let heading = |i: usize| match &units[i].kind {
+        LineKind::Heading(h) => h.clone(),
+        _ => unreachable!("candidates are headings"),
+    };
+    let text_words_after = |i: usize| -> usize {
+        units[i + 1..]
+            .iter()
+            .take_while(|u| !matches!(u.kind, LineKind::Heading(_)))
+            .filter(|u| u.is_text())
+            .map(Unit::words)
+            .sum()
+    };
+    // A contents list: consecutive headings with fewer than 8 words between them, followed
+    // by another heading; the "Contents" line above it goes too.
+    let mut toc = vec![false; units.len()];
+    for w in candidates.windows(2) {
+        if text_words_after(w[0]) < 8
+            && heading(w[0]).level == HeadingLevel::Chapter
+            && heading(w[1]).level == HeadingLevel::Chapter
+        {
+            toc[w[0]] = true;
+        }
+    }
+    // A real chapter may be empty, but a run of at least three such entries is a list.
+    let mut accepted_toc = vec![false; units.len()];
+    let mut run: Vec<usize> = vec![];
+    for &c in candidates.iter().chain(std::iter::once(&usize::MAX)) {
+        if c != usize::MAX && toc[c] {
+            run.push(c);
+            continue;
+        }
+        if run.len() >= 2 {
+            for &r in &run {
+                accepted_toc[r] = true;
+            }
+        }
+        run.clear();
+    }
+    let mut spans = Vec::new();
+    for (i, u) in units.iter().enumerate() {
+        let contents_line = u.text.trim().trim_end_matches(':').eq_ignore_ascii_case("contents")
+            || u.text.trim().eq_ignore_ascii_case("table of contents");
+        if accepted_toc[i] || (contents_line && candidates.iter().any(|&c| c > i && accepted_toc[c])) {
+            spans.push(LineSpan { start_line: Some(u.start), end_line: Some(u.end) });
+        }
+    }
+    merge_spans(&mut doc.boilerplate, spans);
+
+    let real: Vec<usize> = candidates.into_iter().filter(|&c| !accepted_toc[c]).collect();
+    // Bare numerals count only as a series: at least two, rising.
+    let bare: Vec<usize> = real.iter().copied().filter(|&c| heading(c).bare).collect();
+    let bare_ok = bare.len() >= 2 && bare.windows(2).all(|w| heading(w[1]).number > heading(w[0]).number);
+    let real: Vec<usize> = real.into_iter().filter(|&c| !heading(c).bare || bare_ok).collect();
+    // Parts are structure above chapters; they become chapters only in a text without any.
+    let chapters: Vec<usize> = real.iter().copied().filter(|&c| heading(c).level == HeadingLevel::Chapter).collect();
+    if chapters.is_empty() { real } else { chapters }
+}
+
+fn merge_spans(into: &mut Vec<LineSpan>, spans: Vec<LineSpan>) {
+    for s in spans {
+        match into.last_mut() {
+            Some(last) if last.end_line.zip(s.start_line).is_some_and(|(e, st)| st <= e + 2) => {
+                last.end_line = s.end_line
+            }
+            _ => into.push(s),
+        }
+    }
+    into.sort_by_key(|s| s.start_line);
+}
+
+/// Blank-line scene breaks, only where the text makes them unmistakable: in a text whose
+/// paragraphs follow each other with no blank line, any blank line; in one that separates
+/// paragraphs by one blank line, a run of three or more. Returns unit indices preceded by a
+/// break.
+fn gap_scene_breaks(units: &[Unit]) -> Vec<usize> {
+    let gaps: Vec<usize> = units.iter().skip(1).map(|u| u.gap_before).collect();
+    if gaps.len() < 4 {
+        return vec![];
+    }
+    let share = |g: usize| gaps.iter().filter(|&&x| x == g).count() * 100 / gaps.len();
+    let threshold = if share(0) >= 80 {
+        1
+    } else if share(1) >= 80 {
+        3
+    } else {
+        return vec![];
+    };
+    (1..units.len())
+        .filter(|&i| units[i].gap_before >= threshold)
+        .filter(|&i| units[i].kind == LineKind::Text && units[i - 1].kind == LineKind::Text)
+        .collect()
+}
+
+/// Cuts the units into chapters at the accepted headings, and recovers each chapter's notes,
+/// sections, scene breaks and paragraphs.
+fn build_chapters(units: &[Unit], headings: &[usize], gap_breaks: &[usize], doc: &mut Document) {
+    let mut bounds: Vec<(usize, usize, Option<&Heading>)> = Vec::new();
+    let first_heading = headings.first().copied().unwrap_or(units.len());
+    // Text before the first heading: the work's notes, and a chapter if there is story.
+    if first_heading > 0 {
+        bounds.push((0, first_heading, None));
+    }
+    for (n, &h) in headings.iter().enumerate() {
+        let end = headings.get(n + 1).copied().unwrap_or(units.len());
+        let LineKind::Heading(heading) = &units[h].kind else { continue };
+        bounds.push((h, end, Some(heading)));
+    }
+    for (start, end, heading) in bounds {
+        let body_start = if heading.is_some() { start + 1 } else { start };
+        let body = &units[body_start..end];
+        let (lead, story, tail) = split_notes(body);
+        let is_prelude = heading.is_none();
+        let chapter_index = doc.chapters.len() + 1;
+        let has_story = story.iter().any(|u| u.is_text() && u.words() > 0);
+        if is_prelude && !has_story {
+            // Only notes before the first chapter: they are the work's.
+            for (kind, us) in lead.iter().chain(tail.iter()) {
+                doc.notes.push(note(*kind, None, Position::Start, us));
+            }
+            continue;
+        }
+        let mut chapter = Chapter {
+            number: heading.and_then(|h| h.number),
+            title: heading.and_then(|h| h.title.clone()),
+            heading: heading.map(|_| units[start].text.clone()),
+            start_line: Some(units[start].start),
+            end_line: Some(units[end - 1].end),
+            word_count: 0,
+            scene_breaks: vec![],
+            sections: vec![],
+            blocks: vec![],
+        };
+        let offset = body_start + lead.iter().map(|(_, u)| u.len()).sum::<usize>();
+        fill_chapter(&mut chapter, story, offset, gap_breaks);
+        // Notes before the first chapter's heading belong to the work.
+        for (kind, us) in lead {
+            let chapter = if chapter_index == 1 && is_prelude { None } else { Some(chapter_index) };
+            doc.notes.push(note(kind, chapter, Position::Start, us));
+        }
+        for (kind, us) in tail {
+            doc.notes.push(note(kind, Some(chapter_index), Position::End, us));
+        }
+        doc.chapters.push(chapter);
+    }
+    // Work-level notes from a prelude without story come before chapter 1's own notes.
+    if doc.summary.is_none()
+        && let Some(s) = doc.notes.iter().find(|n| n.kind == NoteKind::Summary)
+    {
+        doc.summary = Some(strip_marker(&html_to_text(&s.html)));
+    }
+}
+
+type NoteRun<'a> = (NoteKind, &'a [Unit]);
+
+/// Splits a chapter body into notes at its start, the story, and notes at its end.
+fn split_notes(body: &[Unit]) -> (Vec<NoteRun<'_>>, &[Unit], Vec<NoteRun<'_>>) {
+    let mut lead = Vec::new();
+    let mut i = 0;
+    while i < body.len() {
+        let LineKind::Note(kind) = body[i].kind else { break };
+        // A note runs on through following paragraphs that carry no marker of their own,
+        // as long as the story has not visibly begun (a banner, a break, a heading).
+        let mut j = i + 1;
+        while j < body.len() && body[j].kind == LineKind::Text && body[j].gap_before == 0 && j - i < 4 {
+            j += 1;
+        }
+        lead.push((kind, &body[i..j]));
+        i = j;
+    }
+    let rest = &body[i..];
+    // End notes: from the last marked note to the end, if what follows it is plain text and
+    // short; a scene break right before it only separates the note from the story.
+    let mut tail = Vec::new();
+    let mut story_end = rest.len();
+    if let Some(k) = rest.iter().rposition(|u| matches!(u.kind, LineKind::Note(_))) {
+        let after = &rest[k + 1..];
+        let plain = after.iter().all(|u| u.kind == LineKind::Text || matches!(u.kind, LineKind::Note(_)));
+        let words: usize = rest[k..].iter().map(Unit::words).sum();
+        // Consecutive notes (a disclaimer, then an A/N) end the chapter together.
+        let mut first_note = k;
+        while first_note > 0 && matches!(rest[first_note - 1].kind, LineKind::Note(_)) {
+            first_note -= 1;
+        }
+        if plain && after.len() <= 6 && words <= 600 && k > 0 {
+            let LineKind::Note(kind) = rest[first_note].kind else { unreachable!() };
+            tail.push((kind, &rest[first_note..]));
+            story_end = first_note;
+            while story_end > 0 && rest[story_end - 1].kind == LineKind::SceneBreak {
+                story_end -= 1;
+            }
+        }
+    }
+    (lead, &rest[..story_end], tail)
+}
+
+fn note(kind: NoteKind, chapter: Option<usize>, position: Position, units: &[Unit]) -> Note {
+    let html = units.iter().map(|u| format!("<p>{}</p>", inline_html(&u.text))).collect::<Vec<_>>().join("\n");
+    Note {
+        kind,
+        chapter,
+        position,
+        start_line: units.first().map(|u| u.start),
+        end_line: units.last().map(|u| u.end),
+        html,
+    }
+}
+
+fn strip_marker(text: &str) -> String {
+    text.split_once(':').map_or(text, |(_, rest)| rest).trim().to_owned()
+}
+
+fn html_to_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"")
+}
+
+/// Paragraphs, scene breaks and sections of one chapter's story units.
+fn fill_chapter(chapter: &mut Chapter, story: &[Unit], offset: usize, gap_breaks: &[usize]) {
+    let mut open_pov: Option<usize> = None;
+    let mut open_flashback: Option<usize> = None;
+    let last_line = story.last().map(|u| u.end);
+    let close = |chapter: &mut Chapter, idx: &mut Option<usize>, end: Option<usize>| {
+        if let Some(i) = idx.take() {
+            chapter.sections[i].end_line = end;
+            chapter.blocks.push(Block::Close(i));
+        }
+    };
+    for (n, u) in story.iter().enumerate() {
+        let prev_end = n.checked_sub(1).map(|p| story[p].end);
+        if gap_breaks.contains(&(offset + n)) && n > 0 {
+            let line = prev_end.map(|e| e + 1);
+            chapter.blocks.push(Block::SceneBreak { line });
+            chapter.scene_breaks.extend(line);
+        }
+        match &u.kind {
+            LineKind::Pov(name) => {
+                close(chapter, &mut open_flashback, prev_end);
+                close(chapter, &mut open_pov, prev_end);
+                chapter.sections.push(Section {
+                    kind: SectionKind::Pov,
+                    label: name.clone(),
+                    banner: u.text.trim_matches(|c: char| "*~_=- ".contains(c)).to_owned(),
+                    start_line: Some(u.start),
+                    end_line: last_line,
+                });
+                let i = chapter.sections.len() - 1;
+                chapter.blocks.push(Block::Open(i));
+                open_pov = Some(i);
+            }
+            LineKind::FlashbackStart => {
+                close(chapter, &mut open_flashback, prev_end);
+                chapter.sections.push(Section {
+                    kind: SectionKind::Flashback,
+                    label: "Flashback".into(),
+                    banner: "Flashback".into(),
+                    start_line: Some(u.start),
+                    end_line: last_line,
+                });
+                let i = chapter.sections.len() - 1;
+                chapter.blocks.push(Block::Open(i));
+                open_flashback = Some(i);
+            }
+            LineKind::FlashbackEnd => {
+                if open_flashback.is_some() {
+                    close(chapter, &mut open_flashback, Some(u.end));
+                } else {
+                    chapter.blocks.push(Block::Paragraph { line: Some(u.start), html: inline_html(&u.text) });
+                }
+            }
+            LineKind::SceneBreak => {
+                // A break at the very start or end of a chapter separates nothing.
+                if n > 0 && n + 1 < story.len() {
+                    chapter.blocks.push(Block::SceneBreak { line: Some(u.start) });
+                    chapter.scene_breaks.push(u.start);
+                }
+            }
+            _ => chapter.blocks.push(Block::Paragraph { line: Some(u.start), html: inline_html(&u.text) }),
+        }
+    }
+    close(chapter, &mut open_flashback, last_line);
+    close(chapter, &mut open_pov, last_line);
+}

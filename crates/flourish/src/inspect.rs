@@ -1,0 +1,76 @@
+//! `flourish inspect FILE [--json]`: what the importer recovers, without storing anything.
+
+use anyhow::Context;
+use flourish_text::Document;
+use std::path::Path;
+
+pub fn run(file: &Path, json: bool) -> anyhow::Result<()> {
+    let doc = read(file)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&doc)?);
+    } else {
+        print!("{}", summary(&doc));
+    }
+    Ok(())
+}
+
+/// Reads and parses a file, with the file named in any error.
+pub fn read(file: &Path) -> anyhow::Result<Document> {
+    let meta = std::fs::metadata(file).with_context(|| format!("cannot read {}", file.display()))?;
+    if meta.len() as usize > flourish_text::import::MAX_FILE_BYTES {
+        anyhow::bail!(
+            "{}: the file is {} bytes; the largest accepted is {} bytes",
+            file.display(),
+            meta.len(),
+            flourish_text::import::MAX_FILE_BYTES
+        );
+    }
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let name = file.file_name().and_then(|n| n.to_str());
+    flourish_text::read_document(&bytes, name).with_context(|| format!("{}", file.display()))
+}
+
+fn summary(doc: &Document) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let _ = writeln!(out, "format:   {:?} ({})", doc.format, doc.encoding);
+    let _ = writeln!(out, "title:    {}", doc.title.as_deref().unwrap_or("(none found)"));
+    if !doc.authors.is_empty() {
+        let _ = writeln!(out, "authors:  {}", doc.authors.join(", "));
+    }
+    if let Some(s) = &doc.summary {
+        let _ = writeln!(out, "summary:  {s}");
+    }
+    let _ = writeln!(out, "words:    {}", doc.word_count);
+    for b in &doc.boilerplate {
+        let _ = writeln!(out, "removed:  lines {}–{}", b.start_line.unwrap_or(0), b.end_line.unwrap_or(0));
+    }
+    for n in &doc.notes {
+        let at = n.chapter.map_or("work".to_owned(), |c| format!("chapter {c}"));
+        let _ = writeln!(out, "note:     {:?} at the {:?} of the {at}", n.kind, n.position);
+    }
+    for (i, c) in doc.chapters.iter().enumerate() {
+        let name = match (&c.number, &c.title) {
+            (Some(n), Some(t)) => format!("Chapter {n}: {t}"),
+            (Some(n), None) => format!("Chapter {n}"),
+            (None, Some(t)) => t.clone(),
+            (None, None) => "(untitled)".into(),
+        };
+        let lines = c.start_line.zip(c.end_line).map(|(s, e)| format!(", lines {s}–{e}")).unwrap_or_default();
+        let _ = writeln!(out, "{:>3}. {name} — {} words{lines}", i + 1, c.word_count);
+        for s in &c.sections {
+            let _ = writeln!(
+                out,
+                "       {:?} {:?}: lines {}–{}",
+                s.kind,
+                s.label,
+                s.start_line.unwrap_or(0),
+                s.end_line.unwrap_or(0)
+            );
+        }
+        if !c.scene_breaks.is_empty() {
+            let _ = writeln!(out, "       scene breaks at lines {:?}", c.scene_breaks);
+        }
+    }
+    out
+}
