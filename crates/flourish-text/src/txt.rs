@@ -50,10 +50,21 @@ pub fn parse_txt(text: &str, encoding: &str) -> Document {
     let wrapped = is_hard_wrapped(&lines[start..end]);
     let mut units = make_units(&lines, start, end, wrapped);
     let first = read_front_matter(&mut units, &mut doc);
-    let units = &units[first..];
-    let headings = accepted_headings(units, &mut doc);
-    let breaks_by_gap = gap_scene_breaks(units);
-    build_chapters(units, &headings, &breaks_by_gap, &mut doc);
+    let (headings, skip) = accepted_headings(&units[first..], &mut doc);
+    // Drop what was judged boilerplate (a contents list), renumbering the headings.
+    let mut kept = Vec::new();
+    let mut kept_headings = Vec::new();
+    for (i, unit) in units.drain(first..).enumerate() {
+        if skip[i] {
+            continue;
+        }
+        if headings.contains(&i) {
+            kept_headings.push(kept.len());
+        }
+        kept.push(unit);
+    }
+    let breaks_by_gap = gap_scene_breaks(&kept);
+    build_chapters(&kept, &kept_headings, &breaks_by_gap, &mut doc);
     doc.count_words();
     doc
 }
@@ -138,7 +149,14 @@ fn make_units(lines: &[&str], start: usize, end: usize, wrapped: bool) -> Vec<Un
         // In hard-wrapped text a paragraph runs to the next blank line; a line that is a
         // structure marker on its own (heading, break, banner) still stands alone.
         if wrapped && !is_marker(lines[i].trim()) {
-            while i + 1 < end && !is_blank(lines[i + 1]) && !is_marker(lines[i + 1].trim()) {
+            // A short line ends its paragraph (the last line of one, a line of verse, a list
+            // item), and a list item starts a new one.
+            while i + 1 < end
+                && !is_blank(lines[i + 1])
+                && !is_marker(lines[i + 1].trim())
+                && lines[i].trim().chars().count() >= 45
+                && !is_list_item(lines[i + 1].trim())
+            {
                 i += 1;
                 text.push(' ');
                 text.push_str(lines[i].trim());
@@ -150,6 +168,14 @@ fn make_units(lines: &[&str], start: usize, end: usize, wrapped: bool) -> Vec<Un
         i += 1;
     }
     units
+}
+
+fn is_list_item(line: &str) -> bool {
+    let rest = line.trim_start_matches(|c: char| c.is_ascii_digit());
+    (rest.len() < line.len() && (rest.starts_with(". ") || rest.starts_with(") ")))
+        || line.starts_with("- ")
+        || line.starts_with("* ")
+        || line.starts_with("• ")
 }
 
 fn is_marker(line: &str) -> bool {
@@ -222,7 +248,8 @@ fn apply_field(doc: &mut Document, key: &str, value: &str) {
 
 /// Which heading candidates are real chapter boundaries. A table of contents (headings with
 /// hardly any text between them), a lone bare numeral, and parts above chapters are not.
-fn accepted_headings(units: &[Unit], doc: &mut Document) -> Vec<usize> {
+/// Also returns which units are boilerplate (the contents list) and should be dropped.
+fn accepted_headings(units: &[Unit], doc: &mut Document) -> (Vec<usize>, Vec<bool>) {
     let candidates: Vec<usize> =
         units.iter().enumerate().filter(|(_, u)| matches!(u.kind, LineKind::Heading(_))).map(|(i, _)| i).collect();
     let heading = |i: usize| match &units[i].kind {
@@ -241,10 +268,7 @@ fn accepted_headings(units: &[Unit], doc: &mut Document) -> Vec<usize> {
     // by another heading; the "Contents" line above it goes too.
     let mut toc = vec![false; units.len()];
     for w in candidates.windows(2) {
-        if text_words_after(w[0]) < 8
-            && heading(w[0]).level == HeadingLevel::Chapter
-            && heading(w[1]).level == HeadingLevel::Chapter
-        {
+        if text_words_after(w[0]) < 8 && heading(w[0]).level == HeadingLevel::Chapter {
             toc[w[0]] = true;
         }
     }
@@ -264,11 +288,13 @@ fn accepted_headings(units: &[Unit], doc: &mut Document) -> Vec<usize> {
         run.clear();
     }
     let mut spans = Vec::new();
+    let mut skip = vec![false; units.len()];
     for (i, u) in units.iter().enumerate() {
         let contents_line = u.text.trim().trim_end_matches(':').eq_ignore_ascii_case("contents")
             || u.text.trim().eq_ignore_ascii_case("table of contents");
         if accepted_toc[i] || (contents_line && candidates.iter().any(|&c| c > i && accepted_toc[c])) {
             spans.push(LineSpan { start_line: Some(u.start), end_line: Some(u.end) });
+            skip[i] = true;
         }
     }
     merge_spans(&mut doc.boilerplate, spans);
@@ -280,19 +306,23 @@ fn accepted_headings(units: &[Unit], doc: &mut Document) -> Vec<usize> {
     let real: Vec<usize> = real.into_iter().filter(|&c| !heading(c).bare || bare_ok).collect();
     // Parts are structure above chapters; they become chapters only in a text without any.
     let chapters: Vec<usize> = real.iter().copied().filter(|&c| heading(c).level == HeadingLevel::Chapter).collect();
-    if chapters.is_empty() { real } else { chapters }
+    (if chapters.is_empty() { real } else { chapters }, skip)
 }
 
 fn merge_spans(into: &mut Vec<LineSpan>, spans: Vec<LineSpan>) {
-    for s in spans {
-        match into.last_mut() {
-            Some(last) if last.end_line.zip(s.start_line).is_some_and(|(e, st)| st <= e + 2) => {
-                last.end_line = s.end_line
+    into.extend(spans);
+    into.sort_by_key(|s| s.start_line);
+    let mut merged: Vec<LineSpan> = Vec::with_capacity(into.len());
+    for s in into.drain(..) {
+        match merged.last_mut() {
+            // Spans that touch or nearly touch (a blank line apart) become one.
+            Some(last) if last.end_line.zip(s.start_line).is_some_and(|(e, st)| st <= e + 3) => {
+                last.end_line = last.end_line.max(s.end_line);
             }
-            _ => into.push(s),
+            _ => merged.push(s),
         }
     }
-    into.sort_by_key(|s| s.start_line);
+    *into = merged;
 }
 
 /// Blank-line scene breaks, only where the text makes them unmistakable: in a text whose
@@ -510,6 +540,8 @@ fn fill_chapter(chapter: &mut Chapter, story: &[Unit], offset: usize, gap_breaks
                     chapter.scene_breaks.push(u.start);
                 }
             }
+            // A part heading above chapters ("BOOK TWO") is structure, not story.
+            LineKind::Heading(h) if h.level == HeadingLevel::Part => {}
             _ => chapter.blocks.push(Block::Paragraph { line: Some(u.start), html: inline_html(&u.text) }),
         }
     }

@@ -1,0 +1,113 @@
+//! Input that must never panic, hang, or let script through.
+
+use proptest::prelude::*;
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn no_text_input_panics(s in "(?s).{0,2000}") {
+        let _ = flourish_text::read_document(s.as_bytes(), Some("x.txt"));
+    }
+
+    #[test]
+    fn no_byte_input_panics(bytes in proptest::collection::vec(any::<u8>(), 0..2000)) {
+        let _ = flourish_text::read_document(&bytes, None);
+    }
+
+    #[test]
+    fn structured_looking_input_does_not_panic(lines in proptest::collection::vec(
+        prop_oneof![
+            Just("Chapter 1".to_string()), Just("* * *".to_string()), Just("*Flash Back*".to_string()),
+            Just("*End of Flash Back*".to_string()), Just("Harry's POV".to_string()), Just("A/N: hi".to_string()),
+            Just("".to_string()), Just("Title: x".to_string()), Just("II.".to_string()), Just("Contents".to_string()),
+            "[a-zA-Z ,.'\"]{0,80}",
+        ], 0..60)) {
+        let text = lines.join("\n");
+        if let Ok(doc) = flourish_text::read_document(text.as_bytes(), None) {
+            for c in &doc.chapters {
+                let html = c.content_html();
+                prop_assert_eq!(html.matches("<section").count(), html.matches("</section>").count());
+            }
+        }
+    }
+
+    #[test]
+    fn sanitized_html_never_contains_script(s in "(?s)(<script>|</script>|<img src=x onerror=|javascript:|<a href=\"|<svg onload=|<iframe|[a-z <>\"'=/])*") {
+        let clean = flourish_text::sanitize_html(&s).to_lowercase();
+        for (tag, attributes) in tags(&clean) {
+            prop_assert!(!matches!(tag.as_str(), "script" | "iframe" | "svg" | "style"), "{} in {}", tag, clean);
+            for (name, value) in attributes {
+                prop_assert!(!name.starts_with("on"), "{} in {}", name, clean);
+                prop_assert!(!value.trim_start().starts_with("javascript:"), "{} in {}", value, clean);
+            }
+        }
+    }
+}
+
+#[test]
+fn empty_and_binary_files_get_clear_errors() {
+    let err = flourish_text::read_document(b"", None).unwrap_err();
+    assert_eq!(err.to_string(), "the file is empty");
+    let err = flourish_text::read_document(b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0", None).unwrap_err();
+    assert_eq!(err.to_string(), "this looks like a binary file, not text");
+}
+
+#[test]
+fn an_oversized_file_is_refused_before_parsing() {
+    let big = vec![b'a'; flourish_text::import::MAX_FILE_BYTES + 1];
+    let err = flourish_text::read_document(&big, None).unwrap_err();
+    assert!(err.to_string().contains("largest accepted"), "{err}");
+}
+
+#[test]
+fn a_long_text_without_structure_parses_in_bounded_time() {
+    let text = "word ".repeat(2_000_000); // 10 MB on one line
+    let started = std::time::Instant::now();
+    let doc = flourish_text::read_document(text.as_bytes(), None).unwrap();
+    assert_eq!(doc.word_count, 2_000_000);
+    // Not a timing assertion on speed, only a guard against runaway (quadratic) parsing.
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+}
+
+/// The tags of serialized HTML with their attributes, reading quoted values as values (so
+/// `title="onload=x"` is not mistaken for an event handler).
+fn tags(html: &str) -> Vec<(String, Vec<(String, String)>)> {
+    let mut out = Vec::new();
+    let chars: Vec<char> = html.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] != '<' || chars.get(i + 1).is_some_and(|c| *c == '/' || *c == '!') {
+            i += 1;
+            continue;
+        }
+        i += 1;
+        let name: String = chars[i..].iter().take_while(|c| c.is_ascii_alphanumeric()).collect();
+        i += name.len();
+        let mut attributes = Vec::new();
+        while i < chars.len() && chars[i] != '>' {
+            if chars[i].is_whitespace() || chars[i] == '/' {
+                i += 1;
+                continue;
+            }
+            let attr: String =
+                chars[i..].iter().take_while(|c| !c.is_whitespace() && **c != '=' && **c != '>').collect();
+            i += attr.len().max(1);
+            let mut value = String::new();
+            if chars.get(i) == Some(&'=') {
+                i += 1;
+                if chars.get(i) == Some(&'"') {
+                    i += 1;
+                    while i < chars.len() && chars[i] != '"' {
+                        value.push(chars[i]);
+                        i += 1;
+                    }
+                    i += 1;
+                }
+            }
+            attributes.push((attr, value));
+        }
+        out.push((name, attributes));
+    }
+    out
+}
