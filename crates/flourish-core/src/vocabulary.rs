@@ -69,6 +69,26 @@ vocabulary! {
     }
 }
 
+impl Rating {
+    /// A rating as people write it: the AO3 name, its short form (`G`, `T`, `M`, `E`, `NR`),
+    /// a first word (`Teen`, `General`), or FanFiction.Net's scale (`K`, `K+`, `T`, `M`, `MA`).
+    pub fn parse_lenient(s: &str) -> Option<Rating> {
+        let s = s.trim();
+        if let Some(r) = Rating::from_name(s) {
+            return Some(r);
+        }
+        let key = s.to_ascii_lowercase().replace(['.', ' ', '-'], "");
+        Some(match key.as_str() {
+            "g" | "general" | "k" | "k+" | "gen" => Rating::GeneralAudiences,
+            "t" | "teen" | "teenandup" | "pg13" | "pg" => Rating::TeenAndUp,
+            "m" | "mature" | "r" => Rating::Mature,
+            "e" | "explicit" | "ma" | "nc17" => Rating::Explicit,
+            "nr" | "notrated" | "unrated" => Rating::NotRated,
+            _ => return None,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,5 +102,10 @@ mod tests {
         assert_eq!(ArchiveWarning::from_name("rape/non-con"), Some(ArchiveWarning::RapeNonCon));
         assert_eq!(Category::from_name("M/M"), Some(Category::MM));
         assert_eq!(Rating::from_name("PG-13"), None);
+        assert_eq!(Rating::parse_lenient("K+"), Some(Rating::GeneralAudiences));
+        assert_eq!(Rating::parse_lenient("teen"), Some(Rating::TeenAndUp));
+        assert_eq!(Rating::parse_lenient("MA"), Some(Rating::Explicit));
+        assert_eq!(Rating::parse_lenient("Explicit"), Some(Rating::Explicit));
+        assert_eq!(Rating::parse_lenient("spicy"), None);
     }
 }

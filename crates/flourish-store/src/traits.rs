@@ -48,6 +48,9 @@ pub trait WorkStore {
     /// Every chapter with its text, in order: the "entire work" view.
     async fn chapters(&self, work: WorkId, viewer: Viewer) -> Result<Vec<Chapter>, StoreError>;
     async fn work_count(&self) -> Result<u64, StoreError>;
+    /// A stored work whose chapters have the same text as `draft`'s (any visibility), so an
+    /// import can refuse a duplicate.
+    async fn work_with_same_text(&self, draft: &WorkDraft) -> Result<Option<WorkId>, StoreError>;
 }
 
 pub trait TagStore {

@@ -35,6 +35,18 @@ impl CleanChapter {
     }
 }
 
+/// A fingerprint of a work's text: its chapters' sanitized content, in order. Two imports of
+/// the same file give the same hash whatever their titles or tags.
+fn content_hash(chapters: &[CleanChapter]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for c in chapters {
+        hasher.update(c.content.as_bytes());
+        hasher.update([0u8]);
+    }
+    hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Which works a listing shows; each has its own static SQL.
 #[derive(Clone, Copy)]
 pub(crate) enum Listing {
@@ -183,6 +195,7 @@ impl WorkStore for Store {
         draft.validate(&self.limits)?;
         let chapters: Vec<CleanChapter> = draft.chapters.iter().map(CleanChapter::new).collect();
         let words: i64 = chapters.iter().map(|c| c.word_count).sum();
+        let hash = content_hash(&chapters);
         let created = now();
         let published = draft.published_at.map_or(created, |t| t.unix_timestamp());
         let expected =
@@ -206,8 +219,8 @@ impl WorkStore for Store {
             }
             let (work_id,): (i64,) = sqlx::query_as(
                 "INSERT INTO works (title, summary, notes, end_notes, language, complete, expected_chapters, \
-                 chapter_count, posted, restricted, published_at, updated_at, word_count, version, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, 1, $13) RETURNING id",
+                 chapter_count, posted, restricted, published_at, updated_at, word_count, version, created_at, content_hash) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, 1, $13, $14) RETURNING id",
             )
             .bind(draft.title.trim())
             .bind(sanitize_html(&draft.summary))
@@ -222,6 +235,7 @@ impl WorkStore for Store {
             .bind(published)
             .bind(words)
             .bind(created)
+            .bind(&hash)
             .fetch_one(&mut *tx)
             .await?;
             for (i, c) in chapters.iter().enumerate() {
@@ -402,6 +416,15 @@ impl WorkStore for Store {
             sqlx::query_as(SQL).bind(viewer.is_member()).bind(work.0).fetch_all(db).await?
         });
         Ok(rows.into_iter().map(ChapterRow::into_chapter).collect())
+    }
+
+    async fn work_with_same_text(&self, draft: &WorkDraft) -> Result<Option<WorkId>, StoreError> {
+        let chapters: Vec<CleanChapter> = draft.chapters.iter().map(CleanChapter::new).collect();
+        let hash = content_hash(&chapters);
+        let row: Option<(i64,)> = with_db!(self, db => {
+            sqlx::query_as("SELECT id FROM works WHERE content_hash = $1 ORDER BY id LIMIT 1").bind(hash).fetch_optional(db).await?
+        });
+        Ok(row.map(|(id,)| WorkId(id)))
     }
 
     async fn work_count(&self) -> Result<u64, StoreError> {

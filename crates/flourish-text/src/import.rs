@@ -9,7 +9,7 @@ pub const MAX_FILE_BYTES: usize = 50 << 20;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ImportError {
-    #[error("{0}")]
+    #[error(transparent)]
     Decode(#[from] DecodeError),
     #[error("the file is {size} bytes; the largest accepted is {max} bytes")]
     TooLarge { size: usize, max: usize },

@@ -25,6 +25,8 @@ pub enum Command {
         #[command(subcommand)]
         command: ConfigCommand,
     },
+    /// Import story files (txt, md, html, epub) as works.
+    Import(crate::import::ImportArgs),
     /// Show what Flourish recovers from a story file, without storing anything.
     Inspect {
         file: PathBuf,
@@ -83,7 +85,7 @@ pub struct ServeArgs {
 }
 
 impl DatabaseArgs {
-    fn overrides(&self) -> Overrides {
+    pub fn overrides(&self) -> Overrides {
         Overrides { data_dir: self.data_dir.clone(), database_url: self.database_url.clone(), listen: None }
     }
 }
@@ -121,6 +123,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Inspect { file, json } => crate::inspect::run(&file, json),
+        Command::Import(args) => {
+            let config = Config::load(cli.config.as_deref(), &args.database.overrides())?;
+            crate::logging::init(&config);
+            crate::import::run(&config, args).await
+        }
         Command::Serve(args) => {
             let mut overrides = args.database.overrides();
             overrides.listen = args.listen.clone();

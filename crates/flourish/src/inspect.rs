@@ -5,7 +5,7 @@ use flourish_text::Document;
 use std::path::Path;
 
 pub fn run(file: &Path, json: bool) -> anyhow::Result<()> {
-    let doc = read(file)?;
+    let doc = read(file).with_context(|| file.display().to_string())?;
     if json {
         println!("{}", serde_json::to_string_pretty(&doc)?);
     } else {
@@ -14,20 +14,20 @@ pub fn run(file: &Path, json: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Reads and parses a file, with the file named in any error.
+/// Reads and parses a file.
 pub fn read(file: &Path) -> anyhow::Result<Document> {
-    let meta = std::fs::metadata(file).with_context(|| format!("cannot read {}", file.display()))?;
-    if meta.len() as usize > flourish_text::import::MAX_FILE_BYTES {
+    // Refuse a huge file before reading it into memory.
+    let meta = std::fs::metadata(file).context("cannot read the file")?;
+    if meta.len() > flourish_text::import::MAX_FILE_BYTES as u64 {
         anyhow::bail!(
-            "{}: the file is {} bytes; the largest accepted is {} bytes",
-            file.display(),
+            "the file is {} bytes; the largest accepted is {} bytes",
             meta.len(),
             flourish_text::import::MAX_FILE_BYTES
         );
     }
-    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let bytes = std::fs::read(file).context("cannot read the file")?;
     let name = file.file_name().and_then(|n| n.to_str());
-    flourish_text::read_document(&bytes, name).with_context(|| format!("{}", file.display()))
+    Ok(flourish_text::read_document(&bytes, name)?)
 }
 
 fn summary(doc: &Document) -> String {

@@ -5,6 +5,7 @@ mod cli;
 mod config;
 mod demo;
 mod dev;
+mod import;
 mod inspect;
 mod logging;
 mod serve;

@@ -235,3 +235,16 @@ parity_test!(co_creators_are_credited_in_order, |store| {
     assert_eq!(store.works_by_pseud(first.id, Viewer::Guest, 1, 20).await.unwrap().total, 1);
     assert_eq!(store.works_by_pseud(second.id, Viewer::Guest, 1, 20).await.unwrap().total, 1);
 });
+
+parity_test!(a_work_with_the_same_text_is_found, |store| {
+    let pseud = fixtures::writer(store, "quillwright").await;
+    let draft = fixtures::work("Original", &pseud);
+    assert_eq!(store.work_with_same_text(&draft).await.unwrap(), None);
+    let id = store.create_work(&draft).await.unwrap();
+    let mut retitled = draft.clone();
+    retitled.title = "Same text, new title".into();
+    assert_eq!(store.work_with_same_text(&retitled).await.unwrap(), Some(id));
+    let mut edited = draft.clone();
+    edited.chapters[0].content.push_str("<p>One more line.</p>");
+    assert_eq!(store.work_with_same_text(&edited).await.unwrap(), None);
+});

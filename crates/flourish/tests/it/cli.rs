@@ -59,7 +59,7 @@ fn config_default_prints_a_commented_file_and_migrate_creates_the_database() {
     assert!(out.starts_with("# Flourish configuration") && out.contains("[limits]"));
     let (ok, out, err) = run(dir.path(), &["migrate"]);
     assert!(ok, "{err}");
-    assert!(out.contains("1 migration(s) applied"), "{out}");
+    assert!(out.contains("2 migration(s) applied"), "{out}");
     let (ok, out, _) = run(dir.path(), &["migrate"]);
     assert!(ok && out.contains("0 migration(s) applied"), "{out}");
 }
@@ -91,4 +91,78 @@ fn bad_database_urls_and_directories_are_clear_errors() {
     std::fs::write(dir.path().join("not-a-dir"), "").unwrap();
     let (ok, _, err) = run(dir.path(), &["serve", "--data-dir", "not-a-dir/data"]);
     assert!(!ok && err.contains("cannot use the data directory"), "{err}");
+}
+
+#[test]
+fn import_stores_good_files_refuses_duplicates_and_reports_failures() {
+    let dir = temp_dir();
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../flourish-text/tests/it/fixtures");
+    let story = format!("{fixtures}/ffn-header.txt");
+    let pov = format!("{fixtures}/pov-styles.txt");
+    std::fs::write(dir.path().join("empty.txt"), "").unwrap();
+    std::fs::write(dir.path().join("picture.png"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10").unwrap();
+
+    let (ok, out, err) = run(
+        dir.path(),
+        &[
+            "import",
+            "--pseud",
+            "quillwright",
+            "--fandom",
+            "Harry Potter - J. K. Rowling",
+            &story,
+            "empty.txt",
+            "picture.png",
+            &pov,
+        ],
+    );
+    assert!(!ok, "a failed file makes the command fail");
+    assert!(out.contains("2 imported, 0 skipped as duplicates, 2 failed."), "{out}");
+    assert!(out.contains("empty.txt: the file is empty"), "{out}");
+    assert!(out.contains("picture.png: this looks like a binary file"), "{out}");
+    assert!(err.contains("2 of 4 files could not be imported"), "{err}");
+
+    let (ok, out, _) = run(dir.path(), &["import", "--pseud", "quillwright", "--fandom", "HP", &story]);
+    assert!(ok && out.contains("1 skipped as duplicates") && out.contains("--allow-duplicates"), "{out}");
+    let (ok, out, _) =
+        run(dir.path(), &["import", "--pseud", "quillwright", "--fandom", "HP", "--allow-duplicates", &story]);
+    assert!(ok && out.contains("1 imported"), "{out}");
+
+    // What was stored reads as a work with its header's metadata and its notes apart.
+    let server = Server::start(dir.path(), &[]);
+    let (status, page) = server.get("/works/1");
+    assert_eq!(status, 200);
+    assert!(page.contains("The Cartographer&#39;s Apprentice") || page.contains("The Cartographer's Apprentice"));
+    assert!(page.contains("Teen And Up Audiences"), "the header's rating T");
+    assert!(page.contains("Luna insists the map is"), "the header's summary");
+    assert!(page.contains("Disclaimer: I don't own Harry Potter"), "a chapter note");
+    let (_, pov_page) = server.get("/works/2");
+    assert!(pov_page.contains("<section class=\"pov\" data-label=\"Hermione\">"), "{pov_page}");
+    assert!(pov_page.contains("<hr class=\"scene-break\">"));
+}
+
+#[test]
+fn import_without_a_fandom_or_with_a_bad_rating_is_refused_clearly() {
+    let dir = temp_dir();
+    let letters = concat!(env!("CARGO_MANIFEST_DIR"), "/../flourish-text/tests/it/fixtures/letters.txt");
+    let (ok, out, _) = run(dir.path(), &["import", "--pseud", "quillwright", letters]);
+    assert!(!ok && out.contains("no fandom: pass --fandom"), "{out}");
+    let (ok, _, err) = run(dir.path(), &["import", "--pseud", "quillwright", "--rating", "spicy", letters]);
+    assert!(!ok && err.contains("unknown rating \"spicy\""), "{err}");
+}
+
+#[test]
+fn inspect_prints_the_structure_and_json() {
+    let dir = temp_dir();
+    let pov = concat!(env!("CARGO_MANIFEST_DIR"), "/../flourish-text/tests/it/fixtures/pov-styles.txt");
+    let (ok, out, _) = run(dir.path(), &["inspect", pov]);
+    assert!(ok && out.contains("Pov \"Hermione\""), "{out}");
+    let (ok, out, _) = run(dir.path(), &["inspect", "--json", pov]);
+    assert!(ok);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["format"], "txt");
+    assert_eq!(json["chapters"][0]["sections"][2]["kind"], "flashback");
+    assert!(!dir.path().join("data").exists(), "inspect stores nothing");
+    let (ok, _, err) = run(dir.path(), &["inspect", "missing.txt"]);
+    assert!(!ok && err.contains("missing.txt") && err.contains("cannot read the file"), "{err}");
 }

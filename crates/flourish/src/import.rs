@@ -1,0 +1,226 @@
+//! `flourish import FILE…`: story files become works. Each file is stored whole, in one
+//! transaction, or not at all; a failing file does not stop the others, but makes the
+//! command exit non-zero.
+
+use crate::cli::DatabaseArgs;
+use crate::config::Config;
+use anyhow::{Context, bail};
+use clap::Args;
+use flourish_core::{ArchiveWarning, ChapterDraft, Pseud, Rating, WorkDraft, WorkId};
+use flourish_store::{Store, UserStore, WorkStore};
+use flourish_text::Document;
+use flourish_text::document::Position;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::path::{Path, PathBuf};
+
+#[derive(Args)]
+pub struct ImportArgs {
+    /// Story files: plain text, Markdown, HTML or EPUB.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// The account to credit, as USER or USER/PSEUD; a missing account is created.
+    #[arg(long)]
+    pub pseud: String,
+    /// Fandom tags (repeat, or separate with commas); otherwise the file's own header must name one.
+    #[arg(long, value_delimiter = ',')]
+    pub fandom: Vec<String>,
+    /// General, Teen, Mature, Explicit or Not Rated (FanFiction.Net's K…MA are understood);
+    /// otherwise the file's own rating, otherwise Not Rated.
+    #[arg(long)]
+    pub rating: Option<String>,
+    /// Import a file even when a work with the same text exists.
+    #[arg(long)]
+    pub allow_duplicates: bool,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+enum Outcome {
+    Imported(WorkId, String),
+    Duplicate(WorkId),
+    Failed(String),
+}
+
+pub async fn run(config: &Config, args: ImportArgs) -> anyhow::Result<()> {
+    if let Some(r) = &args.rating
+        && Rating::parse_lenient(r).is_none()
+    {
+        bail!("unknown rating {r:?}: use General, Teen, Mature, Explicit or Not Rated");
+    }
+    let store = crate::serve::open_store(config).await?;
+    store.migrate().await?;
+    let pseud = resolve_pseud(&store, &args.pseud).await?;
+
+    let bar = ProgressBar::new(args.files.len() as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} {wide_msg}")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    if args.files.len() < 2 {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    let (mut imported, mut duplicates, mut failed) = (0, 0, 0);
+    for file in &args.files {
+        bar.set_message(file.display().to_string());
+        let outcome = match import_one(&store, file, &pseud, &args).await {
+            Ok(outcome) => outcome,
+            Err(e) => Outcome::Failed(format!("{e:#}")),
+        };
+        match outcome {
+            Outcome::Imported(id, summary) => {
+                imported += 1;
+                bar.suspend(|| println!("imported  {} → /works/{id} ({summary})", file.display()));
+            }
+            Outcome::Duplicate(id) => {
+                duplicates += 1;
+                bar.suspend(|| println!(
+                    "skipped   {}: the same text is already /works/{id} (use --allow-duplicates to import it again)",
+                    file.display()
+                ));
+            }
+            Outcome::Failed(why) => {
+                failed += 1;
+                bar.suspend(|| println!("failed    {}: {why}", file.display()));
+            }
+        }
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    println!("{imported} imported, {duplicates} skipped as duplicates, {failed} failed.");
+    store.close().await;
+    if failed > 0 {
+        bail!("{failed} of {} files could not be imported", args.files.len());
+    }
+    Ok(())
+}
+
+/// `USER` or `USER/PSEUD`; the account is created when missing (this is an admin's tool).
+async fn resolve_pseud(store: &Store, spec: &str) -> anyhow::Result<Pseud> {
+    let (user, pseud) = spec.split_once('/').unwrap_or((spec, spec));
+    if let Some(p) = store.pseud(user, pseud).await? {
+        return Ok(p);
+    }
+    let account = match store.user_by_name(user).await? {
+        Some(u) => u,
+        None => {
+            let (u, _) =
+                store.create_user(user).await.with_context(|| format!("cannot create the account {user:?}"))?;
+            eprintln!("created the account {}", u.username);
+            u
+        }
+    };
+    match store.pseud(&account.username, pseud).await? {
+        Some(p) => Ok(p),
+        None => Ok(store
+            .add_pseud(account.id, pseud)
+            .await
+            .with_context(|| format!("cannot create the pseud {pseud:?}"))?),
+    }
+}
+
+async fn import_one(store: &Store, file: &Path, pseud: &Pseud, args: &ImportArgs) -> anyhow::Result<Outcome> {
+    let doc = crate::inspect::read(file)?;
+    let draft = draft_from(&doc, file, pseud, args)?;
+    if !args.allow_duplicates
+        && let Some(existing) = store.work_with_same_text(&draft).await?
+    {
+        return Ok(Outcome::Duplicate(existing));
+    }
+    let id = store.create_work(&draft).await?;
+    let summary = format!(
+        "{:?}, {} chapter{}, {} words",
+        draft.title,
+        draft.chapters.len(),
+        if draft.chapters.len() == 1 { "" } else { "s" },
+        doc.word_count
+    );
+    Ok(Outcome::Imported(id, summary))
+}
+
+/// The work a document describes, with what the command line adds.
+pub fn draft_from(doc: &Document, file: &Path, pseud: &Pseud, args: &ImportArgs) -> anyhow::Result<WorkDraft> {
+    let title = doc
+        .title
+        .clone()
+        .or_else(|| file.file_stem().map(|s| s.to_string_lossy().replace(['_', '-'], " ")))
+        .unwrap_or_else(|| "Untitled".into());
+    let mut fandoms = args.fandom.iter().map(|f| f.trim().to_owned()).filter(|f| !f.is_empty()).collect::<Vec<_>>();
+    if fandoms.is_empty() {
+        fandoms = ["fandom", "fandoms", "category", "categories"]
+            .iter()
+            .filter_map(|k| doc.header_field(k))
+            .flat_map(|v| v.split(',').map(|f| f.trim().to_owned()))
+            .filter(|f| !f.is_empty())
+            .collect();
+    }
+    if fandoms.is_empty() {
+        bail!("no fandom: pass --fandom (the file does not name one)");
+    }
+    let rating = args
+        .rating
+        .as_deref()
+        .or_else(|| doc.header_field("rating").or_else(|| doc.header_field("rated")))
+        .and_then(Rating::parse_lenient)
+        .unwrap_or(Rating::NotRated);
+    let in_progress = doc.header_field("status").is_some_and(|s| {
+        let s = s.to_ascii_lowercase();
+        s.contains("progress") || s.contains("incomplete") || s.contains("wip")
+    });
+    let chapters: Vec<ChapterDraft> = doc
+        .chapters
+        .iter()
+        .enumerate()
+        .map(|(i, c)| ChapterDraft {
+            title: c.title.clone().unwrap_or_default(),
+            summary: String::new(),
+            notes: doc.notes_html(Some(i + 1), Position::Start),
+            end_notes: doc.notes_html(Some(i + 1), Position::End),
+            content: c.content_html(),
+        })
+        .collect();
+    let summary = doc.summary.as_deref().map(|s| format!("<p>{}</p>", flourish_text::paragraphs::escape_text(s)));
+    let mut draft = WorkDraft::new(&title, &fandoms[0], pseud.id, "");
+    draft.fandoms = fandoms;
+    // What a header block says of characters, pairings and tags becomes tags too.
+    let listed = |keys: &[&str], separators: &[char]| -> Vec<String> {
+        keys.iter()
+            .filter_map(|k| doc.header_field(k))
+            .flat_map(|v| v.split(separators).map(|t| t.trim().trim_matches(['[', ']']).to_owned()))
+            .filter(|t| !t.is_empty() && flourish_core::tag::validate_tag_name(t, 150).is_ok())
+            .collect()
+    };
+    draft.characters = listed(&["characters"], &[',']);
+    draft.relationships = listed(&["pairing", "pairings", "relationship", "relationships"], &[',']);
+    draft.freeforms = listed(&["tags", "additional tags", "genre", "genres"], &[',', '/']);
+    draft.rating = rating;
+    draft.warnings = vec![ArchiveWarning::ChoseNotToUse];
+    draft.summary = summary.unwrap_or_default();
+    draft.notes = doc.notes_html(None, Position::Start);
+    draft.language = language_code(doc.header_field("language").unwrap_or("en"));
+    draft.complete = !in_progress;
+    draft.expected_chapters = if in_progress { None } else { Some(chapters.len() as u32) };
+    draft.chapters = chapters;
+    Ok(draft)
+}
+
+/// `English` → `en`: the languages files most often name; codes pass through.
+fn language_code(name: &str) -> String {
+    let lower = name.trim().to_lowercase();
+    let code = match lower.as_str() {
+        "english" => "en",
+        "français" | "french" => "fr",
+        "deutsch" | "german" => "de",
+        "español" | "spanish" => "es",
+        "italiano" | "italian" => "it",
+        "português" | "portuguese" => "pt",
+        "русский" | "russian" => "ru",
+        "日本語" | "japanese" => "ja",
+        "中文" | "chinese" => "zh",
+        "polski" | "polish" => "pl",
+        "nederlands" | "dutch" => "nl",
+        other if (2..=3).contains(&other.len()) && other.bytes().all(|b| b.is_ascii_alphabetic()) => other,
+        _ => "en",
+    };
+    code.to_owned()
+}
