@@ -53,7 +53,11 @@ pub fn read_document(bytes: &[u8], name: Option<&str>) -> Result<Document, Impor
     }
     let format = detect_format(bytes, name);
     let doc = match format {
-        Format::Txt | Format::Md | Format::Html | Format::Epub => {
+        Format::Html => {
+            let decoded = decode(bytes)?;
+            crate::html::parse_html(&decoded.text, decoded.encoding)
+        }
+        Format::Txt | Format::Md | Format::Epub => {
             let decoded = decode(bytes)?;
             crate::txt::parse_txt(&decoded.text, decoded.encoding)
         }

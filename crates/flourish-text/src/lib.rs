@@ -3,8 +3,10 @@
 //! Today: the HTML sanitizer, plain text to paragraphs, and AO3's word count. The importer
 //! (structure recovery from txt, md, html and epub) grows here.
 
+mod blocks;
 pub mod decode;
 pub mod document;
+pub mod html;
 pub mod import;
 pub mod paragraphs;
 pub mod patterns;

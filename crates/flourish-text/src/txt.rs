@@ -10,18 +10,24 @@ use crate::paragraphs::inline_html;
 use crate::patterns::{self, Heading, HeadingLevel, LineKind};
 
 #[derive(Debug, Clone)]
-struct Unit {
-    /// 1-based physical lines.
-    start: usize,
-    end: usize,
+pub(crate) struct Unit {
+    /// 1-based physical lines (0 where the input has none, as in an EPUB).
+    pub start: usize,
+    pub end: usize,
     /// The unit's text, lines joined.
-    text: String,
+    pub text: String,
+    /// Its inline HTML, when it came from HTML; otherwise made from the text.
+    pub html: Option<String>,
     /// Blank lines between this unit and the previous one.
-    gap_before: usize,
-    kind: LineKind,
+    pub gap_before: usize,
+    pub kind: LineKind,
 }
 
 impl Unit {
+    fn inline(&self) -> String {
+        self.html.clone().unwrap_or_else(|| inline_html(&self.text))
+    }
+
     fn words(&self) -> usize {
         self.text.split_whitespace().count()
     }
@@ -48,9 +54,16 @@ pub fn parse_txt(text: &str, encoding: &str) -> Document {
     };
     let (start, end) = strip_boilerplate(&lines, &mut doc);
     let wrapped = is_hard_wrapped(&lines[start..end]);
-    let mut units = make_units(&lines, start, end, wrapped);
-    let first = read_front_matter(&mut units, &mut doc);
-    let (headings, skip) = accepted_headings(&units[first..], &mut doc);
+    let units = make_units(&lines, start, end, wrapped);
+    parse_units(units, &mut doc);
+    doc
+}
+
+/// Recovers the structure of a document already cut into units (by the text reader, or by
+/// the HTML, Markdown and EPUB readers).
+pub(crate) fn parse_units(mut units: Vec<Unit>, doc: &mut Document) {
+    let first = read_front_matter(&mut units, doc);
+    let (headings, skip) = accepted_headings(&units[first..], doc);
     // Drop what was judged boilerplate (a contents list), renumbering the headings.
     let mut kept = Vec::new();
     let mut kept_headings = Vec::new();
@@ -64,9 +77,8 @@ pub fn parse_txt(text: &str, encoding: &str) -> Document {
         kept.push(unit);
     }
     let breaks_by_gap = gap_scene_breaks(&kept);
-    build_chapters(&kept, &kept_headings, &breaks_by_gap, &mut doc);
+    build_chapters(&kept, &kept_headings, &breaks_by_gap, doc);
     doc.count_words();
-    doc
 }
 
 /// Physical lines, without their line endings (LF, CRLF, or old Mac CR).
@@ -163,7 +175,7 @@ fn make_units(lines: &[&str], start: usize, end: usize, wrapped: bool) -> Vec<Un
             }
         }
         let kind = patterns::classify(&text);
-        units.push(Unit { start: first + 1, end: i + 1, text, gap_before: gap, kind });
+        units.push(Unit { start: first + 1, end: i + 1, text, html: None, gap_before: gap, kind });
         gap = 0;
         i += 1;
     }
@@ -293,7 +305,7 @@ fn accepted_headings(units: &[Unit], doc: &mut Document) -> (Vec<usize>, Vec<boo
         let contents_line = u.text.trim().trim_end_matches(':').eq_ignore_ascii_case("contents")
             || u.text.trim().eq_ignore_ascii_case("table of contents");
         if accepted_toc[i] || (contents_line && candidates.iter().any(|&c| c > i && accepted_toc[c])) {
-            spans.push(LineSpan { start_line: Some(u.start), end_line: Some(u.end) });
+            spans.push(LineSpan { start_line: line_of(u.start), end_line: line_of(u.end) });
             skip[i] = true;
         }
     }
@@ -380,8 +392,8 @@ fn build_chapters(units: &[Unit], headings: &[usize], gap_breaks: &[usize], doc:
             number: heading.and_then(|h| h.number),
             title: heading.and_then(|h| h.title.clone()),
             heading: heading.map(|_| units[start].text.clone()),
-            start_line: Some(units[start].start),
-            end_line: Some(units[end - 1].end),
+            start_line: line_of(units[start].start),
+            end_line: line_of(units[end - 1].end),
             word_count: 0,
             scene_breaks: vec![],
             sections: vec![],
@@ -450,14 +462,19 @@ fn split_notes(body: &[Unit]) -> (Vec<NoteRun<'_>>, &[Unit], Vec<NoteRun<'_>>) {
     (lead, &rest[..story_end], tail)
 }
 
+/// Line numbers are 1-based; 0 means the input has none.
+fn line_of(line: usize) -> Option<usize> {
+    (line > 0).then_some(line)
+}
+
 fn note(kind: NoteKind, chapter: Option<usize>, position: Position, units: &[Unit]) -> Note {
-    let html = units.iter().map(|u| format!("<p>{}</p>", inline_html(&u.text))).collect::<Vec<_>>().join("\n");
+    let html = units.iter().map(|u| format!("<p>{}</p>", u.inline())).collect::<Vec<_>>().join("\n");
     Note {
         kind,
         chapter,
         position,
-        start_line: units.first().map(|u| u.start),
-        end_line: units.last().map(|u| u.end),
+        start_line: units.first().and_then(|u| line_of(u.start)),
+        end_line: units.last().and_then(|u| line_of(u.end)),
         html,
     }
 }
@@ -484,7 +501,7 @@ fn html_to_text(html: &str) -> String {
 fn fill_chapter(chapter: &mut Chapter, story: &[Unit], offset: usize, gap_breaks: &[usize]) {
     let mut open_pov: Option<usize> = None;
     let mut open_flashback: Option<usize> = None;
-    let last_line = story.last().map(|u| u.end);
+    let last_line = story.last().and_then(|u| line_of(u.end));
     let close = |chapter: &mut Chapter, idx: &mut Option<usize>, end: Option<usize>| {
         if let Some(i) = idx.take() {
             chapter.sections[i].end_line = end;
@@ -492,7 +509,7 @@ fn fill_chapter(chapter: &mut Chapter, story: &[Unit], offset: usize, gap_breaks
         }
     };
     for (n, u) in story.iter().enumerate() {
-        let prev_end = n.checked_sub(1).map(|p| story[p].end);
+        let prev_end = n.checked_sub(1).and_then(|p| line_of(story[p].end));
         if gap_breaks.contains(&(offset + n)) && n > 0 {
             let line = prev_end.map(|e| e + 1);
             chapter.blocks.push(Block::SceneBreak { line });
@@ -506,7 +523,7 @@ fn fill_chapter(chapter: &mut Chapter, story: &[Unit], offset: usize, gap_breaks
                     kind: SectionKind::Pov,
                     label: name.clone(),
                     banner: u.text.trim_matches(|c: char| "*~_=- ".contains(c)).to_owned(),
-                    start_line: Some(u.start),
+                    start_line: line_of(u.start),
                     end_line: last_line,
                 });
                 let i = chapter.sections.len() - 1;
@@ -519,7 +536,7 @@ fn fill_chapter(chapter: &mut Chapter, story: &[Unit], offset: usize, gap_breaks
                     kind: SectionKind::Flashback,
                     label: "Flashback".into(),
                     banner: "Flashback".into(),
-                    start_line: Some(u.start),
+                    start_line: line_of(u.start),
                     end_line: last_line,
                 });
                 let i = chapter.sections.len() - 1;
@@ -528,21 +545,21 @@ fn fill_chapter(chapter: &mut Chapter, story: &[Unit], offset: usize, gap_breaks
             }
             LineKind::FlashbackEnd => {
                 if open_flashback.is_some() {
-                    close(chapter, &mut open_flashback, Some(u.end));
+                    close(chapter, &mut open_flashback, line_of(u.end));
                 } else {
-                    chapter.blocks.push(Block::Paragraph { line: Some(u.start), html: inline_html(&u.text) });
+                    chapter.blocks.push(Block::Paragraph { line: line_of(u.start), html: u.inline() });
                 }
             }
             LineKind::SceneBreak => {
                 // A break at the very start or end of a chapter separates nothing.
                 if n > 0 && n + 1 < story.len() {
-                    chapter.blocks.push(Block::SceneBreak { line: Some(u.start) });
-                    chapter.scene_breaks.push(u.start);
+                    chapter.blocks.push(Block::SceneBreak { line: line_of(u.start) });
+                    chapter.scene_breaks.extend(line_of(u.start));
                 }
             }
             // A part heading above chapters ("BOOK TWO") is structure, not story.
             LineKind::Heading(h) if h.level == HeadingLevel::Part => {}
-            _ => chapter.blocks.push(Block::Paragraph { line: Some(u.start), html: inline_html(&u.text) }),
+            _ => chapter.blocks.push(Block::Paragraph { line: line_of(u.start), html: u.inline() }),
         }
     }
     close(chapter, &mut open_flashback, last_line);

@@ -2,6 +2,7 @@
 //! the archive's first story when it is present, and on hostile input.
 
 mod hostile;
+mod html;
 mod txt;
 
 use flourish_text::Document;

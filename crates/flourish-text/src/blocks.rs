@@ -1,0 +1,219 @@
+//! From the blocks of an HTML page (or EPUB chapter files) to a [`Document`].
+//!
+//! AO3's downloads are recognised by their preface and afterword: the tag list becomes
+//! header fields, the labelled blockquotes ("Summary", "Notes", "Chapter End Notes") become
+//! the summary and notes, and the "Posted originally…" message and the afterword's
+//! invitation to comment are boilerplate. Any other page goes through the same structure
+//! recovery as plain text, with the page's own headings as chapter candidates.
+
+use crate::document::{Document, Format, LineSpan, NoteKind};
+use crate::html::{HtmlBlock, span};
+use crate::patterns::{self, Heading, HeadingLevel, LineKind};
+use crate::txt::{Unit, parse_units};
+
+pub(crate) fn parse_blocks(blocks: Vec<HtmlBlock>, format: Format) -> Document {
+    let mut doc = Document {
+        format,
+        encoding: "utf-8".into(),
+        title: None,
+        authors: vec![],
+        summary: None,
+        header: vec![],
+        boilerplate: vec![],
+        notes: vec![],
+        chapters: vec![],
+        word_count: 0,
+    };
+    let ao3 = blocks.iter().any(|b| b.within("preface") || b.within("afterword") || is_ao3_message(&b.text));
+    let units = if ao3 { ao3_units(blocks, &mut doc) } else { page_units(blocks) };
+    parse_units(units, &mut doc);
+    doc
+}
+
+fn is_ao3_message(text: &str) -> bool {
+    text.starts_with("Posted originally on the Archive of Our Own")
+}
+
+fn heading_level(tag: &str) -> Option<u8> {
+    match tag {
+        "h1" => Some(1),
+        "h2" => Some(2),
+        "h3" => Some(3),
+        "h4" => Some(4),
+        _ => None,
+    }
+}
+
+fn unit(block: &HtmlBlock, kind: LineKind) -> Unit {
+    Unit {
+        start: block.line,
+        end: block.line,
+        text: block.text.clone(),
+        html: Some(block.html.clone()),
+        gap_before: 1,
+        kind,
+    }
+}
+
+/// A heading the page marked as such, whatever its words: `<h2>The Storm</h2>`.
+fn explicit_heading(text: &str) -> LineKind {
+    match patterns::heading(text) {
+        Some(h) => LineKind::Heading(Heading { bare: false, ..h }),
+        None => LineKind::Heading(Heading {
+            level: HeadingLevel::Chapter,
+            number: None,
+            title: Some(text.to_owned()),
+            bare: false,
+        }),
+    }
+}
+
+/// Any page: paragraphs classified like plain text; `<hr>` is a scene break; the heading
+/// level that repeats (h1 to h4, the highest that occurs twice) marks chapters, and a lone
+/// `<h1>` above them is the title.
+fn page_units(blocks: Vec<HtmlBlock>) -> Vec<Unit> {
+    let count = |level: u8| blocks.iter().filter(|b| heading_level(&b.tag) == Some(level)).count();
+    let chapter_level = (1..=4).find(|&l| count(l) >= 2);
+    blocks
+        .iter()
+        .map(|b| {
+            let kind = match (b.tag.as_str(), heading_level(&b.tag)) {
+                ("hr", _) => LineKind::SceneBreak,
+                (_, Some(l)) if Some(l) == chapter_level => explicit_heading(&b.text),
+                (_, Some(_)) => match patterns::classify(&b.text) {
+                    LineKind::Heading(h) => LineKind::Heading(h),
+                    _ => LineKind::Text,
+                },
+                _ => patterns::classify(&b.text),
+            };
+            unit(b, kind)
+        })
+        .collect()
+}
+
+/// The region a label paragraph opens: what the following blockquote is.
+#[derive(Clone, Copy, PartialEq)]
+enum Label {
+    Summary,
+    WorkNotes,
+    ChapterNotes,
+    EndNotes,
+    Drop,
+}
+
+fn label(text: &str) -> Option<Label> {
+    Some(match text.trim().trim_end_matches(':') {
+        "Summary" => Label::Summary,
+        "Notes" => Label::WorkNotes,
+        "Chapter Summary" | "Chapter Notes" => Label::ChapterNotes,
+        "Chapter End Notes" | "End Notes" => Label::EndNotes,
+        t if t.starts_with("See the end of the") => Label::Drop,
+        _ => return None,
+    })
+}
+
+/// AO3's download: metadata from the preface, notes from labelled blockquotes, chapters at
+/// the `<h2>` headings, and the rest as story.
+fn ao3_units(blocks: Vec<HtmlBlock>, doc: &mut Document) -> Vec<Unit> {
+    let mut units = Vec::new();
+    let mut current_label: Option<Label> = None;
+    let mut pending_dt: Option<String> = None;
+    let mut summary = Vec::new();
+    let mut boilerplate = Vec::new();
+    for b in &blocks {
+        let in_quote = b.within("blockquote") || b.tag == "blockquote";
+        if !in_quote && let Some(l) = label(&b.text) {
+            current_label = Some(l);
+            continue;
+        }
+        if !in_quote {
+            current_label = None;
+        }
+        if is_ao3_message(&b.text) || b.within("message") {
+            boilerplate.push(span(b.line));
+            continue;
+        }
+        if b.within("afterword")
+            && (b.within("endnotes") || b.text == "Afterword" || b.text.contains("leave kudos"))
+            && current_label.is_none()
+        {
+            boilerplate.push(span(b.line));
+            continue;
+        }
+        if b.within("preface") {
+            match b.tag.as_str() {
+                "dt" => pending_dt = Some(b.text.trim_end_matches(':').trim().to_lowercase()),
+                "dd" => {
+                    if let Some(key) = pending_dt.take() {
+                        doc.header.push((key, b.text.clone()));
+                    }
+                }
+                "h1" | "h2" if doc.title.is_none() => doc.title = Some(b.text.clone()),
+                _ if b.within("byline") => {
+                    let names = b.text.trim().strip_prefix("by ").unwrap_or(&b.text);
+                    doc.authors.extend(
+                        names
+                            .split([','])
+                            .flat_map(|n| n.split(" and "))
+                            .map(|n| n.trim().to_owned())
+                            .filter(|n| !n.is_empty()),
+                    );
+                }
+                _ => match current_label {
+                    Some(Label::Summary) => summary.push(b.text.clone()),
+                    Some(Label::WorkNotes) => units.push(unit(b, LineKind::Note(NoteKind::AuthorNote))),
+                    Some(Label::EndNotes) | Some(Label::ChapterNotes) => {
+                        units.push(unit(b, LineKind::Note(NoteKind::AuthorNote)))
+                    }
+                    _ => {}
+                },
+            }
+            continue;
+        }
+        let kind = match (current_label, b.tag.as_str()) {
+            (Some(Label::Drop), _) => continue,
+            (Some(Label::Summary), _) => continue,
+            (Some(_), _) => LineKind::Note(NoteKind::AuthorNote),
+            (None, "hr") => LineKind::SceneBreak,
+            (None, "h2") => explicit_heading(&b.text),
+            // AO3's hidden landmark above each chapter's text.
+            (None, "h3") if b.text == "Chapter Text" => continue,
+            (None, _) => match patterns::classify(&b.text) {
+                k @ (LineKind::SceneBreak | LineKind::Pov(_) | LineKind::FlashbackStart | LineKind::FlashbackEnd) => k,
+                _ => LineKind::Text,
+            },
+        };
+        units.push(unit(b, kind));
+    }
+    if !summary.is_empty() {
+        doc.summary = Some(summary.join("\n\n"));
+    }
+    doc.boilerplate.extend(merge(boilerplate));
+    // The header's tags are AO3's own names; keep the usual keys the importer reads.
+    for (key, value) in doc.header.clone() {
+        let alias = match key.as_str() {
+            "character" | "characters" => "characters",
+            "relationship" | "relationships" => "relationships",
+            "fandom" | "fandoms" => "fandom",
+            "additional tags" => "tags",
+            _ => continue,
+        };
+        if alias != key {
+            doc.header.push((alias.into(), value));
+        }
+    }
+    units
+}
+
+fn merge(spans: Vec<LineSpan>) -> Vec<LineSpan> {
+    let mut out: Vec<LineSpan> = Vec::new();
+    for s in spans {
+        match out.last_mut() {
+            Some(last) if last.end_line.zip(s.start_line).is_some_and(|(e, st)| st <= e + 1) => {
+                last.end_line = s.end_line
+            }
+            _ => out.push(s),
+        }
+    }
+    out
+}

@@ -1,0 +1,252 @@
+//! HTML to a [`Document`]: AO3's "Download HTML" with its preface and afterword, and any
+//! other HTML page of a story.
+//!
+//! The page is read with html5ever's tokenizer, not a tree builder: the tokenizer reports
+//! each tag's line, needs no recursion (a page nested 100,000 levels deep costs nothing
+//! extra), and a story only needs its blocks in order — paragraphs, headings, rules — each
+//! with its inline markup and the regions (preface, notes, afterword) it sits in.
+
+use crate::document::{Document, Format, LineSpan};
+use crate::paragraphs::escape_text;
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::states::RawKind;
+use html5ever::tokenizer::{
+    BufferQueue, CharacterTokens, EndTag, StartTag, TagToken, Token, TokenSink, TokenSinkResult, Tokenizer,
+    TokenizerOpts,
+};
+use std::cell::RefCell;
+
+/// One block of the page: a paragraph, heading, list item, rule.
+#[derive(Debug, Clone)]
+pub(crate) struct HtmlBlock {
+    pub tag: String,
+    pub line: usize,
+    /// Inline HTML: text and the inline tags worth keeping.
+    pub html: String,
+    pub text: String,
+    /// Ids and classes of the elements around it, lowercased, for finding regions.
+    pub context: Vec<String>,
+}
+
+impl HtmlBlock {
+    pub fn within(&self, marker: &str) -> bool {
+        self.context.iter().any(|c| c == marker)
+    }
+}
+
+const BLOCK_TAGS: &[&str] = &[
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "dt",
+    "dd",
+    "blockquote",
+    "pre",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "td",
+    "th",
+    "tr",
+    "table",
+    "ul",
+    "ol",
+    "dl",
+    "center",
+    "body",
+    "figure",
+    "figcaption",
+];
+const INLINE_KEPT: &[&str] = &[
+    "em", "i", "strong", "b", "u", "s", "strike", "del", "ins", "sup", "sub", "small", "big", "code", "abbr", "q",
+    "cite", "span",
+];
+const SKIPPED: &[&str] = &[
+    "script", "style", "head", "nav", "noscript", "template", "iframe", "object", "svg", "math", "button", "select",
+    "form",
+];
+
+#[derive(Default)]
+struct State {
+    blocks: Vec<HtmlBlock>,
+    html: String,
+    text: String,
+    tag: String,
+    line: usize,
+    /// Open block-level elements: (tag, markers).
+    stack: Vec<(String, Vec<String>)>,
+    /// Inside an element whose content is not story (script, nav…): its tag and depth.
+    skipping: Option<(String, usize)>,
+    title: Option<String>,
+    in_title: bool,
+}
+
+impl State {
+    fn context(&self) -> Vec<String> {
+        self.stack.iter().flat_map(|(_, m)| m.iter().cloned()).collect()
+    }
+
+    /// Ends the current block, if it has anything in it.
+    fn flush(&mut self) {
+        let text = self.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !text.is_empty() || self.tag == "hr" {
+            let html = self.html.trim().to_owned();
+            let context = self.context();
+            let tag = if self.tag.is_empty() { "p".to_owned() } else { std::mem::take(&mut self.tag) };
+            self.blocks.push(HtmlBlock { tag, line: self.line, html, text, context });
+        }
+        self.html.clear();
+        self.text.clear();
+        self.tag.clear();
+    }
+}
+
+struct Sink(RefCell<State>);
+
+impl TokenSink for Sink {
+    type Handle = ();
+
+    fn process_token(&self, token: Token, line: u64) -> TokenSinkResult<()> {
+        let mut s = self.0.borrow_mut();
+        let line = line as usize;
+        match token {
+            TagToken(tag) => {
+                let name = tag.name.to_string();
+                if let Some((skip, depth)) = s.skipping.as_mut() {
+                    if *skip == name {
+                        match tag.kind {
+                            StartTag if !tag.self_closing => *depth += 1,
+                            EndTag => *depth -= 1,
+                            _ => {}
+                        }
+                        if *depth == 0 {
+                            s.skipping = None;
+                        }
+                    }
+                    return TokenSinkResult::Continue;
+                }
+                // Elements whose content is raw text switch the tokenizer's state at their
+                // start tag, as a tree builder would.
+                let raw = match (tag.kind, name.as_str()) {
+                    (StartTag, "script") => Some(RawKind::ScriptData),
+                    (StartTag, "style" | "xmp" | "iframe" | "noembed" | "noframes") => Some(RawKind::Rawtext),
+                    (StartTag, "title" | "textarea") => Some(RawKind::Rcdata),
+                    _ => None,
+                };
+                if tag.kind == StartTag && name == "title" {
+                    s.in_title = true;
+                } else if tag.kind == EndTag && name == "title" {
+                    s.in_title = false;
+                }
+                if tag.kind == StartTag && SKIPPED.contains(&name.as_str()) && name != "head" {
+                    if !tag.self_closing {
+                        s.skipping = Some((name, 1));
+                    }
+                    return raw.map_or(TokenSinkResult::Continue, TokenSinkResult::RawData);
+                }
+                if name == "hr" && tag.kind == StartTag {
+                    s.flush();
+                    s.tag = "hr".into();
+                    s.line = line;
+                    s.flush();
+                } else if name == "br" {
+                    s.html.push_str("<br />");
+                    s.text.push(' ');
+                } else if BLOCK_TAGS.contains(&name.as_str()) {
+                    s.flush();
+                    if tag.kind == StartTag && !tag.self_closing {
+                        let mut markers = vec![name.clone()];
+                        for a in &tag.attrs {
+                            if &*a.name.local == "id" || &*a.name.local == "class" {
+                                markers.extend(a.value.split_whitespace().map(|v| v.to_lowercase()));
+                            }
+                        }
+                        s.stack.push((name.clone(), markers));
+                        s.tag = name;
+                        s.line = line;
+                    } else if tag.kind == EndTag
+                        && let Some(at) = s.stack.iter().rposition(|(t, _)| *t == name)
+                    {
+                        s.stack.truncate(at);
+                    }
+                } else if INLINE_KEPT.contains(&name.as_str()) && name != "span" {
+                    let normal = match name.as_str() {
+                        "i" => "em",
+                        "b" => "strong",
+                        "strike" => "s",
+                        other => other,
+                    };
+                    s.html.push_str(&if tag.kind == StartTag { format!("<{normal}>") } else { format!("</{normal}>") });
+                } else if name == "a" {
+                    // Links keep their target; the sanitizer decides which survive.
+                    if tag.kind == StartTag {
+                        let href = tag.attrs.iter().find(|a| &*a.name.local == "href").map(|a| a.value.to_string());
+                        match href {
+                            Some(h) => s.html.push_str(&format!("<a href=\"{}\">", escape_text(&h))),
+                            None => s.html.push_str("<a>"),
+                        }
+                    } else {
+                        s.html.push_str("</a>");
+                    }
+                }
+                raw.map_or(TokenSinkResult::Continue, TokenSinkResult::RawData)
+            }
+            CharacterTokens(text) => {
+                if s.skipping.is_some() {
+                    return TokenSinkResult::Continue;
+                }
+                if s.in_title {
+                    let t = text.trim().to_owned();
+                    if !t.is_empty() {
+                        s.title.get_or_insert(t);
+                    }
+                    return TokenSinkResult::Continue;
+                }
+                if s.text.trim().is_empty() && !text.trim().is_empty() && s.tag.is_empty() {
+                    s.line = line;
+                }
+                if s.text.is_empty() && s.line == 0 {
+                    s.line = line;
+                }
+                s.html.push_str(&escape_text(&text));
+                s.text.push_str(&text);
+                TokenSinkResult::Continue
+            }
+            _ => TokenSinkResult::Continue,
+        }
+    }
+}
+
+/// The blocks of an HTML page, and its `<title>`.
+pub(crate) fn blocks(html: &str) -> (Vec<HtmlBlock>, Option<String>) {
+    let tokenizer = Tokenizer::new(Sink(RefCell::new(State::default())), TokenizerOpts::default());
+    let input = BufferQueue::default();
+    input.push_back(StrTendril::from_slice(html));
+    let _ = tokenizer.feed(&input);
+    tokenizer.end();
+    let mut state = tokenizer.sink.0.into_inner();
+    state.flush();
+    (state.blocks, state.title)
+}
+
+/// Parses an HTML page.
+pub fn parse_html(html: &str, encoding: &str) -> Document {
+    let (blocks, page_title) = blocks(html);
+    let mut doc = crate::blocks::parse_blocks(blocks, Format::Html);
+    doc.encoding = encoding.to_owned();
+    if doc.title.is_none() {
+        doc.title = page_title;
+    }
+    doc
+}
+
+pub(crate) fn span(line: usize) -> LineSpan {
+    LineSpan { start_line: Some(line), end_line: Some(line) }
+}

@@ -1,0 +1,62 @@
+use crate::{chapters, fixture};
+use flourish_text::document::{NoteKind, Position, SectionKind};
+
+fn t(s: &str) -> Option<String> {
+    Some(s.to_owned())
+}
+
+#[test]
+fn an_ao3_download_gives_its_metadata_chapters_and_notes() {
+    let doc = fixture("ao3-download.html");
+    assert_eq!(doc.title.as_deref(), Some("The Greenhouse at Midnight"));
+    assert_eq!(doc.authors, ["quillwright"]);
+    assert_eq!(doc.summary.as_deref(), Some("The mandrakes remember. So does Neville."));
+    assert_eq!(doc.header_field("rating"), Some("Teen And Up Audiences"));
+    assert_eq!(doc.header_field("fandom"), Some("Harry Potter - J. K. Rowling"));
+    assert_eq!(doc.header_field("characters"), Some("Neville Longbottom, Luna Lovegood"));
+    assert_eq!(chapters(&doc), [(Some(1), t("Mandrakes")), (Some(2), t("Seedlings"))]);
+    let notes: Vec<_> = doc.notes.iter().map(|n| (n.kind, n.chapter, n.position)).collect();
+    assert_eq!(
+        notes,
+        [
+            (NoteKind::AuthorNote, None, Position::Start),
+            (NoteKind::AuthorNote, Some(1), Position::Start),
+            (NoteKind::AuthorNote, Some(2), Position::End),
+        ]
+    );
+    assert!(doc.notes[0].html.contains("For the spring exchange."));
+    let first = &doc.chapters[0];
+    assert_eq!(first.start_line, Some(45), "the line of the chapter's <h2>");
+    assert_eq!(
+        first.sections.iter().map(|s| (s.kind, s.label.as_str())).collect::<Vec<_>>(),
+        [(SectionKind::Pov, "Neville")]
+    );
+    assert_eq!(first.scene_breaks.len(), 1);
+    let html = first.content_html();
+    assert!(html.contains("<strong>spun sugar</strong>"), "{html}");
+    assert!(!html.contains("alert") && !html.contains("Chapter Notes"), "{html}");
+    let spans: Vec<_> = doc.boilerplate.iter().map(|b| b.start_line.unwrap()).collect();
+    assert!(spans.contains(&10), "the 'Posted originally' message: {spans:?}");
+    let last = doc.chapters[1].content_html();
+    assert!(!last.contains("comment") && !last.contains("Afterword"), "{last}");
+}
+
+#[test]
+fn any_html_page_uses_its_headings_and_drops_navigation_and_script() {
+    let doc = fixture("plain-page.html");
+    assert_eq!(doc.format, flourish_text::document::Format::Html);
+    assert_eq!(doc.title.as_deref(), Some("Salt and Starlight"));
+    assert_eq!(chapters(&doc), [(None, t("The Storm")), (None, t("The Morning"))]);
+    assert_eq!(doc.chapters[0].scene_breaks, [8]);
+    let all: String = doc.chapters.iter().map(|c| c.content_html()).collect();
+    assert!(!all.contains("Home") && !all.contains("steal"), "{all}");
+}
+
+#[test]
+fn html_nested_a_hundred_thousand_levels_deep_is_read_without_trouble() {
+    let depth = 100_000;
+    let html =
+        format!("<html><body>{}<p>Deep text here.</p>{}</body></html>", "<div>".repeat(depth), "</div>".repeat(depth));
+    let doc = flourish_text::read_document(html.as_bytes(), Some("deep.html")).unwrap();
+    assert_eq!(doc.word_count, 3);
+}
