@@ -57,7 +57,11 @@ pub fn read_document(bytes: &[u8], name: Option<&str>) -> Result<Document, Impor
             let decoded = decode(bytes)?;
             crate::html::parse_html(&decoded.text, decoded.encoding)
         }
-        Format::Txt | Format::Md | Format::Epub => {
+        Format::Md => {
+            let decoded = decode(bytes)?;
+            crate::md::parse_md(&decoded.text, decoded.encoding)
+        }
+        Format::Txt | Format::Epub => {
             let decoded = decode(bytes)?;
             crate::txt::parse_txt(&decoded.text, decoded.encoding)
         }

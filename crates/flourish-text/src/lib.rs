@@ -8,6 +8,7 @@ pub mod decode;
 pub mod document;
 pub mod html;
 pub mod import;
+pub mod md;
 pub mod paragraphs;
 pub mod patterns;
 pub mod sanitize;

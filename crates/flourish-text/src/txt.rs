@@ -197,28 +197,7 @@ fn is_marker(line: &str) -> bool {
 /// Reads a header block (`Title:`, `Author:`, `Summary:` …), a title line and a byline from
 /// the top of the file. Returns the index of the first unit after them.
 fn read_front_matter(units: &mut [Unit], doc: &mut Document) -> usize {
-    let mut i = 0;
-    let mut last_field: Option<String> = None;
-    while i < units.len() {
-        match &units[i].kind {
-            LineKind::Field(key, value) => {
-                let key = key.replace(char::is_whitespace, " ");
-                apply_field(doc, &key, value);
-                last_field = Some(key);
-                i += 1;
-            }
-            // A summary may run on for a few lines after its field.
-            LineKind::Text if last_field.as_deref() == Some("summary") && units[i].gap_before == 0 => {
-                let more = units[i].text.clone();
-                if let Some(s) = &mut doc.summary {
-                    s.push(' ');
-                    s.push_str(&more);
-                }
-                i += 1;
-            }
-            _ => break,
-        }
-    }
+    let mut i = read_fields(units, 0, doc);
     let fields = i;
     // A title line: short, alone, not a heading or a sentence, with more to come after it.
     if doc.title.is_none() && fields == 0 && units.len() > 1 {
@@ -243,6 +222,33 @@ fn read_front_matter(units: &mut [Unit], doc: &mut Document) -> usize {
             doc.authors.push(name);
         }
         i += 1;
+    }
+    // Fields may also follow the title (`Summary:` under a Markdown heading).
+    if i > fields { read_fields(units, i, doc) } else { i }
+}
+
+/// Reads a run of `Key: value` fields from unit `i`; returns the index after them.
+fn read_fields(units: &[Unit], mut i: usize, doc: &mut Document) -> usize {
+    let mut last_field: Option<String> = None;
+    while i < units.len() {
+        match &units[i].kind {
+            LineKind::Field(key, value) => {
+                let key = key.replace(char::is_whitespace, " ");
+                apply_field(doc, &key, value);
+                last_field = Some(key);
+                i += 1;
+            }
+            // A summary may run on for a few lines after its field.
+            LineKind::Text if last_field.as_deref() == Some("summary") && units[i].gap_before == 0 => {
+                let more = units[i].text.clone();
+                if let Some(s) = &mut doc.summary {
+                    s.push(' ');
+                    s.push_str(&more);
+                }
+                i += 1;
+            }
+            _ => break,
+        }
     }
     i
 }

@@ -60,3 +60,18 @@ fn html_nested_a_hundred_thousand_levels_deep_is_read_without_trouble() {
     let doc = flourish_text::read_document(html.as_bytes(), Some("deep.html")).unwrap();
     assert_eq!(doc.word_count, 3);
 }
+
+#[test]
+fn markdown_headings_are_title_and_chapters() {
+    let doc = fixture("chapters.md");
+    assert_eq!(doc.format, flourish_text::document::Format::Md);
+    assert_eq!(doc.title.as_deref(), Some("Hyperspace Is Mostly Waiting"));
+    assert_eq!(doc.summary.as_deref(), Some("Nine hours to Takodana. Finn has counted the rivets."));
+    assert_eq!(chapters(&doc), [(None, t("The Rivets")), (None, t("The Cards"))]);
+    let first = &doc.chapters[0];
+    assert_eq!(first.start_line, Some(5));
+    assert_eq!(first.scene_breaks, [11]);
+    let html = first.content_html();
+    assert!(html.contains("<em>mostly waiting</em>") && html.contains("<strong>seven</strong>"), "{html}");
+    assert!(doc.chapters[1].content_html().contains("<p>Hand one: Finn lost.</p>"));
+}
