@@ -61,7 +61,8 @@ pub fn read_document(bytes: &[u8], name: Option<&str>) -> Result<Document, Impor
             let decoded = decode(bytes)?;
             crate::md::parse_md(&decoded.text, decoded.encoding)
         }
-        Format::Txt | Format::Epub => {
+        Format::Epub => crate::epub::parse_epub(bytes)?,
+        Format::Txt => {
             let decoded = decode(bytes)?;
             crate::txt::parse_txt(&decoded.text, decoded.encoding)
         }

@@ -6,6 +6,7 @@
 mod blocks;
 pub mod decode;
 pub mod document;
+pub mod epub;
 pub mod html;
 pub mod import;
 pub mod md;

@@ -1,6 +1,7 @@
 //! The importer on the team's own fixtures (every pattern, several styles, the traps), on
 //! the archive's first story when it is present, and on hostile input.
 
+mod epub;
 mod hostile;
 mod html;
 mod txt;

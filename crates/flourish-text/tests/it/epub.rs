@@ -1,0 +1,117 @@
+use crate::chapters;
+use std::io::Write;
+
+/// Builds an EPUB from (path, content) pairs; `mimetype` comes first, stored.
+pub fn epub(files: &[(&str, &str)]) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    {
+        let mut zip = zip::ZipWriter::new(&mut out);
+        let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        zip.start_file("mimetype", stored).unwrap();
+        zip.write_all(b"application/epub+zip").unwrap();
+        let deflated = zip::write::SimpleFileOptions::default();
+        for (path, content) in files {
+            zip.start_file(*path, deflated).unwrap();
+            zip.write_all(content.as_bytes()).unwrap();
+        }
+        zip.finish().unwrap();
+    }
+    out.into_inner()
+}
+
+const CONTAINER: &str = r#"<?xml version="1.0"?><container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/></rootfiles></container>"#;
+
+fn xhtml(body: &str) -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><html xmlns="http://www.w3.org/1999/xhtml"><head><title>x</title></head><body>{body}</body></html>"#
+    )
+}
+
+fn ao3_like() -> Vec<u8> {
+    let opf = r#"<?xml version="1.0" encoding="UTF-8"?>
+<package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="id">
+  <metadata xmlns:dc="http://purl.org/dc/elements/1.1/">
+    <dc:title>The Greenhouse at Midnight</dc:title>
+    <dc:creator>quillwright</dc:creator>
+    <dc:creator>moonlit_archivist</dc:creator>
+    <dc:description>&lt;p&gt;The mandrakes remember. So does Neville.&lt;/p&gt;</dc:description>
+    <dc:subject>Harry Potter - J. K. Rowling</dc:subject>
+    <dc:subject>Post-War</dc:subject>
+    <dc:language>en</dc:language>
+    <meta name="calibre:series" content="Greenhouse Days"/>
+  </metadata>
+  <manifest>
+    <item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>
+    <item id="preface" href="preface.xhtml" media-type="application/xhtml+xml"/>
+    <item id="c1" href="text/chapter_1.xhtml" media-type="application/xhtml+xml"/>
+    <item id="c2" href="text/chapter_2.xhtml" media-type="application/xhtml+xml"/>
+  </manifest>
+  <spine><itemref idref="nav"/><itemref idref="preface"/><itemref idref="c1"/><itemref idref="c2"/></spine>
+</package>"#;
+    epub(&[
+        ("META-INF/container.xml", CONTAINER),
+        ("OEBPS/content.opf", opf),
+        ("OEBPS/nav.xhtml", &xhtml("<nav><ol><li>Chapter 1</li><li>Chapter 2</li></ol></nav>")),
+        (
+            "OEBPS/preface.xhtml",
+            &xhtml(
+                r#"<div id="preface"><h1>The Greenhouse at Midnight</h1><div class="byline">by quillwright</div><p>Notes</p><blockquote class="userstuff"><p>For the spring exchange.</p></blockquote></div>"#,
+            ),
+        ),
+        (
+            "OEBPS/text/chapter_1.xhtml",
+            &xhtml(
+                r#"<h2 class="heading">Chapter 1: Mandrakes</h2><div class="userstuff"><p>*Neville's Point of View*</p><p>I had not set foot in the greenhouse.</p><hr/><p>Later, the rain came.</p></div>"#,
+            ),
+        ),
+        (
+            "OEBPS/text/chapter_2.xhtml",
+            &xhtml(
+                r#"<h2 class="heading">Chapter 2: Seedlings</h2><div class="userstuff"><p>The seedlings came up in a row.</p></div>"#,
+            ),
+        ),
+    ])
+}
+
+#[test]
+fn an_epub_gives_its_package_metadata_and_its_chapters() {
+    let doc = flourish_text::read_document(&ao3_like(), Some("story.epub")).unwrap();
+    assert_eq!(doc.format, flourish_text::document::Format::Epub);
+    assert_eq!(doc.title.as_deref(), Some("The Greenhouse at Midnight"));
+    assert_eq!(doc.authors, ["quillwright", "moonlit_archivist"]);
+    assert_eq!(doc.summary.as_deref(), Some("The mandrakes remember. So does Neville."));
+    assert_eq!(doc.header_field("tags"), Some("Harry Potter - J. K. Rowling, Post-War"));
+    assert_eq!(doc.header_field("series"), Some("Greenhouse Days"));
+    assert_eq!(chapters(&doc), [(Some(1), Some("Mandrakes".into())), (Some(2), Some("Seedlings".into()))]);
+    let first = &doc.chapters[0];
+    assert_eq!((first.start_line, first.end_line), (None, None), "an EPUB has no lines");
+    assert_eq!(first.sections.len(), 1);
+    assert!(first.content_html().contains("<hr class=\"scene-break\">"));
+    assert!(doc.notes.iter().any(|n| n.html.contains("spring exchange")));
+}
+
+#[test]
+fn broken_epubs_get_clear_errors() {
+    let not_zip = b"PK\x03\x04 this is not really a zip file at all";
+    let err = flourish_text::read_document(not_zip, Some("x.epub")).unwrap_err().to_string();
+    assert!(err.starts_with("not a valid EPUB: not a zip file"), "{err}");
+
+    let no_container = epub(&[("OEBPS/content.opf", "<package/>")]);
+    let err = flourish_text::read_document(&no_container, None).unwrap_err().to_string();
+    assert_eq!(err, "not a valid EPUB: META-INF/container.xml is missing");
+
+    let empty_spine =
+        epub(&[("META-INF/container.xml", CONTAINER), ("OEBPS/content.opf", "<package><manifest/><spine/></package>")]);
+    let err = flourish_text::read_document(&empty_spine, None).unwrap_err().to_string();
+    assert_eq!(err, "not a valid EPUB: its spine lists no documents");
+}
+
+#[test]
+fn a_zip_bomb_posing_as_an_epub_is_refused_in_bounded_memory() {
+    let opf = r#"<package><manifest><item id="c" href="bomb.xhtml"/></manifest><spine><itemref idref="c"/></spine></package>"#;
+    let zeros = "\0".repeat(60 << 20);
+    let bomb = epub(&[("META-INF/container.xml", CONTAINER), ("OEBPS/content.opf", opf), ("OEBPS/bomb.xhtml", &zeros)]);
+    assert!(bomb.len() < 1 << 20, "the bomb is small packed: {} bytes", bomb.len());
+    let err = flourish_text::read_document(&bomb, Some("bomb.epub")).unwrap_err().to_string();
+    assert!(err.contains("looks like a zip bomb"), "{err}");
+}
