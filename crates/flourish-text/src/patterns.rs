@@ -49,18 +49,18 @@ macro_rules! re {
 
 const NUMBER: &str = r"(\d{1,4}|[ivxlcdm]{1,8}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|final)";
 
-re!(CHAPTER_FIRST, &format!(r"(?i)^(?:chapter|chap\.?|ch\.)\s*{NUMBER}\b(?:\s*([-–—:.|~]+)\s*|\s+)?(.*?)$"));
+re!(CHAPTER_FIRST, &format!(r"(?i)^(?:chapter|chap\.?|ch\.)\s*{NUMBER}(?-u:\b)(?:\s*([-–—:.|~]+)\s*|\s+)?(.*?)$"));
 re!(
     TITLE_THEN_CHAPTER,
     &format!(r"(?i)^[-–—~*=\s]*(.+?)[-–—~*=:|\s]+(?:chapter|chap\.?|ch\.)\s*{NUMBER}\s*[-–—~*=.]*$")
 );
 re!(
     NAMED_CHAPTER,
-    r"(?i)^(prologue|epilogue|interlude|afterword|foreword|preface|introduction)\b\s*(?:[-–—:.|~]+\s*|\s+)?(.*?)$"
+    r"(?i)^(prologue|epilogue|interlude|afterword|foreword|preface|introduction)(?-u:\b)\s*(?:[-–—:.|~]+\s*|\s+)?(.*?)$"
 );
 re!(
     LETTER_STAVE,
-    &format!(r"(?i)^(letter|stave|canto|book|part|volume|vol\.)\s+{NUMBER}\b\s*(?:[-–—:.|~]+\s*|\s+)?(.*?)$")
+    &format!(r"(?i)^(letter|stave|canto|book|part|volume|vol\.)\s+{NUMBER}(?-u:\b)\s*(?:[-–—:.|~]+\s*|\s+)?(.*?)$")
 );
 re!(BARE_NUMERAL, r"(?i)^(?:(\d{1,3})|([ivxlc]{1,7}))\s*\.?$");
 re!(
@@ -334,12 +334,19 @@ pub fn note(line: &str) -> Option<NoteKind> {
         };
         return Some(kind);
     }
-    (words(line) <= 80 && DISCLAIMER_TEXT.is_match(line)).then_some(NoteKind::Disclaimer)
+    // Cheap tests first: most paragraphs mention neither owning nor belonging.
+    let lower_hint = line.contains("own") || line.contains("belong") || line.contains("ights") || line.contains("OWN");
+    (lower_hint && words(line) <= 80 && DISCLAIMER_TEXT.is_match(line)).then_some(NoteKind::Disclaimer)
 }
 
 /// Classifies one line or paragraph on its own.
 pub fn classify(line: &str) -> LineKind {
     let line = line.trim();
+    // Every structure marker is short (headings at most 100 characters, banners 60, breaks
+    // 40); a long paragraph can only be a note, a field or text.
+    if line.len() > 400 || line.chars().count() > 100 {
+        return long_line(line);
+    }
     if FLASHBACK_END.is_match(line) {
         return LineKind::FlashbackEnd;
     }
@@ -367,6 +374,13 @@ pub fn classify(line: &str) -> LineKind {
         return LineKind::Byline(c[1].trim().to_owned());
     }
     LineKind::Text
+}
+
+fn long_line(line: &str) -> LineKind {
+    if let Some(c) = FIELD.captures(line) {
+        return LineKind::Field(c[1].to_lowercase(), c[2].trim().to_owned());
+    }
+    note(line).map_or(LineKind::Text, LineKind::Note)
 }
 
 #[cfg(test)]

@@ -61,6 +61,7 @@ pub async fn run(config: &Config, args: ImportArgs) -> anyhow::Result<()> {
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
     let (mut imported, mut duplicates, mut failed) = (0, 0, 0);
+    let started = std::time::Instant::now();
     for file in &args.files {
         bar.set_message(file.display().to_string());
         let outcome = match import_one(&store, file, &pseud, &args).await {
@@ -87,7 +88,11 @@ pub async fn run(config: &Config, args: ImportArgs) -> anyhow::Result<()> {
         bar.inc(1);
     }
     bar.finish_and_clear();
-    println!("{imported} imported, {duplicates} skipped as duplicates, {failed} failed.");
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "{imported} imported, {duplicates} skipped as duplicates, {failed} failed, in {secs:.1} s ({:.0} files/s).",
+        args.files.len() as f64 / secs.max(1e-9)
+    );
     store.close().await;
     if failed > 0 {
         bail!("{failed} of {} files could not be imported", args.files.len());

@@ -117,7 +117,7 @@ fn import_stores_good_files_refuses_duplicates_and_reports_failures() {
         ],
     );
     assert!(!ok, "a failed file makes the command fail");
-    assert!(out.contains("2 imported, 0 skipped as duplicates, 2 failed."), "{out}");
+    assert!(out.contains("2 imported, 0 skipped as duplicates, 2 failed, in "), "{out}");
     assert!(out.contains("empty.txt: the file is empty"), "{out}");
     assert!(out.contains("picture.png: this looks like a binary file"), "{out}");
     assert!(err.contains("2 of 4 files could not be imported"), "{err}");
