@@ -47,6 +47,28 @@ fn content_hash(chapters: &[CleanChapter]) -> String {
     hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Chapters inserted per statement: well below both databases' limit on bound parameters.
+const CHAPTERS_PER_STATEMENT: usize = 500;
+
+/// `prefix ($1, …, $k), ($k+1, …), … suffix`: a multi-row INSERT of `rows` rows of `columns`
+/// values. The SQL holds only placeholders; every value is bound.
+fn rows_sql(prefix: &str, rows: usize, columns: usize, suffix: &str) -> String {
+    let values: Vec<String> = (0..rows).map(|r| format!("({})", placeholders(r * columns + 1, columns))).collect();
+    format!("{prefix}{}{suffix}", values.join(", "))
+}
+
+/// Links a work ($1) to its tags, given as (name key, position) pairs from $2 on. `VALUES`
+/// columns are `column1`, `column2` in both databases; SQLite needs the `WHERE` to parse an
+/// upsert after a join.
+fn work_tags_sql(tags: usize) -> String {
+    let values: Vec<String> = (0..tags).map(|i| format!("(${}, ${})", 2 + 2 * i, 3 + 2 * i)).collect();
+    format!(
+        "INSERT INTO work_tags (work_id, tag_id, position) SELECT $1, t.id, v.column2 FROM (VALUES {}) AS v \
+         JOIN tags t ON t.name_key = v.column1 WHERE TRUE ON CONFLICT DO NOTHING",
+        values.join(", ")
+    )
+}
+
 /// Which works a listing shows; each has its own static SQL.
 #[derive(Clone, Copy)]
 pub(crate) enum Listing {
@@ -205,17 +227,20 @@ impl WorkStore for Store {
         tags.extend(draft.warnings.iter().map(|w| (TagKind::Warning, w.name().to_owned())));
         tags.extend(draft.categories.iter().map(|c| (TagKind::Category, c.name().to_owned())));
         tags.extend(draft.user_tags().filter(|(_, n)| !n.trim().is_empty()).map(|(k, n)| (k, n.trim().to_owned())));
+        // A tag given twice is one tag, at its first place.
+        let mut seen = std::collections::HashSet::new();
+        tags.retain(|(_, name)| seen.insert(crate::name_key(name)));
 
+        let pseuds_sql = format!("SELECT id FROM pseuds WHERE id IN ({})", placeholders(1, draft.creators.len()));
         let work_id = with_db!(self, db => {
             let mut tx = db.begin().await?;
+            let mut q = sqlx::query_as::<_, (i64,)>(AssertSqlSafe(pseuds_sql.clone()));
             for pseud in &draft.creators {
-                let found: Option<(i64,)> = sqlx::query_as("SELECT id FROM pseuds WHERE id = $1")
-                    .bind(pseud.0)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                if found.is_none() {
-                    return Err(StoreError::invalid("creators", format!("There is no pseud with id {pseud}.")));
-                }
+                q = q.bind(pseud.0);
+            }
+            let found: Vec<(i64,)> = q.fetch_all(&mut *tx).await?;
+            if let Some(missing) = draft.creators.iter().find(|p| !found.iter().any(|(id,)| *id == p.0)) {
+                return Err(StoreError::invalid("creators", format!("There is no pseud with id {missing}.")));
             }
             let (work_id,): (i64,) = sqlx::query_as(
                 "INSERT INTO works (title, summary, notes, end_notes, language, complete, expected_chapters, \
@@ -238,58 +263,60 @@ impl WorkStore for Store {
             .bind(&hash)
             .fetch_one(&mut *tx)
             .await?;
-            for (i, c) in chapters.iter().enumerate() {
-                sqlx::query(
+            // One statement per table, however many chapters, creators and tags: each
+            // statement is a round trip to SQLite's worker thread or PostgreSQL.
+            for (batch_index, batch) in chapters.chunks(CHAPTERS_PER_STATEMENT).enumerate() {
+                let mut q = sqlx::query(AssertSqlSafe(rows_sql(
                     "INSERT INTO chapters (work_id, position, title, summary, notes, end_notes, content, \
-                     sanitizer_version, word_count, published_at, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-                )
-                .bind(work_id)
-                .bind(i as i64 + 1)
-                .bind(&c.title)
-                .bind(&c.summary)
-                .bind(&c.notes)
-                .bind(&c.end_notes)
-                .bind(&c.content)
-                .bind(SANITIZER_VERSION)
-                .bind(c.word_count)
-                .bind(published)
-                .bind(created)
-                .execute(&mut *tx)
-                .await?;
+                     sanitizer_version, word_count, published_at, created_at) VALUES ",
+                    batch.len(),
+                    11,
+                    "",
+                )));
+                for (i, c) in batch.iter().enumerate() {
+                    let position = (batch_index * CHAPTERS_PER_STATEMENT + i) as i64 + 1;
+                    q = q
+                        .bind(work_id)
+                        .bind(position)
+                        .bind(&c.title)
+                        .bind(&c.summary)
+                        .bind(&c.notes)
+                        .bind(&c.end_notes)
+                        .bind(&c.content)
+                        .bind(SANITIZER_VERSION)
+                        .bind(c.word_count)
+                        .bind(published)
+                        .bind(created);
+                }
+                q.execute(&mut *tx).await?;
             }
+            let mut q = sqlx::query(AssertSqlSafe(rows_sql(
+                "INSERT INTO work_creators (work_id, pseud_id, position) VALUES ",
+                draft.creators.len(),
+                3,
+                " ON CONFLICT DO NOTHING",
+            )));
             for (i, pseud) in draft.creators.iter().enumerate() {
-                sqlx::query(
-                    "INSERT INTO work_creators (work_id, pseud_id, position) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-                )
-                .bind(work_id)
-                .bind(pseud.0)
-                .bind(i as i64)
-                .execute(&mut *tx)
-                .await?;
+                q = q.bind(work_id).bind(pseud.0).bind(i as i64);
             }
-            for (i, (kind, name)) in tags.iter().enumerate() {
-                // Tag names are global: a name already in use (in any kind) is that tag.
-                sqlx::query(
-                    "INSERT INTO tags (name, name_key, kind, canonical, created_at) VALUES ($1, $2, $3, FALSE, $4) \
-                     ON CONFLICT (name_key) DO NOTHING",
-                )
-                .bind(name)
-                .bind(crate::name_key(name))
-                .bind(kind.as_str())
-                .bind(created)
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query(
-                    "INSERT INTO work_tags (work_id, tag_id, position) \
-                     SELECT $1, id, $2 FROM tags WHERE name_key = $3 ON CONFLICT DO NOTHING",
-                )
-                .bind(work_id)
-                .bind(i as i64)
-                .bind(crate::name_key(name))
-                .execute(&mut *tx)
-                .await?;
+            q.execute(&mut *tx).await?;
+            // Tag names are global: a name already in use (in any kind) is that tag.
+            let mut q = sqlx::query(AssertSqlSafe(rows_sql(
+                "INSERT INTO tags (name, name_key, kind, canonical, created_at) VALUES ",
+                tags.len(),
+                5,
+                " ON CONFLICT (name_key) DO NOTHING",
+            )));
+            for (kind, name) in &tags {
+                q = q.bind(name).bind(crate::name_key(name)).bind(kind.as_str()).bind(false).bind(created);
             }
+            q.execute(&mut *tx).await?;
+            let mut q = sqlx::query(AssertSqlSafe(work_tags_sql(tags.len())));
+            q = q.bind(work_id);
+            for (i, (_, name)) in tags.iter().enumerate() {
+                q = q.bind(crate::name_key(name)).bind(i as i64);
+            }
+            q.execute(&mut *tx).await?;
             sqlx::query("INSERT INTO outbox (work_id, version, created_at) VALUES ($1, 1, $2)")
                 .bind(work_id)
                 .bind(created)

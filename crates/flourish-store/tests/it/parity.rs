@@ -248,3 +248,16 @@ parity_test!(a_work_with_the_same_text_is_found, |store| {
     edited.chapters[0].content.push_str("<p>One more line.</p>");
     assert_eq!(store.work_with_same_text(&edited).await.unwrap(), None);
 });
+
+parity_test!(a_tag_given_twice_is_one_tag, |store| {
+    let pseud = fixtures::writer(store, "quillwright").await;
+    let mut draft = fixtures::work("Twice", &pseud);
+    draft.freeforms = vec!["Fluff".into(), "fluff".into(), "Angst".into(), "Fluff".into()];
+    draft.chapters = (0..3).map(|n| fixtures::chapter(&format!("Part {n}"), "Text.")).collect();
+    let id = store.create_work(&draft).await.unwrap();
+    let work = store.work(id, Viewer::Guest).await.unwrap().unwrap();
+    let freeforms: Vec<&str> = work.tags.of_kind(TagKind::Freeform).map(|t| t.name.as_str()).collect();
+    assert_eq!(freeforms, ["Fluff", "Angst"]);
+    let index = store.chapter_index(id, Viewer::Guest).await.unwrap();
+    assert_eq!(index.iter().map(|c| c.title.as_str()).collect::<Vec<_>>(), ["Part 0", "Part 1", "Part 2"]);
+});
