@@ -107,6 +107,10 @@ static SANITIZER: LazyLock<Builder<'static>> = LazyLock::new(|| {
 /// are removed with their content, event handlers and `javascript:` links are removed, and
 /// links get `rel="nofollow"`.
 pub fn sanitize_html(html: &str) -> String {
+    // Most notes and summaries are empty; parsing nothing is still a parse.
+    if html.trim().is_empty() {
+        return String::new();
+    }
     SANITIZER.clean(html).to_string()
 }
 
@@ -120,6 +124,12 @@ mod tests {
             r#"<p onclick="x()">Hi<script>alert(1)</script><a href="javascript:alert(1)">l</a><a href="https://e.org">e</a></p><style>p{}</style><iframe src="x">t</iframe>"#,
         );
         assert_eq!(out, r#"<p>Hi<a rel="nofollow">l</a><a href="https://e.org" rel="nofollow">e</a></p>"#);
+    }
+
+    #[test]
+    fn blank_input_is_empty_output() {
+        assert_eq!(sanitize_html(""), "");
+        assert_eq!(sanitize_html(" \n "), "");
     }
 
     #[test]
