@@ -12,18 +12,7 @@ use crate::patterns::{self, Heading, HeadingLevel, LineKind};
 use crate::txt::{Unit, parse_units};
 
 pub(crate) fn parse_blocks(blocks: Vec<HtmlBlock>, format: Format) -> Document {
-    let mut doc = Document {
-        format,
-        encoding: "utf-8".into(),
-        title: None,
-        authors: vec![],
-        summary: None,
-        header: vec![],
-        boilerplate: vec![],
-        notes: vec![],
-        chapters: vec![],
-        word_count: 0,
-    };
+    let mut doc = Document::new(format, "utf-8");
     let ao3 = blocks.iter().any(|b| b.within("preface") || b.within("afterword") || is_ao3_message(&b.text));
     let units = if ao3 { ao3_units(blocks, &mut doc) } else { page_units(blocks) };
     parse_units(units, &mut doc);

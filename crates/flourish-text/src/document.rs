@@ -166,6 +166,22 @@ pub struct Document {
 }
 
 impl Document {
+    /// An empty document, before a reader fills it in.
+    pub fn new(format: Format, encoding: &str) -> Document {
+        Document {
+            format,
+            encoding: encoding.to_owned(),
+            title: None,
+            authors: vec![],
+            summary: None,
+            header: vec![],
+            boilerplate: vec![],
+            notes: vec![],
+            chapters: vec![],
+            word_count: 0,
+        }
+    }
+
     /// The value of header field `key` (lowercase), if stated.
     pub fn header_field(&self, key: &str) -> Option<&str> {
         self.header.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())

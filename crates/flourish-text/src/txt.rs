@@ -40,18 +40,7 @@ impl Unit {
 /// Parses plain text already decoded from `encoding`.
 pub fn parse_txt(text: &str, encoding: &str) -> Document {
     let lines = split_lines(text);
-    let mut doc = Document {
-        format: Format::Txt,
-        encoding: encoding.to_owned(),
-        title: None,
-        authors: vec![],
-        summary: None,
-        header: vec![],
-        boilerplate: vec![],
-        notes: vec![],
-        chapters: vec![],
-        word_count: 0,
-    };
+    let mut doc = Document::new(Format::Txt, encoding);
     let (start, end) = strip_boilerplate(&lines, &mut doc);
     let wrapped = is_hard_wrapped(&lines[start..end]);
     let units = make_units(&lines, start, end, wrapped);
