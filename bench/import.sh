@@ -34,4 +34,4 @@ du -sh "$WORK/files" | sed 's/^/size: /'
 
 echo "--- importing"
 cd "$WORK"
-FLOURISH_LOG=warn "$BIN" import --pseud bench --fandom "Harry Potter - J. K. Rowling" --allow-duplicates files/*.txt | tail -n 1
+FLOURISH_LOG=warn "$BIN" import --pseud bench --fandom "Harry Potter - J. K. Rowling" files/*.txt | tail -n 1

@@ -27,6 +27,7 @@ pub use error::StoreError;
 pub use traits::{
     ArchiveCounts, OutboxEntry, OutboxStore, Page, SeriesStore, StatsStore, TagStore, UserStore, WorkStore,
 };
+pub use works::fingerprint;
 
 use flourish_core::Limits;
 

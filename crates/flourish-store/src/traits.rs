@@ -31,6 +31,9 @@ impl<T> Page<T> {
 pub trait WorkStore {
     /// Validates and stores a work with its chapters, tags and creators in one transaction.
     async fn create_work(&self, draft: &WorkDraft) -> Result<WorkId, StoreError>;
+    /// Stores many works in one transaction (all or none): for bulk imports, where the
+    /// round trips per work, not the work itself, are the cost.
+    async fn create_works(&self, drafts: &[WorkDraft]) -> Result<Vec<WorkId>, StoreError>;
     /// Adds a chapter at the end; the work's word count, chapter count, updated date and
     /// version follow.
     async fn add_chapter(&self, work: WorkId, draft: &ChapterDraft) -> Result<Chapter, StoreError>;
@@ -48,9 +51,9 @@ pub trait WorkStore {
     /// Every chapter with its text, in order: the "entire work" view.
     async fn chapters(&self, work: WorkId, viewer: Viewer) -> Result<Vec<Chapter>, StoreError>;
     async fn work_count(&self) -> Result<u64, StoreError>;
-    /// A stored work whose chapters have the same text as `draft`'s (any visibility), so an
-    /// import can refuse a duplicate.
-    async fn work_with_same_text(&self, draft: &WorkDraft) -> Result<Option<WorkId>, StoreError>;
+    /// Stored works (any visibility) with these [`crate::fingerprint`]s, the lowest id for
+    /// each, so an import can refuse duplicates.
+    async fn works_with_fingerprints(&self, fingerprints: &[String]) -> Result<Vec<(String, WorkId)>, StoreError>;
 }
 
 pub trait TagStore {

@@ -35,20 +35,21 @@ impl CleanChapter {
     }
 }
 
-/// A fingerprint of a work's text: its chapters' sanitized content, in order. Two imports of
-/// the same file give the same hash whatever their titles or tags.
-fn content_hash(chapters: &[CleanChapter]) -> String {
+/// A fingerprint of a work's text: its chapters' content as submitted, in order. Importing
+/// the same file twice gives the same fingerprint whatever the titles or tags.
+pub fn fingerprint(draft: &WorkDraft) -> String {
     use sha2::{Digest, Sha256};
     let mut hasher = Sha256::new();
-    for c in chapters {
+    for c in &draft.chapters {
         hasher.update(c.content.as_bytes());
         hasher.update([0u8]);
     }
     hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Chapters inserted per statement: well below both databases' limit on bound parameters.
-const CHAPTERS_PER_STATEMENT: usize = 500;
+/// Rows inserted per statement: at 11 values a row, well below both databases' limits on
+/// bound parameters (32,766 for SQLite, 65,535 for PostgreSQL).
+const ROWS_PER_STATEMENT: usize = 1000;
 
 /// `prefix ($1, …, $k), ($k+1, …), … suffix`: a multi-row INSERT of `rows` rows of `columns`
 /// values. The SQL holds only placeholders; every value is bound.
@@ -57,16 +58,63 @@ fn rows_sql(prefix: &str, rows: usize, columns: usize, suffix: &str) -> String {
     format!("{prefix}{}{suffix}", values.join(", "))
 }
 
-/// Links a work ($1) to its tags, given as (name key, position) pairs from $2 on. `VALUES`
-/// columns are `column1`, `column2` in both databases; SQLite needs the `WHERE` to parse an
-/// upsert after a join.
-fn work_tags_sql(tags: usize) -> String {
-    let values: Vec<String> = (0..tags).map(|i| format!("(${}, ${})", 2 + 2 * i, 3 + 2 * i)).collect();
+/// Links works to tags, given as (work id, name key, position) triples. `VALUES` columns
+/// are `column1`… in both databases; SQLite needs the `WHERE` to parse an upsert after a join.
+fn work_tags_sql(rows: usize) -> String {
     format!(
-        "INSERT INTO work_tags (work_id, tag_id, position) SELECT $1, t.id, v.column2 FROM (VALUES {}) AS v \
-         JOIN tags t ON t.name_key = v.column1 WHERE TRUE ON CONFLICT DO NOTHING",
-        values.join(", ")
+        "INSERT INTO work_tags (work_id, tag_id, position) SELECT v.column1, t.id, v.column3 FROM (VALUES {}) AS v \
+         JOIN tags t ON t.name_key = v.column2 WHERE TRUE ON CONFLICT DO NOTHING",
+        (0..rows).map(|r| format!("({})", placeholders(r * 3 + 1, 3))).collect::<Vec<_>>().join(", ")
     )
+}
+
+/// A work draft made ready for storing: every field sanitized, counted and hashed.
+struct CleanWork {
+    title: String,
+    summary: String,
+    notes: String,
+    end_notes: String,
+    language: String,
+    complete: bool,
+    expected: Option<i64>,
+    chapter_count: i64,
+    posted: bool,
+    restricted: bool,
+    published: i64,
+    words: i64,
+    hash: String,
+    chapters: Vec<CleanChapter>,
+    /// Its tags in order, each once: rating, warnings, categories, then the creator's.
+    tags: Vec<(TagKind, String)>,
+}
+
+impl CleanWork {
+    fn new(draft: &WorkDraft, now: i64) -> CleanWork {
+        let chapters: Vec<CleanChapter> = draft.chapters.iter().map(CleanChapter::new).collect();
+        let mut tags: Vec<(TagKind, String)> = vec![(TagKind::Rating, draft.rating.name().to_owned())];
+        tags.extend(draft.warnings.iter().map(|w| (TagKind::Warning, w.name().to_owned())));
+        tags.extend(draft.categories.iter().map(|c| (TagKind::Category, c.name().to_owned())));
+        tags.extend(draft.user_tags().filter(|(_, n)| !n.trim().is_empty()).map(|(k, n)| (k, n.trim().to_owned())));
+        let mut seen = std::collections::HashSet::new();
+        tags.retain(|(_, name)| seen.insert(crate::name_key(name)));
+        CleanWork {
+            title: draft.title.trim().to_owned(),
+            summary: sanitize_html(&draft.summary),
+            notes: sanitize_html(&draft.notes),
+            end_notes: sanitize_html(&draft.end_notes),
+            language: draft.language.trim().to_owned(),
+            complete: draft.complete,
+            expected: if draft.complete { Some(chapters.len() as i64) } else { draft.expected_chapters.map(i64::from) },
+            chapter_count: if draft.posted { chapters.len() as i64 } else { 0 },
+            posted: draft.posted,
+            restricted: draft.restricted,
+            published: draft.published_at.map_or(now, |t| t.unix_timestamp()),
+            words: chapters.iter().map(|c| c.word_count).sum(),
+            hash: fingerprint(draft),
+            chapters,
+            tags,
+        }
+    }
 }
 
 /// Which works a listing shows; each has its own static SQL.
@@ -214,58 +262,87 @@ impl Store {
 
 impl WorkStore for Store {
     async fn create_work(&self, draft: &WorkDraft) -> Result<WorkId, StoreError> {
-        draft.validate(&self.limits)?;
-        let chapters: Vec<CleanChapter> = draft.chapters.iter().map(CleanChapter::new).collect();
-        let words: i64 = chapters.iter().map(|c| c.word_count).sum();
-        let hash = content_hash(&chapters);
-        let created = now();
-        let published = draft.published_at.map_or(created, |t| t.unix_timestamp());
-        let expected =
-            if draft.complete { Some(chapters.len() as i64) } else { draft.expected_chapters.map(i64::from) };
-        let chapter_count = if draft.posted { chapters.len() as i64 } else { 0 };
-        let mut tags: Vec<(TagKind, String)> = vec![(TagKind::Rating, draft.rating.name().to_owned())];
-        tags.extend(draft.warnings.iter().map(|w| (TagKind::Warning, w.name().to_owned())));
-        tags.extend(draft.categories.iter().map(|c| (TagKind::Category, c.name().to_owned())));
-        tags.extend(draft.user_tags().filter(|(_, n)| !n.trim().is_empty()).map(|(k, n)| (k, n.trim().to_owned())));
-        // A tag given twice is one tag, at its first place.
-        let mut seen = std::collections::HashSet::new();
-        tags.retain(|(_, name)| seen.insert(crate::name_key(name)));
+        let ids = self.create_works(std::slice::from_ref(draft)).await?;
+        Ok(ids[0])
+    }
 
-        let pseuds_sql = format!("SELECT id FROM pseuds WHERE id IN ({})", placeholders(1, draft.creators.len()));
-        let work_id = with_db!(self, db => {
+    async fn create_works(&self, drafts: &[WorkDraft]) -> Result<Vec<WorkId>, StoreError> {
+        if drafts.is_empty() {
+            return Ok(vec![]);
+        }
+        for draft in drafts {
+            draft.validate(&self.limits)?;
+        }
+        let created = now();
+        let works: Vec<CleanWork> = drafts.iter().map(|d| CleanWork::new(d, created)).collect();
+        let pseuds: Vec<i64> = {
+            let mut ids: Vec<i64> = drafts.iter().flat_map(|d| d.creators.iter().map(|p| p.0)).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            ids
+        };
+        // Tags of the whole batch, each once, at its first place.
+        let mut tags: Vec<(TagKind, String, String)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for w in &works {
+            for (kind, name) in &w.tags {
+                let key = crate::name_key(name);
+                if seen.insert(key.clone()) {
+                    tags.push((*kind, name.clone(), key));
+                }
+            }
+        }
+        let links: Vec<(usize, &str, i64)> = works
+            .iter()
+            .enumerate()
+            .flat_map(|(w, work)| work.tags.iter().enumerate().map(move |(i, (_, name))| (w, name.as_str(), i as i64)))
+            .collect();
+        let pseuds_sql = format!("SELECT id FROM pseuds WHERE id IN ({})", placeholders(1, pseuds.len()));
+
+        let ids = with_db!(self, db => {
             let mut tx = db.begin().await?;
             let mut q = sqlx::query_as::<_, (i64,)>(AssertSqlSafe(pseuds_sql.clone()));
-            for pseud in &draft.creators {
-                q = q.bind(pseud.0);
+            for id in &pseuds {
+                q = q.bind(id);
             }
             let found: Vec<(i64,)> = q.fetch_all(&mut *tx).await?;
-            if let Some(missing) = draft.creators.iter().find(|p| !found.iter().any(|(id,)| *id == p.0)) {
+            if let Some(missing) = pseuds.iter().find(|p| !found.iter().any(|(id,)| id == *p)) {
                 return Err(StoreError::invalid("creators", format!("There is no pseud with id {missing}.")));
             }
-            let (work_id,): (i64,) = sqlx::query_as(
-                "INSERT INTO works (title, summary, notes, end_notes, language, complete, expected_chapters, \
-                 chapter_count, posted, restricted, published_at, updated_at, word_count, version, created_at, content_hash) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, 1, $13, $14) RETURNING id",
-            )
-            .bind(draft.title.trim())
-            .bind(sanitize_html(&draft.summary))
-            .bind(sanitize_html(&draft.notes))
-            .bind(sanitize_html(&draft.end_notes))
-            .bind(draft.language.trim())
-            .bind(draft.complete)
-            .bind(expected)
-            .bind(chapter_count)
-            .bind(draft.posted)
-            .bind(draft.restricted)
-            .bind(published)
-            .bind(words)
-            .bind(created)
-            .bind(&hash)
-            .fetch_one(&mut *tx)
-            .await?;
-            // One statement per table, however many chapters, creators and tags: each
-            // statement is a round trip to SQLite's worker thread or PostgreSQL.
-            for (batch_index, batch) in chapters.chunks(CHAPTERS_PER_STATEMENT).enumerate() {
+            // Works one by one, for their ids (RETURNING gives a multi-row insert's ids in
+            // no promised order); everything else in one statement per table per batch,
+            // since each statement is a round trip to SQLite's worker thread or PostgreSQL.
+            let mut ids = Vec::with_capacity(works.len());
+            for w in &works {
+                let (id,): (i64,) = sqlx::query_as(
+                    "INSERT INTO works (title, summary, notes, end_notes, language, complete, expected_chapters, \
+                     chapter_count, posted, restricted, published_at, updated_at, word_count, version, created_at, content_hash) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, 1, $13, $14) RETURNING id",
+                )
+                .bind(&w.title)
+                .bind(&w.summary)
+                .bind(&w.notes)
+                .bind(&w.end_notes)
+                .bind(&w.language)
+                .bind(w.complete)
+                .bind(w.expected)
+                .bind(w.chapter_count)
+                .bind(w.posted)
+                .bind(w.restricted)
+                .bind(w.published)
+                .bind(w.words)
+                .bind(created)
+                .bind(&w.hash)
+                .fetch_one(&mut *tx)
+                .await?;
+                ids.push(id);
+            }
+            let chapters: Vec<(i64, i64, &CleanChapter, i64)> = works
+                .iter()
+                .zip(&ids)
+                .flat_map(|(w, id)| w.chapters.iter().enumerate().map(move |(i, c)| (*id, i as i64 + 1, c, w.published)))
+                .collect();
+            for batch in chapters.chunks(ROWS_PER_STATEMENT) {
                 let mut q = sqlx::query(AssertSqlSafe(rows_sql(
                     "INSERT INTO chapters (work_id, position, title, summary, notes, end_notes, content, \
                      sanitizer_version, word_count, published_at, created_at) VALUES ",
@@ -273,8 +350,7 @@ impl WorkStore for Store {
                     11,
                     "",
                 )));
-                for (i, c) in batch.iter().enumerate() {
-                    let position = (batch_index * CHAPTERS_PER_STATEMENT + i) as i64 + 1;
+                for (work_id, position, c, published) in batch {
                     q = q
                         .bind(work_id)
                         .bind(position)
@@ -290,42 +366,59 @@ impl WorkStore for Store {
                 }
                 q.execute(&mut *tx).await?;
             }
-            let mut q = sqlx::query(AssertSqlSafe(rows_sql(
-                "INSERT INTO work_creators (work_id, pseud_id, position) VALUES ",
-                draft.creators.len(),
-                3,
-                " ON CONFLICT DO NOTHING",
-            )));
-            for (i, pseud) in draft.creators.iter().enumerate() {
-                q = q.bind(work_id).bind(pseud.0).bind(i as i64);
+            let creators: Vec<(i64, i64, i64)> = drafts
+                .iter()
+                .zip(&ids)
+                .flat_map(|(d, id)| d.creators.iter().enumerate().map(move |(i, p)| (*id, p.0, i as i64)))
+                .collect();
+            for batch in creators.chunks(ROWS_PER_STATEMENT) {
+                let mut q = sqlx::query(AssertSqlSafe(rows_sql(
+                    "INSERT INTO work_creators (work_id, pseud_id, position) VALUES ",
+                    batch.len(),
+                    3,
+                    " ON CONFLICT DO NOTHING",
+                )));
+                for (work_id, pseud, position) in batch {
+                    q = q.bind(work_id).bind(pseud).bind(position);
+                }
+                q.execute(&mut *tx).await?;
             }
-            q.execute(&mut *tx).await?;
             // Tag names are global: a name already in use (in any kind) is that tag.
-            let mut q = sqlx::query(AssertSqlSafe(rows_sql(
-                "INSERT INTO tags (name, name_key, kind, canonical, created_at) VALUES ",
-                tags.len(),
-                5,
-                " ON CONFLICT (name_key) DO NOTHING",
-            )));
-            for (kind, name) in &tags {
-                q = q.bind(name).bind(crate::name_key(name)).bind(kind.as_str()).bind(false).bind(created);
+            for batch in tags.chunks(ROWS_PER_STATEMENT) {
+                let mut q = sqlx::query(AssertSqlSafe(rows_sql(
+                    "INSERT INTO tags (name, name_key, kind, canonical, created_at) VALUES ",
+                    batch.len(),
+                    5,
+                    " ON CONFLICT (name_key) DO NOTHING",
+                )));
+                for (kind, name, key) in batch {
+                    q = q.bind(name).bind(key).bind(kind.as_str()).bind(false).bind(created);
+                }
+                q.execute(&mut *tx).await?;
             }
-            q.execute(&mut *tx).await?;
-            let mut q = sqlx::query(AssertSqlSafe(work_tags_sql(tags.len())));
-            q = q.bind(work_id);
-            for (i, (_, name)) in tags.iter().enumerate() {
-                q = q.bind(crate::name_key(name)).bind(i as i64);
+            for batch in links.chunks(ROWS_PER_STATEMENT) {
+                let mut q = sqlx::query(AssertSqlSafe(work_tags_sql(batch.len())));
+                for (w, name, position) in batch {
+                    q = q.bind(ids[*w]).bind(crate::name_key(name)).bind(position);
+                }
+                q.execute(&mut *tx).await?;
             }
-            q.execute(&mut *tx).await?;
-            sqlx::query("INSERT INTO outbox (work_id, version, created_at) VALUES ($1, 1, $2)")
-                .bind(work_id)
-                .bind(created)
-                .execute(&mut *tx)
-                .await?;
+            for batch in ids.chunks(ROWS_PER_STATEMENT) {
+                let mut q = sqlx::query(AssertSqlSafe(rows_sql(
+                    "INSERT INTO outbox (work_id, version, created_at) VALUES ",
+                    batch.len(),
+                    3,
+                    "",
+                )));
+                for id in batch {
+                    q = q.bind(id).bind(1i64).bind(created);
+                }
+                q.execute(&mut *tx).await?;
+            }
             tx.commit().await?;
-            work_id
+            ids
         });
-        Ok(WorkId(work_id))
+        Ok(ids.into_iter().map(WorkId).collect())
     }
 
     async fn add_chapter(&self, work: WorkId, draft: &ChapterDraft) -> Result<Chapter, StoreError> {
@@ -445,13 +538,23 @@ impl WorkStore for Store {
         Ok(rows.into_iter().map(ChapterRow::into_chapter).collect())
     }
 
-    async fn work_with_same_text(&self, draft: &WorkDraft) -> Result<Option<WorkId>, StoreError> {
-        let chapters: Vec<CleanChapter> = draft.chapters.iter().map(CleanChapter::new).collect();
-        let hash = content_hash(&chapters);
-        let row: Option<(i64,)> = with_db!(self, db => {
-            sqlx::query_as("SELECT id FROM works WHERE content_hash = $1 ORDER BY id LIMIT 1").bind(hash).fetch_optional(db).await?
-        });
-        Ok(row.map(|(id,)| WorkId(id)))
+    async fn works_with_fingerprints(&self, fingerprints: &[String]) -> Result<Vec<(String, WorkId)>, StoreError> {
+        let mut found = Vec::new();
+        for batch in fingerprints.chunks(ROWS_PER_STATEMENT) {
+            let sql = format!(
+                "SELECT content_hash, MIN(id) FROM works WHERE content_hash IN ({}) GROUP BY content_hash",
+                placeholders(1, batch.len())
+            );
+            let rows: Vec<(String, i64)> = with_db!(self, db => {
+                let mut q = sqlx::query_as(AssertSqlSafe(sql));
+                for f in batch {
+                    q = q.bind(f);
+                }
+                q.fetch_all(db).await?
+            });
+            found.extend(rows.into_iter().map(|(f, id)| (f, WorkId(id))));
+        }
+        Ok(found)
     }
 
     async fn work_count(&self) -> Result<u64, StoreError> {

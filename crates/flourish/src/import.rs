@@ -6,11 +6,12 @@ use crate::cli::DatabaseArgs;
 use crate::config::Config;
 use anyhow::{Context, bail};
 use clap::Args;
-use flourish_core::{ArchiveWarning, ChapterDraft, Pseud, Rating, WorkDraft, WorkId};
+use flourish_core::{ArchiveWarning, ChapterDraft, Limits, Pseud, Rating, WorkDraft, WorkId};
 use flourish_store::{Store, UserStore, WorkStore};
 use flourish_text::Document;
 use flourish_text::document::Position;
 use indicatif::{ProgressBar, ProgressStyle};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 #[derive(Args)]
@@ -37,8 +38,21 @@ pub struct ImportArgs {
 
 enum Outcome {
     Imported(WorkId, String),
-    Duplicate(WorkId),
+    /// The same text is already stored (or earlier in this import): where.
+    Duplicate(String),
     Failed(String),
+}
+
+/// Files parsed and stored per transaction: large enough that round trips to the database
+/// stop mattering, small enough that a progress bar moves.
+const BATCH: usize = 200;
+
+/// A file read and ready to store.
+struct Ready<'a> {
+    file: &'a Path,
+    draft: WorkDraft,
+    fingerprint: String,
+    summary: String,
 }
 
 pub async fn run(config: &Config, args: ImportArgs) -> anyhow::Result<()> {
@@ -61,31 +75,58 @@ pub async fn run(config: &Config, args: ImportArgs) -> anyhow::Result<()> {
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
     let (mut imported, mut duplicates, mut failed) = (0, 0, 0);
-    let started = std::time::Instant::now();
-    for file in &args.files {
-        bar.set_message(file.display().to_string());
-        let outcome = match import_one(&store, file, &pseud, &args).await {
-            Ok(outcome) => outcome,
-            Err(e) => Outcome::Failed(format!("{e:#}")),
-        };
-        match outcome {
-            Outcome::Imported(id, summary) => {
-                imported += 1;
-                bar.suspend(|| println!("imported  {} → /works/{id} ({summary})", file.display()));
-            }
-            Outcome::Duplicate(id) => {
-                duplicates += 1;
-                bar.suspend(|| println!(
-                    "skipped   {}: the same text is already /works/{id} (use --allow-duplicates to import it again)",
+    let mut report = |file: &Path, outcome: Outcome| match outcome {
+        Outcome::Imported(id, summary) => {
+            imported += 1;
+            bar.suspend(|| println!("imported  {} → /works/{id} ({summary})", file.display()));
+        }
+        Outcome::Duplicate(of) => {
+            duplicates += 1;
+            bar.suspend(|| {
+                println!(
+                    "skipped   {}: the same text is already {of} (use --allow-duplicates to import it again)",
                     file.display()
-                ));
-            }
-            Outcome::Failed(why) => {
-                failed += 1;
-                bar.suspend(|| println!("failed    {}: {why}", file.display()));
+                )
+            });
+        }
+        Outcome::Failed(why) => {
+            failed += 1;
+            bar.suspend(|| println!("failed    {}: {why}", file.display()));
+        }
+    };
+    // Fingerprints seen in this import, and where their text went.
+    let mut seen: HashMap<String, String> = HashMap::new();
+    let started = std::time::Instant::now();
+    for chunk in args.files.chunks(BATCH) {
+        bar.set_message(chunk[0].display().to_string());
+        let mut ready = Vec::new();
+        for file in chunk {
+            match read_one(file, &pseud, &args, store.limits()) {
+                Ok(r) => ready.push(r),
+                Err(e) => report(file, Outcome::Failed(format!("{e:#}"))),
             }
         }
-        bar.inc(1);
+        if !args.allow_duplicates {
+            let fingerprints: Vec<String> = ready.iter().map(|r| r.fingerprint.clone()).collect();
+            for (fingerprint, id) in store.works_with_fingerprints(&fingerprints).await? {
+                seen.entry(fingerprint).or_insert_with(|| format!("/works/{id}"));
+            }
+            let mut fresh = Vec::new();
+            for r in ready {
+                match seen.get(&r.fingerprint) {
+                    Some(of) => report(r.file, Outcome::Duplicate(of.clone())),
+                    None => {
+                        seen.insert(r.fingerprint.clone(), format!("in {} of this import", r.file.display()));
+                        fresh.push(r);
+                    }
+                }
+            }
+            ready = fresh;
+        }
+        for (r, outcome) in store_all(&store, ready).await {
+            report(r.file, outcome);
+        }
+        bar.inc(chunk.len() as u64);
     }
     bar.finish_and_clear();
     let secs = started.elapsed().as_secs_f64();
@@ -98,6 +139,33 @@ pub async fn run(config: &Config, args: ImportArgs) -> anyhow::Result<()> {
         bail!("{failed} of {} files could not be imported", args.files.len());
     }
     Ok(())
+}
+
+/// Stores a batch in one transaction; if that fails, each work on its own, so one bad file
+/// costs only itself. Every work is stored whole or not at all either way.
+async fn store_all<'a>(store: &Store, ready: Vec<Ready<'a>>) -> Vec<(Ready<'a>, Outcome)> {
+    let drafts: Vec<WorkDraft> = ready.iter().map(|r| r.draft.clone()).collect();
+    match store.create_works(&drafts).await {
+        Ok(ids) => ready
+            .into_iter()
+            .zip(ids)
+            .map(|(r, id)| {
+                let summary = r.summary.clone();
+                (r, Outcome::Imported(id, summary))
+            })
+            .collect(),
+        Err(_) => {
+            let mut out = Vec::with_capacity(ready.len());
+            for r in ready {
+                let outcome = match store.create_work(&r.draft).await {
+                    Ok(id) => Outcome::Imported(id, r.summary.clone()),
+                    Err(e) => Outcome::Failed(e.to_string()),
+                };
+                out.push((r, outcome));
+            }
+            out
+        }
+    }
 }
 
 /// `USER` or `USER/PSEUD`; the account is created when missing (this is an admin's tool).
@@ -124,15 +192,11 @@ async fn resolve_pseud(store: &Store, spec: &str) -> anyhow::Result<Pseud> {
     }
 }
 
-async fn import_one(store: &Store, file: &Path, pseud: &Pseud, args: &ImportArgs) -> anyhow::Result<Outcome> {
+fn read_one<'a>(file: &'a Path, pseud: &Pseud, args: &ImportArgs, limits: &Limits) -> anyhow::Result<Ready<'a>> {
     let doc = crate::inspect::read(file)?;
     let draft = draft_from(&doc, file, pseud, args)?;
-    if !args.allow_duplicates
-        && let Some(existing) = store.work_with_same_text(&draft).await?
-    {
-        return Ok(Outcome::Duplicate(existing));
-    }
-    let id = store.create_work(&draft).await?;
+    // Validate here, so a bad file fails alone instead of failing its batch.
+    draft.validate(limits).map_err(|e| anyhow::anyhow!("{e}"))?;
     let summary = format!(
         "{:?}, {} chapter{}, {} words",
         draft.title,
@@ -140,7 +204,7 @@ async fn import_one(store: &Store, file: &Path, pseud: &Pseud, args: &ImportArgs
         if draft.chapters.len() == 1 { "" } else { "s" },
         doc.word_count
     );
-    Ok(Outcome::Imported(id, summary))
+    Ok(Ready { file, fingerprint: flourish_store::fingerprint(&draft), draft, summary })
 }
 
 /// The work a document describes, with what the command line adds.

@@ -1,5 +1,5 @@
 use flourish_core::{ArchiveWarning, ChapterId, PseudId, SeriesDraft, TagKind, Viewer, WorkId};
-use flourish_store::{SeriesStore, StatsStore, StoreError, TagStore, UserStore, WorkStore};
+use flourish_store::{OutboxStore, SeriesStore, StatsStore, StoreError, TagStore, UserStore, WorkStore};
 use flourish_testkit::{fixtures, parity_test};
 
 parity_test!(a_work_round_trips_with_tags_creators_and_chapters, |store| {
@@ -210,7 +210,6 @@ parity_test!(series_keep_their_works_in_order, |store| {
 });
 
 parity_test!(every_visible_change_is_in_the_outbox_in_order, |store| {
-    use flourish_store::OutboxStore;
     assert_eq!(store.outbox_head().await.unwrap(), 0);
     let pseud = fixtures::writer(store, "quillwright").await;
     let a = store.create_work(&fixtures::work("A", &pseud)).await.unwrap();
@@ -237,16 +236,18 @@ parity_test!(co_creators_are_credited_in_order, |store| {
 });
 
 parity_test!(a_work_with_the_same_text_is_found, |store| {
+    use flourish_store::fingerprint;
     let pseud = fixtures::writer(store, "quillwright").await;
     let draft = fixtures::work("Original", &pseud);
-    assert_eq!(store.work_with_same_text(&draft).await.unwrap(), None);
+    assert!(store.works_with_fingerprints(&[fingerprint(&draft)]).await.unwrap().is_empty());
     let id = store.create_work(&draft).await.unwrap();
     let mut retitled = draft.clone();
     retitled.title = "Same text, new title".into();
-    assert_eq!(store.work_with_same_text(&retitled).await.unwrap(), Some(id));
     let mut edited = draft.clone();
     edited.chapters[0].content.push_str("<p>One more line.</p>");
-    assert_eq!(store.work_with_same_text(&edited).await.unwrap(), None);
+    assert_ne!(fingerprint(&edited), fingerprint(&draft));
+    let found = store.works_with_fingerprints(&[fingerprint(&retitled), fingerprint(&edited)]).await.unwrap();
+    assert_eq!(found, [(fingerprint(&draft), id)]);
 });
 
 parity_test!(a_tag_given_twice_is_one_tag, |store| {
@@ -260,4 +261,34 @@ parity_test!(a_tag_given_twice_is_one_tag, |store| {
     assert_eq!(freeforms, ["Fluff", "Angst"]);
     let index = store.chapter_index(id, Viewer::Guest).await.unwrap();
     assert_eq!(index.iter().map(|c| c.title.as_str()).collect::<Vec<_>>(), ["Part 0", "Part 1", "Part 2"]);
+});
+
+parity_test!(a_batch_of_works_is_stored_whole_or_not_at_all, |store| {
+    let a = fixtures::writer(store, "quillwright").await;
+    let b = fixtures::writer(store, "moonlit_archivist").await;
+    let mut drafts = Vec::new();
+    for n in 0..30 {
+        let mut d = fixtures::work(&format!("Batch {n}"), if n % 2 == 0 { &a } else { &b });
+        d.freeforms = vec![format!("Tag {}", n % 4), "Shared".into()];
+        d.chapters =
+            (0..(n % 3 + 1)).map(|c| fixtures::chapter(&format!("C{c}"), &format!("Work {n} chapter {c}."))).collect();
+        drafts.push(d);
+    }
+    let ids = store.create_works(&drafts).await.unwrap();
+    assert_eq!(ids.len(), 30);
+    for (n, id) in ids.iter().enumerate() {
+        let work = store.work(*id, Viewer::Guest).await.unwrap().unwrap();
+        assert_eq!(work.title, format!("Batch {n}"), "ids come back in the drafts' order");
+        assert_eq!(work.chapter_count as usize, n % 3 + 1);
+        let freeforms: Vec<String> = work.tags.of_kind(TagKind::Freeform).map(|t| t.name.clone()).collect();
+        assert_eq!(freeforms, [format!("Tag {}", n % 4), "Shared".to_string()]);
+        let chapters = store.chapters(*id, Viewer::Guest).await.unwrap();
+        assert!(chapters[0].content.contains(&format!("Work {n} chapter 0.")));
+    }
+    assert_eq!(store.outbox_head().await.unwrap() as usize, 30);
+
+    let mut bad = drafts[..3].to_vec();
+    bad[2].creators = vec![PseudId(987_654)];
+    assert!(matches!(store.create_works(&bad).await, Err(StoreError::Invalid(_))));
+    assert_eq!(store.work_count().await.unwrap(), 30, "a failed batch stores nothing");
 });

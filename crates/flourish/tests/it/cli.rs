@@ -166,3 +166,15 @@ fn inspect_prints_the_structure_and_json() {
     let (ok, _, err) = run(dir.path(), &["inspect", "missing.txt"]);
     assert!(!ok && err.contains("missing.txt") && err.contains("cannot read the file"), "{err}");
 }
+
+#[test]
+fn the_same_file_twice_in_one_import_is_stored_once() {
+    let dir = temp_dir();
+    let story = concat!(env!("CARGO_MANIFEST_DIR"), "/../flourish-text/tests/it/fixtures/prologue.txt");
+    std::fs::copy(story, dir.path().join("copy.txt")).unwrap();
+    let (ok, out, err) =
+        run(dir.path(), &["import", "--pseud", "quillwright", "--fandom", "Original Work", story, "copy.txt"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("1 imported, 1 skipped as duplicates, 0 failed"), "{out}");
+    assert!(out.contains("copy.txt: the same text is already in"), "{out}");
+}
