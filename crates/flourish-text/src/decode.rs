@@ -86,7 +86,8 @@ pub fn repair_mojibake(text: &str) -> (String, usize) {
     fn is_lead(c: char) -> bool {
         ('\u{c2}'..='\u{f4}').contains(&c)
     }
-    if !text.chars().any(is_lead) {
+    // Every lead character (U+00C2–U+00F4) is encoded starting with the byte 0xC3.
+    if !text.as_bytes().contains(&0xC3) {
         return (text.to_owned(), 0);
     }
     let chars: Vec<char> = text.chars().collect();

@@ -24,13 +24,14 @@ pub(crate) struct HtmlBlock {
     /// Inline HTML: text and the inline tags worth keeping.
     pub html: String,
     pub text: String,
-    /// Ids and classes of the elements around it, lowercased, for finding regions.
-    pub context: Vec<String>,
+    /// Tag names, ids and classes of the elements around it, lowercased and separated by
+    /// spaces, for finding regions.
+    pub context: String,
 }
 
 impl HtmlBlock {
     pub fn within(&self, marker: &str) -> bool {
-        self.context.iter().any(|c| c == marker)
+        self.context.split(' ').any(|c| c == marker)
     }
 }
 
@@ -89,13 +90,26 @@ struct State {
 }
 
 impl State {
-    fn context(&self) -> Vec<String> {
-        self.stack.iter().flat_map(|(_, m)| m.iter().cloned()).collect()
+    fn context(&self) -> String {
+        let mut out = String::new();
+        for (_, markers) in &self.stack {
+            for m in markers {
+                out.push_str(m);
+                out.push(' ');
+            }
+        }
+        out
     }
 
     /// Ends the current block, if it has anything in it.
     fn flush(&mut self) {
-        let text = self.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let mut text = String::with_capacity(self.text.len());
+        for word in self.text.split_whitespace() {
+            if !text.is_empty() {
+                text.push(' ');
+            }
+            text.push_str(word);
+        }
         if !text.is_empty() || self.tag == "hr" {
             let html = self.html.trim().to_owned();
             let context = self.context();
@@ -118,7 +132,7 @@ impl TokenSink for Sink {
         let line = line as usize;
         match token {
             TagToken(tag) => {
-                let name = tag.name.to_string();
+                let name: &str = &tag.name;
                 if let Some((skip, depth)) = s.skipping.as_mut() {
                     if *skip == name {
                         match tag.kind {
@@ -134,7 +148,7 @@ impl TokenSink for Sink {
                 }
                 // Elements whose content is raw text switch the tokenizer's state at their
                 // start tag, as a tree builder would.
-                let raw = match (tag.kind, name.as_str()) {
+                let raw = match (tag.kind, name) {
                     (StartTag, "script") => Some(RawKind::ScriptData),
                     (StartTag, "style" | "xmp" | "iframe" | "noembed" | "noframes") => Some(RawKind::Rawtext),
                     (StartTag, "title" | "textarea") => Some(RawKind::Rcdata),
@@ -145,9 +159,9 @@ impl TokenSink for Sink {
                 } else if tag.kind == EndTag && name == "title" {
                     s.in_title = false;
                 }
-                if tag.kind == StartTag && SKIPPED.contains(&name.as_str()) && name != "head" {
+                if tag.kind == StartTag && SKIPPED.contains(&name) && name != "head" {
                     if !tag.self_closing {
-                        s.skipping = Some((name, 1));
+                        s.skipping = Some((name.to_owned(), 1));
                     }
                     return raw.map_or(TokenSinkResult::Continue, TokenSinkResult::RawData);
                 }
@@ -159,25 +173,25 @@ impl TokenSink for Sink {
                 } else if name == "br" {
                     s.html.push_str("<br />");
                     s.text.push(' ');
-                } else if BLOCK_TAGS.contains(&name.as_str()) {
+                } else if BLOCK_TAGS.contains(&name) {
                     s.flush();
                     if tag.kind == StartTag && !tag.self_closing {
-                        let mut markers = vec![name.clone()];
+                        let mut markers = vec![name.to_owned()];
                         for a in &tag.attrs {
                             if &*a.name.local == "id" || &*a.name.local == "class" {
                                 markers.extend(a.value.split_whitespace().map(|v| v.to_lowercase()));
                             }
                         }
-                        s.stack.push((name.clone(), markers));
-                        s.tag = name;
+                        s.stack.push((name.to_owned(), markers));
+                        s.tag = name.to_owned();
                         s.line = line;
                     } else if tag.kind == EndTag
                         && let Some(at) = s.stack.iter().rposition(|(t, _)| *t == name)
                     {
                         s.stack.truncate(at);
                     }
-                } else if INLINE_KEPT.contains(&name.as_str()) && name != "span" {
-                    let normal = match name.as_str() {
+                } else if INLINE_KEPT.contains(&name) && name != "span" {
+                    let normal = match name {
                         "i" => "em",
                         "b" => "strong",
                         "strike" => "s",

@@ -38,17 +38,30 @@ pub fn inline_html(text: &str) -> String {
 
 /// Escapes text for HTML, nothing more.
 pub fn escape_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        push_escaped(&mut out, c);
-    }
+    let mut out = String::with_capacity(text.len() + 16);
+    push_escaped_str(&mut out, text);
     out
+}
+
+/// Appends `text` escaped, copying the runs between special characters whole.
+fn push_escaped_str(out: &mut String, text: &str) {
+    let mut rest = text;
+    while let Some(at) = rest.find(['&', '<', '>', '"']) {
+        out.push_str(&rest[..at]);
+        push_escaped(out, rest[at..].chars().next().expect("found a character"));
+        rest = &rest[at + 1..];
+    }
+    out.push_str(rest);
 }
 
 /// Escapes one line and turns `*…*` / `_…_` spans into `<em>`. A marker opens emphasis only
 /// before a non-space and closes only after one, so `2 * 3 * 4` and `snake_case_name`
 /// stay as written.
 fn push_inline(out: &mut String, line: &str) {
+    if !line.contains(['*', '_']) {
+        push_escaped_str(out, line);
+        return;
+    }
     let chars: Vec<char> = line.chars().collect();
     let mut i = 0;
     while i < chars.len() {

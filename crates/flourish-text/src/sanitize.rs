@@ -111,7 +111,83 @@ pub fn sanitize_html(html: &str) -> String {
     if html.trim().is_empty() {
         return String::new();
     }
+    // HTML that Flourish made from plain text is already clean; checking that is ten times
+    // cheaper than cleaning it again. Anything else goes through the allowlist.
+    if is_plainly_clean(html) {
+        return html.to_owned();
+    }
     SANITIZER.clean(html).to_string()
+}
+
+/// The only tags [`is_plainly_clean`] accepts, exactly as written (the section's label is
+/// checked apart): what the importer and `plain_to_html` write for plain text.
+const PLAIN_TAGS: &[&str] = &[
+    "<p>",
+    "</p>",
+    "<em>",
+    "</em>",
+    "<strong>",
+    "</strong>",
+    "<br />",
+    "<br>",
+    "<hr class=\"scene-break\">",
+    "<hr class=\"scene-break\" />",
+    "<p class=\"section-label\">",
+    "</section>",
+];
+
+/// Whether `html` is nothing but escaped text and the few tags Flourish writes for plain
+/// text, properly nested. Such HTML is inside the allowlist already, so sanitizing would
+/// only re-serialize it. This is a recogniser, not a cleaner: anything it is unsure of is
+/// left to ammonia.
+pub fn is_plainly_clean(html: &str) -> bool {
+    let mut open: Vec<&str> = Vec::new();
+    let mut rest = html;
+    while let Some(at) = rest.find(['<', '>', '&']) {
+        rest = &rest[at..];
+        if rest.starts_with('>') {
+            return false;
+        }
+        if rest.starts_with('&') {
+            let Some(entity) = ["&amp;", "&lt;", "&gt;", "&quot;", "&#39;"].iter().find(|e| rest.starts_with(**e))
+            else {
+                return false;
+            };
+            rest = &rest[entity.len()..];
+            continue;
+        }
+        let tag = if let Some(tag) = PLAIN_TAGS.iter().find(|t| rest.starts_with(**t)) {
+            *tag
+        } else if let Some(len) = section_open_len(rest) {
+            &rest[..len]
+        } else {
+            return false;
+        };
+        let name = tag.trim_start_matches(['<', '/']).split([' ', '>']).next().unwrap_or("");
+        if tag.starts_with("</") {
+            if open.pop() != Some(name) {
+                return false;
+            }
+        } else if !matches!(name, "br" | "hr") {
+            open.push(name);
+        }
+        rest = &rest[tag.len()..];
+    }
+    open.is_empty()
+}
+
+/// `<section class="pov" data-label="…">` or `class="flashback"`, with a label of plain
+/// escaped text; returns the tag's length.
+fn section_open_len(s: &str) -> Option<usize> {
+    let prefix = ["<section class=\"pov\" data-label=\"", "<section class=\"flashback\" data-label=\""]
+        .into_iter()
+        .find(|p| s.starts_with(*p))?;
+    let label_end = s[prefix.len()..].find('"')? + prefix.len();
+    let label = &s[prefix.len()..label_end];
+    if label.contains(['<', '>']) || label.len() > 200 || (label.contains('&') && !is_plainly_clean(label)) {
+        return None;
+    }
+    s[label_end..].starts_with("\">").then_some(label_end + 2)
 }
 
 #[cfg(test)]
@@ -124,6 +200,31 @@ mod tests {
             r#"<p onclick="x()">Hi<script>alert(1)</script><a href="javascript:alert(1)">l</a><a href="https://e.org">e</a></p><style>p{}</style><iframe src="x">t</iframe>"#,
         );
         assert_eq!(out, r#"<p>Hi<a rel="nofollow">l</a><a href="https://e.org" rel="nofollow">e</a></p>"#);
+    }
+
+    #[test]
+    fn plain_text_html_is_recognised_and_anything_else_is_not() {
+        for clean in [
+            "<p>Hello &amp; <em>welcome</em>.</p>\n<hr class=\"scene-break\">\n<p>Again<br />here.</p>",
+            "<section class=\"pov\" data-label=\"Draco\"><p class=\"section-label\">Draco&#39;s POV</p>\n<p>x</p>\n</section>",
+        ] {
+            assert!(is_plainly_clean(clean), "{clean}");
+            assert_eq!(sanitize_html(clean), clean);
+        }
+        for dirty in [
+            "<p onclick=\"x()\">hi</p>",
+            "<p>hi",
+            "</p>",
+            "<em><p>x</em></p>",
+            "<script>alert(1)</script>",
+            "<p>a > b</p>",
+            "<p>&nbsp;</p>",
+            "<section class=\"pov\" data-label=\"x\" onmouseover=\"y\">",
+            "<section class=\"pov\" data-label=\"<img src=x>\"></section>",
+            "<a href=\"javascript:x\">l</a>",
+        ] {
+            assert!(!is_plainly_clean(dirty), "{dirty}");
+        }
     }
 
     #[test]

@@ -6,16 +6,34 @@
 pub fn count_words(text: &str) -> u64 {
     let mut count = 0u64;
     let mut in_word = false;
-    for c in text.chars() {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // ASCII, nearly all of most stories, without decoding characters.
+        if b.is_ascii() {
+            if b.is_ascii_alphanumeric() {
+                if !in_word {
+                    count += 1;
+                    in_word = true;
+                }
+            } else if !(in_word && (b == b'\'' || b == b'-')) {
+                in_word = false;
+            }
+            i += 1;
+            continue;
+        }
+        let c = text[i..].chars().next().expect("a character starts here");
+        i += c.len_utf8();
         if is_own_word(c) {
             count += 1;
             in_word = false;
-        } else if c.is_alphanumeric() || (in_word && is_joiner(c)) {
+        } else if c.is_alphanumeric() {
             if !in_word {
                 count += 1;
                 in_word = true;
             }
-        } else if !is_joiner(c) || !in_word {
+        } else if !(in_word && is_joiner(c)) {
             in_word = false;
         }
     }
