@@ -168,8 +168,15 @@ pub fn is_plainly_clean(html: &str) -> bool {
             if open.pop() != Some(name) {
                 return false;
             }
-        } else if !matches!(name, "br" | "hr") {
-            open.push(name);
+        } else {
+            // Blocks go at the top or inside sections, never inside a paragraph or emphasis,
+            // where a parser would move them and ammonia would rewrite the markup.
+            if matches!(name, "p" | "section" | "hr") && matches!(open.last(), Some(&("p" | "em" | "strong"))) {
+                return false;
+            }
+            if !matches!(name, "br" | "hr") {
+                open.push(name);
+            }
         }
         rest = &rest[tag.len()..];
     }
@@ -216,6 +223,8 @@ mod tests {
             "<p>hi",
             "</p>",
             "<em><p>x</em></p>",
+            "<p><p>x</p></p>",
+            "<p><hr class=\"scene-break\"></p>",
             "<script>alert(1)</script>",
             "<p>a > b</p>",
             "<p>&nbsp;</p>",
