@@ -63,21 +63,45 @@ fn explicit_heading(text: &str) -> LineKind {
 fn page_units(blocks: Vec<HtmlBlock>) -> Vec<Unit> {
     let count = |level: u8| blocks.iter().filter(|b| heading_level(&b.tag) == Some(level)).count();
     let chapter_level = (1..=4).find(|&l| count(l) >= 2);
-    blocks
-        .iter()
-        .map(|b| {
-            let kind = match (b.tag.as_str(), heading_level(&b.tag)) {
-                ("hr", _) => LineKind::SceneBreak,
-                (_, Some(l)) if Some(l) == chapter_level => explicit_heading(&b.text),
-                (_, Some(_)) => match patterns::classify(&b.text) {
-                    LineKind::Heading(h) => LineKind::Heading(h),
-                    _ => LineKind::Text,
-                },
-                _ => patterns::classify(&b.text),
-            };
-            unit(b, kind)
-        })
-        .collect()
+    let mut units = Vec::new();
+    for b in &blocks {
+        // FanFicFare and fan fiction sites head a story with "<a>Title</a> by <a>Author</a>"
+        // and a block of "Key: value" lines cut by <br>.
+        if let Some(c) = LINKED_BYLINE.captures(&b.html) {
+            units.push(unit(b, LineKind::Field("title".into(), html_text(&c[1]))));
+            units.push(unit(b, LineKind::Field("author".into(), html_text(&c[2]))));
+            continue;
+        }
+        let fields: Vec<LineKind> = b.lines.iter().map(|l| patterns::classify(l)).collect();
+        if fields.len() >= 2 && fields.iter().all(|k| matches!(k, LineKind::Field(..))) {
+            units.extend(fields.into_iter().map(|k| unit(b, k)));
+            continue;
+        }
+        units.push(page_unit(b, chapter_level));
+    }
+    units
+}
+
+static LINKED_BYLINE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r#"^<a[^>]*>([^<]{1,200})</a>\s+by\s+<a[^>]*>([^<]{1,100})</a>$"#).expect("valid pattern")
+});
+
+/// Text of a fragment the HTML reader escaped.
+fn html_text(s: &str) -> String {
+    s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&amp;", "&").trim().to_owned()
+}
+
+fn page_unit(b: &HtmlBlock, chapter_level: Option<u8>) -> Unit {
+    let kind = match (b.tag.as_str(), heading_level(&b.tag)) {
+        ("hr", _) => LineKind::SceneBreak,
+        (_, Some(l)) if Some(l) == chapter_level => explicit_heading(&b.text),
+        (_, Some(_)) => match patterns::classify(&b.text) {
+            LineKind::Heading(h) => LineKind::Heading(h),
+            _ => LineKind::Text,
+        },
+        _ => patterns::classify(&b.text),
+    };
+    unit(b, kind)
 }
 
 /// The region a label paragraph opens: what the following blockquote is.

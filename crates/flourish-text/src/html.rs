@@ -24,6 +24,8 @@ pub(crate) struct HtmlBlock {
     /// Inline HTML: text and the inline tags worth keeping.
     pub html: String,
     pub text: String,
+    /// The text cut at each `<br>`, when it has any: header blocks list fields that way.
+    pub lines: Vec<String>,
     /// Tag names, ids and classes of the elements around it, lowercased and separated by
     /// spaces, for finding regions.
     pub context: String,
@@ -79,6 +81,8 @@ struct State {
     blocks: Vec<HtmlBlock>,
     html: String,
     text: String,
+    /// Where in `text` each `<br>` fell.
+    breaks: Vec<usize>,
     tag: String,
     line: usize,
     /// Open block-level elements: (tag, markers).
@@ -114,10 +118,22 @@ impl State {
             let html = self.html.trim().to_owned();
             let context = self.context();
             let tag = if self.tag.is_empty() { "p".to_owned() } else { std::mem::take(&mut self.tag) };
-            self.blocks.push(HtmlBlock { tag, line: self.line, html, text, context });
+            let mut lines = Vec::new();
+            if !self.breaks.is_empty() {
+                let mut from = 0;
+                for &at in self.breaks.iter().chain(std::iter::once(&self.text.len())) {
+                    let line = self.text[from..at].split_whitespace().collect::<Vec<_>>().join(" ");
+                    if !line.is_empty() {
+                        lines.push(line);
+                    }
+                    from = at;
+                }
+            }
+            self.blocks.push(HtmlBlock { tag, line: self.line, html, text, lines, context });
         }
         self.html.clear();
         self.text.clear();
+        self.breaks.clear();
         self.tag.clear();
     }
 }
@@ -173,6 +189,8 @@ impl TokenSink for Sink {
                 } else if name == "br" {
                     s.html.push_str("<br />");
                     s.text.push(' ');
+                    let at = s.text.len();
+                    s.breaks.push(at);
                 } else if BLOCK_TAGS.contains(&name) {
                     s.flush();
                     if tag.kind == StartTag && !tag.self_closing {

@@ -50,6 +50,7 @@ pub fn parse_md(text: &str, encoding: &str) -> Document {
                 line: line_of(range.start),
                 html: String::new(),
                 text: String::new(),
+                lines: vec![],
                 context: String::new(),
             }),
             _ => {
@@ -77,5 +78,12 @@ fn block(tag: String, line: usize, events: Vec<Event>) -> HtmlBlock {
     let inline: Vec<Event> = events.into_iter().filter(|e| !matches!(e, Event::Start(Tag::Paragraph))).collect();
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, inline.into_iter());
-    HtmlBlock { tag, line, html: html.trim().to_owned(), text: text.trim().to_owned(), context: String::new() }
+    HtmlBlock {
+        tag,
+        line,
+        html: html.trim().to_owned(),
+        text: text.trim().to_owned(),
+        lines: vec![],
+        context: String::new(),
+    }
 }

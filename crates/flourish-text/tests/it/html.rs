@@ -75,3 +75,21 @@ fn markdown_headings_are_title_and_chapters() {
     assert!(html.contains("<em>mostly waiting</em>") && html.contains("<strong>seven</strong>"), "{html}");
     assert!(doc.chapters[1].content_html().contains("<p>Hand one: Finn lost.</p>"));
 }
+
+#[test]
+fn a_fanficfare_download_gives_its_byline_fields_and_chapters() {
+    let doc = fixture("fanficfare.html");
+    assert_eq!(doc.title.as_deref(), Some("The Cartographer's Apprentice"));
+    assert_eq!(doc.authors, ["quillwright"]);
+    assert_eq!(doc.summary.as_deref(), Some("Hermione is hired to map the Room of Requirement."));
+    assert_eq!(doc.header_field("category"), Some("Harry Potter"));
+    assert_eq!(doc.header_field("rating"), Some("K+"));
+    assert_eq!(doc.header_field("status"), Some("In-Progress"));
+    assert_eq!(chapters(&doc), [(None, t("The Room That Moves")), (None, t("Upside Down"))]);
+    assert_eq!(
+        doc.notes.iter().map(|n| (n.kind, n.chapter, n.position)).collect::<Vec<_>>(),
+        [(NoteKind::AuthorNote, Some(1), Position::Start)]
+    );
+    assert_eq!(doc.chapters[0].scene_breaks.len(), 1);
+    assert!(doc.chapters[0].content_html().starts_with("<p>The door was not there"));
+}
