@@ -6,7 +6,7 @@
 //! invitation to comment are boilerplate. Any other page goes through the same structure
 //! recovery as plain text, with the page's own headings as chapter candidates.
 
-use crate::document::{Document, Format, LineSpan, NoteKind};
+use crate::document::{Document, Format, NoteKind};
 use crate::html::{HtmlBlock, span};
 use crate::patterns::{self, Heading, HeadingLevel, LineKind};
 use crate::txt::{Unit, parse_units};
@@ -201,7 +201,7 @@ fn ao3_units(blocks: Vec<HtmlBlock>, doc: &mut Document) -> Vec<Unit> {
     if !summary.is_empty() {
         doc.summary = Some(summary.join("\n\n"));
     }
-    doc.boilerplate.extend(merge(boilerplate));
+    crate::txt::merge_spans(&mut doc.boilerplate, boilerplate);
     // The header's tags are AO3's own names; keep the usual keys the importer reads.
     for (key, value) in doc.header.clone() {
         let alias = match key.as_str() {
@@ -216,17 +216,4 @@ fn ao3_units(blocks: Vec<HtmlBlock>, doc: &mut Document) -> Vec<Unit> {
         }
     }
     units
-}
-
-fn merge(spans: Vec<LineSpan>) -> Vec<LineSpan> {
-    let mut out: Vec<LineSpan> = Vec::new();
-    for s in spans {
-        match out.last_mut() {
-            Some(last) if last.end_line.zip(s.start_line).is_some_and(|(e, st)| st <= e + 1) => {
-                last.end_line = s.end_line
-            }
-            _ => out.push(s),
-        }
-    }
-    out
 }

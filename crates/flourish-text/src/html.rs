@@ -215,7 +215,9 @@ impl TokenSink for Sink {
                         "strike" => "s",
                         other => other,
                     };
-                    s.html.push_str(&if tag.kind == StartTag { format!("<{normal}>") } else { format!("</{normal}>") });
+                    s.html.push_str(if tag.kind == StartTag { "<" } else { "</" });
+                    s.html.push_str(normal);
+                    s.html.push('>');
                 } else if name == "a" {
                     // Links keep their target; the sanitizer decides which survive.
                     if tag.kind == StartTag {
@@ -247,7 +249,7 @@ impl TokenSink for Sink {
                 if s.text.is_empty() && s.line == 0 {
                     s.line = line;
                 }
-                s.html.push_str(&escape_text(&text));
+                crate::paragraphs::push_escaped_str(&mut s.html, &text);
                 s.text.push_str(&text);
                 TokenSinkResult::Continue
             }

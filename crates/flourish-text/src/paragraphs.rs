@@ -44,7 +44,7 @@ pub fn escape_text(text: &str) -> String {
 }
 
 /// Appends `text` escaped, copying the runs between special characters whole.
-fn push_escaped_str(out: &mut String, text: &str) {
+pub(crate) fn push_escaped_str(out: &mut String, text: &str) {
     let mut rest = text;
     while let Some(at) = rest.find(['&', '<', '>', '"']) {
         out.push_str(&rest[..at]);

@@ -316,7 +316,7 @@ fn accepted_headings(units: &[Unit], doc: &mut Document) -> (Vec<usize>, Vec<boo
     (if chapters.is_empty() { real } else { chapters }, skip)
 }
 
-fn merge_spans(into: &mut Vec<LineSpan>, spans: Vec<LineSpan>) {
+pub(crate) fn merge_spans(into: &mut Vec<LineSpan>, spans: Vec<LineSpan>) {
     into.extend(spans);
     into.sort_by_key(|s| s.start_line);
     let mut merged: Vec<LineSpan> = Vec::with_capacity(into.len());

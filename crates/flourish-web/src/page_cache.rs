@@ -62,15 +62,6 @@ impl PageCache {
         // Closures only fail when support is not enabled, which `new` does.
         let _ = self.pages.invalidate_entries_if(move |_, page| page.work == work);
     }
-
-    pub fn len(&self) -> u64 {
-        self.pages.run_pending_tasks();
-        self.pages.entry_count()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 /// The work a cacheable path belongs to: `/works/{id}`, `/works/{id}/…`.

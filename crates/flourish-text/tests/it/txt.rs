@@ -165,7 +165,16 @@ fn emphasis_and_escaping() {
 
 #[test]
 fn inspect_json_is_stable() {
-    for name in ["ffn-header.txt", "gutenberg.txt", "pov-styles.txt", "prologue.txt"] {
+    for name in [
+        "ffn-header.txt",
+        "gutenberg.txt",
+        "pov-styles.txt",
+        "prologue.txt",
+        "ao3-download.html",
+        "fanficfare.html",
+        "plain-page.html",
+        "chapters.md",
+    ] {
         let doc = fixture(name);
         let mut json = serde_json::to_value(&doc).unwrap();
         // The notes' HTML is checked above; the golden files pin the structure.
