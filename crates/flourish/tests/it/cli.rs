@@ -178,3 +178,18 @@ fn the_same_file_twice_in_one_import_is_stored_once() {
     assert!(out.contains("1 imported, 1 skipped as duplicates, 0 failed"), "{out}");
     assert!(out.contains("copy.txt: the same text is already in"), "{out}");
 }
+
+#[test]
+fn a_huge_file_is_refused_before_it_is_read() {
+    let dir = temp_dir();
+    // Sparse: 200 MB long, no disk used, and never read into memory.
+    let file = std::fs::File::create(dir.path().join("huge.txt")).unwrap();
+    file.set_len(200 << 20).unwrap();
+    let started = std::time::Instant::now();
+    let (ok, _, err) = run(dir.path(), &["inspect", "huge.txt"]);
+    assert!(!ok && err.contains("the file is 209715200 bytes; the largest accepted is"), "{err}");
+    let (ok, out, _) = run(dir.path(), &["import", "--pseud", "quillwright", "--fandom", "X", "huge.txt"]);
+    assert!(!ok && out.contains("largest accepted"), "{out}");
+    // Not a timing assertion on speed: a guard that the file was not read.
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+}
