@@ -87,6 +87,9 @@ struct State {
     line: usize,
     /// Open block-level elements: (tag, markers).
     stack: Vec<(String, Vec<String>)>,
+    /// The markers of `stack` as one string, rebuilt only when the stack changes: runs of
+    /// paragraphs share it.
+    context: Option<String>,
     /// Inside an element whose content is not story (script, nav…): its tag and depth.
     skipping: Option<(String, usize)>,
     title: Option<String>,
@@ -94,15 +97,20 @@ struct State {
 }
 
 impl State {
-    fn context(&self) -> String {
-        let mut out = String::new();
-        for (_, markers) in &self.stack {
-            for m in markers {
-                out.push_str(m);
-                out.push(' ');
-            }
-        }
-        out
+    fn context(&mut self) -> String {
+        let stack = &self.stack;
+        self.context
+            .get_or_insert_with(|| {
+                let mut out = String::new();
+                for (_, markers) in stack {
+                    for m in markers {
+                        out.push_str(m);
+                        out.push(' ');
+                    }
+                }
+                out
+            })
+            .clone()
     }
 
     /// Ends the current block, if it has anything in it.
@@ -201,12 +209,14 @@ impl TokenSink for Sink {
                             }
                         }
                         s.stack.push((name.to_owned(), markers));
+                        s.context = None;
                         s.tag = name.to_owned();
                         s.line = line;
                     } else if tag.kind == EndTag
                         && let Some(at) = s.stack.iter().rposition(|(t, _)| *t == name)
                     {
                         s.stack.truncate(at);
+                        s.context = None;
                     }
                 } else if INLINE_KEPT.contains(&name) && name != "span" {
                     let normal = match name {
