@@ -88,6 +88,12 @@ fn an_epub_gives_its_package_metadata_and_its_chapters() {
     assert_eq!(first.sections.len(), 1);
     assert!(first.content_html().contains("<hr class=\"scene-break\">"));
     assert!(doc.notes.iter().any(|n| n.html.contains("spring exchange")));
+
+    let mut json = serde_json::to_value(&doc).unwrap();
+    for note in json["notes"].as_array_mut().unwrap() {
+        note.as_object_mut().unwrap().remove("html");
+    }
+    insta::assert_json_snapshot!("ao3-like.epub", json);
 }
 
 #[test]
