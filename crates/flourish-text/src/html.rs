@@ -37,44 +37,84 @@ impl HtmlBlock {
     }
 }
 
-const BLOCK_TAGS: &[&str] = &[
-    "p",
-    "div",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "li",
-    "dt",
-    "dd",
-    "blockquote",
-    "pre",
-    "section",
-    "article",
-    "header",
-    "footer",
-    "td",
-    "th",
-    "tr",
-    "table",
-    "ul",
-    "ol",
-    "dl",
-    "center",
-    "body",
-    "figure",
-    "figcaption",
-];
-const INLINE_KEPT: &[&str] = &[
-    "em", "i", "strong", "b", "u", "s", "strike", "del", "ins", "sup", "sub", "small", "big", "code", "abbr", "q",
-    "cite", "span",
-];
-const SKIPPED: &[&str] = &[
-    "script", "style", "head", "nav", "noscript", "template", "iframe", "object", "svg", "math", "button", "select",
-    "form",
-];
+// Tag sets as `matches!`, which compile to a few comparisons by length and bytes; these
+// run for every tag of the page.
+
+/// Elements that start and end a block of text.
+fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "div"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "li"
+            | "dt"
+            | "dd"
+            | "blockquote"
+            | "pre"
+            | "section"
+            | "article"
+            | "header"
+            | "footer"
+            | "td"
+            | "th"
+            | "tr"
+            | "table"
+            | "ul"
+            | "ol"
+            | "dl"
+            | "center"
+            | "body"
+            | "figure"
+            | "figcaption"
+    )
+}
+
+/// Inline markup kept in a block's HTML (`span` is dropped: it only carries styling).
+fn is_kept_inline(name: &str) -> bool {
+    matches!(
+        name,
+        "em" | "i"
+            | "strong"
+            | "b"
+            | "u"
+            | "s"
+            | "strike"
+            | "del"
+            | "ins"
+            | "sup"
+            | "sub"
+            | "small"
+            | "big"
+            | "code"
+            | "abbr"
+            | "q"
+            | "cite"
+    )
+}
+
+/// Elements whose content is not story text.
+fn is_skipped(name: &str) -> bool {
+    matches!(
+        name,
+        "script"
+            | "style"
+            | "nav"
+            | "noscript"
+            | "template"
+            | "iframe"
+            | "object"
+            | "svg"
+            | "math"
+            | "button"
+            | "select"
+            | "form"
+    )
+}
 
 #[derive(Default)]
 struct State {
@@ -115,13 +155,22 @@ impl State {
 
     /// Ends the current block, if it has anything in it.
     fn flush(&mut self) {
-        let mut text = String::with_capacity(self.text.len());
-        for word in self.text.split_whitespace() {
-            if !text.is_empty() {
-                text.push(' ');
+        // Most blocks are already single-spaced; fold whitespace only when needed.
+        let plain = !self.text.bytes().any(|b| matches!(b, b'\n' | b'\t' | b'\r' | 0x0c))
+            && !self.text.contains("  ")
+            && self.text.is_ascii();
+        let text = if plain {
+            self.text.trim().to_owned()
+        } else {
+            let mut text = String::with_capacity(self.text.len());
+            for word in self.text.split_whitespace() {
+                if !text.is_empty() {
+                    text.push(' ');
+                }
+                text.push_str(word);
             }
-            text.push_str(word);
-        }
+            text
+        };
         if !text.is_empty() || self.tag == "hr" {
             let html = self.html.trim().to_owned();
             let context = self.context();
@@ -183,7 +232,7 @@ impl TokenSink for Sink {
                 } else if tag.kind == EndTag && name == "title" {
                     s.in_title = false;
                 }
-                if tag.kind == StartTag && SKIPPED.contains(&name) && name != "head" {
+                if tag.kind == StartTag && is_skipped(name) {
                     if !tag.self_closing {
                         s.skipping = Some((name.to_owned(), 1));
                     }
@@ -199,7 +248,7 @@ impl TokenSink for Sink {
                     s.text.push(' ');
                     let at = s.text.len();
                     s.breaks.push(at);
-                } else if BLOCK_TAGS.contains(&name) {
+                } else if is_block(name) {
                     s.flush();
                     if tag.kind == StartTag && !tag.self_closing {
                         let mut markers = vec![name.to_owned()];
@@ -218,7 +267,7 @@ impl TokenSink for Sink {
                         s.stack.truncate(at);
                         s.context = None;
                     }
-                } else if INLINE_KEPT.contains(&name) && name != "span" {
+                } else if is_kept_inline(name) {
                     let normal = match name {
                         "i" => "em",
                         "b" => "strong",

@@ -45,10 +45,11 @@ pub fn escape_text(text: &str) -> String {
 
 /// Appends `text` escaped, copying the runs between special characters whole.
 pub(crate) fn push_escaped_str(out: &mut String, text: &str) {
+    // A byte scan: the four characters are ASCII, so a match is always a whole character.
     let mut rest = text;
-    while let Some(at) = rest.find(['&', '<', '>', '"']) {
+    while let Some(at) = rest.bytes().position(|b| matches!(b, b'&' | b'<' | b'>' | b'"')) {
         out.push_str(&rest[..at]);
-        push_escaped(out, rest[at..].chars().next().expect("found a character"));
+        push_escaped(out, rest.as_bytes()[at] as char);
         rest = &rest[at + 1..];
     }
     out.push_str(rest);

@@ -143,7 +143,7 @@ const PLAIN_TAGS: &[&str] = &[
 pub fn is_plainly_clean(html: &str) -> bool {
     let mut open: Vec<&str> = Vec::new();
     let mut rest = html;
-    while let Some(at) = rest.find(['<', '>', '&']) {
+    while let Some(at) = rest.bytes().position(|b| matches!(b, b'<' | b'>' | b'&')) {
         rest = &rest[at..];
         if rest.starts_with('>') {
             return false;

@@ -60,7 +60,8 @@ pub(crate) fn parse_units(mut units: Vec<Unit>, doc: &mut Document) {
         if skip[i] {
             continue;
         }
-        if headings.contains(&i) {
+        // Both lists are in order: a binary search keeps this linear in practice.
+        if headings.binary_search(&i).is_ok() {
             kept_headings.push(kept.len());
         }
         kept.push(unit);
@@ -505,7 +506,7 @@ fn fill_chapter(chapter: &mut Chapter, story: &[Unit], offset: usize, gap_breaks
     };
     for (n, u) in story.iter().enumerate() {
         let prev_end = n.checked_sub(1).and_then(|p| line_of(story[p].end));
-        if gap_breaks.contains(&(offset + n)) && n > 0 {
+        if n > 0 && gap_breaks.binary_search(&(offset + n)).is_ok() {
             let line = prev_end.map(|e| e + 1);
             chapter.blocks.push(Block::SceneBreak { line });
             chapter.scene_breaks.extend(line);

@@ -2,107 +2,150 @@
 //! word (so `don't` and `well-known` are one each), and every Han, Hiragana, Katakana and
 //! Thai character is a word of its own, since those scripts do not separate words by spaces.
 
+/// The word-counting state: fed characters one at a time, in one pass.
+#[derive(Default)]
+struct Counter {
+    count: u64,
+    in_word: bool,
+}
+
+impl Counter {
+    #[inline]
+    fn ascii(&mut self, b: u8) {
+        if b.is_ascii_alphanumeric() {
+            self.count += u64::from(!self.in_word);
+            self.in_word = true;
+        } else if !(self.in_word && (b == b'\'' || b == b'-')) {
+            self.in_word = false;
+        }
+    }
+
+    fn char(&mut self, c: char) {
+        if c.is_ascii() {
+            self.ascii(c as u8);
+        } else if is_own_word(c) {
+            self.count += 1;
+            self.in_word = false;
+        } else if c.is_alphanumeric() {
+            self.count += u64::from(!self.in_word);
+            self.in_word = true;
+        } else if !(self.in_word && is_joiner(c)) {
+            self.in_word = false;
+        }
+    }
+
+    /// Feeds text, taking ASCII a byte at a time through a class table, without decoding
+    /// characters.
+    fn text(&mut self, text: &str) {
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b < 0x80 {
+                match ASCII_CLASS[b as usize] {
+                    WORD => {
+                        self.count += u64::from(!self.in_word);
+                        self.in_word = true;
+                    }
+                    JOINER => {} // keeps a word going, starts none
+                    _ => self.in_word = false,
+                }
+                i += 1;
+            } else {
+                let c = text[i..].chars().next().expect("a character starts here");
+                self.char(c);
+                i += c.len_utf8();
+            }
+        }
+    }
+}
+
+const SEPARATOR: u8 = 0;
+const WORD: u8 = 1;
+const JOINER: u8 = 2;
+
+/// What each ASCII byte is to a word.
+static ASCII_CLASS: [u8; 128] = {
+    let mut table = [SEPARATOR; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() {
+            table[b] = WORD;
+        } else if c == b'\'' || c == b'-' {
+            table[b] = JOINER;
+        }
+        b += 1;
+    }
+    table
+};
+
 /// Counts the words of plain text.
 pub fn count_words(text: &str) -> u64 {
-    let mut count = 0u64;
-    let mut in_word = false;
-    let bytes = text.as_bytes();
+    let mut counter = Counter::default();
+    counter.text(text);
+    counter.count
+}
+
+/// Counts the words of HTML in one pass: tags separate words, character references count
+/// as the characters they stand for (so `don&rsquo;t` stays one word and `&quot;` is none).
+pub fn count_words_in_html(html: &str) -> u64 {
+    let mut counter = Counter::default();
+    let bytes = html.as_bytes();
+    let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
-        // ASCII, nearly all of most stories, without decoding characters.
-        if b.is_ascii() {
-            if b.is_ascii_alphanumeric() {
-                if !in_word {
-                    count += 1;
-                    in_word = true;
+        match bytes[i] {
+            b'<' => {
+                counter.text(&html[start..i]);
+                counter.ascii(b' ');
+                i = bytes[i..].iter().position(|&b| b == b'>').map_or(bytes.len(), |end| i + end + 1);
+                start = i;
+            }
+            b'&' => {
+                counter.text(&html[start..i]);
+                match entity(&html[i + 1..]) {
+                    Some((c, len)) => {
+                        counter.char(c);
+                        i += len + 2;
+                    }
+                    None => {
+                        counter.ascii(b'&');
+                        i += 1;
+                    }
                 }
-            } else if !(in_word && (b == b'\'' || b == b'-')) {
-                in_word = false;
+                start = i;
             }
-            i += 1;
-            continue;
-        }
-        let c = text[i..].chars().next().expect("a character starts here");
-        i += c.len_utf8();
-        if is_own_word(c) {
-            count += 1;
-            in_word = false;
-        } else if c.is_alphanumeric() {
-            if !in_word {
-                count += 1;
-                in_word = true;
-            }
-        } else if !(in_word && is_joiner(c)) {
-            in_word = false;
+            _ => i += 1,
         }
     }
-    count
+    counter.text(&html[start..]);
+    counter.count
 }
 
-/// Counts the words of HTML, skipping tags and decoding the few entities that change a count.
-pub fn count_words_in_html(html: &str) -> u64 {
-    let mut text = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(start) = rest.find('<') {
-        text.push_str(&rest[..start]);
-        text.push(' ');
-        match rest[start..].find('>') {
-            Some(end) => rest = &rest[start + end + 1..],
-            None => {
-                rest = "";
-            }
+/// The character a reference after `&` stands for, and the length of its name (without
+/// `&` and `;`); unknown names read as a space.
+fn entity(after: &str) -> Option<(char, usize)> {
+    let end = after.as_bytes().iter().take(11).position(|&b| b == b';')?;
+    let name = &after[..end];
+    let c = if let Some(num) = name.strip_prefix("#x").or_else(|| name.strip_prefix("#X")) {
+        u32::from_str_radix(num, 16).ok().and_then(char::from_u32)?
+    } else if let Some(num) = name.strip_prefix('#') {
+        num.parse().ok().and_then(char::from_u32)?
+    } else {
+        match name {
+            "amp" => '&',
+            "lt" => '<',
+            "gt" => '>',
+            "quot" => '"',
+            "apos" | "rsquo" | "lsquo" => '\'',
+            "hellip" => '…',
+            "mdash" => '—',
+            "ndash" => '–',
+            _ => ' ',
         }
-    }
-    text.push_str(rest);
-    count_words(&decode_entities(&text))
-}
-
-/// Decodes character references, so `don&rsquo;t` stays one word and `&quot;` is no word.
-fn decode_entities(text: &str) -> String {
-    if !text.contains('&') {
-        return text.to_owned();
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find('&') {
-        out.push_str(&rest[..at]);
-        let after = &rest[at + 1..];
-        let end = after.find(';').filter(|&e| e <= 10);
-        let decoded = end.and_then(|e| {
-            let name = &after[..e];
-            let c = if let Some(num) = name.strip_prefix("#x").or_else(|| name.strip_prefix("#X")) {
-                u32::from_str_radix(num, 16).ok().and_then(char::from_u32)
-            } else if let Some(num) = name.strip_prefix('#') {
-                num.parse().ok().and_then(char::from_u32)
-            } else {
-                Some(match name {
-                    "amp" => '&',
-                    "lt" => '<',
-                    "gt" => '>',
-                    "quot" => '"',
-                    "apos" | "rsquo" | "lsquo" => '\'',
-                    "hellip" => '…',
-                    "mdash" => '—',
-                    "ndash" => '–',
-                    _ => ' ',
-                })
-            };
-            c.map(|c| (c, e))
-        });
-        match decoded {
-            Some((c, e)) => {
-                out.push(c);
-                rest = &after[e + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+    };
+    Some((c, end))
 }
 
 fn is_joiner(c: char) -> bool {
