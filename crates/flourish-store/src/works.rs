@@ -47,6 +47,28 @@ pub fn fingerprint(draft: &WorkDraft) -> String {
     hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The start of every chapter insert; [`bind_chapter!`] binds a row's values in this order.
+const CHAPTER_INSERT: &str = "INSERT INTO chapters (work_id, position, title, summary, notes, end_notes, content, \
+     sanitizer_version, word_count, published_at, created_at) VALUES ";
+const CHAPTER_COLUMNS: usize = 11;
+
+/// Binds one chapter row to a query made from [`CHAPTER_INSERT`].
+macro_rules! bind_chapter {
+    ($q:expr, $work:expr, $position:expr, $c:expr, $published:expr, $created:expr) => {
+        $q.bind($work)
+            .bind($position)
+            .bind(&$c.title)
+            .bind(&$c.summary)
+            .bind(&$c.notes)
+            .bind(&$c.end_notes)
+            .bind(&$c.content)
+            .bind(SANITIZER_VERSION)
+            .bind($c.word_count)
+            .bind($published)
+            .bind($created)
+    };
+}
+
 /// Rows inserted per statement: at 11 values a row, well below both databases' limits on
 /// bound parameters (32,766 for SQLite, 65,535 for PostgreSQL).
 const ROWS_PER_STATEMENT: usize = 1000;
@@ -343,26 +365,9 @@ impl WorkStore for Store {
                 .flat_map(|(w, id)| w.chapters.iter().enumerate().map(move |(i, c)| (*id, i as i64 + 1, c, w.published)))
                 .collect();
             for batch in chapters.chunks(ROWS_PER_STATEMENT) {
-                let mut q = sqlx::query(AssertSqlSafe(rows_sql(
-                    "INSERT INTO chapters (work_id, position, title, summary, notes, end_notes, content, \
-                     sanitizer_version, word_count, published_at, created_at) VALUES ",
-                    batch.len(),
-                    11,
-                    "",
-                )));
+                let mut q = sqlx::query(AssertSqlSafe(rows_sql(CHAPTER_INSERT, batch.len(), CHAPTER_COLUMNS, "")));
                 for (work_id, position, c, published) in batch {
-                    q = q
-                        .bind(work_id)
-                        .bind(position)
-                        .bind(&c.title)
-                        .bind(&c.summary)
-                        .bind(&c.notes)
-                        .bind(&c.end_notes)
-                        .bind(&c.content)
-                        .bind(SANITIZER_VERSION)
-                        .bind(c.word_count)
-                        .bind(published)
-                        .bind(created);
+                    q = bind_chapter!(q, work_id, position, c, published, created);
                 }
                 q.execute(&mut *tx).await?;
             }
@@ -434,21 +439,8 @@ impl WorkStore for Store {
             .fetch_optional(&mut *tx)
             .await?;
             let Some((position,)) = next else { return Err(StoreError::NotFound("work")) };
-            let (id,): (i64,) = sqlx::query_as(
-                "INSERT INTO chapters (work_id, position, title, summary, notes, end_notes, content, \
-                 sanitizer_version, word_count, published_at, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
-            )
-            .bind(work.0)
-            .bind(position)
-            .bind(&c.title)
-            .bind(&c.summary)
-            .bind(&c.notes)
-            .bind(&c.end_notes)
-            .bind(&c.content)
-            .bind(SANITIZER_VERSION)
-            .bind(c.word_count)
-            .bind(at)
+            let sql = rows_sql(CHAPTER_INSERT, 1, CHAPTER_COLUMNS, " RETURNING id");
+            let (id,): (i64,) = bind_chapter!(sqlx::query_as(AssertSqlSafe(sql)), work.0, position, c, at, at)
             .fetch_one(&mut *tx)
             .await?;
             let (version,): (i64,) = sqlx::query_as(
