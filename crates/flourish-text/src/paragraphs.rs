@@ -7,7 +7,7 @@ pub fn plain_to_html(text: &str) -> String {
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     for para in text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
-        if is_scene_break(para) {
+        if crate::patterns::is_scene_break(para) {
             out.push_str("<hr class=\"scene-break\" />\n");
             continue;
         }
@@ -21,12 +21,6 @@ pub fn plain_to_html(text: &str) -> String {
         out.push_str("</p>\n");
     }
     out
-}
-
-/// A paragraph of nothing but three or more divider symbols (`***`, `* * *`, `~~~`, `---`).
-fn is_scene_break(para: &str) -> bool {
-    let symbols = para.chars().filter(|c| !c.is_whitespace()).collect::<Vec<_>>();
-    symbols.len() >= 3 && symbols.iter().all(|c| matches!(c, '*' | '~' | '-' | '=' | '#' | '+'))
 }
 
 /// Escapes text for HTML and turns `*…*` / `_…_` into emphasis: one paragraph's inline HTML.
