@@ -8,6 +8,7 @@
 
 use crate::document::{Document, Format, NoteKind};
 use crate::html::{HtmlBlock, span};
+use crate::paragraphs::unescape_text;
 use crate::patterns::{self, Heading, HeadingLevel, LineKind};
 use crate::txt::{Unit, parse_units};
 
@@ -68,8 +69,8 @@ fn page_units(blocks: Vec<HtmlBlock>) -> Vec<Unit> {
         // FanFicFare and fan fiction sites head a story with "<a>Title</a> by <a>Author</a>"
         // and a block of "Key: value" lines cut by <br>.
         if let Some(c) = LINKED_BYLINE.captures(&b.html) {
-            units.push(unit(b, LineKind::Field("title".into(), html_text(&c[1]))));
-            units.push(unit(b, LineKind::Field("author".into(), html_text(&c[2]))));
+            units.push(unit(b, LineKind::Field("title".into(), unescape_text(&c[1]).trim().to_owned())));
+            units.push(unit(b, LineKind::Field("author".into(), unescape_text(&c[2]).trim().to_owned())));
             continue;
         }
         let fields: Vec<LineKind> = b.lines.iter().map(|l| patterns::classify(l)).collect();
@@ -85,11 +86,6 @@ fn page_units(blocks: Vec<HtmlBlock>) -> Vec<Unit> {
 static LINKED_BYLINE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(r#"^<a[^>]*>([^<]{1,200})</a>\s+by\s+<a[^>]*>([^<]{1,100})</a>$"#).expect("valid pattern")
 });
-
-/// Text of a fragment the HTML reader escaped.
-fn html_text(s: &str) -> String {
-    s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&amp;", "&").trim().to_owned()
-}
 
 fn page_unit(b: &HtmlBlock, chapter_level: Option<u8>) -> Unit {
     let kind = match (b.tag.as_str(), heading_level(&b.tag)) {

@@ -37,6 +37,22 @@ pub fn escape_text(text: &str) -> String {
     out
 }
 
+/// The text of inline HTML that Flourish escaped: tags dropped, the escapes undone (`&amp;`
+/// last, so `&amp;lt;` stays `&lt;`).
+pub(crate) fn unescape_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&")
+}
+
 /// Appends `text` escaped, copying the runs between special characters whole.
 pub(crate) fn push_escaped_str(out: &mut String, text: &str) {
     // A byte scan: the four characters are ASCII, so a match is always a whole character.
@@ -110,6 +126,7 @@ mod tests {
             plain_to_html("One *two* three.\nFour.\r\n\r\n\n_Five_ <six> & 2 * 3 * 4 snake_case_name"),
             "<p>One <em>two</em> three.<br />Four.</p>\n<p><em>Five</em> &lt;six&gt; &amp; 2 * 3 * 4 snake_case_name</p>\n"
         );
+        assert_eq!(unescape_text("<p>&quot;A&quot; &amp;lt; <em>b</em></p>"), "\"A\" &lt; b");
         assert_eq!(plain_to_html("A.\n\n* * *\n\nB."), "<p>A.</p>\n<hr class=\"scene-break\" />\n<p>B.</p>\n");
     }
 }

@@ -411,7 +411,7 @@ fn build_chapters(units: &[Unit], headings: &[usize], gap_breaks: &[usize], doc:
     if doc.summary.is_none()
         && let Some(s) = doc.notes.iter().find(|n| n.kind == NoteKind::Summary)
     {
-        doc.summary = Some(strip_marker(&html_to_text(&s.html)));
+        doc.summary = Some(strip_marker(&crate::paragraphs::unescape_text(&s.html)));
     }
 }
 
@@ -477,20 +477,6 @@ fn note(kind: NoteKind, chapter: Option<usize>, position: Position, units: &[Uni
 
 fn strip_marker(text: &str) -> String {
     text.split_once(':').map_or(text, |(_, rest)| rest).trim().to_owned()
-}
-
-fn html_to_text(html: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"")
 }
 
 /// Paragraphs, scene breaks and sections of one chapter's story units.
