@@ -194,7 +194,7 @@ async fn resolve_pseud(store: &Store, spec: &str) -> anyhow::Result<Pseud> {
 
 fn read_one<'a>(file: &'a Path, pseud: &Pseud, args: &ImportArgs, limits: &Limits) -> anyhow::Result<Ready<'a>> {
     let doc = crate::inspect::read(file)?;
-    let draft = draft_from(&doc, file, pseud, args)?;
+    let draft = draft_from(&doc, file, pseud, args, limits)?;
     // Validate here, so a bad file fails alone instead of failing its batch.
     draft.validate(limits).map_err(|e| anyhow::anyhow!("{e}"))?;
     let summary = format!(
@@ -208,7 +208,13 @@ fn read_one<'a>(file: &'a Path, pseud: &Pseud, args: &ImportArgs, limits: &Limit
 }
 
 /// The work a document describes, with what the command line adds.
-pub fn draft_from(doc: &Document, file: &Path, pseud: &Pseud, args: &ImportArgs) -> anyhow::Result<WorkDraft> {
+fn draft_from(
+    doc: &Document,
+    file: &Path,
+    pseud: &Pseud,
+    args: &ImportArgs,
+    limits: &Limits,
+) -> anyhow::Result<WorkDraft> {
     let title = doc
         .title
         .clone()
@@ -251,12 +257,13 @@ pub fn draft_from(doc: &Document, file: &Path, pseud: &Pseud, args: &ImportArgs)
     let summary = doc.summary.as_deref().map(|s| format!("<p>{}</p>", flourish_text::paragraphs::escape_text(s)));
     let mut draft = WorkDraft::new(&title, &fandoms[0], pseud.id, "");
     draft.fandoms = fandoms;
-    // What a header block says of characters, pairings and tags becomes tags too.
+    // What a header block says of characters, pairings and tags becomes tags too; a name
+    // the archive would refuse is dropped rather than failing the whole file.
     let listed = |keys: &[&str], separators: &[char]| -> Vec<String> {
         keys.iter()
             .filter_map(|k| doc.header_field(k))
             .flat_map(|v| v.split(separators).map(|t| t.trim().trim_matches(['[', ']']).to_owned()))
-            .filter(|t| !t.is_empty() && flourish_core::tag::validate_tag_name(t, 150).is_ok())
+            .filter(|t| !t.is_empty() && flourish_core::tag::validate_tag_name(t, limits.tag_name).is_ok())
             .collect()
     };
     draft.characters = listed(&["characters"], &[',']);
