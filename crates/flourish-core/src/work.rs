@@ -118,11 +118,6 @@ impl Work {
             (false, None) => format!("{}/?", self.chapter_count),
         }
     }
-
-    /// Whether `viewer` may see this work at all.
-    pub fn visible_to(&self, viewer: Viewer) -> bool {
-        self.posted && (!self.restricted || viewer.is_member())
-    }
 }
 
 /// A chapter's place in its work's index, without its text.
