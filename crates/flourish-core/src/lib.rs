@@ -18,5 +18,5 @@ pub use validation::{FieldError, ValidationErrors};
 pub use vocabulary::{ArchiveWarning, Category, Rating};
 pub use work::{
     Chapter, ChapterDraft, ChapterSummary, Pseud, Series, SeriesDraft, SeriesEntry, User, Viewer, Work, WorkDraft,
-    WorkTags,
+    WorkStats, WorkTags,
 };

@@ -104,9 +104,20 @@ pub struct Work {
     pub word_count: u64,
     /// Bumped by every change; caches and the search index key on it.
     pub version: i64,
+    pub stats: WorkStats,
     pub creators: Vec<Pseud>,
     pub tags: WorkTags,
     pub series: Vec<SeriesEntry>,
+}
+
+/// What readers did with a work. Zero until hits, kudos, comments and bookmarks exist;
+/// listings already sort by them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkStats {
+    pub hits: u64,
+    pub kudos: u64,
+    pub comments: u64,
+    pub bookmarks: u64,
 }
 
 impl Work {

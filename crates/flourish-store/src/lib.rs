@@ -25,7 +25,7 @@ mod works;
 pub use backend::{Backend, redact_url};
 pub use error::StoreError;
 pub use traits::{
-    ArchiveCounts, OutboxEntry, OutboxStore, Page, SeriesStore, StatsStore, TagStore, UserStore, WorkStore,
+    ArchiveCounts, IndexSource, OutboxEntry, OutboxStore, Page, SeriesStore, StatsStore, TagStore, UserStore, WorkStore,
 };
 pub use works::fingerprint;
 

@@ -2,7 +2,7 @@
 
 use flourish_core::{
     Chapter, ChapterId, ChapterSummary, Pseud, PseudId, SeriesEntry, SeriesId, Tag, TagId, TagKind, User, UserId, Work,
-    WorkId, WorkTags,
+    WorkId, WorkStats, WorkTags,
 };
 use time::OffsetDateTime;
 
@@ -17,7 +17,8 @@ pub(crate) fn ts(secs: i64) -> OffsetDateTime {
 macro_rules! work_columns {
     () => {
         "w.id, w.title, w.summary, w.notes, w.end_notes, w.language, w.complete, w.expected_chapters, \
-         w.chapter_count, w.posted, w.restricted, w.published_at, w.updated_at, w.word_count, w.version"
+         w.chapter_count, w.posted, w.restricted, w.published_at, w.updated_at, w.word_count, w.version, \
+         w.hits, w.kudos, w.comments, w.bookmarks"
     };
 }
 
@@ -67,6 +68,10 @@ pub(crate) struct WorkRow {
     pub updated_at: i64,
     pub word_count: i64,
     pub version: i64,
+    pub hits: i64,
+    pub kudos: i64,
+    pub comments: i64,
+    pub bookmarks: i64,
 }
 
 impl WorkRow {
@@ -87,6 +92,12 @@ impl WorkRow {
             updated_at: ts(self.updated_at),
             word_count: self.word_count as u64,
             version: self.version,
+            stats: WorkStats {
+                hits: self.hits as u64,
+                kudos: self.kudos as u64,
+                comments: self.comments as u64,
+                bookmarks: self.bookmarks as u64,
+            },
             creators: vec![],
             tags: WorkTags::default(),
             series: vec![],

@@ -5,7 +5,7 @@
 use crate::StoreError;
 use flourish_core::{
     Chapter, ChapterDraft, ChapterSummary, Pseud, PseudId, Series, SeriesDraft, SeriesId, Tag, TagId, TagKind, User,
-    Viewer, Work, WorkDraft, WorkId,
+    Viewer, Work, WorkDraft, WorkId, WorkStats,
 };
 
 /// One page of a listing. Pages are numbered from 1.
@@ -67,6 +67,27 @@ pub trait TagStore {
     async fn make_synonym(&self, tag: TagId, canonical: TagId) -> Result<(), StoreError>;
     /// The synonyms of a canonical tag.
     async fn synonyms(&self, canonical: TagId) -> Result<Vec<Tag>, StoreError>;
+    /// Makes canonical `meta` a metatag of canonical `sub` (same kind, no loops): works
+    /// tagged with `sub` then match filters on `meta`.
+    async fn add_metatag(&self, sub: TagId, meta: TagId) -> Result<(), StoreError>;
+    async fn remove_metatag(&self, sub: TagId, meta: TagId) -> Result<(), StoreError>;
+    /// Links a character, relationship or additional tag to its fandom, or a relationship
+    /// to its characters.
+    async fn add_parent(&self, child: TagId, parent: TagId) -> Result<(), StoreError>;
+    /// Direct metatags of a tag.
+    async fn metatags(&self, tag: TagId) -> Result<Vec<Tag>, StoreError>;
+    /// Direct subtags of a tag.
+    async fn subtags(&self, tag: TagId) -> Result<Vec<Tag>, StoreError>;
+    async fn parents(&self, tag: TagId) -> Result<Vec<Tag>, StoreError>;
+    async fn children(&self, tag: TagId) -> Result<Vec<Tag>, StoreError>;
+    /// Every tag, by id: what a search index needs to resolve filters.
+    async fn all_tags(&self) -> Result<Vec<Tag>, StoreError>;
+    /// Tags with ids above `after`: tags created since a graph was loaded.
+    async fn tags_after(&self, after: TagId) -> Result<Vec<Tag>, StoreError>;
+    /// A number every wrangling change increases.
+    async fn wrangling_generation(&self) -> Result<i64, StoreError>;
+    /// Every (subtag, metatag) link.
+    async fn meta_edges(&self) -> Result<Vec<(TagId, TagId)>, StoreError>;
     /// Works carrying the tag, its canonical tag, or any synonym of it.
     async fn works_with_tag(
         &self,
@@ -112,6 +133,18 @@ pub struct ArchiveCounts {
 
 pub trait StatsStore {
     async fn counts(&self, viewer: Viewer) -> Result<ArchiveCounts, StoreError>;
+    /// Sets reader statistics and word counts directly, bumping versions through the outbox.
+    /// Only synthetic corpora use it: until kudos and hits exist nothing else sets stats,
+    /// and a generated million works cannot carry 500,000 words of text each.
+    async fn set_synthetic_stats(&self, works: &[(WorkId, WorkStats, u64)]) -> Result<(), StoreError>;
+}
+
+/// What a search index reads: works of any visibility (the index keeps its own visibility
+/// fields), fully loaded.
+pub trait IndexSource {
+    async fn works_for_index(&self, ids: &[WorkId]) -> Result<Vec<Work>, StoreError>;
+    /// Works with ids above `after`, by id, at most `limit`: for rebuilding an index.
+    async fn works_for_index_after(&self, after: WorkId, limit: u32) -> Result<Vec<Work>, StoreError>;
 }
 
 /// One change readers can see: the work it touched and the work's version after it.

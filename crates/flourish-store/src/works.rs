@@ -554,3 +554,30 @@ impl WorkStore for Store {
         Ok(n as u64)
     }
 }
+
+impl crate::traits::IndexSource for Store {
+    async fn works_for_index(&self, ids: &[WorkId]) -> Result<Vec<Work>, StoreError> {
+        if ids.is_empty() {
+            return Ok(vec![]);
+        }
+        let sql = format!(
+            concat!("SELECT ", work_columns!(), " FROM works w WHERE w.id IN ({ids}) ORDER BY w.id"),
+            ids = placeholders(1, ids.len())
+        );
+        let rows: Vec<WorkRow> = with_db!(self, db => {
+            let mut q = sqlx::query_as(AssertSqlSafe(sql));
+            for id in ids {
+                q = q.bind(id.0);
+            }
+            q.fetch_all(db).await?
+        });
+        self.hydrate(rows).await
+    }
+
+    async fn works_for_index_after(&self, after: WorkId, limit: u32) -> Result<Vec<Work>, StoreError> {
+        const SQL: &str = concat!("SELECT ", work_columns!(), " FROM works w WHERE w.id > $1 ORDER BY w.id LIMIT $2");
+        let rows: Vec<WorkRow> =
+            with_db!(self, db => sqlx::query_as(SQL).bind(after.0).bind(i64::from(limit)).fetch_all(db).await?);
+        self.hydrate(rows).await
+    }
+}

@@ -16,7 +16,7 @@ pub mod sanitize;
 pub mod txt;
 pub mod word_count;
 
-pub use paragraphs::plain_to_html;
+pub use paragraphs::{html_to_text, plain_to_html};
 pub use sanitize::{SANITIZER_VERSION, is_plainly_clean, sanitize_html};
 pub use word_count::{count_words, count_words_in_html};
 

@@ -39,6 +39,29 @@ pub fn escape_text(text: &str) -> String {
 
 /// The text of inline HTML that Flourish escaped: tags dropped, the escapes undone (`&amp;`
 /// last, so `&amp;lt;` stays `&lt;`).
+/// The text of sanitized HTML: tags become spaces, references their characters, runs of
+/// whitespace one space. For search indexes and feeds' plain summaries.
+pub fn html_to_text(html: &str) -> String {
+    let mut raw = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        raw.push_str(&rest[..open]);
+        let Some(close) = rest[open..].find('>') else {
+            rest = "";
+            break;
+        };
+        let tag = rest[open + 1..open + close].trim_start_matches('/');
+        let name = tag.split(|c: char| c.is_whitespace() || c == '/').next().unwrap_or("");
+        // Inline markup joins its text to the words around it; blocks separate.
+        if !matches!(name, "em" | "i" | "strong" | "b" | "u" | "s" | "span" | "a" | "sup" | "sub" | "small" | "code") {
+            raw.push(' ');
+        }
+        rest = &rest[open + close + 1..];
+    }
+    raw.push_str(rest);
+    unescape_text(&raw.replace("&nbsp;", " ")).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 pub(crate) fn unescape_text(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut in_tag = false;
@@ -128,5 +151,18 @@ mod tests {
         );
         assert_eq!(unescape_text("<p>&quot;A&quot; &amp;lt; <em>b</em></p>"), "\"A\" &lt; b");
         assert_eq!(plain_to_html("A.\n\n* * *\n\nB."), "<p>A.</p>\n<hr class=\"scene-break\" />\n<p>B.</p>\n");
+    }
+}
+
+#[cfg(test)]
+mod html_to_text_tests {
+    #[test]
+    fn tags_go_and_references_are_read() {
+        assert_eq!(
+            super::html_to_text("<p>Don’t <em>go</em>,</p><p>Harry &amp; Draco&nbsp;&lt;3</p>"),
+            "Don’t go, Harry & Draco <3"
+        );
+        assert_eq!(super::html_to_text("no markup"), "no markup");
+        assert_eq!(super::html_to_text("<p>unclosed <b"), "unclosed");
     }
 }

@@ -292,3 +292,42 @@ parity_test!(a_batch_of_works_is_stored_whole_or_not_at_all, |store| {
     assert!(matches!(store.create_works(&bad).await, Err(StoreError::Invalid(_))));
     assert_eq!(store.work_count().await.unwrap(), 30, "a failed batch stores nothing");
 });
+
+parity_test!(metatags_need_canonical_tags_of_one_kind_and_refuse_loops, |store| {
+    let tag = |name: &'static str, kind| async move { store.find_or_create_tag(name, kind).await.unwrap() };
+    let top = tag("Alternate Universe", TagKind::Freeform).await;
+    let mid = tag("Alternate Universe - Modern Setting", TagKind::Freeform).await;
+    let loose = tag("modern au", TagKind::Freeform).await;
+    let fandom = tag("Harry Potter - J. K. Rowling", TagKind::Fandom).await;
+    assert!(
+        matches!(store.add_metatag(mid.id, top.id).await, Err(StoreError::Conflict(m)) if m.contains("not canonical"))
+    );
+    for t in [&top, &mid, &fandom] {
+        store.set_canonical(t.id, true).await.unwrap();
+    }
+    store.add_metatag(mid.id, top.id).await.unwrap();
+    assert_eq!(store.metatags(mid.id).await.unwrap()[0].name, top.name);
+    assert_eq!(store.subtags(top.id).await.unwrap()[0].name, mid.name);
+    assert!(matches!(store.add_metatag(top.id, mid.id).await, Err(StoreError::Conflict(m)) if m.contains("loop")));
+    assert!(matches!(store.add_metatag(mid.id, fandom.id).await, Err(StoreError::Conflict(m)) if m.contains("kinds")));
+    let before = store.wrangling_generation().await.unwrap();
+    store.make_synonym(loose.id, mid.id).await.unwrap();
+    assert!(store.wrangling_generation().await.unwrap() > before, "wrangling is announced");
+    store.remove_metatag(mid.id, top.id).await.unwrap();
+    assert!(store.metatags(mid.id).await.unwrap().is_empty());
+    assert!(matches!(store.remove_metatag(mid.id, top.id).await, Err(StoreError::NotFound(_))));
+});
+
+parity_test!(parents_link_characters_to_fandoms_and_relationships_to_characters, |store| {
+    let fandom = store.find_or_create_tag("Sherlock Holmes - Arthur Conan Doyle", TagKind::Fandom).await.unwrap();
+    let watson = store.find_or_create_tag("John Watson", TagKind::Character).await.unwrap();
+    let pair = store.find_or_create_tag("Sherlock Holmes/John Watson", TagKind::Relationship).await.unwrap();
+    store.set_canonical(fandom.id, true).await.unwrap();
+    store.set_canonical(watson.id, true).await.unwrap();
+    store.add_parent(watson.id, fandom.id).await.unwrap();
+    store.add_parent(pair.id, watson.id).await.unwrap();
+    store.add_parent(pair.id, fandom.id).await.unwrap();
+    assert_eq!(store.children(fandom.id).await.unwrap().len(), 2);
+    assert_eq!(store.parents(pair.id).await.unwrap().len(), 2);
+    assert!(matches!(store.add_parent(fandom.id, watson.id).await, Err(StoreError::Conflict(_))));
+});

@@ -1,0 +1,147 @@
+//! The archive's tag wrangling, in memory: which canonical tag a tag filters as, and which
+//! metatags stand above it. Filters, counts and autocomplete all read it.
+
+use flourish_core::{Tag, TagId, TagKind};
+use std::collections::HashMap;
+
+#[derive(Clone, Debug)]
+pub struct TagInfo {
+    pub id: TagId,
+    pub name: String,
+    pub kind: TagKind,
+    pub canonical: bool,
+    pub synonym_of: Option<TagId>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct TagGraph {
+    tags: HashMap<i64, TagInfo>,
+    /// Direct metatags of each tag.
+    metas: HashMap<i64, Vec<i64>>,
+    by_key: HashMap<String, i64>,
+    max_id: i64,
+    /// The store's wrangling generation this graph was loaded at.
+    pub generation: i64,
+}
+
+impl TagGraph {
+    pub fn new(tags: Vec<Tag>, meta_edges: &[(TagId, TagId)]) -> TagGraph {
+        let mut graph = TagGraph::default();
+        graph.add_tags(tags);
+        for (sub, meta) in meta_edges {
+            graph.metas.entry(sub.0).or_default().push(meta.0);
+        }
+        graph
+    }
+
+    /// Adds tags created since the graph was loaded (new tags have no wrangling yet).
+    pub fn add_tags(&mut self, tags: Vec<Tag>) {
+        let graph = self;
+        for tag in tags {
+            graph.max_id = graph.max_id.max(tag.id.0);
+            graph.by_key.insert(tag.name.to_lowercase(), tag.id.0);
+            graph.tags.insert(
+                tag.id.0,
+                TagInfo {
+                    id: tag.id,
+                    name: tag.name,
+                    kind: tag.kind,
+                    canonical: tag.canonical,
+                    synonym_of: tag.synonym_of,
+                },
+            );
+        }
+    }
+
+    pub fn get(&self, id: i64) -> Option<&TagInfo> {
+        self.tags.get(&id)
+    }
+
+    /// A tag by name, case-insensitively.
+    pub fn by_name(&self, name: &str) -> Option<&TagInfo> {
+        self.by_key.get(&name.trim().to_lowercase()).and_then(|id| self.tags.get(id))
+    }
+
+    pub fn max_id(&self) -> i64 {
+        self.max_id
+    }
+
+    pub fn len(&self) -> usize {
+        self.tags.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.tags.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &TagInfo> {
+        self.tags.values()
+    }
+
+    /// The tag a filter on `id` means: its canonical when it is a synonym, else itself
+    /// (an unwrangled tag filters as itself).
+    pub fn filter_tag(&self, id: i64) -> i64 {
+        self.tags.get(&id).and_then(|t| t.synonym_of).map_or(id, |c| c.0)
+    }
+
+    /// Every filter id a work tagged with `id` matches: the tag's filter tag and all
+    /// metatags above it, transitively, each once. Loops cannot be stored, but a visited
+    /// set keeps a damaged graph from hanging the indexer.
+    pub fn filter_ids(&self, id: i64, out: &mut Vec<i64>) {
+        let start = self.filter_tag(id);
+        if out.contains(&start) {
+            return;
+        }
+        let from = out.len();
+        out.push(start);
+        let mut i = from;
+        while i < out.len() {
+            if let Some(metas) = self.metas.get(&out[i]) {
+                for &m in metas {
+                    let m = self.filter_tag(m);
+                    if !out.contains(&m) {
+                        out.push(m);
+                    }
+                }
+            }
+            i += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tag(id: i64, name: &str, canonical: bool, synonym_of: Option<i64>) -> Tag {
+        Tag { id: TagId(id), name: name.into(), kind: TagKind::Fandom, canonical, synonym_of: synonym_of.map(TagId) }
+    }
+
+    #[test]
+    fn a_synonym_filters_as_its_canonical_and_inherits_metatags_transitively() {
+        let graph = TagGraph::new(
+            vec![
+                tag(1, "Top", true, None),
+                tag(2, "Middle", true, None),
+                tag(3, "Leaf", true, None),
+                tag(4, "leaf syn", false, Some(3)),
+            ],
+            &[(TagId(3), TagId(2)), (TagId(2), TagId(1))],
+        );
+        let mut ids = vec![];
+        graph.filter_ids(4, &mut ids);
+        assert_eq!(ids, vec![3, 2, 1]);
+        assert_eq!(graph.by_name("LEAF SYN").map(|t| t.id), Some(TagId(4)));
+    }
+
+    #[test]
+    fn a_loop_in_a_damaged_graph_ends() {
+        let graph = TagGraph::new(
+            vec![tag(1, "A", true, None), tag(2, "B", true, None)],
+            &[(TagId(1), TagId(2)), (TagId(2), TagId(1))],
+        );
+        let mut ids = vec![];
+        graph.filter_ids(1, &mut ids);
+        assert_eq!(ids, vec![1, 2]);
+    }
+}

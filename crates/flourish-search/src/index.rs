@@ -1,0 +1,375 @@
+//! The index on disk: opening it, applying outbox entries, rebuilding it, and answering
+//! listings.
+
+use crate::autocomplete::Autocomplete;
+use crate::facets::FilterCounts;
+use crate::filters::{QueryBuilder, Sort, WorkQuery};
+use crate::graph::TagGraph;
+use crate::schema::Fields;
+use flourish_core::{TagKind, Work, WorkId};
+use std::path::Path;
+use std::sync::{Arc, Mutex, RwLock};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::Query;
+use tantivy::schema::Value;
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, Term};
+
+/// Bump when the schema or what goes into a document changes: an index written by an
+/// older layout is thrown away and rebuilt (it is derived data).
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The memory Tantivy's writer may buffer before flushing a segment.
+const WRITER_HEAP: usize = 64 << 20;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("search index: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    #[error("search index directory {path}: {source}")]
+    Dir { path: String, source: std::io::Error },
+    #[error("the search index at {0} is in use by another process (is a server running on this data directory?)")]
+    Locked(String),
+    #[error(transparent)]
+    Store(#[from] flourish_store::StoreError),
+}
+
+/// What the last commit recorded: the layout and the outbox position it includes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Checkpoint {
+    pub schema: u32,
+    pub position: i64,
+}
+
+impl Checkpoint {
+    fn encode(self) -> String {
+        format!("schema={} position={}", self.schema, self.position)
+    }
+
+    fn decode(payload: &str) -> Checkpoint {
+        let mut c = Checkpoint::default();
+        for part in payload.split_whitespace() {
+            match part.split_once('=') {
+                Some(("schema", v)) => c.schema = v.parse().unwrap_or(0),
+                Some(("position", v)) => c.position = v.parse().unwrap_or(0),
+                _ => {}
+            }
+        }
+        c
+    }
+}
+
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    pub(crate) fields: Fields,
+    graph: RwLock<Arc<TagGraph>>,
+    autocomplete: RwLock<Arc<Autocomplete>>,
+    checkpoint: Mutex<Checkpoint>,
+}
+
+/// One listing's answer.
+#[derive(Clone, Debug, Default)]
+pub struct SearchResults {
+    pub hits: Vec<Hit>,
+    pub total: u64,
+    /// Per tag kind, the most used filter tags among all results, with counts.
+    pub facets: Vec<(TagKind, Vec<FacetCount>)>,
+    /// What the reader should know about how the query was read.
+    pub notes: Vec<String>,
+    pub included: Vec<i64>,
+    pub excluded: Vec<i64>,
+    pub sort: Sort,
+}
+
+#[derive(Clone, Debug)]
+pub struct Hit {
+    pub id: WorkId,
+    /// The title with matches in `<b>`, HTML-escaped, when the query had text.
+    pub title_html: Option<String>,
+    pub summary_html: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FacetCount {
+    pub id: i64,
+    pub name: String,
+    pub count: u64,
+}
+
+/// How many tags of each user-defined kind the sidebar lists.
+pub const FACET_SIZE: usize = 10;
+
+impl SearchIndex {
+    /// Opens the index in `dir`, creating it if needed. An index written with another
+    /// layout, or unreadable, is replaced by an empty one to be rebuilt.
+    pub fn open(dir: &Path) -> Result<SearchIndex, SearchError> {
+        std::fs::create_dir_all(dir).map_err(|source| SearchError::Dir { path: dir.display().to_string(), source })?;
+        let fields = Fields::new();
+        let existing = Index::open_in_dir(dir).ok().filter(|index| {
+            let checkpoint = index.load_metas().ok().and_then(|m| m.payload).map(|p| Checkpoint::decode(&p));
+            checkpoint.is_some_and(|c| c.schema == SCHEMA_VERSION) && index.schema() == fields.schema
+        });
+        let index = match existing {
+            Some(index) => index,
+            None => {
+                clear_dir(dir)?;
+                Index::create_in_dir(dir, fields.schema.clone())?
+            }
+        };
+        Self::from_index(index, fields, dir.display().to_string())
+    }
+
+    /// An index in memory, for tests and tools.
+    pub fn in_memory() -> Result<SearchIndex, SearchError> {
+        let fields = Fields::new();
+        let index = Index::create_in_ram(fields.schema.clone());
+        Self::from_index(index, fields, "memory".into())
+    }
+
+    fn from_index(index: Index, fields: Fields, path: String) -> Result<SearchIndex, SearchError> {
+        let writer = index.writer(WRITER_HEAP).map_err(|e| match e {
+            tantivy::TantivyError::LockFailure(..) => SearchError::Locked(path),
+            e => SearchError::Index(e),
+        })?;
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let checkpoint = index
+            .load_metas()?
+            .payload
+            .map(|p| Checkpoint::decode(&p))
+            .unwrap_or(Checkpoint { schema: SCHEMA_VERSION, position: 0 });
+        Ok(SearchIndex {
+            index,
+            reader,
+            writer: Mutex::new(writer),
+            fields,
+            graph: RwLock::new(Arc::new(TagGraph::default())),
+            autocomplete: RwLock::new(Arc::new(Autocomplete::default())),
+            checkpoint: Mutex::new(checkpoint),
+        })
+    }
+
+    /// The outbox position the index includes.
+    pub fn position(&self) -> i64 {
+        self.checkpoint.lock().expect("checkpoint lock").position
+    }
+
+    pub fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    pub fn doc_count(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    pub fn graph(&self) -> Arc<TagGraph> {
+        self.graph.read().expect("graph lock").clone()
+    }
+
+    pub fn set_graph(&self, graph: TagGraph) {
+        *self.graph.write().expect("graph lock") = Arc::new(graph);
+        self.refresh_autocomplete();
+    }
+
+    /// Recomputes tag use counts for autocomplete from the current index.
+    pub fn refresh_autocomplete(&self) {
+        let built = Autocomplete::build(&self.graph(), &self.searcher(), self.fields.filter);
+        *self.autocomplete.write().expect("autocomplete lock") = Arc::new(built);
+    }
+
+    pub fn autocomplete(
+        &self,
+        prefix: &str,
+        kind: Option<TagKind>,
+        limit: usize,
+    ) -> Vec<crate::autocomplete::Suggestion> {
+        self.autocomplete.read().expect("autocomplete lock").clone().suggest(prefix, kind, limit)
+    }
+
+    /// Replaces the documents of `ids` with `works` (the ones still to be listed: posted
+    /// works; a missing or draft work is only removed) and records `position`. Idempotent.
+    pub fn apply(&self, ids: &[WorkId], works: &[Work], position: i64) -> Result<(), SearchError> {
+        let graph = self.graph();
+        let mut writer = self.writer.lock().expect("writer lock");
+        for id in ids {
+            writer.delete_term(Term::from_field_u64(self.fields.id, id.0 as u64));
+        }
+        for work in works.iter().filter(|w| w.posted) {
+            writer.add_document(self.fields.document(work, &graph))?;
+        }
+        self.commit(&mut writer, position)
+    }
+
+    /// Empties the index, for a rebuild.
+    pub fn clear(&self) -> Result<(), SearchError> {
+        let mut writer = self.writer.lock().expect("writer lock");
+        writer.delete_all_documents()?;
+        self.commit(&mut writer, 0)
+    }
+
+    /// Adds posted works without deleting anything first and without committing: the bulk
+    /// path of a rebuild, which starts from an empty index.
+    pub fn add_new(&self, works: &[Work]) -> Result<(), SearchError> {
+        let graph = self.graph();
+        let writer = self.writer.lock().expect("writer lock");
+        for work in works.iter().filter(|w| w.posted) {
+            writer.add_document(self.fields.document(work, &graph))?;
+        }
+        Ok(())
+    }
+
+    pub fn commit_at(&self, position: i64) -> Result<(), SearchError> {
+        let mut writer = self.writer.lock().expect("writer lock");
+        self.commit(&mut writer, position)
+    }
+
+    fn commit(&self, writer: &mut IndexWriter, position: i64) -> Result<(), SearchError> {
+        let checkpoint = Checkpoint { schema: SCHEMA_VERSION, position };
+        let mut prepared = writer.prepare_commit()?;
+        prepared.set_payload(&checkpoint.encode());
+        prepared.commit()?;
+        *self.checkpoint.lock().expect("checkpoint lock") = checkpoint;
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Answers a listing: one page of works in the chosen order, the total, and the facet
+    /// counts over every result.
+    pub fn search(&self, q: &WorkQuery, now: i64) -> Result<SearchResults, SearchError> {
+        let graph = self.graph();
+        let analyzer = self.index.tokenizers().get("default").expect("tantivy registers the default tokenizer");
+        let built = QueryBuilder { fields: &self.fields, graph: &graph, analyzer, now }.build(q);
+        let searcher = self.searcher();
+        let per_page = q.per_page.clamp(1, 100) as usize;
+        let offset = (q.page.max(1) as usize - 1).saturating_mul(per_page);
+        let top = TopDocs::with_limit(per_page).and_offset(offset);
+        let counts = FilterCounts::new("filter", graph.max_id());
+        let sort = q.effective_sort();
+        let query = built.query.as_ref();
+        let (addresses, total, counts) = match sort {
+            Sort::BestMatch => {
+                let (docs, total, counts) = searcher.search(query, &(top, Count, counts))?;
+                (docs.into_iter().map(|(_, a)| a).collect::<Vec<_>>(), total, counts)
+            }
+            Sort::Title | Sort::Creator => {
+                let field = if sort == Sort::Title { "title_sort" } else { "creator_sort" };
+                let top = top.order_by_string_fast_field(field, Order::Asc);
+                let (docs, total, counts) = searcher.search(query, &(top, Count, counts))?;
+                (docs.into_iter().map(|(_, a)| a).collect(), total, counts)
+            }
+            Sort::Posted | Sort::Updated => {
+                let field = if sort == Sort::Posted { "published" } else { "updated" };
+                let top = top.order_by_fast_field::<i64>(field, Order::Desc);
+                let (docs, total, counts) = searcher.search(query, &(top, Count, counts))?;
+                (docs.into_iter().map(|(_, a)| a).collect(), total, counts)
+            }
+            Sort::Words | Sort::Hits | Sort::Kudos | Sort::Comments | Sort::Bookmarks => {
+                let field = match sort {
+                    Sort::Words => "words",
+                    Sort::Hits => "hits",
+                    Sort::Kudos => "kudos",
+                    Sort::Comments => "comments",
+                    _ => "bookmarks",
+                };
+                let top = top.order_by_fast_field::<u64>(field, Order::Desc);
+                let (docs, total, counts) = searcher.search(query, &(top, Count, counts))?;
+                (docs.into_iter().map(|(_, a)| a).collect(), total, counts)
+            }
+        };
+        let hits = self.hits(&searcher, &addresses, built.text.as_deref())?;
+        Ok(SearchResults {
+            hits,
+            total: total as u64,
+            facets: facets(&graph, &counts, &built.included, &built.excluded),
+            notes: built.notes,
+            included: built.included,
+            excluded: built.excluded,
+            sort,
+        })
+    }
+
+    fn hits(
+        &self,
+        searcher: &Searcher,
+        addresses: &[DocAddress],
+        text: Option<&dyn Query>,
+    ) -> Result<Vec<Hit>, SearchError> {
+        let generators = match text {
+            Some(text) => {
+                let mut title = SnippetGenerator::create(searcher, text, self.fields.title)?;
+                title.set_max_num_chars(500);
+                let mut summary = SnippetGenerator::create(searcher, text, self.fields.summary)?;
+                summary.set_max_num_chars(300);
+                Some((title, summary))
+            }
+            None => None,
+        };
+        let mut hits = Vec::with_capacity(addresses.len());
+        for &address in addresses {
+            let ids = searcher.segment_reader(address.segment_ord).fast_fields().u64("id")?;
+            let Some(id) = ids.first(address.doc_id) else { continue };
+            let mut hit = Hit { id: WorkId(id as i64), title_html: None, summary_html: None };
+            if let Some((title, summary)) = &generators {
+                let doc: tantivy::TantivyDocument = searcher.doc(address)?;
+                let highlighted = |generator: &SnippetGenerator| {
+                    let snippet = generator.snippet_from_doc(&doc);
+                    (!snippet.highlighted().is_empty()).then(|| snippet.to_html())
+                };
+                hit.title_html = highlighted(title);
+                // Only a whole short title can stand in for the title; a fragment cannot.
+                if hit.title_html.is_some() {
+                    let full = doc.get_first(self.fields.title).and_then(|v| v.as_str()).unwrap_or_default();
+                    if full.chars().count() > 500 {
+                        hit.title_html = None;
+                    }
+                }
+                hit.summary_html = highlighted(summary);
+            }
+            hits.push(hit);
+        }
+        Ok(hits)
+    }
+}
+
+/// The sidebar's groups: the most used tags of each kind among the results, plus the
+/// tags the reader chose (so a chosen tag stays visible even when it is not in the top).
+fn facets(graph: &TagGraph, counts: &[u32], included: &[i64], excluded: &[i64]) -> Vec<(TagKind, Vec<FacetCount>)> {
+    let mut by_kind: Vec<(TagKind, Vec<FacetCount>)> = TagKind::ALL.iter().map(|&k| (k, vec![])).collect();
+    for (id, &count) in counts.iter().enumerate() {
+        let id = id as i64;
+        if count == 0 && !included.contains(&id) && !excluded.contains(&id) {
+            continue;
+        }
+        let Some(tag) = graph.get(id) else { continue };
+        if tag.synonym_of.is_some() {
+            continue;
+        }
+        if let Some((_, list)) = by_kind.iter_mut().find(|(k, _)| *k == tag.kind) {
+            list.push(FacetCount { id, name: tag.name.clone(), count: u64::from(count) });
+        }
+    }
+    for (kind, list) in &mut by_kind {
+        list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+        if kind.is_user_defined() {
+            let mut kept = 0;
+            list.retain(|f| {
+                let chosen = included.contains(&f.id) || excluded.contains(&f.id);
+                kept += 1;
+                kept <= FACET_SIZE || chosen
+            });
+        }
+    }
+    by_kind
+}
+
+fn clear_dir(dir: &Path) -> Result<(), SearchError> {
+    let entries =
+        std::fs::read_dir(dir).map_err(|source| SearchError::Dir { path: dir.display().to_string(), source })?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let removed = if path.is_dir() { std::fs::remove_dir_all(&path) } else { std::fs::remove_file(&path) };
+        removed.map_err(|source| SearchError::Dir { path: path.display().to_string(), source })?;
+    }
+    Ok(())
+}

@@ -1,0 +1,17 @@
+//! Flourish's search index (DESIGN.md): a Tantivy index derived from the database, fed
+//! from the outbox, answering listings with filters, facets, sorts and free-text queries.
+
+pub mod graph;
+pub mod query;
+pub mod schema;
+
+pub use graph::{TagGraph, TagInfo};
+pub mod autocomplete;
+mod facets;
+pub mod filters;
+pub mod index;
+pub mod indexer;
+
+pub use filters::{Crossover, Sort, WorkQuery};
+pub use index::{FacetCount, Hit, SearchError, SearchIndex, SearchResults};
+pub use indexer::Indexer;

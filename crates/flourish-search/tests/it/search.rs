@@ -1,0 +1,210 @@
+//! The index against a real database on both backends: filters, exclusions through
+//! wrangling, facets, text search, sorts, and following the outbox.
+
+use flourish_core::{TagKind, WorkDraft, WorkId};
+use flourish_search::{Crossover, Indexer, SearchIndex, Sort, WorkQuery};
+use flourish_store::{Store, TagStore, WorkStore};
+use flourish_testkit::{fixtures, parity_test};
+use std::sync::Arc;
+
+const NOW: i64 = 2_000_000_000;
+
+async fn indexed(store: &Store) -> Indexer {
+    let indexer = Indexer::new(Arc::new(SearchIndex::in_memory().unwrap()), store.clone());
+    indexer.start().await.unwrap();
+    indexer
+}
+
+fn query() -> WorkQuery {
+    WorkQuery { page: 1, per_page: 20, ..Default::default() }
+}
+
+async fn titles(indexer: &Indexer, store: &Store, q: &WorkQuery) -> Vec<String> {
+    let results = indexer.index.search(q, NOW).unwrap();
+    let ids: Vec<WorkId> = results.hits.iter().map(|h| h.id).collect();
+    let works = flourish_store::IndexSource::works_for_index(store, &ids).await.unwrap();
+    ids.iter().map(|id| works.iter().find(|w| w.id == *id).unwrap().title.clone()).collect()
+}
+
+async fn tag_id(store: &Store, name: &str) -> i64 {
+    store.tag_by_name(name).await.unwrap().unwrap_or_else(|| panic!("tag {name}")).id.0
+}
+
+/// Three works: two Harry Potter (one a crossover with Sherlock), one Sherlock.
+async fn library(store: &Store) -> Vec<WorkId> {
+    let pseud = fixtures::writer(store, "quillwright").await;
+    let mut a = fixtures::work("The Owl at the Window", &pseud);
+    a.freeforms = vec!["Angst".into(), "Owls".into()];
+    a.summary = "<p>An owl brings a letter nobody expected.</p>".into();
+    let mut b = fixtures::work("Tea in the Greenhouse", &pseud);
+    b.fandoms.push("Sherlock Holmes - Arthur Conan Doyle".into());
+    b.freeforms = vec!["Fluff".into()];
+    b.complete = false;
+    b.expected_chapters = None;
+    let mut c: WorkDraft = fixtures::work("A Study in Lanterns", &pseud);
+    c.fandoms = vec!["Sherlock Holmes - Arthur Conan Doyle".into()];
+    c.relationships = vec![];
+    c.characters = vec!["Sherlock Holmes".into()];
+    c.freeforms = vec!["angst!!".into()];
+    c.chapters[0].content = "<p>".to_owned() + &"word ".repeat(3000) + "</p>";
+    let mut ids = vec![];
+    for d in [a, b, c] {
+        ids.push(store.create_work(&d).await.unwrap());
+    }
+    ids
+}
+
+parity_test!(filters_include_exclude_crossover_complete_and_words, |store| {
+    library(store).await;
+    let indexer = indexed(store).await;
+    let hp = tag_id(store, "Harry Potter - J. K. Rowling").await;
+    let sh = tag_id(store, "Sherlock Holmes - Arthur Conan Doyle").await;
+
+    let mut q = query();
+    q.sort = Some(Sort::Title);
+    assert_eq!(
+        titles(&indexer, store, &q).await,
+        ["The Owl at the Window", "A Study in Lanterns", "Tea in the Greenhouse"],
+        "title sort skips articles"
+    );
+    q.include = vec![hp];
+    assert_eq!(titles(&indexer, store, &q).await, ["The Owl at the Window", "Tea in the Greenhouse"]);
+    q.exclude = vec![sh];
+    assert_eq!(titles(&indexer, store, &q).await, ["The Owl at the Window"]);
+    let mut q = query();
+    q.crossover = Crossover::Only;
+    assert_eq!(titles(&indexer, store, &q).await, ["Tea in the Greenhouse"]);
+    q.crossover = Crossover::Exclude;
+    q.complete = Some(true);
+    q.sort = Some(Sort::Words);
+    assert_eq!(titles(&indexer, store, &q).await, ["A Study in Lanterns", "The Owl at the Window"]);
+    let mut q = query();
+    q.words_from = Some(1000);
+    assert_eq!(titles(&indexer, store, &q).await, ["A Study in Lanterns"]);
+    let mut q = query();
+    q.include_names = vec!["no such tag".into()];
+    let results = indexer.index.search(&q, NOW).unwrap();
+    assert_eq!(results.total, 0);
+    assert!(results.notes[0].contains("no such tag"), "{:?}", results.notes);
+
+    // A page past the end is an empty page.
+    let mut q = query();
+    q.page = 50;
+    let results = indexer.index.search(&q, NOW).unwrap();
+    assert_eq!((results.hits.len(), results.total), (0, 3));
+});
+
+parity_test!(excluding_a_metatag_removes_its_subtags_and_synonyms_from_results_and_counts, |store| {
+    library(store).await;
+    let angst = store.tag_by_name("Angst").await.unwrap().unwrap();
+    let bang = store.tag_by_name("angst!!").await.unwrap().unwrap();
+    let owls = store.tag_by_name("Owls").await.unwrap().unwrap();
+    store.set_canonical(angst.id, true).await.unwrap();
+    store.make_synonym(bang.id, angst.id).await.unwrap();
+    let sad = store.find_or_create_tag("Sad Things", TagKind::Freeform).await.unwrap();
+    store.set_canonical(sad.id, true).await.unwrap();
+    store.set_canonical(owls.id, true).await.unwrap();
+    store.add_metatag(angst.id, sad.id).await.unwrap();
+    let indexer = indexed(store).await;
+
+    // Including the metatag finds works tagged with its subtag or the subtag's synonym.
+    let mut q = query();
+    q.include = vec![sad.id.0];
+    q.sort = Some(Sort::Title);
+    assert_eq!(titles(&indexer, store, &q).await, ["The Owl at the Window", "A Study in Lanterns"]);
+    // A synonym's id filters as its canonical.
+    q.include = vec![bang.id.0];
+    assert_eq!(titles(&indexer, store, &q).await, ["The Owl at the Window", "A Study in Lanterns"]);
+
+    let mut q = query();
+    q.exclude = vec![sad.id.0];
+    let results = indexer.index.search(&q, NOW).unwrap();
+    assert_eq!(results.total, 1);
+    let freeforms = &results.facets.iter().find(|(k, _)| *k == TagKind::Freeform).unwrap().1;
+    let count = |id: i64| freeforms.iter().find(|f| f.id == id).map(|f| f.count);
+    assert_eq!(count(sad.id.0), Some(0), "an excluded tag stays listed, with nothing counted");
+    assert_eq!(count(angst.id.0), None, "its subtag is gone from the counts too");
+    assert_eq!(count(owls.id.0), None, "no remaining work is tagged Owls");
+    assert!(freeforms.iter().all(|f| f.id != bang.id.0), "synonyms are counted as their canonical");
+
+    // Wrangling later is followed through the outbox: unlinking the metatag brings back
+    // the excluded works on the next poll.
+    store.remove_metatag(angst.id, sad.id).await.unwrap();
+    indexer.catch_up().await.unwrap();
+    assert_eq!(indexer.index.search(&q, NOW).unwrap().total, 3);
+});
+
+parity_test!(text_search_reads_fields_and_highlights, |store| {
+    library(store).await;
+    let indexer = indexed(store).await;
+    let mut q = query();
+    q.text = "owl".into();
+    let results = indexer.index.search(&q, NOW).unwrap();
+    assert_eq!(results.total, 1);
+    assert_eq!(results.sort, Sort::BestMatch);
+    assert_eq!(results.hits[0].title_html.as_deref(), Some("The <b>Owl</b> at the Window"));
+    assert!(results.hits[0].summary_html.as_deref().unwrap().contains("<b>owl</b>"));
+    q.text = "creator:quillwright words>1000".into();
+    assert_eq!(titles(&indexer, store, &q).await, ["A Study in Lanterns"]);
+    q.text = "tag:fluff OR title:lanterns".into();
+    assert_eq!(indexer.index.search(&q, NOW).unwrap().total, 2);
+    q.text = "quillwright NOT tag:fluff -lanterns".into();
+    assert_eq!(titles(&indexer, store, &q).await, ["The Owl at the Window"]);
+    q.text = "\"owl brings\"".into();
+    assert_eq!(indexer.index.search(&q, NOW).unwrap().total, 1);
+    q.text = "\"brings owl\"".into();
+    assert_eq!(indexer.index.search(&q, NOW).unwrap().total, 0, "a phrase keeps its order");
+    q.text = "kudos>lots".into();
+    let results = indexer.index.search(&q, NOW).unwrap();
+    assert_eq!(results.total, 0);
+    assert!(!results.notes.is_empty());
+});
+
+parity_test!(the_indexer_follows_the_outbox_and_resumes_after_a_restart, |store| {
+    let dir = tempfile::tempdir().unwrap();
+    let pseud = fixtures::writer(store, "quillwright").await;
+    store.create_work(&fixtures::work("First Light", &pseud)).await.unwrap();
+    {
+        let indexer = Indexer::new(Arc::new(SearchIndex::open(dir.path()).unwrap()), store.clone());
+        indexer.start().await.unwrap();
+        assert_eq!(indexer.index.doc_count(), 1);
+        store.create_work(&fixtures::work("Second Light", &pseud)).await.unwrap();
+        assert!(indexer.poll().await.unwrap() > 0);
+        assert_eq!(indexer.index.doc_count(), 2);
+    }
+    // Written while no indexer ran: picked up from the recorded position on start.
+    let mut draft = fixtures::work("Third Light", &pseud);
+    draft.posted = false;
+    store.create_work(&draft).await.unwrap();
+    store.create_work(&fixtures::work("Fourth Light", &pseud)).await.unwrap();
+    let index = Arc::new(SearchIndex::open(dir.path()).unwrap());
+    assert!(index.position() > 0, "the position survives a restart");
+    let indexer = Indexer::new(index, store.clone());
+    indexer.start().await.unwrap();
+    let mut q = query();
+    q.sort = Some(Sort::Title);
+    assert_eq!(
+        titles(&indexer, store, &q).await,
+        ["First Light", "Fourth Light", "Second Light"],
+        "drafts are not listed"
+    );
+    // A second process cannot open the same index for writing.
+    assert!(matches!(SearchIndex::open(dir.path()), Err(flourish_search::SearchError::Locked(_))));
+});
+
+parity_test!(autocomplete_puts_canonical_tags_first_then_by_use, |store| {
+    library(store).await;
+    let angst = store.tag_by_name("Angst").await.unwrap().unwrap();
+    store.set_canonical(angst.id, true).await.unwrap();
+    let indexer = indexed(store).await;
+    let names: Vec<String> =
+        indexer.index.autocomplete("an", Some(TagKind::Freeform), 10).into_iter().map(|s| s.name).collect();
+    assert_eq!(names, ["Angst", "angst!!"]);
+    let all = indexer.index.autocomplete("an", None, 10);
+    assert_eq!(all[0].name, "Teen And Up Audiences", "the canonical tag used by most works comes first");
+    assert_eq!(all[0].uses, 3);
+    let names: Vec<String> =
+        indexer.index.autocomplete("holm", Some(TagKind::Character), 10).into_iter().map(|s| s.name).collect();
+    assert_eq!(names, ["Sherlock Holmes"], "word starts inside names match, filtered by kind");
+    assert!(indexer.index.autocomplete("   ", None, 10).is_empty());
+});
