@@ -13,7 +13,7 @@ use tantivy::collector::{Count, TopDocs};
 use tantivy::query::Query;
 use tantivy::schema::Value;
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, Term};
+use tantivy::{DocAddress, DocId, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, SegmentReader, Term};
 
 /// Bump when the schema or what goes into a document changes: an index written by an
 /// older layout is thrown away and rebuilt (it is derived data).
@@ -258,21 +258,17 @@ impl SearchIndex {
                 let (docs, total, counts) = searcher.search(query, &(top, Count, counts))?;
                 (docs.into_iter().map(|(_, a)| a).collect(), total, counts)
             }
-            Sort::Posted | Sort::Updated => {
-                let field = if sort == Sort::Posted { "published" } else { "updated" };
-                let top = top.order_by_fast_field::<i64>(field, Order::Desc);
-                let (docs, total, counts) = searcher.search(query, &(top, Count, counts))?;
-                (docs.into_iter().map(|(_, a)| a).collect(), total, counts)
-            }
-            Sort::Words | Sort::Hits | Sort::Kudos | Sort::Comments | Sort::Bookmarks => {
-                let field = match sort {
-                    Sort::Words => "words",
-                    Sort::Hits => "hits",
-                    Sort::Kudos => "kudos",
-                    Sort::Comments => "comments",
-                    _ => "bookmarks",
+            _ => {
+                let (field, signed) = match sort {
+                    Sort::Posted => ("published", true),
+                    Sort::Updated => ("updated", true),
+                    Sort::Words => ("words", false),
+                    Sort::Hits => ("hits", false),
+                    Sort::Kudos => ("kudos", false),
+                    Sort::Comments => ("comments", false),
+                    _ => ("bookmarks", false),
                 };
-                let top = top.order_by_fast_field::<u64>(field, Order::Desc);
+                let top = top.custom_score(move |reader: &SegmentReader| descending_with_id(reader, field, signed));
                 let (docs, total, counts) = searcher.search(query, &(top, Count, counts))?;
                 (docs.into_iter().map(|(_, a)| a).collect(), total, counts)
             }
@@ -329,6 +325,24 @@ impl SearchIndex {
             hits.push(hit);
         }
         Ok(hits)
+    }
+}
+
+/// A numeric sort key with the work id as tie-break (newest id first, as the database
+/// lists), so works with equal values keep a stable order across pages. Signed values are
+/// mapped to u64 order-preservingly.
+fn descending_with_id(reader: &SegmentReader, field: &str, signed: bool) -> impl FnMut(DocId) -> (u64, u64) + use<> {
+    let fast = reader.fast_fields();
+    let unsigned = if signed { None } else { fast.u64(field).ok() };
+    let signed_col = if signed { fast.i64(field).ok() } else { None };
+    let ids = fast.u64("id").ok();
+    move |doc: DocId| {
+        let value = match (&unsigned, &signed_col) {
+            (Some(col), _) => col.first(doc).unwrap_or(0),
+            (None, Some(col)) => col.first(doc).map_or(0, |v| (v as u64) ^ (1 << 63)),
+            (None, None) => 0,
+        };
+        (value, ids.as_ref().and_then(|c| c.first(doc)).unwrap_or(0))
     }
 }
 

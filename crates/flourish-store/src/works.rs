@@ -555,6 +555,30 @@ impl WorkStore for Store {
     }
 }
 
+impl Store {
+    /// Works the viewer may see among `ids`, in the order of `ids`: a search index answers
+    /// with ids, and the database has the final word on what is visible now.
+    pub async fn works_by_ids(&self, ids: &[WorkId], viewer: Viewer) -> Result<Vec<Work>, StoreError> {
+        if ids.is_empty() {
+            return Ok(vec![]);
+        }
+        let sql = format!(
+            concat!("SELECT ", work_columns!(), " FROM works w WHERE ", visible!(), " AND w.id IN ({ids})"),
+            ids = placeholders(2, ids.len())
+        );
+        let rows: Vec<WorkRow> = with_db!(self, db => {
+            let mut q = sqlx::query_as(AssertSqlSafe(sql)).bind(viewer.is_member());
+            for id in ids {
+                q = q.bind(id.0);
+            }
+            q.fetch_all(db).await?
+        });
+        let mut works = self.hydrate(rows).await?;
+        works.sort_by_key(|w| ids.iter().position(|id| *id == w.id));
+        Ok(works)
+    }
+}
+
 impl crate::traits::IndexSource for Store {
     async fn works_for_index(&self, ids: &[WorkId]) -> Result<Vec<Work>, StoreError> {
         if ids.is_empty() {

@@ -4,14 +4,19 @@ use crate::TestDb;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
+use flourish_search::{Indexer, SearchIndex};
 use flourish_store::Store;
 use flourish_web::{AppState, WebConfig};
+use std::sync::Arc;
 use tower::ServiceExt;
 
 pub struct TestApp {
     pub db: TestDb,
     router: Router,
     background: tokio::task::JoinHandle<()>,
+    /// Not polling on its own: tests call [`TestApp::sync_search`], so what a listing
+    /// shows never depends on timing.
+    indexer: Indexer,
 }
 
 impl Drop for TestApp {
@@ -36,24 +41,33 @@ impl TestResponse {
 
 impl TestApp {
     pub async fn sqlite() -> TestApp {
-        Self::with_db(TestDb::sqlite().await)
+        Self::with_db(TestDb::sqlite().await).await
     }
 
     /// `None` (after `require_or_skip`) when PostgreSQL is not configured.
     pub async fn postgres() -> Option<TestApp> {
-        Some(Self::with_db(TestDb::postgres().await?))
+        Some(Self::with_db(TestDb::postgres().await?).await)
     }
 
     /// An app on `db`, with its background tasks (the outbox watcher) running, as in
-    /// `flourish serve`.
-    pub fn with_db(db: TestDb) -> TestApp {
-        Self::with_config(db, WebConfig::default())
+    /// `flourish serve`, and an in-memory search index brought up to date.
+    pub async fn with_db(db: TestDb) -> TestApp {
+        Self::with_config(db, WebConfig::default()).await
     }
 
-    pub fn with_config(db: TestDb, config: WebConfig) -> TestApp {
-        let state = AppState::new(db.store.clone(), config).expect("templates load");
+    pub async fn with_config(db: TestDb, config: WebConfig) -> TestApp {
+        let index = Arc::new(SearchIndex::in_memory().expect("an index in memory"));
+        let indexer = Indexer::new(index.clone(), db.store.clone());
+        indexer.start().await.expect("index the test database");
+        let state = AppState::new(db.store.clone(), index, config).expect("templates load");
         let background = state.start_background_tasks();
-        TestApp { router: flourish_web::router(state), db, background }
+        TestApp { router: flourish_web::router(state), db, background, indexer }
+    }
+
+    /// Applies every outbox entry to the search index now, so a test that just wrote sees
+    /// its writes in listings without waiting for a poll.
+    pub async fn sync_search(&self) {
+        self.indexer.catch_up().await.expect("index catches up");
     }
 
     pub fn store(&self) -> &Store {

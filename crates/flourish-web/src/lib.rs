@@ -15,6 +15,7 @@ pub mod views;
 use axum::Router;
 use axum::http::HeaderValue;
 use axum::routing::get;
+use flourish_search::SearchIndex;
 use flourish_store::Store;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -54,6 +55,8 @@ pub struct AppState(Arc<Inner>);
 
 pub struct Inner {
     pub store: Store,
+    /// The search index every listing reads; kept current by [`flourish_search::Indexer`].
+    pub search: Arc<SearchIndex>,
     pub config: WebConfig,
     pub templates: templates::Templates,
     pub page_cache: Arc<page_cache::PageCache>,
@@ -67,10 +70,14 @@ impl std::ops::Deref for AppState {
 }
 
 impl AppState {
-    pub fn new(store: Store, config: WebConfig) -> Result<AppState, templates::TemplateError> {
+    pub fn new(
+        store: Store,
+        search: Arc<SearchIndex>,
+        config: WebConfig,
+    ) -> Result<AppState, templates::TemplateError> {
         let templates = templates::Templates::new(config.templates_dir.clone())?;
         let page_cache = Arc::new(page_cache::PageCache::new(config.page_cache_bytes));
-        Ok(AppState(Arc::new(Inner { store, config, templates, page_cache })))
+        Ok(AppState(Arc::new(Inner { store, search, config, templates, page_cache })))
     }
 
     /// Starts what runs beside the requests: the outbox watcher that keeps cached pages
@@ -94,6 +101,8 @@ pub fn router(state: AppState) -> Router {
     let pages = Router::new()
         .route("/", get(html::home::show))
         .route("/works", get(html::works::index))
+        .route("/works/search", get(html::works::search))
+        .route("/api/v1/tags/autocomplete", get(html::autocomplete::tags))
         .merge(work_pages)
         .route("/tags/{name}/works", get(html::tags::works))
         .route("/tags/{name}", get(html::tags::redirect_to_works))

@@ -74,6 +74,10 @@ pub struct WorkView {
     pub updated: String,
     pub updated_differs: bool,
     pub series: Vec<SeriesLink>,
+    /// In search results: the title with matches marked (escaped HTML).
+    pub title_html: Option<String>,
+    /// In search results: the part of the summary that matched (escaped HTML).
+    pub summary_snippet: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -140,6 +144,8 @@ impl WorkView {
                     position: s.position,
                 })
                 .collect(),
+            title_html: None,
+            summary_snippet: None,
         }
     }
 }

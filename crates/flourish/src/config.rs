@@ -188,6 +188,11 @@ impl Config {
         self.database_url.clone().unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("flourish.db").display()))
     }
 
+    /// This node's search index: derived data, rebuilt when missing (`flourish reindex`).
+    pub fn index_dir(&self) -> PathBuf {
+        self.data_dir.join("index")
+    }
+
     pub fn database_url_redacted(&self) -> String {
         flourish_store::redact_url(&self.database_url())
     }

@@ -1,6 +1,9 @@
 //! Server-rendered pages, one file per kind of page. Every page works without JavaScript.
 
+pub mod autocomplete;
+pub mod filters;
 pub mod home;
+pub mod listing;
 pub mod pseuds;
 pub mod series;
 pub mod tags;

@@ -1,10 +1,13 @@
-//! A tag's works: the tag, its canonical tag, and every synonym.
+//! A tag's works: the tag, its canonical tag, every synonym and every subtag, with the
+//! filter sidebar.
 
-use super::{CurrentViewer, PageQuery, render};
+use super::listing::{FilteredListing, filtered};
+use super::{CurrentViewer, render};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
-use crate::views::{Link, Listing};
+use crate::views::Link;
 use axum::extract::{Path, State};
+use axum::http::Uri;
 use axum::response::{Html, Redirect};
 use flourish_core::{Tag, tag_from_url_segment};
 use flourish_store::TagStore;
@@ -25,15 +28,19 @@ pub async fn works(
     State(state): State<AppState>,
     CurrentViewer(viewer): CurrentViewer,
     Path(name): Path<String>,
-    q: PageQuery,
+    uri: Uri,
 ) -> AppResult<Html<String>> {
     let tag = find(&state, &name).await?;
     let canonical = match tag.synonym_of {
         Some(id) => state.store.tag(id).await?,
         None => None,
     };
-    let synonyms = state.store.synonyms(canonical.as_ref().map_or(tag.id, |c| c.id)).await?;
-    let page = state.store.works_with_tag(tag.id, viewer, q.page(), state.config.per_page).await?;
+    let filter_tag = canonical.as_ref().unwrap_or(&tag);
+    let synonyms = state.store.synonyms(filter_tag.id).await?;
+    let metatags = state.store.metatags(filter_tag.id).await?;
+    let subtags = state.store.subtags(filter_tag.id).await?;
+    let parents = state.store.parents(filter_tag.id).await?;
+    let filtered = filtered(&state, viewer, uri.query(), &tag.works_path(), Some(filter_tag.id.0)).await?;
     #[derive(Serialize)]
     struct Ctx {
         heading: String,
@@ -42,8 +49,11 @@ pub async fn works(
         canonical_tag: bool,
         synonym_of: Option<Link>,
         synonyms: Vec<Link>,
-        listing: Listing,
-        base_url: String,
+        metatags: Vec<Link>,
+        subtags: Vec<Link>,
+        parents: Vec<Link>,
+        #[serde(flatten)]
+        filtered: FilteredListing,
     }
     let ctx = Ctx {
         heading: format!("Works in {}", tag.name),
@@ -52,8 +62,10 @@ pub async fn works(
         canonical_tag: tag.canonical,
         synonym_of: canonical.as_ref().map(Link::from),
         synonyms: synonyms.iter().filter(|s| s.id != tag.id).map(Link::from).collect(),
-        listing: Listing::new(&page),
-        base_url: tag.works_path(),
+        metatags: metatags.iter().map(Link::from).collect(),
+        subtags: subtags.iter().map(Link::from).collect(),
+        parents: parents.iter().map(Link::from).collect(),
+        filtered,
     };
     render(&state, "works.html", &ctx.heading.clone(), ctx)
 }

@@ -1,25 +1,41 @@
-//! The works listing.
+//! The works listing and search results: one filtered listing (see [`super::listing`]).
 
-use super::{CurrentViewer, PageQuery, render};
+use super::listing::{FilteredListing, filtered};
+use super::{CurrentViewer, render};
 use crate::AppState;
 use crate::error::AppResult;
-use crate::views::Listing;
 use axum::extract::State;
+use axum::http::Uri;
 use axum::response::Html;
-use flourish_store::WorkStore;
 use serde::Serialize;
+
+#[derive(Serialize)]
+struct Ctx {
+    heading: String,
+    #[serde(flatten)]
+    filtered: FilteredListing,
+}
 
 pub async fn index(
     State(state): State<AppState>,
     CurrentViewer(viewer): CurrentViewer,
-    q: PageQuery,
+    uri: Uri,
 ) -> AppResult<Html<String>> {
-    let page = state.store.recent_works(viewer, q.page(), state.config.per_page).await?;
-    #[derive(Serialize)]
-    struct Ctx {
-        heading: &'static str,
-        listing: Listing,
-        base_url: &'static str,
-    }
-    render(&state, "works.html", "Works", Ctx { heading: "Works", listing: Listing::new(&page), base_url: "/works" })
+    let filtered = filtered(&state, viewer, uri.query(), "/works", None).await?;
+    render(&state, "works.html", "Works", Ctx { heading: "Works".into(), filtered })
+}
+
+/// `/works/search?q=…`: the same listing, headed by the query.
+pub async fn search(
+    State(state): State<AppState>,
+    CurrentViewer(viewer): CurrentViewer,
+    uri: Uri,
+) -> AppResult<Html<String>> {
+    let filtered = filtered(&state, viewer, uri.query(), "/works/search", None).await?;
+    let heading = if filtered.sidebar.q.is_empty() {
+        "Search Works".to_owned()
+    } else {
+        format!("Works matching “{}”", filtered.sidebar.q)
+    };
+    render(&state, "works.html", &heading.clone(), Ctx { heading, filtered })
 }

@@ -1,3 +1,4 @@
 //! The web front driven in-process through `TestApp`.
 
+mod discovery;
 mod pages;

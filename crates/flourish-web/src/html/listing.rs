@@ -1,0 +1,148 @@
+//! Filtered listings: the works index, search results and tag pages share this, so the
+//! sidebar, sorting and pagination behave the same everywhere.
+
+use super::filters;
+use crate::AppState;
+use crate::error::{AppError, AppResult};
+use crate::views::Listing;
+use flourish_core::{Viewer, Work, tag_url_segment};
+use flourish_search::{Crossover, SearchResults, Sort, WorkQuery};
+use flourish_store::Page;
+use serde::Serialize;
+
+/// Everything a listing template shows besides its heading.
+#[derive(Serialize)]
+pub struct FilteredListing {
+    pub listing: Listing,
+    /// The listing's path with the current filter, ready for `page=` to be appended.
+    pub base_url: String,
+    pub sidebar: Sidebar,
+    pub notes: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct Sidebar {
+    pub action: String,
+    pub sort: &'static str,
+    pub sorts: Vec<(&'static str, &'static str)>,
+    pub include: Vec<Group>,
+    pub exclude: Vec<Group>,
+    pub q: String,
+    pub other_tags: String,
+    pub excluded_tags: String,
+    pub crossover: &'static str,
+    pub complete: &'static str,
+    pub words_from: String,
+    pub words_to: String,
+    pub date_from: String,
+    pub date_to: String,
+    pub language: String,
+    /// Something is filtered: show "Clear filters".
+    pub active: bool,
+}
+
+#[derive(Serialize)]
+pub struct Group {
+    pub label: &'static str,
+    pub kind: &'static str,
+    pub tags: Vec<FacetTag>,
+}
+
+#[derive(Serialize)]
+pub struct FacetTag {
+    pub id: i64,
+    pub name: String,
+    pub count: u64,
+    pub checked: bool,
+    pub url: String,
+}
+
+/// Runs a listing for the request's query string. `fixed` is the tag a tag page lists:
+/// always included, never shown as a removable filter.
+pub async fn filtered(
+    state: &AppState,
+    viewer: Viewer,
+    raw_query: Option<&str>,
+    path: &str,
+    fixed: Option<i64>,
+) -> AppResult<FilteredListing> {
+    let mut query = filters::parse(raw_query)?;
+    query.per_page = state.config.per_page;
+    query.member = viewer.is_member();
+    let mut search_query = query.clone();
+    search_query.include.extend(fixed);
+    let search = state.search.clone();
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let results: SearchResults = tokio::task::spawn_blocking(move || search.search(&search_query, now))
+        .await
+        .map_err(|e| AppError::Internal(format!("search task: {e}").into()))?
+        .map_err(|e| AppError::Internal(Box::new(e)))?;
+    let ids: Vec<_> = results.hits.iter().map(|h| h.id).collect();
+    let mut works: Vec<Work> = state.store.works_by_ids(&ids, viewer).await?;
+    let page =
+        Page { items: std::mem::take(&mut works), page: query.page, per_page: query.per_page, total: results.total };
+    let mut listing = Listing::new(&page);
+    for view in &mut listing.works {
+        if let Some(hit) = results.hits.iter().find(|h| h.id.0 == view.id) {
+            view.title_html = hit.title_html.clone();
+            view.summary_snippet = hit.summary_html.clone();
+        }
+    }
+    let qs = filters::to_query_string(&query);
+    let base_url = if qs.is_empty() { path.to_owned() } else { format!("{path}?{qs}") };
+    let sidebar = sidebar(path, &query, &results, fixed);
+    Ok(FilteredListing { listing, base_url, sidebar, notes: results.notes })
+}
+
+fn sidebar(path: &str, q: &WorkQuery, results: &SearchResults, fixed: Option<i64>) -> Sidebar {
+    let groups = |chosen: &[i64]| -> Vec<Group> {
+        results
+            .facets
+            .iter()
+            .map(|(kind, tags)| Group {
+                label: kind.label(2),
+                kind: kind.as_str(),
+                tags: tags
+                    .iter()
+                    .filter(|t| Some(t.id) != fixed)
+                    .map(|t| FacetTag {
+                        id: t.id,
+                        name: t.name.clone(),
+                        count: t.count,
+                        checked: chosen.contains(&t.id),
+                        url: format!("/tags/{}/works", tag_url_segment(&t.name)),
+                    })
+                    .collect(),
+            })
+            .filter(|g| !g.tags.is_empty())
+            .collect()
+    };
+    let date = |d: Option<i64>| d.and_then(filters::format_date).unwrap_or_default();
+    let number = |n: Option<u64>| n.map(|n| n.to_string()).unwrap_or_default();
+    Sidebar {
+        action: path.to_owned(),
+        sort: results.sort.param(),
+        sorts: Sort::ALL.iter().map(|s| (s.param(), s.label())).collect(),
+        include: groups(&results.included),
+        exclude: groups(&results.excluded),
+        q: q.text.clone(),
+        other_tags: q.include_names.join(", "),
+        excluded_tags: q.exclude_names.join(", "),
+        crossover: match q.crossover {
+            Crossover::Include => "include",
+            Crossover::Exclude => "exclude",
+            Crossover::Only => "only",
+        },
+        complete: match q.complete {
+            None => "",
+            Some(true) => "true",
+            Some(false) => "false",
+        },
+        words_from: number(q.words_from),
+        words_to: number(q.words_to),
+        date_from: date(q.updated_from),
+        date_to: date(q.updated_to),
+        language: q.language.clone().unwrap_or_default(),
+        active: !filters::to_query_string(&WorkQuery { sort: None, ..q.clone() }).is_empty(),
+    }
+}
