@@ -173,14 +173,17 @@ impl StatsStore for Store {
         })
     }
 
-    async fn set_synthetic_stats(&self, works: &[(WorkId, flourish_core::WorkStats, u64)]) -> Result<(), StoreError> {
+    async fn set_synthetic_stats(
+        &self,
+        works: &[(WorkId, flourish_core::WorkStats, u64, i64)],
+    ) -> Result<(), StoreError> {
         let at = crate::now();
         with_db!(self, db => {
             let mut tx = db.begin().await?;
-            for (id, stats, words) in works {
+            for (id, stats, words, updated_at) in works {
                 sqlx::query(
                     "UPDATE works SET hits = $2, kudos = $3, comments = $4, bookmarks = $5, word_count = $6, \
-                     version = version + 1 WHERE id = $1",
+                     updated_at = $7, version = version + 1 WHERE id = $1",
                 )
                 .bind(id.0)
                 .bind(stats.hits as i64)
@@ -188,6 +191,7 @@ impl StatsStore for Store {
                 .bind(stats.comments as i64)
                 .bind(stats.bookmarks as i64)
                 .bind(*words as i64)
+                .bind(*updated_at)
                 .execute(&mut *tx)
                 .await?;
                 sqlx::query("INSERT INTO outbox (work_id, version, created_at) SELECT id, version, $2 FROM works WHERE id = $1")

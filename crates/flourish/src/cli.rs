@@ -34,6 +34,15 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Wrangle tags: canonical tags, synonyms, metatags and parents.
+    Tags {
+        #[command(subcommand)]
+        command: crate::tags::TagsCommand,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Rebuild this node's search index from the database (stop the server first).
+    Reindex(DatabaseArgs),
     /// Tools for developing and benchmarking Flourish.
     Dev {
         #[command(subcommand)]
@@ -121,6 +130,24 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             crate::dev::gen_corpus(&store, works, seed).await?;
             store.close().await;
             Ok(())
+        }
+        Command::Tags { command, database } => {
+            let config = Config::load(cli.config.as_deref(), &database.overrides())?;
+            crate::logging::init(&config);
+            let store = crate::serve::open_store(&config).await?;
+            store.migrate().await?;
+            let result = crate::tags::run(&store, command).await;
+            store.close().await;
+            result
+        }
+        Command::Reindex(database) => {
+            let config = Config::load(cli.config.as_deref(), &database.overrides())?;
+            crate::logging::init(&config);
+            let store = crate::serve::open_store(&config).await?;
+            store.migrate().await?;
+            let result = crate::serve::reindex(&config, &store).await;
+            store.close().await;
+            result
         }
         Command::Inspect { file, json } => crate::inspect::run(&file, json),
         Command::Import(args) => {

@@ -8,6 +8,9 @@ pub fn init(config: &Config) {
     let filter = std::env::var("FLOURISH_LOG")
         .or_else(|_| std::env::var("RUST_LOG"))
         .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into());
+    // Tantivy logs every commit at info, several times a second on a busy archive: keep it
+    // to warnings unless the filter asks for it by name.
+    let filter = if filter.contains("tantivy") { filter } else { format!("{filter},tantivy=warn") };
     let filter = EnvFilter::try_new(&filter).unwrap_or_else(|e| {
         eprintln!("warning: ignoring the log filter {filter:?}: {e}");
         EnvFilter::new("info")

@@ -9,6 +9,7 @@ mod import;
 mod inspect;
 mod logging;
 mod serve;
+mod tags;
 
 use clap::Parser;
 use std::process::ExitCode;

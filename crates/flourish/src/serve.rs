@@ -4,7 +4,7 @@
 use crate::config::Config;
 use anyhow::Context;
 use flourish_search::{Indexer, SearchIndex};
-use flourish_store::Store;
+use flourish_store::{Store, WorkStore};
 use flourish_web::{AppState, WebConfig};
 use std::sync::Arc;
 
@@ -31,6 +31,46 @@ pub async fn start_search(config: &Config, store: &Store) -> anyhow::Result<Inde
         "search index ready"
     );
     Ok(indexer)
+}
+
+/// `flourish reindex`: throws the index away and builds it again from the database.
+pub async fn reindex(config: &Config, store: &Store) -> anyhow::Result<()> {
+    let dir = config.index_dir();
+    let index =
+        SearchIndex::open(&dir).with_context(|| format!("cannot open the search index in {}", dir.display()))?;
+    let indexer = Indexer::new(Arc::new(index), store.clone());
+    let started = std::time::Instant::now();
+    let bar = indicatif::ProgressBar::new(store.work_count().await?);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} works ({per_sec}, {eta} left)")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let count = indexer.rebuild(|n| bar.set_position(n)).await?;
+    bar.finish_and_clear();
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "indexed {count} works in {secs:.1} s ({:.0} works/s); the index in {} uses {}",
+        count as f64 / secs.max(1e-9),
+        dir.display(),
+        human_bytes(dir_size(&dir))
+    );
+    Ok(())
+}
+
+fn dir_size(dir: &std::path::Path) -> u64 {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries.flatten().filter_map(|e| e.metadata().ok()).filter(|m| m.is_file()).map(|m| m.len()).sum()
+        })
+        .unwrap_or(0)
+}
+
+fn human_bytes(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 30 => format!("{:.1} GiB", b as f64 / (1u64 << 30) as f64),
+        b if b >= 1 << 20 => format!("{:.1} MiB", b as f64 / (1u64 << 20) as f64),
+        b => format!("{:.1} KiB", b as f64 / 1024.0),
+    }
 }
 
 pub async fn run(config: Config, demo: bool) -> anyhow::Result<()> {
