@@ -22,6 +22,28 @@ impl FilterCounts {
 pub(crate) struct SegmentCounts {
     column: Column<u64>,
     counts: Vec<u32>,
+    /// One document's values, decoded as a run rather than one by one.
+    buffer: Vec<u64>,
+}
+
+impl SegmentCounts {
+    #[inline]
+    fn count(&mut self, doc: DocId) {
+        let rows = self.column.index.value_row_ids(doc);
+        let n = rows.end.saturating_sub(rows.start) as usize;
+        if n == 0 {
+            return;
+        }
+        if self.buffer.len() < n {
+            self.buffer.resize(n, 0);
+        }
+        self.column.values.get_range(u64::from(rows.start), &mut self.buffer[..n]);
+        for &id in &self.buffer[..n] {
+            if let Some(count) = self.counts.get_mut(id as usize) {
+                *count += 1;
+            }
+        }
+    }
 }
 
 impl Collector for FilterCounts {
@@ -29,7 +51,11 @@ impl Collector for FilterCounts {
     type Child = SegmentCounts;
 
     fn for_segment(&self, _: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<SegmentCounts> {
-        Ok(SegmentCounts { column: reader.fast_fields().u64(self.field)?, counts: vec![0; self.size] })
+        Ok(SegmentCounts {
+            column: reader.fast_fields().u64(self.field)?,
+            counts: vec![0; self.size],
+            buffer: vec![0; 32],
+        })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -51,10 +77,12 @@ impl SegmentCollector for SegmentCounts {
     type Fruit = Vec<u32>;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        for id in self.column.values_for_doc(doc) {
-            if let Some(count) = self.counts.get_mut(id as usize) {
-                *count += 1;
-            }
+        self.count(doc);
+    }
+
+    fn collect_block(&mut self, docs: &[DocId]) {
+        for &doc in docs {
+            self.count(doc);
         }
     }
 

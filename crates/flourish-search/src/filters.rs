@@ -176,8 +176,9 @@ impl QueryBuilder<'_> {
         for &id in &excluded {
             must_not.push(term_u64(f.filter, id as u64));
         }
+        // Few works are restricted: excluding them is cheaper than requiring the rest.
         if !q.member {
-            must.push(term_u64(f.restricted, 0));
+            must_not.push(term_u64(f.restricted, 1));
         }
         match q.crossover {
             Crossover::Include => {}

@@ -22,7 +22,7 @@ const REREAD: i64 = 512;
 /// Outbox rows applied per commit.
 const BATCH: u32 = 1000;
 /// Works loaded per query during a rebuild.
-const REBUILD_BATCH: u32 = 2000;
+const REBUILD_BATCH: u32 = 500;
 /// How often autocomplete's use counts are recomputed while works change.
 const USES_REFRESH: Duration = Duration::from_secs(10);
 

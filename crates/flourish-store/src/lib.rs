@@ -22,6 +22,7 @@ pub mod traits;
 mod users;
 mod works;
 
+pub mod baseline;
 pub use backend::{Backend, redact_url};
 pub use error::StoreError;
 pub use traits::{

@@ -147,10 +147,41 @@ const FREEFORM_THEMES: &[&str] = &[
     "Stars",
     "Boats",
 ];
-const WORDS: &[&str] = &[
-    "the", "lantern", "quiet", "letter", "tower", "said", "and", "she", "he", "walked", "into", "rain", "morning",
-    "smiled", "book", "shop", "corner", "war", "after", "before", "green", "eyes", "owl", "tea", "dragon", "harbor",
+/// The head of the summary vocabulary, most frequent first, as in English prose; a
+/// generated tail follows, and word use is Zipf-distributed over both (so a common word
+/// such as "night" is in a few percent of summaries, as on a real archive, not in most).
+const VOCABULARY_HEAD: &[&str] = &[
+    "the", "and", "to", "a", "of", "he", "she", "in", "was", "it", "his", "her", "that", "with", "for", "is", "on",
+    "but", "they", "you", "at", "as", "had", "not", "be", "what", "one", "all", "from", "this", "when", "there", "him",
+    "so", "have", "were", "out", "about", "their", "into", "back", "time", "just", "like", "could", "would", "after",
+    "never", "before", "again", "love", "home", "night", "heart", "little", "world", "first", "last", "eyes", "hand",
+    "war", "family", "friends", "letter", "secret", "morning", "rain", "summer", "winter", "lantern", "tower",
+    "garden", "owl", "dragon", "harbor", "train", "forest", "ghost", "king", "queen", "magic", "school", "storm",
+    "river", "tea", "book", "shop", "music", "dream", "promise", "memory", "stranger", "truth",
 ];
+
+fn vocabulary_word(rank: usize) -> String {
+    match VOCABULARY_HEAD.get(rank) {
+        Some(w) => (*w).to_owned(),
+        None => {
+            // Pronounceable, distinct, deterministic: consonant-vowel syllables of the rank.
+            const C: &[u8] = b"bdfgklmnprstvz";
+            const V: &[u8] = b"aeiou";
+            let mut n = rank;
+            let mut word = String::new();
+            while n > 0 || word.len() < 4 {
+                word.push(C[n % C.len()] as char);
+                n /= C.len();
+                word.push(V[n % V.len()] as char);
+                n /= V.len();
+            }
+            word
+        }
+    }
+}
+
+const VOCABULARY_SIZE: usize = 5_000;
+
 const LANGUAGES: &[(&str, u32)] =
     &[("en", 880), ("es", 30), ("zh", 25), ("ru", 20), ("fr", 15), ("pt", 12), ("de", 10), ("ja", 8)];
 
@@ -215,6 +246,8 @@ pub struct Corpus {
     fandom_zipf: Zipf,
     freeform_zipf: Zipf,
     freeform_count: usize,
+    vocabulary: Vec<String>,
+    word_zipf: Zipf,
 }
 
 impl Corpus {
@@ -241,6 +274,8 @@ impl Corpus {
             fandoms,
             freeform_zipf: Zipf::new(freeform_count, 1.0),
             freeform_count,
+            vocabulary: (0..VOCABULARY_SIZE).map(vocabulary_word).collect(),
+            word_zipf: Zipf::new(VOCABULARY_SIZE, 1.0),
         }
     }
 
@@ -250,7 +285,7 @@ impl Corpus {
             if i > 0 {
                 p.push(' ');
             }
-            p.push_str(WORDS[self.rng.random_range(0..WORDS.len())]);
+            p.push_str(&self.vocabulary[self.word_zipf.sample(&mut self.rng)]);
         }
         p.push_str(".</p>\n");
         p

@@ -61,6 +61,17 @@ pub enum DevCommand {
         #[command(flatten)]
         database: DatabaseArgs,
     },
+    /// Time the discovery benchmark's queries on the search index and on the SQL baseline
+    /// (SQLite only; stop the server first: the index is opened for writing).
+    BenchQueries {
+        #[arg(long, default_value_t = 200)]
+        iterations: usize,
+        /// Write the same queries as URL paths here, one per line, for an HTTP benchmark.
+        #[arg(long)]
+        paths: Option<PathBuf>,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
 }
 
 #[derive(Subcommand)]
@@ -130,6 +141,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             crate::dev::gen_corpus(&store, works, seed).await?;
             store.close().await;
             Ok(())
+        }
+        Command::Dev { command: DevCommand::BenchQueries { iterations, paths, database } } => {
+            let config = Config::load(cli.config.as_deref(), &database.overrides())?;
+            crate::logging::init(&config);
+            let store = crate::serve::open_store(&config).await?;
+            store.migrate().await?;
+            let result =
+                crate::dev::bench_queries(&store, &config.index_dir(), iterations.max(1), paths.as_deref()).await;
+            store.close().await;
+            result
         }
         Command::Tags { command, database } => {
             let config = Config::load(cli.config.as_deref(), &database.overrides())?;

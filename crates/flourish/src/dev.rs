@@ -44,3 +44,139 @@ pub async fn gen_corpus(store: &Store, works: usize, seed: u64) -> anyhow::Resul
     println!("{works} works generated in {secs:.1} s ({:.0} works/s)", works as f64 / secs.max(1e-9));
     Ok(())
 }
+
+/// `flourish dev bench-queries`: the discovery benchmark's queries (a)–(d), answered in
+/// process by the search index and — for (a)–(c) — by the SQL baseline (FTS5 + GROUP BY)
+/// in the same run. Prints p50/p99 of each and writes the same queries as URL paths to
+/// `paths` for the HTTP half of `bench/discovery.sh`.
+pub async fn bench_queries(
+    store: &Store,
+    index_dir: &std::path::Path,
+    iterations: usize,
+    paths: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    use flourish_core::TagKind;
+    use flourish_search::{Indexer, SearchIndex, Sort, WorkQuery};
+    use flourish_store::baseline::BaselineQuery;
+    use std::sync::Arc;
+
+    let index = Arc::new(SearchIndex::open(index_dir)?);
+    let indexer = Indexer::new(index.clone(), store.clone());
+    indexer.start().await?;
+    println!("index: {} works", index.doc_count());
+    let started = Instant::now();
+    store.baseline_prepare().await?;
+    println!("baseline FTS5 table ready in {:.1} s", started.elapsed().as_secs_f64());
+
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let base = WorkQuery { page: 1, per_page: 20, ..WorkQuery::default() };
+    let top = |results: &flourish_search::SearchResults, kind: TagKind| -> Vec<i64> {
+        results
+            .facets
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, f)| f.iter().map(|f| f.id).collect())
+            .unwrap_or_default()
+    };
+    let all = index.search(&base, now)?;
+    let fandom = *top(&all, TagKind::Fandom).first().context("the archive has no fandoms; run dev gen-corpus first")?;
+    let in_fandom = index.search(&WorkQuery { include: vec![fandom], ..base.clone() }, now)?;
+    let character = *top(&in_fandom, TagKind::Character).first().context("no characters")?;
+    let freeforms = top(&in_fandom, TagKind::Freeform);
+    anyhow::ensure!(freeforms.len() >= 4, "too few additional tags to build query (b)");
+
+    struct Case {
+        name: &'static str,
+        search: WorkQuery,
+        baseline: BaselineQuery,
+        path: String,
+    }
+    let words = (1_000, 50_000);
+    let cases = [
+        Case {
+            name: "(a) fandom listing by kudos, with counts",
+            search: WorkQuery { include: vec![fandom], sort: Some(Sort::Kudos), ..base.clone() },
+            baseline: BaselineQuery { include: vec![fandom], by_kudos: true, ..Default::default() },
+            path: format!("/works?include={fandom}&sort=kudos"),
+        },
+        Case {
+            name: "(b) 3 included, 3 excluded, word range, with counts",
+            search: WorkQuery {
+                include: vec![fandom, character, freeforms[0]],
+                exclude: freeforms[1..4].to_vec(),
+                words_from: Some(words.0),
+                words_to: Some(words.1),
+                ..base.clone()
+            },
+            baseline: BaselineQuery {
+                include: vec![fandom, character, freeforms[0]],
+                exclude: freeforms[1..4].to_vec(),
+                words: Some(words),
+                ..Default::default()
+            },
+            path: format!(
+                "/works?include={fandom}&include={character}&include={}&exclude={}&exclude={}&exclude={}&words_from={}&words_to={}",
+                freeforms[0], freeforms[1], freeforms[2], freeforms[3], words.0, words.1
+            ),
+        },
+        Case {
+            name: "(c) free text, a common word, with counts",
+            search: WorkQuery { text: "night".into(), ..base.clone() },
+            baseline: BaselineQuery { text: Some("night".into()), ..Default::default() },
+            path: "/works/search?q=night".into(),
+        },
+    ];
+    let mut lines = vec![];
+    for case in &cases {
+        let mut search_times = vec![];
+        let mut total = 0;
+        for _ in 0..iterations {
+            let t = Instant::now();
+            total = index.search(&case.search, now)?.total;
+            search_times.push(t.elapsed());
+        }
+        let mut sql_times = vec![];
+        let mut sql_total = 0;
+        for _ in 0..(iterations / 10).max(5) {
+            let t = Instant::now();
+            sql_total = store.baseline_listing(&case.baseline).await?.total;
+            sql_times.push(t.elapsed());
+        }
+        let (s50, s99) = percentiles(&mut search_times);
+        let (q50, q99) = percentiles(&mut sql_times);
+        println!("{}: {total} works (SQL: {sql_total})", case.name);
+        println!(
+            "    search index  p50 {:>8.2} ms  p99 {:>8.2} ms\n    SQL baseline  p50 {:>8.2} ms  p99 {:>8.2} ms\n    → the index is {:.0}× faster at p50, {:.0}× at p99",
+            ms(s50),
+            ms(s99),
+            ms(q50),
+            ms(q99),
+            q50.as_secs_f64() / s50.as_secs_f64().max(1e-9),
+            q99.as_secs_f64() / s99.as_secs_f64().max(1e-9)
+        );
+        lines.push(case.path.clone());
+    }
+    let mut times = vec![];
+    for _ in 0..iterations {
+        let t = Instant::now();
+        std::hint::black_box(index.autocomplete("si", None, 10));
+        times.push(t.elapsed());
+    }
+    let (a50, a99) = percentiles(&mut times);
+    println!("(d) autocomplete \"si\": p50 {:.3} ms  p99 {:.3} ms", ms(a50), ms(a99));
+    lines.push("/api/v1/tags/autocomplete?term=si".into());
+    if let Some(paths) = paths {
+        std::fs::write(paths, lines.join("\n") + "\n")?;
+    }
+    Ok(())
+}
+
+fn percentiles(times: &mut [std::time::Duration]) -> (std::time::Duration, std::time::Duration) {
+    times.sort_unstable();
+    let at = |q: f64| times[((times.len() as f64 * q).ceil() as usize).saturating_sub(1).min(times.len() - 1)];
+    (at(0.50), at(0.99))
+}
+
+fn ms(d: std::time::Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
