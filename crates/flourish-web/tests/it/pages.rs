@@ -266,6 +266,7 @@ async fn the_same_pages_render_on_postgres() {
     };
     let pseud = fixtures::writer(app.store(), "quillwright").await;
     let id = app.store().create_work(&fixtures::work("Postgres Story", &pseud)).await.unwrap();
+    app.sync_search().await;
     for path in ["/".to_string(), "/works".into(), format!("/works/{id}"), "/tags/Post-War/works".into()] {
         let page = app.get(&path).await;
         assert_eq!(page.status, StatusCode::OK, "{path}");
