@@ -30,7 +30,7 @@ fi
 echo "--- building flourish (release)"
 (cd "$ROOT" && cargo build --release -q -p flourish)
 BIN="$ROOT/target/release/flourish"
-export FLOURISH_LOG=warn
+export FLOURISH_LOG=warn,sqlx=error
 
 mkdir -p "$DATA"
 if [ ! -f "$DATA/generated" ]; then

@@ -2,7 +2,7 @@
 //! listings.
 
 use crate::autocomplete::Autocomplete;
-use crate::facets::FilterCounts;
+use crate::facets::{CountPool, Counts, FilterCounts};
 use crate::filters::{QueryBuilder, Sort, WorkQuery};
 use crate::graph::TagGraph;
 use crate::schema::Fields;
@@ -67,6 +67,7 @@ pub struct SearchIndex {
     graph: RwLock<Arc<TagGraph>>,
     autocomplete: RwLock<Arc<Autocomplete>>,
     checkpoint: Mutex<Checkpoint>,
+    count_pool: Arc<CountPool>,
 }
 
 /// One listing's answer.
@@ -150,6 +151,7 @@ impl SearchIndex {
             graph: RwLock::new(Arc::new(TagGraph::default())),
             autocomplete: RwLock::new(Arc::new(Autocomplete::default())),
             checkpoint: Mutex::new(checkpoint),
+            count_pool: Arc::default(),
         })
     }
 
@@ -247,7 +249,7 @@ impl SearchIndex {
         let per_page = q.per_page.clamp(1, 100) as usize;
         let offset = (q.page.max(1) as usize - 1).saturating_mul(per_page);
         let top = TopDocs::with_limit(per_page).and_offset(offset);
-        let counts = FilterCounts::new("filter", graph.max_id());
+        let counts = FilterCounts::new("filter", graph.max_id(), self.count_pool.clone());
         let sort = q.effective_sort();
         let query = built.query.as_ref();
         let (addresses, total, counts) = match sort {
@@ -351,17 +353,23 @@ fn descending_with_id(reader: &SegmentReader, field: &str, signed: bool) -> impl
 
 /// The sidebar's groups: the most used tags of each kind among the results, plus the
 /// tags the reader chose (so a chosen tag stays visible even when it is not in the top).
-fn facets(graph: &TagGraph, counts: &[u32], included: &[i64], excluded: &[i64]) -> Vec<(TagKind, Vec<FacetCount>)> {
+fn facets(graph: &TagGraph, counts: &Counts, included: &[i64], excluded: &[i64]) -> Vec<(TagKind, Vec<FacetCount>)> {
     // (count, id) per kind, names looked up only for the tags that will be shown.
     let mut by_kind: Vec<Vec<(u32, usize)>> = vec![vec![]; TagKind::ALL.len()];
     let chosen = |id: usize| included.contains(&(id as i64)) || excluded.contains(&(id as i64));
-    for (id, &count) in counts.iter().enumerate() {
-        if count == 0 && !chosen(id) {
-            continue;
-        }
+    let mut push = |id: usize, count: u32| {
         if let Some(kind) = graph.facet_kind(id) {
             let slot = TagKind::ALL.iter().position(|k| *k == kind).unwrap_or(0);
             by_kind[slot].push((count, id));
+        }
+    };
+    for &(id, count) in counts {
+        push(id as usize, count);
+    }
+    // Chosen tags no result carries still show, with nothing counted.
+    for &id in included.iter().chain(excluded) {
+        if !counts.iter().any(|&(c, _)| i64::from(c) == id) {
+            push(id as usize, 0);
         }
     }
     TagKind::ALL

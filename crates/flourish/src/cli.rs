@@ -69,6 +69,9 @@ pub enum DevCommand {
         /// Write the same queries as URL paths here, one per line, for an HTTP benchmark.
         #[arg(long)]
         paths: Option<PathBuf>,
+        /// Time the search index alone.
+        #[arg(long)]
+        no_baseline: bool,
         #[command(flatten)]
         database: DatabaseArgs,
     },
@@ -142,13 +145,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             store.close().await;
             Ok(())
         }
-        Command::Dev { command: DevCommand::BenchQueries { iterations, paths, database } } => {
+        Command::Dev { command: DevCommand::BenchQueries { iterations, paths, no_baseline, database } } => {
             let config = Config::load(cli.config.as_deref(), &database.overrides())?;
             crate::logging::init(&config);
             let store = crate::serve::open_store(&config).await?;
             store.migrate().await?;
-            let result =
-                crate::dev::bench_queries(&store, &config.index_dir(), iterations.max(1), paths.as_deref()).await;
+            let result = crate::dev::bench_queries(
+                &store,
+                &config.index_dir(),
+                iterations.max(1),
+                paths.as_deref(),
+                !no_baseline,
+            )
+            .await;
             store.close().await;
             result
         }
