@@ -4,8 +4,6 @@
 use crate::graph::TagGraph;
 use flourish_core::TagKind;
 use std::collections::HashMap;
-use tantivy::schema::Field;
-use tantivy::{Searcher, Term};
 
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Suggestion {
@@ -35,12 +33,12 @@ const SHORT_PREFIX: usize = 3;
 pub const MAX_SUGGESTIONS: usize = 50;
 
 impl Autocomplete {
-    pub fn build(graph: &TagGraph, searcher: &Searcher, filter: Field) -> Autocomplete {
+    /// `uses`: works per filter tag id.
+    pub fn build(graph: &TagGraph, uses: &HashMap<i64, u64>) -> Autocomplete {
         let mut tags = Vec::with_capacity(graph.len());
         let mut words = Vec::with_capacity(graph.len() * 3);
         for tag in graph.iter() {
-            let term = Term::from_field_u64(filter, graph.filter_tag(tag.id.0) as u64);
-            let uses = searcher.doc_freq(&term).unwrap_or(0);
+            let uses = uses.get(&graph.filter_tag(tag.id.0)).copied().unwrap_or(0);
             let index = tags.len() as u32;
             let lower = tag.name.to_lowercase();
             words.push((lower.clone(), index));

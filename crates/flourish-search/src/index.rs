@@ -7,6 +7,7 @@ use crate::filters::{QueryBuilder, Sort, WorkQuery};
 use crate::graph::TagGraph;
 use crate::schema::Fields;
 use flourish_core::{TagKind, Work, WorkId};
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex, RwLock};
 use tantivy::collector::{Count, TopDocs};
@@ -172,14 +173,26 @@ impl SearchIndex {
         self.graph.read().expect("graph lock").clone()
     }
 
+    /// Replaces the tag graph. Autocomplete follows at its next refresh (see
+    /// [`Self::refresh_autocomplete`]): rebuilding it costs about a second on a large archive.
     pub fn set_graph(&self, graph: TagGraph) {
         *self.graph.write().expect("graph lock") = Arc::new(graph);
-        self.refresh_autocomplete();
     }
 
     /// Recomputes tag use counts for autocomplete from the current index.
+    /// Rebuilds autocomplete from the graph, with each tag's use counted over the live
+    /// works in one pass (term statistics would still count replaced documents).
     pub fn refresh_autocomplete(&self) {
-        let built = Autocomplete::build(&self.graph(), &self.searcher(), self.fields.filter);
+        let graph = self.graph();
+        let counts = FilterCounts::new("filter", graph.max_id(), self.count_pool.clone());
+        let uses: HashMap<i64, u64> = match self.searcher().search(&tantivy::query::AllQuery, &counts) {
+            Ok(counts) => counts.into_iter().map(|(id, n)| (i64::from(id), u64::from(n))).collect(),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot count tag uses for autocomplete");
+                HashMap::new()
+            }
+        };
+        let built = Autocomplete::build(&graph, &uses);
         *self.autocomplete.write().expect("autocomplete lock") = Arc::new(built);
     }
 

@@ -23,7 +23,7 @@ const REREAD: i64 = 512;
 const BATCH: u32 = 1000;
 /// Works loaded per query during a rebuild.
 const REBUILD_BATCH: u32 = 500;
-/// How often autocomplete's use counts are recomputed while works change.
+/// How often autocomplete (new tags, wrangling, use counts) is rebuilt while works change.
 const USES_REFRESH: Duration = Duration::from_secs(10);
 
 #[derive(Clone)]
@@ -32,7 +32,8 @@ pub struct Indexer {
     store: Store,
     /// Entry ids applied within the reread window.
     applied: Arc<Mutex<BTreeSet<i64>>>,
-    uses_refreshed: Arc<Mutex<std::time::Instant>>,
+    /// When autocomplete's use counts were last recomputed, and whether works changed since.
+    uses_refreshed: Arc<Mutex<(std::time::Instant, bool)>>,
 }
 
 impl Indexer {
@@ -41,7 +42,7 @@ impl Indexer {
             index,
             store,
             applied: Arc::default(),
-            uses_refreshed: Arc::new(Mutex::new(std::time::Instant::now())),
+            uses_refreshed: Arc::new(Mutex::new((std::time::Instant::now(), false))),
         }
     }
 
@@ -54,8 +55,14 @@ impl Indexer {
         } else {
             self.catch_up().await?;
         }
-        self.index.refresh_autocomplete();
+        self.refresh_autocomplete().await;
         Ok(())
+    }
+
+    /// Rebuilds autocomplete now (new tags, wrangling, use counts), off the request threads.
+    pub async fn refresh_autocomplete(&self) {
+        let index = self.index.clone();
+        let _ = tokio::task::spawn_blocking(move || index.refresh_autocomplete()).await;
     }
 
     async fn load_graph(&self) -> Result<(), SearchError> {
@@ -104,7 +111,7 @@ impl Indexer {
         tokio::task::spawn_blocking(move || index.commit_at(head)).await.expect("commit task")?;
         self.applied.lock().expect("applied lock").clear();
         self.catch_up().await?;
-        self.index.refresh_autocomplete();
+        self.refresh_autocomplete().await;
         Ok(count)
     }
 
@@ -131,7 +138,7 @@ impl Indexer {
         // Rows at or below the position were applied before this process started
         // (or are late commits not seen yet); only the ones above move the position.
         if fresh.is_empty() {
-            self.maybe_refresh_uses();
+            self.maybe_refresh_uses().await;
             return Ok(0);
         }
         self.refresh_graph().await?;
@@ -148,16 +155,23 @@ impl Indexer {
             let floor = new_position - REREAD;
             *applied = applied.split_off(&floor);
         }
-        self.maybe_refresh_uses();
+        self.uses_refreshed.lock().expect("uses lock").1 = true;
+        self.maybe_refresh_uses().await;
         Ok(fresh.len())
     }
 
-    fn maybe_refresh_uses(&self) {
-        let mut last = self.uses_refreshed.lock().expect("uses lock");
-        if last.elapsed() >= USES_REFRESH {
-            *last = std::time::Instant::now();
-            self.index.refresh_autocomplete();
+    /// Recomputes autocomplete's use counts when works changed and the last count is
+    /// older than [`USES_REFRESH`]. On a large archive that takes a second of CPU, so it
+    /// runs on the blocking pool, never on a thread that serves requests.
+    async fn maybe_refresh_uses(&self) {
+        {
+            let mut state = self.uses_refreshed.lock().expect("uses lock");
+            if !state.1 || state.0.elapsed() < USES_REFRESH {
+                return;
+            }
+            *state = (std::time::Instant::now(), false);
         }
+        self.refresh_autocomplete().await;
     }
 
     /// Polls the outbox every `interval` until the task is dropped. Errors are logged and

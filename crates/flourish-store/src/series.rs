@@ -149,15 +149,23 @@ impl StatsStore for Store {
     async fn counts(&self, viewer: Viewer) -> Result<ArchiveCounts, StoreError> {
         const WORKS: &str =
             concat!("SELECT COUNT(*), CAST(COALESCE(SUM(w.word_count), 0) AS BIGINT) FROM works w WHERE ", visible!());
+        // Fandoms and creators are counted from the (few) tags and users, each asking the
+        // indexes whether one visible work exists, rather than by joining every work: on a
+        // million works that is the difference between milliseconds and many seconds.
         const FANDOMS: &str = concat!(
-            "SELECT COUNT(DISTINCT COALESCE(t.synonym_of, t.id)) FROM work_tags wt JOIN tags t ON t.id = wt.tag_id ",
-            "JOIN works w ON w.id = wt.work_id WHERE t.kind = 'fandom' AND ",
-            visible!()
+            "SELECT COUNT(*) FROM tags t WHERE t.kind = 'fandom' AND t.synonym_of IS NULL AND (",
+            "EXISTS (SELECT 1 FROM work_tags wt JOIN works w ON w.id = wt.work_id WHERE wt.tag_id = t.id AND ",
+            visible!(),
+            ") OR EXISTS (SELECT 1 FROM tags s JOIN work_tags wt ON wt.tag_id = s.id JOIN works w ON w.id = wt.work_id ",
+            "WHERE s.synonym_of = t.id AND ",
+            visible!(),
+            "))"
         );
         const CREATORS: &str = concat!(
-            "SELECT COUNT(DISTINCT p.user_id) FROM work_creators wc JOIN pseuds p ON p.id = wc.pseud_id ",
-            "JOIN works w ON w.id = wc.work_id WHERE ",
-            visible!()
+            "SELECT COUNT(*) FROM users u WHERE EXISTS (SELECT 1 FROM pseuds p ",
+            "JOIN work_creators wc ON wc.pseud_id = p.id JOIN works w ON w.id = wc.work_id WHERE p.user_id = u.id AND ",
+            visible!(),
+            ")"
         );
         let member = viewer.is_member();
         let ((works, words), (fandoms,), (creators,)): ((i64, i64), (i64,), (i64,)) = with_db!(self, db => (

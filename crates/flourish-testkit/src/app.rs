@@ -68,6 +68,7 @@ impl TestApp {
     /// its writes in listings without waiting for a poll.
     pub async fn sync_search(&self) {
         self.indexer.catch_up().await.expect("index catches up");
+        self.indexer.refresh_autocomplete().await;
     }
 
     pub fn store(&self) -> &Store {

@@ -60,6 +60,9 @@ pub struct Inner {
     pub config: WebConfig,
     pub templates: templates::Templates,
     pub page_cache: Arc<page_cache::PageCache>,
+    /// The front page's totals per kind of viewer (guest, member), recounted at most once a
+    /// minute: they take a moment on a large archive and need not be exact to the second.
+    counts: std::sync::Mutex<[Option<(std::time::Instant, flourish_store::ArchiveCounts)>; 2]>,
 }
 
 impl std::ops::Deref for AppState {
@@ -77,7 +80,24 @@ impl AppState {
     ) -> Result<AppState, templates::TemplateError> {
         let templates = templates::Templates::new(config.templates_dir.clone())?;
         let page_cache = Arc::new(page_cache::PageCache::new(config.page_cache_bytes));
-        Ok(AppState(Arc::new(Inner { store, search, config, templates, page_cache })))
+        Ok(AppState(Arc::new(Inner { store, search, config, templates, page_cache, counts: Default::default() })))
+    }
+
+    /// The archive's totals as `viewer` may see them, from a cache at most a minute old.
+    pub async fn archive_counts(
+        &self,
+        viewer: flourish_core::Viewer,
+    ) -> Result<flourish_store::ArchiveCounts, flourish_store::StoreError> {
+        const FRESH: std::time::Duration = std::time::Duration::from_secs(60);
+        let slot = usize::from(viewer.is_member());
+        if let Some((at, counts)) = self.counts.lock().expect("counts lock")[slot]
+            && at.elapsed() < FRESH
+        {
+            return Ok(counts);
+        }
+        let counts = flourish_store::StatsStore::counts(&self.store, viewer).await?;
+        self.counts.lock().expect("counts lock")[slot] = Some((std::time::Instant::now(), counts));
+        Ok(counts)
     }
 
     /// Starts what runs beside the requests: the outbox watcher that keeps cached pages

@@ -6,11 +6,11 @@ use crate::error::AppResult;
 use crate::views::WorkView;
 use axum::extract::State;
 use axum::response::Html;
-use flourish_store::{StatsStore, WorkStore};
+use flourish_store::WorkStore;
 use serde::Serialize;
 
 pub async fn show(State(state): State<AppState>, CurrentViewer(viewer): CurrentViewer) -> AppResult<Html<String>> {
-    let counts = state.store.counts(viewer).await?;
+    let counts = state.archive_counts(viewer).await?;
     let recent = state.store.recent_works(viewer, 1, 5).await?;
     #[derive(Serialize)]
     struct Ctx {
