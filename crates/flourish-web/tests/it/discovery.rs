@@ -60,6 +60,10 @@ async fn search_highlights_matches_and_explains_what_it_could_not_read() {
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("The <b>Owl</b> at the Window"), "{}", page.body);
     assert!(page.body.contains("<b>owl</b> brings"));
+    assert!(
+        page.body.contains("name=\"q\" placeholder=\"Search works\" maxlength=\"1000\" value=\"owl\""),
+        "the header keeps the query"
+    );
     let odd = app.get("/works/search?q=words%3Elots+owl").await;
     assert_eq!(odd.status, StatusCode::OK);
     assert!(odd.body.contains("class=\"notice\""), "the reader is told what was searched as text");
