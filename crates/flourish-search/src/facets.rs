@@ -6,10 +6,66 @@
 //! ids it touched: merging, reading and clearing cost what the result touched, not the size
 //! of the tag table, and the vectors are pooled rather than allocated per query.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::Column;
+use tantivy::index::SegmentId;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+
+/// A segment's filter ids decoded once into flat arrays: counting then reads a slice per
+/// document instead of decoding each value through the column codec (a dynamic call per
+/// value, most of a large listing's time).
+pub(crate) struct FlatValues {
+    /// `values[offsets[doc]..offsets[doc + 1]]` are the document's ids.
+    offsets: Vec<u32>,
+    values: Vec<u32>,
+}
+
+impl FlatValues {
+    fn decode(reader: &SegmentReader, field: &str) -> tantivy::Result<FlatValues> {
+        let column = reader.fast_fields().u64(field)?;
+        let docs = reader.max_doc();
+        let mut offsets = Vec::with_capacity(docs as usize + 1);
+        let mut values = Vec::new();
+        offsets.push(0);
+        for doc in 0..docs {
+            values.extend(column.values_for_doc(doc).map(|v| u32::try_from(v).unwrap_or(u32::MAX)));
+            offsets.push(values.len() as u32);
+        }
+        Ok(FlatValues { offsets, values })
+    }
+
+    #[inline]
+    fn of(&self, doc: DocId) -> &[u32] {
+        let doc = doc as usize;
+        match (self.offsets.get(doc), self.offsets.get(doc + 1)) {
+            (Some(&from), Some(&to)) => &self.values[from as usize..to as usize],
+            _ => &[],
+        }
+    }
+}
+
+/// Decoded segments by id; segments are immutable, so an entry never goes stale, and
+/// entries of merged-away segments are dropped by [`FlatCache::retain`].
+#[derive(Default)]
+pub(crate) struct FlatCache(Mutex<HashMap<SegmentId, Arc<FlatValues>>>);
+
+impl FlatCache {
+    fn get(&self, reader: &SegmentReader, field: &str) -> tantivy::Result<Arc<FlatValues>> {
+        let id = reader.segment_id();
+        if let Some(flat) = self.0.lock().expect("flat cache").get(&id) {
+            return Ok(flat.clone());
+        }
+        let flat = Arc::new(FlatValues::decode(reader, field)?);
+        self.0.lock().expect("flat cache").insert(id, flat.clone());
+        Ok(flat)
+    }
+
+    /// Keeps only the segments still searched.
+    pub fn retain(&self, live: &[SegmentId]) {
+        self.0.lock().expect("flat cache").retain(|id, _| live.contains(id));
+    }
+}
 
 /// Zeroed count vectors, reused across queries.
 #[derive(Default)]
@@ -39,6 +95,7 @@ impl CountPool {
 
 pub(crate) struct FilterCounts {
     field: &'static str,
+    flat: Arc<FlatCache>,
     /// One past the highest tag id counted; ids above it (tags created since the graph was
     /// loaded) are not counted, since the sidebar could not name them.
     size: usize,
@@ -46,36 +103,25 @@ pub(crate) struct FilterCounts {
 }
 
 impl FilterCounts {
-    pub fn new(field: &'static str, max_id: i64, pool: Arc<CountPool>) -> FilterCounts {
-        FilterCounts { field, size: max_id.max(0) as usize + 1, pool }
+    pub fn new(field: &'static str, max_id: i64, pool: Arc<CountPool>, flat: Arc<FlatCache>) -> FilterCounts {
+        FilterCounts { field, flat, size: max_id.max(0) as usize + 1, pool }
     }
 }
 
 pub(crate) struct SegmentCounts {
-    column: Column<u64>,
+    flat: Arc<FlatValues>,
     counts: Vec<u32>,
     touched: Vec<u32>,
-    /// One document's values, decoded as a run rather than one by one.
-    buffer: Vec<u64>,
     pool: Arc<CountPool>,
 }
 
 impl SegmentCounts {
     #[inline]
     fn count(&mut self, doc: DocId) {
-        let rows = self.column.index.value_row_ids(doc);
-        let n = rows.end.saturating_sub(rows.start) as usize;
-        if n == 0 {
-            return;
-        }
-        if self.buffer.len() < n {
-            self.buffer.resize(n, 0);
-        }
-        self.column.values.get_range(u64::from(rows.start), &mut self.buffer[..n]);
-        for &id in &self.buffer[..n] {
+        for &id in self.flat.of(doc) {
             if let Some(count) = self.counts.get_mut(id as usize) {
                 if *count == 0 {
-                    self.touched.push(id as u32);
+                    self.touched.push(id);
                 }
                 *count += 1;
             }
@@ -92,10 +138,9 @@ impl Collector for FilterCounts {
 
     fn for_segment(&self, _: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<SegmentCounts> {
         Ok(SegmentCounts {
-            column: reader.fast_fields().u64(self.field)?,
+            flat: self.flat.get(reader, self.field)?,
             counts: self.pool.take(self.size),
             touched: Vec::new(),
-            buffer: vec![0; 32],
             pool: self.pool.clone(),
         })
     }

@@ -2,7 +2,7 @@
 //! listings.
 
 use crate::autocomplete::Autocomplete;
-use crate::facets::{CountPool, Counts, FilterCounts};
+use crate::facets::{CountPool, Counts, FilterCounts, FlatCache};
 use crate::filters::{QueryBuilder, Sort, WorkQuery};
 use crate::graph::TagGraph;
 use crate::schema::Fields;
@@ -69,6 +69,7 @@ pub struct SearchIndex {
     autocomplete: RwLock<Arc<Autocomplete>>,
     checkpoint: Mutex<Checkpoint>,
     count_pool: Arc<CountPool>,
+    flat_values: Arc<FlatCache>,
 }
 
 /// One listing's answer.
@@ -153,6 +154,7 @@ impl SearchIndex {
             autocomplete: RwLock::new(Arc::new(Autocomplete::default())),
             checkpoint: Mutex::new(checkpoint),
             count_pool: Arc::default(),
+            flat_values: Arc::default(),
         })
     }
 
@@ -184,7 +186,7 @@ impl SearchIndex {
     /// works in one pass (term statistics would still count replaced documents).
     pub fn refresh_autocomplete(&self) {
         let graph = self.graph();
-        let counts = FilterCounts::new("filter", graph.max_id(), self.count_pool.clone());
+        let counts = FilterCounts::new("filter", graph.max_id(), self.count_pool.clone(), self.flat_values.clone());
         let uses: HashMap<i64, u64> = match self.searcher().search(&tantivy::query::AllQuery, &counts) {
             Ok(counts) => counts.into_iter().map(|(id, n)| (i64::from(id), u64::from(n))).collect(),
             Err(e) => {
@@ -249,6 +251,8 @@ impl SearchIndex {
         prepared.commit()?;
         *self.checkpoint.lock().expect("checkpoint lock") = checkpoint;
         self.reader.reload()?;
+        let live: Vec<_> = self.reader.searcher().segment_readers().iter().map(|r| r.segment_id()).collect();
+        self.flat_values.retain(&live);
         Ok(())
     }
 
@@ -262,7 +266,7 @@ impl SearchIndex {
         let per_page = q.per_page.clamp(1, 100) as usize;
         let offset = (q.page.max(1) as usize - 1).saturating_mul(per_page);
         let top = TopDocs::with_limit(per_page).and_offset(offset);
-        let counts = FilterCounts::new("filter", graph.max_id(), self.count_pool.clone());
+        let counts = FilterCounts::new("filter", graph.max_id(), self.count_pool.clone(), self.flat_values.clone());
         let sort = q.effective_sort();
         let query = built.query.as_ref();
         let (addresses, total, counts) = match sort {
