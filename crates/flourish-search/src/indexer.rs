@@ -61,6 +61,8 @@ impl Indexer {
 
     /// Rebuilds autocomplete now (new tags, wrangling, use counts), off the request threads.
     pub async fn refresh_autocomplete(&self) {
+        // Whatever changed until now is in this rebuild: the next one waits for new changes.
+        *self.uses_refreshed.lock().expect("uses lock") = (std::time::Instant::now(), false);
         let index = self.index.clone();
         let _ = tokio::task::spawn_blocking(move || index.refresh_autocomplete()).await;
     }
@@ -165,11 +167,10 @@ impl Indexer {
     /// runs on the blocking pool, never on a thread that serves requests.
     async fn maybe_refresh_uses(&self) {
         {
-            let mut state = self.uses_refreshed.lock().expect("uses lock");
+            let state = self.uses_refreshed.lock().expect("uses lock");
             if !state.1 || state.0.elapsed() < USES_REFRESH {
                 return;
             }
-            *state = (std::time::Instant::now(), false);
         }
         self.refresh_autocomplete().await;
     }
