@@ -10,7 +10,7 @@ use flourish_core::{TagKind, Work, WorkId};
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex, RwLock};
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::query::Query;
 use tantivy::schema::Value;
 use tantivy::snippet::SnippetGenerator;
@@ -270,15 +270,10 @@ impl SearchIndex {
         let sort = q.effective_sort();
         let query = built.query.as_ref();
         let (addresses, total, counts) = match sort {
-            Sort::BestMatch => {
-                let (docs, total, counts) = searcher.search(query, &(top, Count, counts))?;
-                (docs.into_iter().map(|(_, a)| a).collect::<Vec<_>>(), total, counts)
-            }
+            Sort::BestMatch => page_and_counts(&searcher, query, top, counts)?,
             Sort::Title | Sort::Creator => {
                 let field = if sort == Sort::Title { "title_sort" } else { "creator_sort" };
-                let top = top.order_by_string_fast_field(field, Order::Asc);
-                let (docs, total, counts) = searcher.search(query, &(top, Count, counts))?;
-                (docs.into_iter().map(|(_, a)| a).collect(), total, counts)
+                page_and_counts(&searcher, query, top.order_by_string_fast_field(field, Order::Asc), counts)?
             }
             _ => {
                 let (field, signed) = match sort {
@@ -291,8 +286,7 @@ impl SearchIndex {
                     _ => ("bookmarks", false),
                 };
                 let top = top.custom_score(move |reader: &SegmentReader| descending_with_id(reader, field, signed));
-                let (docs, total, counts) = searcher.search(query, &(top, Count, counts))?;
-                (docs.into_iter().map(|(_, a)| a).collect(), total, counts)
+                page_and_counts(&searcher, query, top, counts)?
             }
         };
         let hits = self.hits(&searcher, &addresses, built.text.as_deref())?;
@@ -350,6 +344,17 @@ impl SearchIndex {
     }
 }
 
+/// One pass over the matching works: the page in `top`'s order, the total and the counts.
+fn page_and_counts<S: 'static + Send, C: Collector<Fruit = Vec<(S, DocAddress)>>>(
+    searcher: &Searcher,
+    query: &dyn Query,
+    top: C,
+    counts: FilterCounts,
+) -> tantivy::Result<(Vec<DocAddress>, usize, Counts)> {
+    let (docs, total, counts) = searcher.search(query, &(top, Count, counts))?;
+    Ok((docs.into_iter().map(|(_, address)| address).collect(), total, counts))
+}
+
 /// A numeric sort key with the work id as tie-break (newest id first, as the database
 /// lists), so works with equal values keep a stable order across pages. Signed values are
 /// mapped to u64 order-preservingly.
@@ -385,7 +390,7 @@ fn facets(graph: &TagGraph, counts: &Counts, included: &[i64], excluded: &[i64])
     }
     // Chosen tags no result carries still show, with nothing counted.
     for &id in included.iter().chain(excluded) {
-        if !counts.iter().any(|&(c, _)| i64::from(c) == id) {
+        if !counts.iter().any(|&(counted, _)| i64::from(counted) == id) {
             push(id as usize, 0);
         }
     }

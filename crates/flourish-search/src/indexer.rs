@@ -49,12 +49,13 @@ impl Indexer {
     /// Loads the tag graph, then brings the index up to date: a full rebuild when it is
     /// empty but the archive is not, otherwise a catch-up from its last position.
     pub async fn start(&self) -> Result<(), SearchError> {
-        self.load_graph().await?;
         if self.index.position() == 0 && self.index.doc_count() == 0 {
+            // A rebuild loads the graph and builds autocomplete itself.
             self.rebuild(|_| {}).await?;
-        } else {
-            self.catch_up().await?;
+            return Ok(());
         }
+        self.load_graph().await?;
+        self.catch_up().await?;
         self.refresh_autocomplete().await;
         Ok(())
     }
