@@ -4,6 +4,7 @@
 //! This crate does no I/O and knows nothing of databases or HTTP, so every other crate can
 //! depend on it and its rules are tested without a running archive.
 
+pub mod account;
 pub mod ids;
 pub mod limits;
 pub mod tag;
@@ -11,6 +12,7 @@ pub mod validation;
 pub mod vocabulary;
 pub mod work;
 
+pub use account::{Account, AccountStatus, SignupMode, is_plausible_email};
 pub use ids::{ChapterId, PseudId, SeriesId, TagId, UserId, WorkId};
 pub use limits::Limits;
 pub use tag::{Tag, TagKind, tag_from_url_segment, tag_url_segment};

@@ -60,6 +60,36 @@ impl ValidationErrors {
 impl WorkDraft {
     /// Checks every field; returns all problems found.
     pub fn validate(&self, limits: &Limits) -> Result<(), ValidationErrors> {
+        let mut errors = self.metadata_errors(limits);
+        if self.chapters.is_empty() {
+            errors.add("chapters", "A work needs at least one chapter.");
+        }
+        for (i, chapter) in self.chapters.iter().enumerate() {
+            chapter.check(&format!("chapters[{i}]."), limits, &mut errors);
+        }
+        if let Some(expected) = self.expected_chapters
+            && expected > 0
+            && !self.complete
+            && (expected as usize) < self.chapters.len()
+        {
+            errors.add(
+                "expected_chapters",
+                format!(
+                    "The planned number of chapters ({expected}) is less than the chapters posted ({}).",
+                    self.chapters.len()
+                ),
+            );
+        }
+        errors.into_result()
+    }
+
+    /// Checks the work's own fields, not its chapters: for editing a work whose chapters are
+    /// edited one by one.
+    pub fn validate_metadata(&self, limits: &Limits) -> Result<(), ValidationErrors> {
+        self.metadata_errors(limits).into_result()
+    }
+
+    fn metadata_errors(&self, limits: &Limits) -> ValidationErrors {
         let mut errors = ValidationErrors::default();
         errors.required("title", "Title", &self.title);
         errors.max_chars("title", "Title", &self.title, limits.title);
@@ -99,26 +129,10 @@ impl WorkDraft {
                 ),
             );
         }
-        if self.chapters.is_empty() {
-            errors.add("chapters", "A work needs at least one chapter.");
+        if self.expected_chapters == Some(0) {
+            errors.add("expected_chapters", "The planned number of chapters must be at least 1.");
         }
-        for (i, chapter) in self.chapters.iter().enumerate() {
-            chapter.check(&format!("chapters[{i}]."), limits, &mut errors);
-        }
-        if let Some(expected) = self.expected_chapters {
-            if expected == 0 {
-                errors.add("expected_chapters", "The planned number of chapters must be at least 1.");
-            } else if !self.complete && (expected as usize) < self.chapters.len() {
-                errors.add(
-                    "expected_chapters",
-                    format!(
-                        "The planned number of chapters ({expected}) is less than the chapters posted ({}).",
-                        self.chapters.len()
-                    ),
-                );
-            }
-        }
-        errors.into_result()
+        errors
     }
 }
 

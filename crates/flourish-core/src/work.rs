@@ -7,8 +7,8 @@ use crate::vocabulary::{ArchiveWarning, Category, Rating};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-/// Who is looking. Restricted works are shown only to members; drafts only to their
-/// creators (who do not exist until accounts do, so drafts are shown to nobody yet).
+/// Who is looking. Restricted works are shown only to members. Drafts and hidden works are
+/// shown only on their creators' own pages (and to admins), never in what a viewer lists.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Viewer {
     #[default]
@@ -97,6 +97,9 @@ pub struct Work {
     pub chapter_count: u32,
     pub posted: bool,
     pub restricted: bool,
+    /// Hidden by an admin: shown to nobody but its creators and admins.
+    #[serde(default)]
+    pub hidden: bool,
     #[serde(with = "time::serde::rfc3339")]
     pub published_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
@@ -121,6 +124,11 @@ pub struct WorkStats {
 }
 
 impl Work {
+    /// Whether listings and search show the work at all (to members, if restricted).
+    pub fn is_listed(&self) -> bool {
+        self.posted && !self.hidden
+    }
+
     /// AO3's chapter count: `3/10`, `3/?`, and `3/3` once complete.
     pub fn chapters_label(&self) -> String {
         match (self.complete, self.expected_chapters) {

@@ -215,7 +215,7 @@ impl SearchIndex {
         for id in ids {
             writer.delete_term(Term::from_field_u64(self.fields.id, id.0 as u64));
         }
-        for work in works.iter().filter(|w| w.posted) {
+        for work in works.iter().filter(|w| w.is_listed()) {
             writer.add_document(self.fields.document(work, &graph))?;
         }
         self.commit(&mut writer, position)
@@ -233,7 +233,7 @@ impl SearchIndex {
     pub fn add_new(&self, works: &[Work]) -> Result<(), SearchError> {
         let graph = self.graph();
         let writer = self.writer.lock().expect("writer lock");
-        for work in works.iter().filter(|w| w.posted) {
+        for work in works.iter().filter(|w| w.is_listed()) {
             writer.add_document(self.fields.document(work, &graph))?;
         }
         Ok(())

@@ -12,6 +12,7 @@
 
 #![allow(async_fn_in_trait)] // used through the concrete `Store`, whose futures are Send
 
+mod accounts;
 mod backend;
 mod error;
 mod outbox;
@@ -23,12 +24,16 @@ mod users;
 mod works;
 
 pub mod baseline;
+pub use accounts::{
+    AccountRequest, AccountStore, AuditEntry, Invitation, MailRecord, NewAccount, ORPHAN_ACCOUNT, SessionRecord,
+    TokenPurpose,
+};
 pub use backend::{Backend, redact_url};
 pub use error::StoreError;
 pub use traits::{
     ArchiveCounts, IndexSource, OutboxEntry, OutboxStore, Page, SeriesStore, StatsStore, TagStore, UserStore, WorkStore,
 };
-pub use works::fingerprint;
+pub use works::{CreatorInvitation, WorkEditing, fingerprint};
 
 use flourish_core::Limits;
 

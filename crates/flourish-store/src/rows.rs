@@ -18,7 +18,7 @@ macro_rules! work_columns {
     () => {
         "w.id, w.title, w.summary, w.notes, w.end_notes, w.language, w.complete, w.expected_chapters, \
          w.chapter_count, w.posted, w.restricted, w.published_at, w.updated_at, w.word_count, w.version, \
-         w.hits, w.kudos, w.comments, w.bookmarks"
+         w.hits, w.kudos, w.comments, w.bookmarks, w.hidden"
     };
 }
 
@@ -26,7 +26,7 @@ macro_rules! work_columns {
 /// returns works puts this in its WHERE clause, so nothing else decides who sees what.
 macro_rules! visible {
     () => {
-        "w.posted = TRUE AND (w.restricted = FALSE OR $1)"
+        "w.posted = TRUE AND w.hidden = FALSE AND (w.restricted = FALSE OR $1)"
     };
 }
 
@@ -72,6 +72,7 @@ pub(crate) struct WorkRow {
     pub kudos: i64,
     pub comments: i64,
     pub bookmarks: i64,
+    pub hidden: bool,
 }
 
 impl WorkRow {
@@ -88,6 +89,7 @@ impl WorkRow {
             chapter_count: self.chapter_count as u32,
             posted: self.posted,
             restricted: self.restricted,
+            hidden: self.hidden,
             published_at: ts(self.published_at),
             updated_at: ts(self.updated_at),
             word_count: self.word_count as u64,

@@ -8,7 +8,7 @@ use flourish_core::{Pseud, PseudId, User, UserId, Viewer, Work};
 
 /// AO3's username rule: 3 to 40 letters, digits and underscores, starting and ending with a
 /// letter or digit.
-fn check_username(name: &str) -> Result<(), StoreError> {
+pub(crate) fn check_username(name: &str) -> Result<(), StoreError> {
     let n = name.chars().count();
     let ok_chars = name.chars().all(|c| c.is_alphanumeric() || c == '_');
     let ends_ok = name.chars().next().is_some_and(char::is_alphanumeric)

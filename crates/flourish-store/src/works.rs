@@ -1,5 +1,8 @@
 //! Works and chapters.
 
+mod editing;
+pub use editing::{CreatorInvitation, WorkEditing};
+
 use crate::rows::{
     ChapterRow, ChapterSummaryRow, OwnedPseudRow, SeriesEntryRow, WorkRow, WorkTagRow, chapter_columns, pseud_columns,
     tag_columns, ts, visible, work_columns,
@@ -119,12 +122,7 @@ struct CleanWork {
 impl CleanWork {
     fn new(draft: &WorkDraft, now: i64) -> CleanWork {
         let chapters: Vec<CleanChapter> = draft.chapters.iter().map(CleanChapter::new).collect();
-        let mut tags: Vec<(TagKind, String)> = vec![(TagKind::Rating, draft.rating.name().to_owned())];
-        tags.extend(draft.warnings.iter().map(|w| (TagKind::Warning, w.name().to_owned())));
-        tags.extend(draft.categories.iter().map(|c| (TagKind::Category, c.name().to_owned())));
-        tags.extend(draft.user_tags().filter(|(_, n)| !n.trim().is_empty()).map(|(k, n)| (k, n.trim().to_owned())));
-        let mut seen = std::collections::HashSet::new();
-        tags.retain(|(_, name)| seen.insert(crate::name_key(name)));
+        let tags = draft_tags(draft);
         CleanWork {
             title: draft.title.trim().to_owned(),
             summary: sanitize_html(&draft.summary),
@@ -143,6 +141,17 @@ impl CleanWork {
             tags,
         }
     }
+}
+
+/// A draft's tags in order, each once: rating, warnings, categories, then the creator's.
+fn draft_tags(draft: &WorkDraft) -> Vec<(TagKind, String)> {
+    let mut tags: Vec<(TagKind, String)> = vec![(TagKind::Rating, draft.rating.name().to_owned())];
+    tags.extend(draft.warnings.iter().map(|w| (TagKind::Warning, w.name().to_owned())));
+    tags.extend(draft.categories.iter().map(|c| (TagKind::Category, c.name().to_owned())));
+    tags.extend(draft.user_tags().filter(|(_, n)| !n.trim().is_empty()).map(|(k, n)| (k, n.trim().to_owned())));
+    let mut seen = std::collections::HashSet::new();
+    tags.retain(|(_, name)| seen.insert(crate::name_key(name)));
+    tags
 }
 
 /// Which works a listing shows; each has its own static SQL.

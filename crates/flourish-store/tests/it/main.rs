@@ -1,5 +1,6 @@
 //! The storage parity suite: every test runs on SQLite and, when
 //! `FLOURISH_TEST_DATABASE_URL` is set, on PostgreSQL.
 
+mod accounts;
 mod open;
 mod parity;

@@ -1,0 +1,830 @@
+//! Accounts: credentials, sessions, one-time links, invitations and the request queue,
+//! login throttling, the audit log, site settings and the mail log.
+//!
+//! Secrets never reach this module in the clear: the web crate hashes session ids and link
+//! tokens before storing or looking them up, and passwords arrive as argon2id PHC strings.
+
+use crate::rows::{PseudRow, pseud_columns, ts};
+use crate::traits::Page;
+use crate::{Store, StoreError, name_key, now, with_db};
+use flourish_core::{Account, AccountStatus, Pseud, PseudId, UserId, is_plausible_email};
+
+/// What sign-up submits, already checked by the web layer for password strength.
+#[derive(Clone, Debug)]
+pub struct NewAccount<'a> {
+    pub username: &'a str,
+    pub email: &'a str,
+    pub password_hash: &'a str,
+    /// Accounts made by an admin's setup link are confirmed at once.
+    pub confirmed: bool,
+    pub is_admin: bool,
+    /// The invitation code this sign-up uses up, when the archive asks for one.
+    pub invitation: Option<&'a str>,
+}
+
+/// What a one-time link is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenPurpose {
+    ConfirmEmail,
+    ResetPassword,
+    /// Creating the first admin account.
+    Setup,
+}
+
+impl TokenPurpose {
+    fn as_str(self) -> &'static str {
+        match self {
+            TokenPurpose::ConfirmEmail => "confirm",
+            TokenPurpose::ResetPassword => "reset",
+            TokenPurpose::Setup => "setup",
+        }
+    }
+}
+
+/// A live session.
+#[derive(Clone, Debug)]
+pub struct SessionRecord {
+    pub account: Account,
+    pub expires_at: i64,
+    pub remember: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct Invitation {
+    pub code: String,
+    pub email: Option<String>,
+    pub created_at: i64,
+    pub used_by: Option<String>,
+    pub used_at: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct AccountRequest {
+    pub id: i64,
+    pub email: String,
+    pub reason: String,
+    pub status: String,
+    pub created_at: i64,
+}
+
+/// One line of the audit log: admin actions and account-security events.
+#[derive(Clone, Debug, Default, PartialEq, Eq, sqlx::FromRow)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: i64,
+    /// Who did it: a username, or `-` for a guest.
+    pub actor: String,
+    /// What happened, as a short stable name: `login_failed`, `work_hidden`…
+    pub action: String,
+    pub target: String,
+    pub detail: String,
+    pub address: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct MailRecord {
+    pub id: i64,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    /// False when no SMTP server is set (or it failed): the admin page shows these.
+    pub sent: bool,
+    pub created_at: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct AccountRow {
+    id: i64,
+    username: String,
+    email: Option<String>,
+    password_hash: Option<String>,
+    confirmed: bool,
+    is_admin: bool,
+    status: String,
+    created_at: i64,
+}
+
+macro_rules! account_columns {
+    () => {
+        "u.id, u.username, u.email, u.password_hash, u.confirmed, u.is_admin, u.status, u.created_at"
+    };
+}
+
+impl AccountRow {
+    fn into_account(self) -> Account {
+        Account {
+            id: UserId(self.id),
+            username: self.username,
+            email: self.email,
+            password_hash: self.password_hash,
+            confirmed: self.confirmed,
+            is_admin: self.is_admin,
+            // Only this module writes the column, with `AccountStatus::as_str`.
+            status: self.status.parse().unwrap_or(AccountStatus::Banned),
+            created_at: ts(self.created_at),
+        }
+    }
+}
+
+fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
+}
+
+/// The account that keeps the works of people who left but let their works stay, as AO3's
+/// `orphan_account` does.
+pub const ORPHAN_ACCOUNT: &str = "orphan_account";
+
+pub trait AccountStore {
+    /// Creates a login account with its default pseud, using up the invitation if one is
+    /// given, all in one transaction. A taken username or email is a field error.
+    async fn register(&self, new: &NewAccount<'_>) -> Result<(Account, Pseud), StoreError>;
+    async fn account(&self, id: UserId) -> Result<Option<Account>, StoreError>;
+    /// An account by username or email, case-insensitively.
+    async fn account_by_login(&self, login: &str) -> Result<Option<Account>, StoreError>;
+    /// Accounts whose username or email contains `search`, by username.
+    async fn accounts(&self, search: &str, page: u32, per_page: u32) -> Result<Page<Account>, StoreError>;
+    async fn admin_exists(&self) -> Result<bool, StoreError>;
+    /// Sets a new password hash and ends every session of the account.
+    async fn set_password(&self, user: UserId, password_hash: &str) -> Result<(), StoreError>;
+    async fn confirm_account(&self, user: UserId) -> Result<(), StoreError>;
+    /// Sets the account's standing; a ban ends its sessions.
+    async fn set_status(&self, user: UserId, status: AccountStatus) -> Result<(), StoreError>;
+    async fn set_admin(&self, user: UserId, is_admin: bool) -> Result<(), StoreError>;
+    /// Deletes the account. Its works go to [`ORPHAN_ACCOUNT`] when `orphan_works`, else
+    /// works only it created are deleted and it is taken off the credits of shared ones.
+    async fn delete_account(&self, user: UserId, orphan_works: bool) -> Result<(), StoreError>;
+    async fn pseuds_of(&self, user: UserId) -> Result<Vec<Pseud>, StoreError>;
+
+    async fn create_session(
+        &self,
+        id_hash: &str,
+        user: UserId,
+        expires_at: i64,
+        remember: bool,
+    ) -> Result<(), StoreError>;
+    /// The session and its account, if the session exists and has not expired.
+    async fn session(&self, id_hash: &str) -> Result<Option<SessionRecord>, StoreError>;
+    async fn extend_session(&self, id_hash: &str, expires_at: i64) -> Result<(), StoreError>;
+    async fn end_session(&self, id_hash: &str) -> Result<(), StoreError>;
+    async fn end_sessions(&self, user: UserId) -> Result<(), StoreError>;
+
+    async fn create_token(
+        &self,
+        token_hash: &str,
+        purpose: TokenPurpose,
+        user: Option<UserId>,
+        expires_at: i64,
+    ) -> Result<(), StoreError>;
+    /// Whether the token is unused and unexpired: `Some(user)` if so. Nothing changes.
+    async fn check_token(&self, token_hash: &str, purpose: TokenPurpose) -> Result<Option<Option<UserId>>, StoreError>;
+    /// Uses the token up, atomically: of two requests with the same link, one wins.
+    async fn use_token(&self, token_hash: &str, purpose: TokenPurpose) -> Result<Option<Option<UserId>>, StoreError>;
+
+    async fn create_invitation(&self, code: &str, email: Option<&str>, by: Option<UserId>) -> Result<(), StoreError>;
+    async fn invitation_usable(&self, code: &str) -> Result<bool, StoreError>;
+    async fn invitations(&self, limit: u32) -> Result<Vec<Invitation>, StoreError>;
+    /// Queues a request for an invitation; one per email.
+    async fn request_invitation(&self, email: &str, reason: &str) -> Result<(), StoreError>;
+    async fn pending_requests(&self) -> Result<Vec<AccountRequest>, StoreError>;
+    /// Marks a pending request `invited` or `declined`; `None` if it was not pending.
+    async fn resolve_request(&self, id: i64, status: &str) -> Result<Option<AccountRequest>, StoreError>;
+
+    /// Failed logins per key since `since` (Unix seconds), in the order of `keys`.
+    async fn login_failures(&self, keys: &[String], since: i64) -> Result<Vec<u64>, StoreError>;
+    async fn record_login_failure(&self, keys: &[String]) -> Result<(), StoreError>;
+    async fn clear_login_failures(&self, key: &str) -> Result<(), StoreError>;
+
+    async fn audit(&self, entry: &AuditEntry) -> Result<(), StoreError>;
+    async fn audit_log(&self, page: u32, per_page: u32) -> Result<Page<AuditEntry>, StoreError>;
+
+    async fn settings(&self) -> Result<Vec<(String, String)>, StoreError>;
+    async fn set_setting(&self, name: &str, value: &str) -> Result<(), StoreError>;
+
+    async fn log_mail(&self, recipient: &str, subject: &str, body: &str, sent: bool) -> Result<(), StoreError>;
+    async fn mail_log(&self, limit: u32) -> Result<Vec<MailRecord>, StoreError>;
+}
+
+/// Rows older than this are deleted when new failures are recorded; no throttle looks
+/// further back.
+const FAILURES_KEPT_SECS: i64 = 3600;
+
+impl AccountStore for Store {
+    async fn register(&self, new: &NewAccount<'_>) -> Result<(Account, Pseud), StoreError> {
+        crate::users::check_username(new.username)?;
+        if !is_plausible_email(new.email) {
+            return Err(StoreError::invalid("email", "Enter an email address such as name@example.org."));
+        }
+        let at = now();
+        let result: Result<(i64, i64), StoreError> = with_db!(self, db => {
+            async {
+                let mut tx = db.begin().await?;
+                if let Some(code) = new.invitation {
+                    let used = sqlx::query(
+                        "UPDATE invitations SET used_at = $2 WHERE code = $1 AND used_at IS NULL",
+                    )
+                    .bind(code.trim())
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await?;
+                    if used.rows_affected() != 1 {
+                        return Err(StoreError::invalid(
+                            "invitation",
+                            "That invitation code is not valid or has already been used.",
+                        ));
+                    }
+                }
+                let inserted: Result<(i64,), sqlx::Error> = sqlx::query_as(
+                    "INSERT INTO users (username, username_key, created_at, email, email_key, password_hash, confirmed, is_admin, status) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'active') RETURNING id",
+                )
+                .bind(new.username)
+                .bind(name_key(new.username))
+                .bind(at)
+                .bind(new.email.trim())
+                .bind(name_key(new.email))
+                .bind(new.password_hash)
+                .bind(new.confirmed)
+                .bind(new.is_admin)
+                .fetch_one(&mut *tx)
+                .await;
+                let (user_id,) = match inserted {
+                    Ok(row) => row,
+                    Err(e) if is_unique_violation(&e) => {
+                        drop(tx);
+                        return Err(self.taken(new).await);
+                    }
+                    Err(e) => return Err(e.into()),
+                };
+                if let Some(code) = new.invitation {
+                    sqlx::query("UPDATE invitations SET used_by = $2 WHERE code = $1")
+                        .bind(code.trim())
+                        .bind(user_id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                let (pseud_id,): (i64,) = sqlx::query_as(
+                    "INSERT INTO pseuds (user_id, name, name_key, is_default, created_at) VALUES ($1, $2, $3, TRUE, $4) RETURNING id",
+                )
+                .bind(user_id)
+                .bind(new.username)
+                .bind(name_key(new.username))
+                .bind(at)
+                .fetch_one(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok((user_id, pseud_id))
+            }
+            .await
+        });
+        let (user_id, pseud_id) = result?;
+        let account = Account {
+            id: UserId(user_id),
+            username: new.username.to_owned(),
+            email: Some(new.email.trim().to_owned()),
+            password_hash: Some(new.password_hash.to_owned()),
+            confirmed: new.confirmed,
+            is_admin: new.is_admin,
+            status: AccountStatus::Active,
+            created_at: ts(at),
+        };
+        let pseud = Pseud {
+            id: PseudId(pseud_id),
+            user_id: account.id,
+            username: new.username.to_owned(),
+            name: new.username.to_owned(),
+            is_default: true,
+            description: String::new(),
+        };
+        Ok((account, pseud))
+    }
+
+    async fn account(&self, id: UserId) -> Result<Option<Account>, StoreError> {
+        const SQL: &str = concat!("SELECT ", account_columns!(), " FROM users u WHERE u.id = $1");
+        let row: Option<AccountRow> = with_db!(self, db => sqlx::query_as(SQL).bind(id.0).fetch_optional(db).await?);
+        Ok(row.map(AccountRow::into_account))
+    }
+
+    async fn account_by_login(&self, login: &str) -> Result<Option<Account>, StoreError> {
+        const SQL: &str =
+            concat!("SELECT ", account_columns!(), " FROM users u WHERE u.username_key = $1 OR u.email_key = $1");
+        let row: Option<AccountRow> =
+            with_db!(self, db => sqlx::query_as(SQL).bind(name_key(login)).fetch_optional(db).await?);
+        Ok(row.map(AccountRow::into_account))
+    }
+
+    async fn accounts(&self, search: &str, page: u32, per_page: u32) -> Result<Page<Account>, StoreError> {
+        const SQL: &str = concat!(
+            "SELECT ",
+            account_columns!(),
+            " FROM users u WHERE u.username_key LIKE $1 OR u.email_key LIKE $1 ORDER BY u.username_key LIMIT $2 OFFSET $3"
+        );
+        const COUNT: &str = "SELECT COUNT(*) FROM users u WHERE u.username_key LIKE $1 OR u.email_key LIKE $1";
+        let pattern = format!("%{}%", name_key(search).replace(['%', '_'], ""));
+        let (rows, total): (Vec<AccountRow>, i64) = with_db!(self, db => {
+            let rows = sqlx::query_as(SQL)
+                .bind(&pattern)
+                .bind(per_page as i64)
+                .bind(Page::<()>::offset(page, per_page))
+                .fetch_all(db)
+                .await?;
+            let (total,): (i64,) = sqlx::query_as(COUNT).bind(&pattern).fetch_one(db).await?;
+            (rows, total)
+        });
+        Ok(Page {
+            items: rows.into_iter().map(AccountRow::into_account).collect(),
+            page: page.max(1),
+            per_page,
+            total: total as u64,
+        })
+    }
+
+    async fn admin_exists(&self) -> Result<bool, StoreError> {
+        let found: Option<(i64,)> = with_db!(self, db => {
+            sqlx::query_as("SELECT id FROM users WHERE is_admin = TRUE LIMIT 1").fetch_optional(db).await?
+        });
+        Ok(found.is_some())
+    }
+
+    async fn set_password(&self, user: UserId, password_hash: &str) -> Result<(), StoreError> {
+        with_db!(self, db => {
+            let mut tx = db.begin().await?;
+            let done = sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
+                .bind(user.0)
+                .bind(password_hash)
+                .execute(&mut *tx)
+                .await?;
+            if done.rows_affected() == 0 {
+                return Err(StoreError::NotFound("user"));
+            }
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user.0).execute(&mut *tx).await?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    async fn confirm_account(&self, user: UserId) -> Result<(), StoreError> {
+        with_db!(self, db => {
+            sqlx::query("UPDATE users SET confirmed = TRUE WHERE id = $1").bind(user.0).execute(db).await?;
+        });
+        Ok(())
+    }
+
+    async fn set_status(&self, user: UserId, status: AccountStatus) -> Result<(), StoreError> {
+        with_db!(self, db => {
+            let mut tx = db.begin().await?;
+            let done = sqlx::query("UPDATE users SET status = $2 WHERE id = $1")
+                .bind(user.0)
+                .bind(status.as_str())
+                .execute(&mut *tx)
+                .await?;
+            if done.rows_affected() == 0 {
+                return Err(StoreError::NotFound("user"));
+            }
+            if status == AccountStatus::Banned {
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user.0).execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    async fn set_admin(&self, user: UserId, is_admin: bool) -> Result<(), StoreError> {
+        with_db!(self, db => {
+            sqlx::query("UPDATE users SET is_admin = $2 WHERE id = $1").bind(user.0).bind(is_admin).execute(db).await?;
+        });
+        Ok(())
+    }
+
+    async fn delete_account(&self, user: UserId, orphan_works: bool) -> Result<(), StoreError> {
+        let orphan = if orphan_works { Some(self.orphan_pseud().await?) } else { None };
+        let at = now();
+        with_db!(self, db => {
+            let mut tx = db.begin().await?;
+            let exists: Option<(i64,)> =
+                sqlx::query_as("SELECT id FROM users WHERE id = $1").bind(user.0).fetch_optional(&mut *tx).await?;
+            if exists.is_none() {
+                return Err(StoreError::NotFound("user"));
+            }
+            // Every work this account is credited on, and whether anyone else is.
+            let works: Vec<(i64, bool)> = sqlx::query_as(
+                "SELECT wc.work_id, EXISTS (SELECT 1 FROM work_creators o JOIN pseuds op ON op.id = o.pseud_id \
+                 WHERE o.work_id = wc.work_id AND op.user_id <> $1) \
+                 FROM work_creators wc JOIN pseuds p ON p.id = wc.pseud_id WHERE p.user_id = $1 GROUP BY wc.work_id",
+            )
+            .bind(user.0)
+            .fetch_all(&mut *tx)
+            .await?;
+            for (work, shared) in &works {
+                if let Some(orphan) = orphan {
+                    sqlx::query(
+                        "INSERT INTO work_creators (work_id, pseud_id, position) VALUES ($1, $2, 1000) ON CONFLICT DO NOTHING",
+                    )
+                    .bind(work)
+                    .bind(orphan.0)
+                    .execute(&mut *tx)
+                    .await?;
+                } else if !shared {
+                    sqlx::query("DELETE FROM works WHERE id = $1").bind(work).execute(&mut *tx).await?;
+                }
+                sqlx::query(
+                    "DELETE FROM work_creators WHERE work_id = $1 AND pseud_id IN (SELECT id FROM pseuds WHERE user_id = $2)",
+                )
+                .bind(work)
+                .bind(user.0)
+                .execute(&mut *tx)
+                .await?;
+                // A version above any the work had: deleted works get one too, so indexes drop them.
+                sqlx::query("UPDATE works SET version = version + 1 WHERE id = $1").bind(work).execute(&mut *tx).await?;
+                sqlx::query(
+                    "INSERT INTO outbox (work_id, version, created_at) \
+                     VALUES ($1, COALESCE((SELECT version FROM works WHERE id = $1), 0), $2)",
+                )
+                .bind(work)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+            }
+            sqlx::query("DELETE FROM series_creators WHERE pseud_id IN (SELECT id FROM pseuds WHERE user_id = $1)")
+                .bind(user.0)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM users WHERE id = $1").bind(user.0).execute(&mut *tx).await?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    async fn pseuds_of(&self, user: UserId) -> Result<Vec<Pseud>, StoreError> {
+        const SQL: &str = concat!(
+            "SELECT ",
+            pseud_columns!(),
+            " FROM pseuds p JOIN users u ON u.id = p.user_id WHERE p.user_id = $1 ORDER BY p.is_default DESC, p.name_key"
+        );
+        let rows: Vec<PseudRow> = with_db!(self, db => sqlx::query_as(SQL).bind(user.0).fetch_all(db).await?);
+        Ok(rows.into_iter().map(PseudRow::into_pseud).collect())
+    }
+
+    async fn create_session(
+        &self,
+        id_hash: &str,
+        user: UserId,
+        expires_at: i64,
+        remember: bool,
+    ) -> Result<(), StoreError> {
+        with_db!(self, db => {
+            sqlx::query("INSERT INTO sessions (id_hash, user_id, created_at, expires_at, remember) VALUES ($1, $2, $3, $4, $5)")
+                .bind(id_hash)
+                .bind(user.0)
+                .bind(now())
+                .bind(expires_at)
+                .bind(remember)
+                .execute(db)
+                .await?;
+        });
+        Ok(())
+    }
+
+    async fn session(&self, id_hash: &str) -> Result<Option<SessionRecord>, StoreError> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            #[sqlx(flatten)]
+            account: AccountRow,
+            expires_at: i64,
+            remember: bool,
+        }
+        const SQL: &str = concat!(
+            "SELECT ",
+            account_columns!(),
+            ", s.expires_at, s.remember FROM sessions s JOIN users u ON u.id = s.user_id \
+             WHERE s.id_hash = $1 AND s.expires_at > $2"
+        );
+        let row: Option<Row> =
+            with_db!(self, db => sqlx::query_as(SQL).bind(id_hash).bind(now()).fetch_optional(db).await?);
+        Ok(row.map(|r| SessionRecord {
+            account: r.account.into_account(),
+            expires_at: r.expires_at,
+            remember: r.remember,
+        }))
+    }
+
+    async fn extend_session(&self, id_hash: &str, expires_at: i64) -> Result<(), StoreError> {
+        with_db!(self, db => {
+            sqlx::query("UPDATE sessions SET expires_at = $2 WHERE id_hash = $1")
+                .bind(id_hash)
+                .bind(expires_at)
+                .execute(db)
+                .await?;
+        });
+        Ok(())
+    }
+
+    async fn end_session(&self, id_hash: &str) -> Result<(), StoreError> {
+        with_db!(self, db => {
+            sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(db).await?;
+            // Expired sessions go whenever someone logs out; no timer needed.
+            sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(now()).execute(db).await?;
+        });
+        Ok(())
+    }
+
+    async fn end_sessions(&self, user: UserId) -> Result<(), StoreError> {
+        with_db!(self, db => {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user.0).execute(db).await?;
+        });
+        Ok(())
+    }
+
+    async fn create_token(
+        &self,
+        token_hash: &str,
+        purpose: TokenPurpose,
+        user: Option<UserId>,
+        expires_at: i64,
+    ) -> Result<(), StoreError> {
+        with_db!(self, db => {
+            sqlx::query(
+                "INSERT INTO account_tokens (token_hash, purpose, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(token_hash)
+            .bind(purpose.as_str())
+            .bind(user.map(|u| u.0))
+            .bind(now())
+            .bind(expires_at)
+            .execute(db)
+            .await?;
+        });
+        Ok(())
+    }
+
+    async fn check_token(&self, token_hash: &str, purpose: TokenPurpose) -> Result<Option<Option<UserId>>, StoreError> {
+        let row: Option<(Option<i64>,)> = with_db!(self, db => {
+            sqlx::query_as(
+                "SELECT user_id FROM account_tokens WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3",
+            )
+            .bind(token_hash)
+            .bind(purpose.as_str())
+            .bind(now())
+            .fetch_optional(db)
+            .await?
+        });
+        Ok(row.map(|(u,)| u.map(UserId)))
+    }
+
+    async fn use_token(&self, token_hash: &str, purpose: TokenPurpose) -> Result<Option<Option<UserId>>, StoreError> {
+        let at = now();
+        let row: Option<(Option<i64>,)> = with_db!(self, db => {
+            sqlx::query_as(
+                "UPDATE account_tokens SET used_at = $3 \
+                 WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3 RETURNING user_id",
+            )
+            .bind(token_hash)
+            .bind(purpose.as_str())
+            .bind(at)
+            .fetch_optional(db)
+            .await?
+        });
+        Ok(row.map(|(u,)| u.map(UserId)))
+    }
+
+    async fn create_invitation(&self, code: &str, email: Option<&str>, by: Option<UserId>) -> Result<(), StoreError> {
+        with_db!(self, db => {
+            sqlx::query("INSERT INTO invitations (code, email, created_by, created_at) VALUES ($1, $2, $3, $4)")
+                .bind(code)
+                .bind(email)
+                .bind(by.map(|u| u.0))
+                .bind(now())
+                .execute(db)
+                .await?;
+        });
+        Ok(())
+    }
+
+    async fn invitation_usable(&self, code: &str) -> Result<bool, StoreError> {
+        let row: Option<(String,)> = with_db!(self, db => {
+            sqlx::query_as("SELECT code FROM invitations WHERE code = $1 AND used_at IS NULL")
+                .bind(code.trim())
+                .fetch_optional(db)
+                .await?
+        });
+        Ok(row.is_some())
+    }
+
+    async fn invitations(&self, limit: u32) -> Result<Vec<Invitation>, StoreError> {
+        let rows = with_db!(self, db => {
+            sqlx::query_as(
+                "SELECT i.code, i.email, i.created_at, u.username AS used_by, i.used_at FROM invitations i \
+                 LEFT JOIN users u ON u.id = i.used_by ORDER BY i.created_at DESC, i.code LIMIT $1",
+            )
+            .bind(limit as i64)
+            .fetch_all(db)
+            .await?
+        });
+        Ok(rows)
+    }
+
+    async fn request_invitation(&self, email: &str, reason: &str) -> Result<(), StoreError> {
+        if !is_plausible_email(email.trim()) {
+            return Err(StoreError::invalid("email", "Enter an email address such as name@example.org."));
+        }
+        if reason.chars().count() > 1000 {
+            return Err(StoreError::invalid("reason", "Tell us in at most 1,000 characters."));
+        }
+        let result: Result<(), sqlx::Error> = with_db!(self, db => {
+            sqlx::query("INSERT INTO account_requests (email, email_key, reason, created_at) VALUES ($1, $2, $3, $4)")
+                .bind(email.trim())
+                .bind(name_key(email))
+                .bind(reason.trim())
+                .bind(now())
+                .execute(db)
+                .await
+                .map(|_| ())
+        });
+        match result {
+            Ok(()) => Ok(()),
+            Err(e) if is_unique_violation(&e) => {
+                Err(StoreError::invalid("email", "This address is already in the queue; we will write to it."))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    async fn pending_requests(&self) -> Result<Vec<AccountRequest>, StoreError> {
+        let rows = with_db!(self, db => {
+            sqlx::query_as(
+                "SELECT id, email, reason, status, created_at FROM account_requests WHERE status = 'pending' ORDER BY id",
+            )
+            .fetch_all(db)
+            .await?
+        });
+        Ok(rows)
+    }
+
+    async fn resolve_request(&self, id: i64, status: &str) -> Result<Option<AccountRequest>, StoreError> {
+        let row = with_db!(self, db => {
+            sqlx::query_as(
+                "UPDATE account_requests SET status = $2 WHERE id = $1 AND status = 'pending' \
+                 RETURNING id, email, reason, status, created_at",
+            )
+            .bind(id)
+            .bind(status)
+            .fetch_optional(db)
+            .await?
+        });
+        Ok(row)
+    }
+
+    async fn login_failures(&self, keys: &[String], since: i64) -> Result<Vec<u64>, StoreError> {
+        let mut counts = Vec::with_capacity(keys.len());
+        for key in keys {
+            let (n,): (i64,) = with_db!(self, db => {
+                sqlx::query_as("SELECT COUNT(*) FROM login_failures WHERE throttle_key = $1 AND at > $2")
+                    .bind(key)
+                    .bind(since)
+                    .fetch_one(db)
+                    .await?
+            });
+            counts.push(n as u64);
+        }
+        Ok(counts)
+    }
+
+    async fn record_login_failure(&self, keys: &[String]) -> Result<(), StoreError> {
+        let at = now();
+        with_db!(self, db => {
+            let mut tx = db.begin().await?;
+            for key in keys {
+                sqlx::query("INSERT INTO login_failures (throttle_key, at) VALUES ($1, $2)")
+                    .bind(key)
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            sqlx::query("DELETE FROM login_failures WHERE at < $1")
+                .bind(at - FAILURES_KEPT_SECS)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    async fn clear_login_failures(&self, key: &str) -> Result<(), StoreError> {
+        with_db!(self, db => {
+            sqlx::query("DELETE FROM login_failures WHERE throttle_key = $1").bind(key).execute(db).await?;
+        });
+        Ok(())
+    }
+
+    async fn audit(&self, e: &AuditEntry) -> Result<(), StoreError> {
+        with_db!(self, db => {
+            sqlx::query(
+                "INSERT INTO audit_log (at, actor, action, target, detail, address) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(now())
+            .bind(&e.actor)
+            .bind(&e.action)
+            .bind(&e.target)
+            .bind(&e.detail)
+            .bind(&e.address)
+            .execute(db)
+            .await?;
+        });
+        Ok(())
+    }
+
+    async fn audit_log(&self, page: u32, per_page: u32) -> Result<Page<AuditEntry>, StoreError> {
+        let (items, total): (Vec<AuditEntry>, i64) = with_db!(self, db => {
+            let items = sqlx::query_as(
+                "SELECT id, at, actor, action, target, detail, address FROM audit_log ORDER BY id DESC LIMIT $1 OFFSET $2",
+            )
+            .bind(per_page as i64)
+            .bind(Page::<()>::offset(page, per_page))
+            .fetch_all(db)
+            .await?;
+            let (total,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_log").fetch_one(db).await?;
+            (items, total)
+        });
+        Ok(Page { items, page: page.max(1), per_page, total: total as u64 })
+    }
+
+    async fn settings(&self) -> Result<Vec<(String, String)>, StoreError> {
+        let rows = with_db!(self, db => {
+            sqlx::query_as("SELECT name, value FROM settings ORDER BY name").fetch_all(db).await?
+        });
+        Ok(rows)
+    }
+
+    async fn set_setting(&self, name: &str, value: &str) -> Result<(), StoreError> {
+        with_db!(self, db => {
+            sqlx::query(
+                "INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            )
+            .bind(name)
+            .bind(value)
+            .execute(db)
+            .await?;
+        });
+        Ok(())
+    }
+
+    async fn log_mail(&self, recipient: &str, subject: &str, body: &str, sent: bool) -> Result<(), StoreError> {
+        with_db!(self, db => {
+            sqlx::query("INSERT INTO mail_log (recipient, subject, body, sent, created_at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(recipient)
+                .bind(subject)
+                .bind(body)
+                .bind(sent)
+                .bind(now())
+                .execute(db)
+                .await?;
+        });
+        Ok(())
+    }
+
+    async fn mail_log(&self, limit: u32) -> Result<Vec<MailRecord>, StoreError> {
+        let rows = with_db!(self, db => {
+            sqlx::query_as(
+                "SELECT id, recipient, subject, body, sent, created_at FROM mail_log ORDER BY id DESC LIMIT $1",
+            )
+            .bind(limit as i64)
+            .fetch_all(db)
+            .await?
+        });
+        Ok(rows)
+    }
+}
+
+impl Store {
+    /// Which of username and email made a sign-up collide, as field errors.
+    async fn taken(&self, new: &NewAccount<'_>) -> StoreError {
+        let mut errors = flourish_core::ValidationErrors::default();
+        let by_name = self.account_by_login(new.username).await;
+        let by_email = self.account_by_login(new.email).await;
+        if matches!(&by_name, Ok(Some(a)) if a.username.to_lowercase() == name_key(new.username)) {
+            errors.add("username", format!("The username {} is already taken.", new.username));
+        }
+        if matches!(&by_email, Ok(Some(a)) if a.email.as_deref().map(name_key) == Some(name_key(new.email))) {
+            errors.add("email", "An account with this email address already exists.");
+        }
+        if errors.0.is_empty() {
+            errors.add("username", "That username or email is already in use.");
+        }
+        StoreError::Invalid(errors)
+    }
+
+    /// The default pseud of [`ORPHAN_ACCOUNT`], made on first use.
+    async fn orphan_pseud(&self) -> Result<PseudId, StoreError> {
+        use crate::UserStore;
+        if let Some(p) = self.pseud(ORPHAN_ACCOUNT, ORPHAN_ACCOUNT).await? {
+            return Ok(p.id);
+        }
+        match self.create_user(ORPHAN_ACCOUNT).await {
+            Ok((_, pseud)) => Ok(pseud.id),
+            // Another request made it first.
+            Err(StoreError::Invalid(_)) => {
+                self.pseud(ORPHAN_ACCOUNT, ORPHAN_ACCOUNT).await?.map(|p| p.id).ok_or(StoreError::NotFound("pseud"))
+            }
+            Err(e) => Err(e),
+        }
+    }
+}
