@@ -137,6 +137,12 @@ pub enum TagNameError {
 }
 
 /// Checks a tag name (already trimmed) against AO3's rules.
+/// Tag names from what a person typed: separated by commas, full-width commas (，) or
+/// ideographic commas (、), trimmed, empty ones dropped.
+pub fn split_tag_input(value: &str) -> Vec<String> {
+    value.split([',', '，', '、']).map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned).collect()
+}
+
 pub fn validate_tag_name(name: &str, max_chars: usize) -> Result<(), TagNameError> {
     if name.trim().is_empty() {
         return Err(TagNameError::Empty);

@@ -128,6 +128,25 @@ impl SeriesStore for Store {
         }))
     }
 
+    async fn series_of_user(&self, user: flourish_core::UserId) -> Result<Vec<Series>, StoreError> {
+        let ids: Vec<(i64,)> = with_db!(self, db => {
+            sqlx::query_as(
+                "SELECT DISTINCT s.id FROM series s JOIN series_creators sc ON sc.series_id = s.id \
+                 JOIN pseuds p ON p.id = sc.pseud_id WHERE p.user_id = $1 ORDER BY s.id",
+            )
+            .bind(user.0)
+            .fetch_all(db)
+            .await?
+        });
+        let mut all = Vec::with_capacity(ids.len());
+        for (id,) in ids {
+            if let Some(s) = self.series(SeriesId(id)).await? {
+                all.push(s);
+            }
+        }
+        Ok(all)
+    }
+
     async fn series_works(&self, id: SeriesId, viewer: Viewer) -> Result<Vec<(u32, Work)>, StoreError> {
         const SQL: &str = concat!(
             "SELECT sw.position, ",

@@ -118,6 +118,8 @@ pub trait SeriesStore {
     /// Puts a work in a series at `position` (1-based), or at the end.
     async fn add_to_series(&self, series: SeriesId, work: WorkId, position: Option<u32>) -> Result<(), StoreError>;
     async fn series(&self, id: SeriesId) -> Result<Option<Series>, StoreError>;
+    /// The series an account is a creator of, oldest first.
+    async fn series_of_user(&self, user: flourish_core::UserId) -> Result<Vec<Series>, StoreError>;
     /// The series' works the viewer may see, with their positions, in order.
     async fn series_works(&self, id: SeriesId, viewer: Viewer) -> Result<Vec<(u32, Work)>, StoreError>;
 }

@@ -52,7 +52,13 @@ impl TestApp {
     /// An app on `db`, with its background tasks (the outbox watcher) running, as in
     /// `flourish serve`, and an in-memory search index brought up to date.
     pub async fn with_db(db: TestDb) -> TestApp {
-        Self::with_config(db, WebConfig::default()).await
+        Self::with_config(db, Self::config()).await
+    }
+
+    /// The configuration tests run with: the defaults, without the per-address request
+    /// limit (every in-process request comes from one address; the limit has its own test).
+    pub fn config() -> WebConfig {
+        WebConfig { rate_limit_requests: 0, ..WebConfig::default() }
     }
 
     pub async fn with_config(db: TestDb, config: WebConfig) -> TestApp {
@@ -77,10 +83,145 @@ impl TestApp {
 
     pub async fn get(&self, path: &str) -> TestResponse {
         let request = Request::get(path).body(Body::empty()).expect("request");
-        let response = self.router.clone().oneshot(request).await.expect("router is infallible");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = axum::body::to_bytes(response.into_body(), 64 << 20).await.expect("body");
-        TestResponse { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+        send(&self.router, request).await
+    }
+
+    /// A browser of its own: cookies kept between requests, forms sent with their CSRF
+    /// token.
+    pub fn browser(&self) -> Browser {
+        Browser { router: self.router.clone(), cookies: Default::default() }
+    }
+
+    /// Creates a confirmed account with `password` and a browser logged into it.
+    pub async fn logged_in(&self, username: &str, password: &str) -> Browser {
+        self.create_account(username, password, false).await;
+        self.login_as(username, password).await
+    }
+
+    /// Creates a confirmed admin account and a browser logged into it.
+    pub async fn logged_in_admin(&self, username: &str, password: &str) -> Browser {
+        self.create_account(username, password, true).await;
+        self.login_as(username, password).await
+    }
+
+    /// A new browser logged into an existing account.
+    pub async fn login_as(&self, username: &str, password: &str) -> Browser {
+        let browser = self.browser();
+        let r = browser.login(username, password).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "login as {username}: {}", r.body);
+        browser
+    }
+
+    /// A confirmed account, made directly in the store (sign-up has its own tests).
+    pub async fn create_account(&self, username: &str, password: &str, is_admin: bool) -> flourish_core::Account {
+        use flourish_store::AccountStore;
+        let hash = flourish_web::auth::password::Passwords::new(1).hash(password).await.expect("hash");
+        let email = format!("{username}@example.org");
+        let new = flourish_store::NewAccount {
+            username,
+            email: &email,
+            password_hash: &hash,
+            confirmed: true,
+            is_admin,
+            invitation: None,
+        };
+        self.store().register(&new).await.expect("register").0
+    }
+}
+
+async fn send(router: &Router, request: Request<Body>) -> TestResponse {
+    let response = router.clone().oneshot(request).await.expect("router is infallible");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = axum::body::to_bytes(response.into_body(), 64 << 20).await.expect("body");
+    TestResponse { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+}
+
+/// A client with a cookie jar, driving the router in-process.
+pub struct Browser {
+    router: Router,
+    cookies: std::sync::Mutex<std::collections::BTreeMap<String, String>>,
+}
+
+impl Browser {
+    fn cookie_header(&self) -> String {
+        self.cookies.lock().expect("jar").iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+    }
+
+    fn keep_cookies(&self, response: &TestResponse) {
+        let mut jar = self.cookies.lock().expect("jar");
+        for value in response.headers.get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()) {
+            let Some((name, rest)) = value.split_once('=') else { continue };
+            let value = rest.split(';').next().unwrap_or("");
+            if value.is_empty() || value.contains("Max-Age=0") || rest.contains("Max-Age=0") {
+                jar.remove(name);
+            } else {
+                jar.insert(name.to_owned(), value.to_owned());
+            }
+        }
+    }
+
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.cookies.lock().expect("jar").get(name).cloned()
+    }
+
+    pub async fn get(&self, path: &str) -> TestResponse {
+        let request = Request::get(path).header("cookie", self.cookie_header()).body(Body::empty()).expect("request");
+        let response = send(&self.router, request).await;
+        self.keep_cookies(&response);
+        response
+    }
+
+    /// The CSRF token forms carry, fetching a page first if the jar has none.
+    pub async fn csrf(&self) -> String {
+        if self.cookie("flourish_csrf").is_none() {
+            self.get("/login").await;
+        }
+        self.cookie("flourish_csrf").expect("a CSRF cookie")
+    }
+
+    /// Posts a form as a browser would, with the CSRF token added.
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> TestResponse {
+        let csrf = self.csrf().await;
+        let mut all: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post_raw(path, &all).await
+    }
+
+    /// Posts exactly `fields`, with no token added.
+    pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> TestResponse {
+        let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
+        let request = Request::post(path)
+            .header("cookie", self.cookie_header())
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .expect("request");
+        let response = send(&self.router, request).await;
+        self.keep_cookies(&response);
+        response
+    }
+
+    /// Uploads one file as `multipart/form-data` field `file`, the token in the query.
+    pub async fn upload(&self, path: &str, file_name: &str, bytes: &[u8]) -> TestResponse {
+        let csrf = self.csrf().await;
+        let boundary = "flourish-test-boundary";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let request = Request::post(format!("{path}?csrf={csrf}"))
+            .header("cookie", self.cookie_header())
+            .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+            .body(Body::from(body))
+            .expect("request");
+        let response = send(&self.router, request).await;
+        self.keep_cookies(&response);
+        response
+    }
+
+    pub async fn login(&self, login: &str, password: &str) -> TestResponse {
+        self.post("/login", &[("login", login), ("password", password)]).await
     }
 }

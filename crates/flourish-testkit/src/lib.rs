@@ -12,5 +12,5 @@ pub mod corpus;
 pub mod db;
 pub mod fixtures;
 
-pub use app::{TestApp, TestResponse};
+pub use app::{Browser, TestApp, TestResponse};
 pub use db::{TestDb, require_or_skip, strict};

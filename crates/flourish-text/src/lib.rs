@@ -6,6 +6,7 @@
 mod blocks;
 pub mod decode;
 pub mod document;
+pub mod draft;
 pub mod epub;
 pub mod html;
 pub mod import;

@@ -15,6 +15,21 @@ pub enum AppError {
     NotFound,
     #[error("{0}")]
     BadRequest(String),
+    /// A guest asked for something that needs an account: sent to the login page, which
+    /// returns them to this path.
+    #[error("login required")]
+    LoginRequired(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    Conflict(String),
+    /// A one-time link that was used or has expired.
+    #[error("{0}")]
+    Gone(String),
+    #[error("body larger than {0} bytes")]
+    TooLarge(usize),
+    #[error("{message}")]
+    TooManyRequests { retry_after: u64, message: String },
     #[error("internal error: {0}")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -40,6 +55,18 @@ impl AppError {
                 "The page you were looking for doesn't exist, or you don't have permission to see it.".to_owned(),
             ),
             AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, "bad_request", m.clone()),
+            AppError::LoginRequired(_) => (StatusCode::UNAUTHORIZED, "login_required", "Log in to do that.".to_owned()),
+            AppError::Forbidden(m) => (StatusCode::FORBIDDEN, "forbidden", m.clone()),
+            AppError::Conflict(m) => (StatusCode::CONFLICT, "conflict", m.clone()),
+            AppError::Gone(m) => (StatusCode::GONE, "gone", m.clone()),
+            AppError::TooLarge(max) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
+                format!("That is more than this archive accepts at once ({} MB).", max >> 20),
+            ),
+            AppError::TooManyRequests { message, .. } => {
+                (StatusCode::TOO_MANY_REQUESTS, "too_many_requests", message.clone())
+            }
             AppError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal_error",
@@ -72,8 +99,16 @@ impl IntoResponse for AppError {
         if let AppError::Internal(cause) = &self {
             tracing::error!(error = %cause, "request failed");
         }
+        if let AppError::LoginRequired(back) = &self {
+            let to =
+                format!("/login?return_to={}", form_urlencoded::byte_serialize(back.as_bytes()).collect::<String>());
+            return axum::response::Redirect::to(&to).into_response();
+        }
         let page = self.page();
         let mut response = (page.status, page.message.clone()).into_response();
+        if let AppError::TooManyRequests { retry_after, .. } = &self {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, (*retry_after).into());
+        }
         response.extensions_mut().insert(page);
         response
     }

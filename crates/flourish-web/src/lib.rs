@@ -5,10 +5,14 @@
 //! [`templates`] loads the embedded templates (or an archive's own, from an override folder).
 
 pub mod assets;
+pub mod auth;
 pub mod error;
 pub mod html;
+pub mod mail;
 pub mod middleware;
 pub mod page_cache;
+pub mod rate_limit;
+pub mod settings;
 pub mod templates;
 pub mod views;
 
@@ -35,6 +39,32 @@ pub struct WebConfig {
     pub per_page: u32,
     /// Memory for rendered work pages served to guests, in bytes; 0 turns the cache off.
     pub page_cache_bytes: u64,
+    /// The address readers use, for links in mail (`https://archive.example.org`). An
+    /// `https` address also marks cookies Secure.
+    pub public_url: String,
+    /// Read the client's address from `X-Forwarded-For` (set only behind a reverse proxy).
+    pub trust_proxy: bool,
+    /// How people join until an admin changes it on the settings page.
+    pub signup_mode: flourish_core::SignupMode,
+    /// Requests per client address per `rate_limit_secs`; 0 turns the limit off.
+    pub rate_limit_requests: u32,
+    pub rate_limit_secs: u64,
+    /// `smtps://user:password@host`; unset, mail goes to the log and the admin page.
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    /// Password hashes computed at once (each takes a core for ~25 ms).
+    pub concurrent_hashes: usize,
+}
+
+impl WebConfig {
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
+    /// `path` as an absolute URL on this archive.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.public_url.trim_end_matches('/'))
+    }
 }
 
 impl Default for WebConfig {
@@ -45,8 +75,25 @@ impl Default for WebConfig {
             templates_dir: None,
             per_page: 20,
             page_cache_bytes: 64 << 20,
+            public_url: "http://127.0.0.1:8080".into(),
+            trust_proxy: false,
+            signup_mode: flourish_core::SignupMode::Open,
+            rate_limit_requests: 300,
+            rate_limit_secs: 300,
+            smtp_url: None,
+            mail_from: "Flourish <noreply@localhost>".into(),
+            concurrent_hashes: 1,
         }
     }
+}
+
+/// Why the web front cannot start.
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    #[error(transparent)]
+    Templates(#[from] templates::TemplateError),
+    #[error(transparent)]
+    Mail(#[from] mail::MailConfigError),
 }
 
 /// Shared by every request.
@@ -60,6 +107,10 @@ pub struct Inner {
     pub config: WebConfig,
     pub templates: templates::Templates,
     pub page_cache: Arc<page_cache::PageCache>,
+    pub passwords: auth::password::Passwords,
+    pub mailer: mail::Mailer,
+    pub rate_limiter: Option<rate_limit::Limiter>,
+    site: std::sync::Mutex<Option<(std::time::Instant, settings::SiteSettings)>>,
     /// The front page's totals per kind of viewer (guest, member), recounted at most once a
     /// minute: they take a moment on a large archive and need not be exact to the second.
     counts: std::sync::Mutex<[Option<(std::time::Instant, flourish_store::ArchiveCounts)>; 2]>,
@@ -73,14 +124,26 @@ impl std::ops::Deref for AppState {
 }
 
 impl AppState {
-    pub fn new(
-        store: Store,
-        search: Arc<SearchIndex>,
-        config: WebConfig,
-    ) -> Result<AppState, templates::TemplateError> {
+    pub fn new(store: Store, search: Arc<SearchIndex>, config: WebConfig) -> Result<AppState, StateError> {
         let templates = templates::Templates::new(config.templates_dir.clone())?;
         let page_cache = Arc::new(page_cache::PageCache::new(config.page_cache_bytes));
-        Ok(AppState(Arc::new(Inner { store, search, config, templates, page_cache, counts: Default::default() })))
+        let mailer = mail::Mailer::new(config.smtp_url.as_deref(), &config.mail_from)?;
+        let rate_limiter = rate_limit::Limiter::new(
+            config.rate_limit_requests,
+            std::time::Duration::from_secs(config.rate_limit_secs.max(1)),
+        );
+        Ok(AppState(Arc::new(Inner {
+            store,
+            search,
+            passwords: auth::password::Passwords::new(config.concurrent_hashes),
+            config,
+            templates,
+            page_cache,
+            mailer,
+            rate_limiter,
+            site: Default::default(),
+            counts: Default::default(),
+        })))
     }
 
     /// The archive's totals as `viewer` may see them, from a cache at most a minute old.
@@ -103,7 +166,18 @@ impl AppState {
     /// Starts what runs beside the requests: the outbox watcher that keeps cached pages
     /// current. Call once, inside the runtime that serves.
     pub fn start_background_tasks(&self) -> tokio::task::JoinHandle<()> {
-        tokio::spawn(page_cache::watch_outbox(self.store.clone(), self.page_cache.clone()))
+        let state = self.clone();
+        tokio::spawn(async move {
+            let forget = async {
+                loop {
+                    tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+                    if let Some(limiter) = &state.rate_limiter {
+                        limiter.forget_idle();
+                    }
+                }
+            };
+            tokio::join!(page_cache::watch_outbox(state.store.clone(), state.page_cache.clone()), forget);
+        })
     }
 }
 
@@ -135,8 +209,14 @@ pub fn router(state: AppState) -> Router {
     let [csp, nosniff, referrer] = security;
     Router::new()
         .merge(pages)
+        .merge(html::account::routes())
+        .merge(html::posting::routes())
+        .merge(html::admin::routes())
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::visit))
         .route("/healthz", get(html::healthz))
         .route("/static/{*path}", get(assets::serve))
+        .layer(axum::extract::DefaultBodyLimit::max(html::posting::MAX_UPLOAD_BYTES))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), rate_limit::limit))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::render_error_pages))
         .layer(
             // Outermost first: the request id exists before the span that logs it.

@@ -66,14 +66,18 @@ pub async fn render_error_pages(State(state): State<AppState>, request: Request,
     let Some(page) = response.extensions().get::<ErrorPage>().cloned() else {
         return response;
     };
+    let visitor = response.extensions().get::<crate::auth::VisitorView>().cloned().unwrap_or_default();
     let (mut parts, _) = response.into_parts();
     parts.headers.remove(header::CONTENT_LENGTH);
     let body = if api {
         let json = serde_json::json!({ "code": page.code, "message": page.message });
         axum::Json(json).into_response()
     } else {
+        let site = state.site().await;
         let ctx = minijinja::context! {
-            archive_name => &state.config.archive_name,
+            archive_name => &site.archive_name,
+            archive_description => &site.archive_description,
+            visitor => visitor,
             title => page.status.canonical_reason().unwrap_or("Error"),
             status => page.status.as_u16(),
             message => &page.message,

@@ -12,7 +12,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
-use flourish_core::{Viewer, WorkId};
+use flourish_core::WorkId;
 use flourish_store::{OutboxStore, Store};
 use moka::sync::Cache;
 use std::collections::BTreeSet;
@@ -74,7 +74,9 @@ fn work_of(path: &str) -> Option<WorkId> {
 /// keep the result.
 pub async fn serve_cached(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let cache = &state.page_cache;
-    let cacheable = request.method() == Method::GET && crate::html::viewer_of(request.headers()) == Viewer::Guest;
+    // Only guests' pages are the same for everyone; a member's carry their name and forms.
+    let guest = request.extensions().get::<crate::auth::Visitor>().is_none_or(|v| v.account.is_none());
+    let cacheable = request.method() == Method::GET && guest;
     let Some(work) = work_of(request.uri().path()).filter(|_| cacheable) else {
         return next.run(request).await;
     };

@@ -23,7 +23,8 @@ document.addEventListener("DOMContentLoaded", () => {
       const term = current();
       if (term.length < 2) { list.hidden = true; return; }
       timer = setTimeout(async () => {
-        const response = await fetch("/api/v1/tags/autocomplete?term=" + encodeURIComponent(term));
+        const response = await fetch("/api/v1/tags/autocomplete?term=" + encodeURIComponent(term) +
+          (input.dataset.kind ? "&kind=" + encodeURIComponent(input.dataset.kind) : ""));
         if (!response.ok) return;
         const tags = await response.json();
         list.replaceChildren(...tags.map((tag) => {

@@ -39,6 +39,8 @@ pub trait WorkEditing {
     async fn reorder_chapters(&self, work: WorkId, order: &[ChapterId]) -> Result<(), StoreError>;
     async fn delete_work(&self, work: WorkId) -> Result<(), StoreError>;
     async fn set_hidden(&self, work: WorkId, hidden: bool) -> Result<(), StoreError>;
+    /// Works an admin hid, most recently updated first.
+    async fn hidden_works(&self, limit: u32) -> Result<Vec<Work>, StoreError>;
     /// Every work the account is credited on, drafts and hidden works too, latest first.
     async fn works_of_user(&self, user: UserId, page: u32, per_page: u32) -> Result<Page<Work>, StoreError>;
     /// Asks the owner of `pseud` to join the work's credits. A pseud of the inviting account
@@ -293,6 +295,16 @@ impl WorkEditing for Store {
             tx.commit().await?;
         });
         Ok(())
+    }
+
+    async fn hidden_works(&self, limit: u32) -> Result<Vec<Work>, StoreError> {
+        const SQL: &str = concat!(
+            "SELECT ",
+            work_columns!(),
+            " FROM works w WHERE w.hidden = TRUE ORDER BY w.updated_at DESC, w.id DESC LIMIT $1"
+        );
+        let rows: Vec<WorkRow> = with_db!(self, db => sqlx::query_as(SQL).bind(limit as i64).fetch_all(db).await?);
+        self.hydrate(rows).await
     }
 
     async fn works_of_user(&self, user: UserId, page: u32, per_page: u32) -> Result<Page<Work>, StoreError> {

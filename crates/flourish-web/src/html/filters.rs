@@ -35,8 +35,8 @@ pub fn parse(raw: Option<&str>) -> Result<WorkQuery, AppError> {
             }
             "include" | "include[]" => q.include.extend(tag_id(value)?),
             "exclude" | "exclude[]" => q.exclude.extend(tag_id(value)?),
-            "other_tags" => q.include_names.extend(tag_names(value)),
-            "excluded_tags" => q.exclude_names.extend(tag_names(value)),
+            "other_tags" => q.include_names.extend(flourish_core::tag::split_tag_input(value)),
+            "excluded_tags" => q.exclude_names.extend(flourish_core::tag::split_tag_input(value)),
             "crossover" => {
                 q.crossover = match value {
                     "" | "include" => Crossover::Include,
@@ -154,11 +154,6 @@ fn tag_id(value: &str) -> Result<Option<i64>, AppError> {
         Ok(id) if id > 0 => Ok(Some(id)),
         _ => Err(bad("include or exclude", value, "tag ids from the filter form")),
     }
-}
-
-/// Comma-separated tag names; full-width and ideographic commas separate too, as on AO3.
-fn tag_names(value: &str) -> Vec<String> {
-    value.split([',', '，', '、']).map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned).collect()
 }
 
 fn number(value: &str, param: &str) -> Result<Option<u64>, AppError> {

@@ -1,7 +1,8 @@
 //! The front page: what is new, and how big the archive is.
 
-use super::{CurrentViewer, render};
+use super::render;
 use crate::AppState;
+use crate::auth::Visitor;
 use crate::error::AppResult;
 use crate::views::WorkView;
 use axum::extract::State;
@@ -9,7 +10,8 @@ use axum::response::Html;
 use flourish_store::WorkStore;
 use serde::Serialize;
 
-pub async fn show(State(state): State<AppState>, CurrentViewer(viewer): CurrentViewer) -> AppResult<Html<String>> {
+pub async fn show(State(state): State<AppState>, visitor: Visitor) -> AppResult<Html<String>> {
+    let viewer = visitor.viewer();
     let counts = state.archive_counts(viewer).await?;
     let recent = state.store.recent_works(viewer, 1, 5).await?;
     #[derive(Serialize)]
@@ -27,5 +29,5 @@ pub async fn show(State(state): State<AppState>, CurrentViewer(viewer): CurrentV
         words: counts.words,
         recent: recent.items.iter().map(WorkView::new).collect(),
     };
-    render(&state, "home.html", &state.config.archive_name, ctx)
+    render(&state, &visitor, "home.html", &state.config.archive_name, ctx).await
 }

@@ -1,9 +1,13 @@
 //! Server-rendered pages, one file per kind of page. Every page works without JavaScript.
 
+pub mod account;
+pub mod admin;
 pub mod autocomplete;
 pub mod filters;
+pub mod form;
 pub mod home;
 pub mod listing;
+pub mod posting;
 pub mod pseuds;
 pub mod series;
 pub mod tags;
@@ -11,30 +15,13 @@ pub mod work;
 pub mod works;
 
 use crate::AppState;
+use crate::auth::Visitor;
 use crate::error::{AppError, AppResult};
 use axum::extract::{FromRequestParts, State};
+use axum::http::Uri;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, Uri};
 use axum::response::Html;
-use flourish_core::Viewer;
 use serde::Serialize;
-
-/// Who is asking. Until accounts exist every reader is a guest; this is the one place that
-/// will read the session, for handlers and for the page cache alike.
-pub fn viewer_of(_headers: &HeaderMap) -> Viewer {
-    Viewer::Guest
-}
-
-/// The [`viewer_of`] a request, as an extractor.
-pub struct CurrentViewer(pub Viewer);
-
-impl<S: Send + Sync> FromRequestParts<S> for CurrentViewer {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(CurrentViewer(viewer_of(&parts.headers)))
-    }
-}
 
 /// The first value of query parameter `name`, if any. Reading the query by hand (rather
 /// than with `Query<T>`) means odd query strings — repeated keys, unknown keys — never turn
@@ -68,23 +55,44 @@ impl PageQuery {
     }
 }
 
-/// Renders `template` with the archive-wide values every page uses, under `ctx`'s own.
-pub fn render(state: &AppState, template: &str, title: &str, ctx: impl Serialize) -> AppResult<Html<String>> {
+/// Renders `template` with the archive-wide values every page uses (the site settings and
+/// who is visiting, for the header and forms' CSRF token), under `ctx`'s own.
+pub async fn render(
+    state: &AppState,
+    visitor: &Visitor,
+    template: &str,
+    title: &str,
+    ctx: impl Serialize,
+) -> AppResult<Html<String>> {
+    Ok(Html(render_string(state, visitor, template, title, ctx).await?))
+}
+
+/// [`render`], as a string.
+pub async fn render_string(
+    state: &AppState,
+    visitor: &Visitor,
+    template: &str,
+    title: &str,
+    ctx: impl Serialize,
+) -> AppResult<String> {
     #[derive(Serialize)]
     struct Site<'a, T> {
         archive_name: &'a str,
         archive_description: &'a str,
         title: &'a str,
+        visitor: crate::auth::VisitorView,
         #[serde(flatten)]
         page: T,
     }
+    let settings = state.site().await;
     let site = Site {
-        archive_name: &state.config.archive_name,
-        archive_description: &state.config.archive_description,
+        archive_name: &settings.archive_name,
+        archive_description: &settings.archive_description,
         title,
+        visitor: visitor.view(),
         page: ctx,
     };
-    Ok(Html(state.templates.render(template, site)?))
+    Ok(state.templates.render(template, site)?)
 }
 
 pub async fn not_found() -> AppError {

@@ -1,7 +1,8 @@
 //! A creator's works, by pseud.
 
-use super::{CurrentViewer, PageQuery, render};
+use super::{PageQuery, render};
 use crate::AppState;
+use crate::auth::Visitor;
 use crate::error::{AppError, AppResult};
 use crate::views::Listing;
 use axum::extract::{Path, State};
@@ -18,10 +19,11 @@ pub async fn user(State(state): State<AppState>, Path(username): Path<String>) -
 
 pub async fn show(
     State(state): State<AppState>,
-    CurrentViewer(viewer): CurrentViewer,
+    visitor: Visitor,
     Path((username, pseud)): Path<(String, String)>,
     q: PageQuery,
 ) -> AppResult<Html<String>> {
+    let viewer = visitor.viewer();
     let pseud = state.store.pseud(&username, &pseud).await?.ok_or(AppError::NotFound)?;
     let page = state.store.works_by_pseud(pseud.id, viewer, q.page(), state.config.per_page).await?;
     #[derive(Serialize)]
@@ -41,5 +43,5 @@ pub async fn show(
         listing: Listing::new(&page),
         base_url: pseud.path(),
     };
-    render(&state, "works.html", &ctx.heading.clone(), ctx)
+    render(&state, &visitor, "works.html", &ctx.heading.clone(), ctx).await
 }

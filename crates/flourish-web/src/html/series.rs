@@ -1,7 +1,8 @@
 //! A series and its works, in order.
 
-use super::{CurrentViewer, render};
+use super::render;
 use crate::AppState;
+use crate::auth::Visitor;
 use crate::error::{AppError, AppResult};
 use crate::views::{SeriesView, WorkView};
 use axum::extract::{Path, State};
@@ -10,11 +11,8 @@ use flourish_core::SeriesId;
 use flourish_store::SeriesStore;
 use serde::Serialize;
 
-pub async fn show(
-    State(state): State<AppState>,
-    CurrentViewer(viewer): CurrentViewer,
-    Path(id): Path<String>,
-) -> AppResult<Html<String>> {
+pub async fn show(State(state): State<AppState>, visitor: Visitor, Path(id): Path<String>) -> AppResult<Html<String>> {
+    let viewer = visitor.viewer();
     let id: SeriesId = id.parse().map_err(|_| AppError::NotFound)?;
     let series = state.store.series(id).await?.ok_or(AppError::NotFound)?;
     let works = state.store.series_works(id, viewer).await?;
@@ -38,5 +36,5 @@ pub async fn show(
         words: works.iter().map(|(_, w)| w.word_count).sum(),
         entries: works.iter().map(|(position, w)| Entry { position: *position, work: WorkView::new(w) }).collect(),
     };
-    render(&state, "series.html", &series.title, ctx)
+    render(&state, &visitor, "series.html", &series.title, ctx).await
 }

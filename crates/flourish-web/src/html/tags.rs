@@ -2,8 +2,9 @@
 //! filter sidebar.
 
 use super::listing::{FilteredListing, filtered};
-use super::{CurrentViewer, render};
+use super::render;
 use crate::AppState;
+use crate::auth::Visitor;
 use crate::error::{AppError, AppResult};
 use crate::views::Link;
 use axum::extract::{Path, State};
@@ -26,10 +27,11 @@ pub async fn redirect_to_works(State(state): State<AppState>, Path(name): Path<S
 
 pub async fn works(
     State(state): State<AppState>,
-    CurrentViewer(viewer): CurrentViewer,
+    visitor: Visitor,
     Path(name): Path<String>,
     uri: Uri,
 ) -> AppResult<Html<String>> {
+    let viewer = visitor.viewer();
     let tag = find(&state, &name).await?;
     let canonical = match tag.synonym_of {
         Some(id) => state.store.tag(id).await?,
@@ -67,5 +69,5 @@ pub async fn works(
         parents: parents.iter().map(Link::from).collect(),
         filtered,
     };
-    render(&state, "works.html", &ctx.heading.clone(), ctx)
+    render(&state, &visitor, "works.html", &ctx.heading.clone(), ctx).await
 }

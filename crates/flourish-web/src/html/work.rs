@@ -1,8 +1,9 @@
 //! A work as readers read it: one chapter at a time with navigation, the entire work, and
 //! the chapter index.
 
-use super::{CurrentViewer, query_param, render};
+use super::{query_param, render};
 use crate::AppState;
+use crate::auth::Visitor;
 use crate::error::{AppError, AppResult};
 use crate::views::{ChapterLink, ChapterView, WorkView};
 use axum::extract::{FromRequestParts, Path, State};
@@ -33,6 +34,11 @@ async fn load(state: &AppState, id: &str, viewer: Viewer) -> AppResult<(Work, Ve
 
 #[derive(Serialize)]
 struct Ctx {
+    /// The visitor is a creator: the page shows the edit links.
+    can_edit: bool,
+    /// A creator's preview of a draft, or of a work an admin hid.
+    draft: bool,
+    hidden: bool,
     work: WorkView,
     chapters: Vec<ChapterView>,
     index: Vec<ChapterLink>,
@@ -48,8 +54,9 @@ struct Ctx {
     index_url: String,
 }
 
-fn page(
+pub(crate) async fn page(
     state: &AppState,
+    visitor: &Visitor,
     work: &Work,
     index: &[ChapterSummary],
     chapters: &[Chapter],
@@ -68,6 +75,9 @@ fn page(
         format!("{} - Chapter {}", work.title, chapter.position)
     };
     let ctx = Ctx {
+        can_edit: is_creator(visitor, work),
+        draft: !work.posted,
+        hidden: work.hidden,
         work: WorkView::new(work),
         chapters: chapters.iter().map(ChapterView::new).collect(),
         multi: links.len() > 1,
@@ -81,46 +91,54 @@ fn page(
         full_url: format!("/works/{}?view_full_work=true", work.id),
         index_url: format!("/works/{}/navigate", work.id),
     };
-    render(state, "work.html", &title, ctx)
+    render(state, visitor, "work.html", &title, ctx).await
+}
+
+/// Whether the visitor is credited on the work (and so may edit it).
+pub(crate) fn is_creator(visitor: &Visitor, work: &Work) -> bool {
+    visitor.account.as_ref().is_some_and(|a| work.creators.iter().any(|p| p.user_id == a.id))
 }
 
 /// `/works/{id}`: a one-chapter work whole; a longer one from its first chapter, or whole
 /// with `?view_full_work=true`.
 pub async fn show(
     State(state): State<AppState>,
-    CurrentViewer(viewer): CurrentViewer,
+    visitor: Visitor,
     Path(id): Path<String>,
     FullWork(full): FullWork,
 ) -> AppResult<Html<String>> {
+    let viewer = visitor.viewer();
     let (work, index) = load(&state, &id, viewer).await?;
     if full || index.len() <= 1 {
         let chapters = state.store.chapters(work.id, viewer).await?;
-        return page(&state, &work, &index, &chapters, true);
+        return page(&state, &visitor, &work, &index, &chapters, true).await;
     }
     let first = state.store.chapter(work.id, index[0].id, viewer).await?.ok_or(AppError::NotFound)?;
-    page(&state, &work, &index, &[first], false)
+    page(&state, &visitor, &work, &index, &[first], false).await
 }
 
 /// `/works/{id}/chapters/{chapter}`.
 pub async fn chapter(
     State(state): State<AppState>,
-    CurrentViewer(viewer): CurrentViewer,
+    visitor: Visitor,
     Path((id, chapter)): Path<(String, String)>,
 ) -> AppResult<Html<String>> {
+    let viewer = visitor.viewer();
     let chapter: ChapterId = chapter.parse().map_err(|_| AppError::NotFound)?;
     let (work, index) = load(&state, &id, viewer).await?;
     let chapter = state.store.chapter(work.id, chapter, viewer).await?.ok_or(AppError::NotFound)?;
-    page(&state, &work, &index, &[chapter], index.len() <= 1)
+    page(&state, &visitor, &work, &index, &[chapter], index.len() <= 1).await
 }
 
 /// `/works/{id}/navigate`: the chapter index. With `?chapter=ID` (the chapter menu's
 /// form, which works without JavaScript) it redirects to that chapter.
 pub async fn navigate(
     State(state): State<AppState>,
-    CurrentViewer(viewer): CurrentViewer,
+    visitor: Visitor,
     Path(id): Path<String>,
     uri: Uri,
 ) -> AppResult<Response> {
+    let viewer = visitor.viewer();
     let (work, index) = load(&state, &id, viewer).await?;
     if let Some(wanted) = query_param(&uri, "chapter").and_then(|c| c.parse::<ChapterId>().ok())
         && index.iter().any(|c| c.id == wanted)
@@ -133,5 +151,7 @@ pub async fn navigate(
         index: Vec<ChapterLink>,
     }
     let ctx = NavCtx { index: index.iter().map(|c| ChapterLink::new(&work, c)).collect(), work: WorkView::new(&work) };
-    Ok(render(&state, "navigate.html", &format!("Chapter Index for {}", work.title), ctx)?.into_response())
+    Ok(render(&state, &visitor, "navigate.html", &format!("Chapter Index for {}", work.title), ctx)
+        .await?
+        .into_response())
 }

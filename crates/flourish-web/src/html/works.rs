@@ -1,8 +1,9 @@
 //! The works listing and search results: one filtered listing (see [`super::listing`]).
 
 use super::listing::{FilteredListing, filtered};
-use super::{CurrentViewer, render};
+use super::render;
 use crate::AppState;
+use crate::auth::Visitor;
 use crate::error::AppResult;
 use axum::extract::State;
 use axum::http::Uri;
@@ -16,26 +17,20 @@ struct Ctx {
     filtered: FilteredListing,
 }
 
-pub async fn index(
-    State(state): State<AppState>,
-    CurrentViewer(viewer): CurrentViewer,
-    uri: Uri,
-) -> AppResult<Html<String>> {
+pub async fn index(State(state): State<AppState>, visitor: Visitor, uri: Uri) -> AppResult<Html<String>> {
+    let viewer = visitor.viewer();
     let filtered = filtered(&state, viewer, uri.query(), "/works", None).await?;
-    render(&state, "works.html", "Works", Ctx { heading: "Works".into(), filtered })
+    render(&state, &visitor, "works.html", "Works", Ctx { heading: "Works".into(), filtered }).await
 }
 
 /// `/works/search?q=…`: the same listing, headed by the query.
-pub async fn search(
-    State(state): State<AppState>,
-    CurrentViewer(viewer): CurrentViewer,
-    uri: Uri,
-) -> AppResult<Html<String>> {
+pub async fn search(State(state): State<AppState>, visitor: Visitor, uri: Uri) -> AppResult<Html<String>> {
+    let viewer = visitor.viewer();
     let filtered = filtered(&state, viewer, uri.query(), "/works/search", None).await?;
     let heading = if filtered.sidebar.q.is_empty() {
         "Search Works".to_owned()
     } else {
         format!("Works matching “{}”", filtered.sidebar.q)
     };
-    render(&state, "works.html", &heading.clone(), Ctx { heading, filtered })
+    render(&state, &visitor, "works.html", &heading.clone(), Ctx { heading, filtered }).await
 }

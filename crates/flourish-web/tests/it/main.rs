@@ -1,4 +1,5 @@
 //! The web front driven in-process through `TestApp`.
 
+mod accounts;
 mod discovery;
 mod pages;
