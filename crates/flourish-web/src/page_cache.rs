@@ -56,6 +56,12 @@ impl PageCache {
         }
     }
 
+    /// Drops every page of `work` now, for a change this node just made: its outbox entry
+    /// comes after everything applied so far, so pages rendered before it are not kept.
+    pub fn forget(&self, work: WorkId) {
+        self.evict(work, self.applied.load(Ordering::Acquire) + 1);
+    }
+
     /// Drops every page of `work`, because outbox entry `id` changed it.
     pub fn evict(&self, work: WorkId, id: i64) {
         self.evicted.insert(work, id);

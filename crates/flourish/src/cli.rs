@@ -41,6 +41,13 @@ pub enum Command {
         #[command(flatten)]
         database: DatabaseArgs,
     },
+    /// Administer the archive from the command line.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
     /// Rebuild this node's search index from the database (stop the server first).
     Reindex(DatabaseArgs),
     /// Tools for developing and benchmarking Flourish.
@@ -75,6 +82,12 @@ pub enum DevCommand {
         #[command(flatten)]
         database: DatabaseArgs,
     },
+}
+
+#[derive(Subcommand)]
+pub enum AdminCommand {
+    /// Print a one-time link that creates an admin account (there is no default password).
+    Create,
 }
 
 #[derive(Subcommand)]
@@ -169,6 +182,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let result = crate::tags::run(&store, command).await;
             store.close().await;
             result
+        }
+        Command::Admin { command: AdminCommand::Create, database } => {
+            let config = Config::load(cli.config.as_deref(), &database.overrides())?;
+            crate::logging::init(&config);
+            let store = crate::serve::open_store(&config).await?;
+            store.migrate().await?;
+            let link = flourish_web::html::account::setup_link(&store, &config.public_url()).await?;
+            println!("Open this link within a day to create an admin account (it works once):\n\n    {link}");
+            store.close().await;
+            Ok(())
         }
         Command::Reindex(database) => {
             let config = Config::load(cli.config.as_deref(), &database.overrides())?;

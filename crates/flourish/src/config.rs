@@ -27,8 +27,58 @@ pub struct Config {
     pub log_format: LogFormat,
     /// Memory for rendered work pages served to guests, in MiB; 0 turns the cache off.
     pub page_cache_mb: u64,
+    /// The address readers use (links in mail; `https` makes cookies Secure). Unset: the
+    /// listen address over http.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub public_url: Option<String>,
+    /// Read client addresses from X-Forwarded-For (only behind a reverse proxy).
+    pub trust_proxy: bool,
     pub archive: ArchiveConfig,
+    pub accounts: AccountsConfig,
+    pub rate_limit: RateLimitConfig,
+    pub mail: MailConfig,
     pub limits: Limits,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AccountsConfig {
+    /// How people join until an admin chooses otherwise on the settings page.
+    pub signup_mode: flourish_core::SignupMode,
+}
+
+impl Default for AccountsConfig {
+    fn default() -> Self {
+        AccountsConfig { signup_mode: flourish_core::SignupMode::Open }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RateLimitConfig {
+    /// Requests per client address per `per_seconds`; 0 turns the limit off.
+    pub requests: u32,
+    pub per_seconds: u64,
+}
+
+impl Default for RateLimitConfig {
+    fn default() -> Self {
+        RateLimitConfig { requests: 300, per_seconds: 300 }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MailConfig {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub smtp_url: Option<String>,
+    pub from: String,
+}
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        MailConfig { smtp_url: None, from: "Flourish <noreply@localhost>".into() }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -61,7 +111,12 @@ impl Default for Config {
             templates_dir: None,
             log_format: LogFormat::Text,
             page_cache_mb: 64,
+            public_url: None,
+            trust_proxy: false,
             archive: ArchiveConfig::default(),
+            accounts: AccountsConfig::default(),
+            rate_limit: RateLimitConfig::default(),
+            mail: MailConfig::default(),
             limits: Limits::default(),
         }
     }
@@ -84,6 +139,13 @@ const ENV_KEYS: &[(&str, &str)] = &[
     ("FLOURISH_TEMPLATES_DIR", "templates_dir"),
     ("FLOURISH_LOG_FORMAT", "log_format"),
     ("FLOURISH_PAGE_CACHE_MB", "page_cache_mb"),
+    ("FLOURISH_PUBLIC_URL", "public_url"),
+    ("FLOURISH_TRUST_PROXY", "trust_proxy"),
+    ("FLOURISH_ACCOUNTS_SIGNUP_MODE", "accounts.signup_mode"),
+    ("FLOURISH_RATE_LIMIT_REQUESTS", "rate_limit.requests"),
+    ("FLOURISH_RATE_LIMIT_PER_SECONDS", "rate_limit.per_seconds"),
+    ("FLOURISH_MAIL_SMTP_URL", "mail.smtp_url"),
+    ("FLOURISH_MAIL_FROM", "mail.from"),
     ("FLOURISH_ARCHIVE_NAME", "archive.name"),
     ("FLOURISH_ARCHIVE_DESCRIPTION", "archive.description"),
     ("FLOURISH_LIMITS_TITLE", "limits.title"),
@@ -191,6 +253,11 @@ impl Config {
     /// This node's search index: derived data, rebuilt when missing (`flourish reindex`).
     pub fn index_dir(&self) -> PathBuf {
         self.data_dir.join("index")
+    }
+
+    /// The address readers use: `public_url`, or the listen address over http.
+    pub fn public_url(&self) -> String {
+        self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.listen))
     }
 
     pub fn database_url_redacted(&self) -> String {

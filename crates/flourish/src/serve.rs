@@ -87,13 +87,13 @@ pub async fn run(config: Config, demo: bool) -> anyhow::Result<()> {
             tracing::info!("the archive already has works; demo content not added");
         }
     }
-    let web = WebConfig {
-        archive_name: config.archive.name.clone(),
-        archive_description: config.archive.description.clone(),
-        templates_dir: config.templates_dir.clone(),
-        page_cache_bytes: config.page_cache_mb << 20,
-        ..WebConfig::default()
-    };
+    let web = web_config(&config);
+    if !flourish_store::AccountStore::admin_exists(&store).await? {
+        let link = flourish_web::html::account::setup_link(&store, &web.public_url).await?;
+        // Printed, not only logged: this is how the first admin gets in, with no default password.
+        println!("This archive has no admin yet. Open this link within a day to create one:\n\n    {link}\n");
+        tracing::info!("setup link printed (the archive has no admin)");
+    }
     let indexer = start_search(&config, &store).await?;
     let state = AppState::new(store.clone(), indexer.index.clone(), web).context("cannot load the templates")?;
     let background = state.start_background_tasks();
@@ -103,15 +103,31 @@ pub async fn run(config: Config, demo: bool) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {} (set `listen` or --listen)", config.listen))?;
     let addr = listener.local_addr()?;
     tracing::info!(database = %config.database_url_redacted(), "Flourish is listening on http://{addr}");
-    axum::serve(listener, flourish_web::router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("server error")?;
+    let app = flourish_web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.context("server error")?;
     background.abort();
     indexing.abort();
     store.close().await;
     tracing::info!("Flourish stopped");
     Ok(())
+}
+
+/// What the web front needs from the configuration.
+pub fn web_config(config: &Config) -> WebConfig {
+    WebConfig {
+        archive_name: config.archive.name.clone(),
+        archive_description: config.archive.description.clone(),
+        templates_dir: config.templates_dir.clone(),
+        page_cache_bytes: config.page_cache_mb << 20,
+        public_url: config.public_url(),
+        trust_proxy: config.trust_proxy,
+        signup_mode: config.accounts.signup_mode,
+        rate_limit_requests: config.rate_limit.requests,
+        rate_limit_secs: config.rate_limit.per_seconds,
+        smtp_url: config.mail.smtp_url.clone(),
+        mail_from: config.mail.from.clone(),
+        ..WebConfig::default()
+    }
 }
 
 async fn shutdown_signal() {

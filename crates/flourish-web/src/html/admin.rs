@@ -228,6 +228,7 @@ async fn work_action(
         "delete" => state.store.delete_work(id).await?,
         _ => return Err(AppError::NotFound),
     }
+    state.page_cache.forget(id);
     audit(&state, &visitor, &format!("work_{action}"), &format!("work {id}: {}", work.title), form.get("reason")).await;
     Ok(Redirect::to("/admin/works").into_response())
 }

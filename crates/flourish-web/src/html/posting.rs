@@ -214,7 +214,13 @@ impl WorkFields {
 
     /// The draft these fields describe, or the fields' errors. `own_pseuds` are the
     /// writer's; crediting anyone else goes through co-creator invitations.
-    fn draft(&self, own_pseuds: &[flourish_core::Pseud], errors: &mut FieldErrors) -> Option<WorkDraft> {
+    fn draft(
+        &self,
+        own_pseuds: &[flourish_core::Pseud],
+        limits: &flourish_core::Limits,
+        with_chapters: bool,
+        errors: &mut FieldErrors,
+    ) -> Option<WorkDraft> {
         let rating = Rating::from_name(&self.rating);
         if rating.is_none() {
             errors.add("rating", "Choose a rating.");
@@ -297,6 +303,17 @@ impl WorkFields {
                 })
                 .collect(),
         };
+        // The archive's own rules, so every problem is shown at once, not only the form's.
+        let checked = if with_chapters { draft.validate(limits) } else { draft.validate_metadata(limits) };
+        if let Err(e) = checked {
+            let mut seen = errors.fields.keys().cloned().collect::<std::collections::BTreeSet<_>>();
+            for f in e.0 {
+                // "creators" is the form's "pseuds", already checked above.
+                if f.field != "creators" && seen.insert(f.field.clone()) {
+                    errors.add(&f.field, f.message);
+                }
+            }
+        }
         errors.is_empty().then_some(draft)
     }
 }
@@ -381,7 +398,7 @@ async fn create(
     let co_creators = resolve_co_creators(&state, &fields.co_creators, &account, &mut errors).await?;
     let series = resolve_series(&state, &fields, &account, &mut errors).await?;
     let mut created = None;
-    if let Some(mut draft) = fields.draft(&own, &mut errors) {
+    if let Some(mut draft) = fields.draft(&own, state.store.limits(), true, &mut errors) {
         draft.posted = action == "post";
         if errors.is_empty() {
             match state.store.create_work(&draft).await {
@@ -539,6 +556,7 @@ async fn post_draft(
     let work = own_work(&state, &visitor, &id).await?;
     if !work.posted {
         state.store.post_work(work.id).await?;
+        state.page_cache.forget(work.id);
         super::account::audit(&state, &visitor, "work_posted", &work.id.to_string(), "").await;
     }
     Ok(Redirect::to(&format!("/works/{}", work.id)).into_response())
@@ -569,7 +587,7 @@ async fn update(
     let co_creators = resolve_co_creators(&state, &fields.co_creators, &account, &mut errors).await?;
     let series = resolve_series(&state, &fields, &account, &mut errors).await?;
     fields.pseuds = credited.iter().map(|p| p.id.0).collect();
-    if let Some(draft) = fields.draft(&credited, &mut errors)
+    if let Some(draft) = fields.draft(&credited, state.store.limits(), false, &mut errors)
         && errors.is_empty()
         && let Err(e) = state.store.update_work(work.id, &draft).await
     {
@@ -580,6 +598,7 @@ async fn update(
         return Ok(invalid(page));
     }
     after_save(&state, &account, work.id, &co_creators, series, &fields).await?;
+    state.page_cache.forget(work.id);
     super::account::audit(&state, &visitor, "work_edited", &work.id.to_string(), "").await;
     let to = if work.posted { format!("/works/{}", work.id) } else { format!("/works/{}/preview", work.id) };
     Ok(Redirect::to(&to).into_response())
@@ -617,6 +636,7 @@ async fn delete(
 ) -> AppResult<Response> {
     let work = own_work(&state, &visitor, &id).await?;
     state.store.delete_work(work.id).await?;
+    state.page_cache.forget(work.id);
     super::account::audit(&state, &visitor, "work_deleted", &work.id.to_string(), &work.title).await;
     Ok(Redirect::to("/account").into_response())
 }
@@ -727,6 +747,7 @@ async fn add_chapter(
     let (fields, format, draft) = read_chapter(&form);
     match state.store.add_chapter(work.id, &draft).await {
         Ok(chapter) => {
+            state.page_cache.forget(work.id);
             super::account::audit(&state, &visitor, "chapter_added", &work.id.to_string(), "").await;
             let to = if work.posted {
                 format!("/works/{}/chapters/{}", work.id, chapter.id)
@@ -795,6 +816,7 @@ async fn update_chapter(
     let (fields, format, draft) = read_chapter(&form);
     match state.store.update_chapter(work.id, c.id, &draft).await {
         Ok(()) => {
+            state.page_cache.forget(work.id);
             super::account::audit(&state, &visitor, "chapter_edited", &work.id.to_string(), &c.id.to_string()).await;
             let to = if work.posted {
                 format!("/works/{}/chapters/{}", work.id, c.id)
@@ -830,6 +852,7 @@ async fn delete_chapter(
     let c = own_chapter(&state, &work, &chapter).await?;
     match state.store.delete_chapter(work.id, c.id).await {
         Ok(()) => {
+            state.page_cache.forget(work.id);
             super::account::audit(&state, &visitor, "chapter_deleted", &work.id.to_string(), &c.id.to_string()).await;
             Ok(Redirect::to(&format!("/works/{}/chapters/manage", work.id)).into_response())
         }
@@ -906,6 +929,7 @@ async fn reorder_chapters(
     order.sort();
     let ids: Vec<ChapterId> = order.into_iter().map(|(_, _, id)| id).collect();
     state.store.reorder_chapters(work.id, &ids).await?;
+    state.page_cache.forget(work.id);
     super::account::audit(&state, &visitor, "chapters_reordered", &work.id.to_string(), "").await;
     Ok(Redirect::to(&format!("/works/{}/chapters/manage", work.id)).into_response())
 }

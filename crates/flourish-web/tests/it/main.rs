@@ -3,3 +3,4 @@
 mod accounts;
 mod discovery;
 mod pages;
+mod posting;
