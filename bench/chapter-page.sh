@@ -39,6 +39,8 @@ BIN="$ROOT/target/release/flourish"
 echo "--- generating $WORKS works"
 (cd "$WORK" && FLOURISH_LOG=warn "$BIN" dev gen-corpus --works "$WORKS" --seed 7)
 
+# The per-address request limit is off: every request comes from one address here.
+export FLOURISH_RATE_LIMIT_REQUESTS=0
 (cd "$WORK" && FLOURISH_LOG=warn "$BIN" serve --listen 127.0.0.1:$FLOURISH_PORT) &
 # A second node on the same database with the page cache off: what rendering costs.
 (cd "$WORK" && FLOURISH_LOG=warn FLOURISH_PAGE_CACHE_MB=0 "$BIN" serve --listen 127.0.0.1:$UNCACHED_PORT) &

@@ -68,6 +68,22 @@ pub enum DevCommand {
         #[command(flatten)]
         database: DatabaseArgs,
     },
+    /// Create confirmed accounts PREFIX1…PREFIXn with one password (for login load tests).
+    AddAccounts {
+        #[arg(long, default_value_t = 100)]
+        count: usize,
+        #[arg(long, default_value = "bench")]
+        prefix: String,
+        #[arg(long)]
+        password: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Print the argon2id parameters and the median time to hash and verify a password.
+    BenchPassword {
+        #[arg(long, default_value_t = 50)]
+        iterations: usize,
+    },
     /// Time the discovery benchmark's queries on the search index and on the SQL baseline
     /// (SQLite only; stop the server first: the index is opened for writing).
     BenchQueries {
@@ -157,6 +173,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             crate::dev::gen_corpus(&store, works, seed).await?;
             store.close().await;
             Ok(())
+        }
+        Command::Dev { command: DevCommand::AddAccounts { count, prefix, password, database } } => {
+            let config = Config::load(cli.config.as_deref(), &database.overrides())?;
+            crate::logging::init(&config);
+            let store = crate::serve::open_store(&config).await?;
+            store.migrate().await?;
+            let result = crate::dev::add_accounts(&store, count, &prefix, &password).await;
+            store.close().await;
+            result
+        }
+        Command::Dev { command: DevCommand::BenchPassword { iterations } } => {
+            crate::dev::bench_password(iterations.max(1)).await
         }
         Command::Dev { command: DevCommand::BenchQueries { iterations, paths, no_baseline, database } } => {
             let config = Config::load(cli.config.as_deref(), &database.overrides())?;

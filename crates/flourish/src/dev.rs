@@ -192,3 +192,52 @@ fn percentiles(times: &mut [std::time::Duration]) -> (std::time::Duration, std::
 fn ms(d: std::time::Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
+
+/// `flourish dev add-accounts`: confirmed accounts `PREFIX1`…`PREFIXn` sharing one
+/// password, for load tests of logging in.
+pub async fn add_accounts(store: &Store, count: usize, prefix: &str, password: &str) -> anyhow::Result<()> {
+    use flourish_store::AccountStore;
+    let passwords = flourish_web::auth::password::Passwords::new(1);
+    let hash = passwords.hash(password).await?;
+    for i in 1..=count {
+        let username = format!("{prefix}{i}");
+        let email = format!("{username}@example.org");
+        let new = flourish_store::NewAccount {
+            username: &username,
+            email: &email,
+            password_hash: &hash,
+            confirmed: true,
+            is_admin: false,
+            invitation: None,
+        };
+        store.register(&new).await.with_context(|| format!("cannot create {username}"))?;
+    }
+    println!("created {count} accounts, {prefix}1 to {prefix}{count}");
+    Ok(())
+}
+
+/// `flourish dev bench-password`: the argon2id parameters and what hashing and verifying
+/// one password costs on this machine, single-threaded (a login verifies once).
+pub async fn bench_password(iterations: usize) -> anyhow::Result<()> {
+    use flourish_web::auth::password::{LANES, MEMORY_KIB, PASSES, Passwords};
+    let passwords = Passwords::new(1);
+    let hash = passwords.hash("a benchmark passphrase").await?;
+    let mut hash_ms = Vec::with_capacity(iterations);
+    let mut verify_ms = Vec::with_capacity(iterations);
+    for _ in 0..iterations {
+        let started = Instant::now();
+        passwords.hash("a benchmark passphrase").await?;
+        hash_ms.push(started.elapsed().as_secs_f64() * 1e3);
+        let started = Instant::now();
+        anyhow::ensure!(passwords.verify("a benchmark passphrase", Some(&hash)).await, "verify failed");
+        verify_ms.push(started.elapsed().as_secs_f64() * 1e3);
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    println!("argon2id m={MEMORY_KIB} KiB, t={PASSES}, p={LANES}");
+    println!("hash   median {:.1} ms over {iterations}", median(&mut hash_ms));
+    println!("verify median {:.1} ms over {iterations} (the cost of one login)", median(&mut verify_ms));
+    Ok(())
+}

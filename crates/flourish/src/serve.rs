@@ -87,7 +87,15 @@ pub async fn run(config: Config, demo: bool) -> anyhow::Result<()> {
             tracing::info!("the archive already has works; demo content not added");
         }
     }
-    let web = web_config(&config);
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("cannot listen on {} (set `listen` or --listen)", config.listen))?;
+    let addr = listener.local_addr()?;
+    let mut web = web_config(&config);
+    if config.public_url.is_none() {
+        // The address actually bound (with --listen 127.0.0.1:0, the port chosen).
+        web.public_url = format!("http://{addr}");
+    }
     if !flourish_store::AccountStore::admin_exists(&store).await? {
         let link = flourish_web::html::account::setup_link(&store, &web.public_url).await?;
         // Printed, not only logged: this is how the first admin gets in, with no default password.
@@ -95,13 +103,9 @@ pub async fn run(config: Config, demo: bool) -> anyhow::Result<()> {
         tracing::info!("setup link printed (the archive has no admin)");
     }
     let indexer = start_search(&config, &store).await?;
-    let state = AppState::new(store.clone(), indexer.index.clone(), web).context("cannot load the templates")?;
+    let state = AppState::new(store.clone(), indexer.index.clone(), web).context("cannot start the web front")?;
     let background = state.start_background_tasks();
     let indexing = indexer.spawn(INDEX_POLL);
-    let listener = tokio::net::TcpListener::bind(config.listen)
-        .await
-        .with_context(|| format!("cannot listen on {} (set `listen` or --listen)", config.listen))?;
-    let addr = listener.local_addr()?;
     tracing::info!(database = %config.database_url_redacted(), "Flourish is listening on http://{addr}");
     let app = flourish_web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.context("server error")?;

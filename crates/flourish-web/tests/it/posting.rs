@@ -197,6 +197,10 @@ async fn a_file_is_imported_into_the_form_for_the_writer_to_correct() {
     let binary = writer.upload("/works/import", "x.epub", b"PK\x03\x04 not really a zip").await;
     assert_eq!(binary.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(binary.body.contains("could not be read"), "{}", binary.body);
+    let huge = vec![b'a'; flourish_web::html::posting::MAX_UPLOAD_BYTES + 1024];
+    let r = writer.upload("/works/import", "huge.txt", &huge).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", &r.body[..r.body.len().min(200)]);
+    assert!(r.body.contains("more than this archive accepts"));
 }
 
 #[tokio::test]
@@ -291,6 +295,7 @@ async fn every_write_route_checks_who_is_asking() {
         ("/works/{id}/post", vec![], creator_only),
         ("/works/{id}/delete", vec![], creator_only),
         ("/admin/works/{id}/hide", vec![], admin_only),
+        ("/admin/works/{id}/unhide", vec![], admin_only),
         ("/admin/works/{id}/delete", vec![], admin_only),
         ("/admin/users/{reader}/status", vec![("status", "suspended".into())], admin_only),
         ("/admin/users/{reader}/reset", vec![], admin_only),
@@ -299,6 +304,9 @@ async fn every_write_route_checks_who_is_asking() {
         ("/works/new", vec![("title", "x".into())], any_writer),
         ("/account/pseuds", vec![("name", "Another".into())], any_writer),
         ("/series/new", vec![("title", "A Series".into())], any_writer),
+        // Wrong passwords here: let in, then refused by the form, nothing changed.
+        ("/account/password", vec![("current_password", "not it".into())], any_writer),
+        ("/account/delete", vec![("confirm_password", "not it".into())], any_writer),
     ];
     for (route, fields, expected) in &rows {
         for ((role, browser), want) in roles.iter().zip(expected) {

@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 /// chromedriver on a free port, killed when dropped.
-struct Driver(std::process::Child, u16);
+pub struct Driver(std::process::Child, u16);
 
 impl Drop for Driver {
     fn drop(&mut self) {
@@ -25,7 +25,7 @@ fn find(names: &[&str]) -> Option<String> {
     })
 }
 
-async fn start_driver() -> Option<(Driver, String)> {
+pub async fn start_driver() -> Option<(Driver, String)> {
     let Some(driver) = find(&["chromedriver"]) else {
         flourish_testkit::require_or_skip("chromedriver is not installed (Debian: chromium-driver)");
         return None;
@@ -51,6 +51,27 @@ async fn start_driver() -> Option<(Driver, String)> {
     panic!("chromedriver did not start");
 }
 
+/// A headless Chromium session through `driver`, with its own profile directory.
+pub async fn chromium(driver: &Driver, browser: &str, profile: &std::path::Path) -> fantoccini::Client {
+    let caps = serde_json::json!({
+        "goog:chromeOptions": {
+            "binary": crate::server::which(browser),
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--window-size=1200,1600", format!("--user-data-dir={}", profile.display()),
+            ]
+        }
+    });
+    // chromedriver speaks plain HTTP on loopback: no TLS stack needed.
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    ClientBuilder::new(connector)
+        .capabilities(caps.as_object().unwrap().clone())
+        .connect(&format!("http://127.0.0.1:{}", driver.1))
+        .await
+        .expect("a Chromium session")
+}
+
 #[tokio::test]
 async fn a_reader_opens_a_work_in_chromium() {
     let Some((driver, browser)) = start_driver().await else {
@@ -59,23 +80,7 @@ async fn a_reader_opens_a_work_in_chromium() {
     let dir = temp_dir();
     let server = Server::start(dir.path(), &["--demo"]);
     let profile = temp_dir();
-    let caps = serde_json::json!({
-        "goog:chromeOptions": {
-            "binary": crate::server::which(&browser),
-            "args": [
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--window-size=1200,1600", format!("--user-data-dir={}", profile.path().display()),
-            ]
-        }
-    });
-    // chromedriver speaks plain HTTP on loopback: no TLS stack needed.
-    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    let client = ClientBuilder::new(connector)
-        .capabilities(caps.as_object().unwrap().clone())
-        .connect(&format!("http://127.0.0.1:{}", driver.1))
-        .await
-        .expect("a Chromium session");
+    let client = chromium(&driver, &browser, profile.path()).await;
 
     // The front page links to the demo works; follow one the way a reader would.
     client.goto(&server.url).await.unwrap();

@@ -5,3 +5,4 @@ mod browser;
 mod cli;
 mod search;
 mod server;
+mod writer_browser;
