@@ -154,6 +154,8 @@ pub trait AccountStore {
     /// works only it created are deleted and it is taken off the credits of shared ones.
     async fn delete_account(&self, user: UserId, orphan_works: bool) -> Result<(), StoreError>;
     async fn pseuds_of(&self, user: UserId) -> Result<Vec<Pseud>, StoreError>;
+    /// Makes one of the account's pseuds its default (the one new works are credited to).
+    async fn set_default_pseud(&self, user: UserId, pseud: PseudId) -> Result<(), StoreError>;
 
     async fn create_session(
         &self,
@@ -462,6 +464,27 @@ impl AccountStore for Store {
         );
         let rows: Vec<PseudRow> = with_db!(self, db => sqlx::query_as(SQL).bind(user.0).fetch_all(db).await?);
         Ok(rows.into_iter().map(PseudRow::into_pseud).collect())
+    }
+
+    async fn set_default_pseud(&self, user: UserId, pseud: PseudId) -> Result<(), StoreError> {
+        with_db!(self, db => {
+            let mut tx = db.begin().await?;
+            let owned: Option<(i64,)> = sqlx::query_as("SELECT id FROM pseuds WHERE id = $1 AND user_id = $2")
+                .bind(pseud.0)
+                .bind(user.0)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if owned.is_none() {
+                return Err(StoreError::NotFound("pseud"));
+            }
+            sqlx::query("UPDATE pseuds SET is_default = (id = $2) WHERE user_id = $1")
+                .bind(user.0)
+                .bind(pseud.0)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        });
+        Ok(())
     }
 
     async fn create_session(

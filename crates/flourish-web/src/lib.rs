@@ -82,7 +82,9 @@ impl Default for WebConfig {
             rate_limit_secs: 300,
             smtp_url: None,
             mail_from: "Flourish <noreply@localhost>".into(),
-            concurrent_hashes: 1,
+            // Half the cores hash passwords at most; the other half keep serving readers
+            // during a burst of logins.
+            concurrent_hashes: std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1)),
         }
     }
 }

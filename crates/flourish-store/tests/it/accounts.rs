@@ -218,6 +218,10 @@ parity_test!(drafts_post_later_and_co_creators_join_only_by_consent, |store| {
     creators.sort();
     assert_eq!(creators, [pseud.user_id, friend.id]);
     let second = store.add_pseud(pseud.user_id, "Quill Second").await.unwrap();
+    store.set_default_pseud(pseud.user_id, second.id).await.unwrap();
+    let defaults: Vec<bool> = store.pseuds_of(pseud.user_id).await.unwrap().iter().map(|p| p.is_default).collect();
+    assert_eq!(defaults, [true, false], "one default, listed first");
+    assert!(matches!(store.set_default_pseud(friend.id, second.id).await, Err(StoreError::NotFound(_))), "not theirs");
     store.invite_creator(id, second.id, pseud.user_id).await.unwrap();
     assert_eq!(store.work(id, Viewer::Guest).await.unwrap().unwrap().creators.len(), 3, "own pseuds join at once");
 });

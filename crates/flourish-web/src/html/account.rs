@@ -35,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .route("/setup/{token}", get(setup_form).post(setup))
         .route("/account", get(dashboard))
         .route("/account/pseuds", post(add_pseud))
+        .route("/account/pseuds/{id}/default", post(default_pseud))
         .route("/account/password", post(change_password))
         .route("/account/delete", post(delete_account))
         .route("/account/creator-invitations/{work}", post(answer_invitation))
@@ -610,6 +611,7 @@ struct DashboardWork {
 
 #[derive(Serialize)]
 struct DashboardPseud {
+    id: i64,
     name: String,
     path: String,
     is_default: bool,
@@ -666,7 +668,7 @@ async fn dashboard_page(
             .collect(),
         pseuds: pseuds
             .iter()
-            .map(|p| DashboardPseud { name: p.name.clone(), path: p.path(), is_default: p.is_default })
+            .map(|p| DashboardPseud { id: p.id.0, name: p.name.clone(), path: p.path(), is_default: p.is_default })
             .collect(),
         invitations: invitations
             .into_iter()
@@ -689,6 +691,7 @@ async fn dashboard(State(state): State<AppState>, visitor: Visitor, uri: Uri) ->
     };
     let notice = match query_param(&uri, "notice").as_deref() {
         Some("pseud_added") => Some("Pseud added."),
+        Some("pseud_default") => Some("New works will be credited to that pseud by default."),
         Some("password_changed") => Some("Password changed. Other sessions of this account have been logged out."),
         Some("invitation_answered") => Some("Thank you for answering."),
         _ => None,
@@ -709,6 +712,16 @@ async fn add_pseud(
             Ok(invalid(dashboard_page(&state, &visitor, &account, None, errors).await?))
         }
     }
+}
+
+async fn default_pseud(
+    State(state): State<AppState>,
+    Writer(_, account): Writer,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let pseud = id.parse().map_err(|_| AppError::NotFound)?;
+    state.store.set_default_pseud(account.id, pseud).await?;
+    Ok(Redirect::to("/account?notice=pseud_default").into_response())
 }
 
 async fn change_password(

@@ -35,6 +35,31 @@ fn serve_demo_fills_an_empty_archive_once_and_shuts_down_gracefully() {
 }
 
 #[test]
+fn a_new_archive_prints_a_setup_link_and_admin_create_prints_another() {
+    let dir = temp_dir();
+    let server = Server::start(dir.path(), &[]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let link = loop {
+        let line = server.stdout.recv_timeout(deadline.saturating_duration_since(std::time::Instant::now()));
+        let line = line.expect("serve prints a setup link on an archive without an admin");
+        if let Some(at) = line.find("http://") {
+            break line[at..].trim().to_owned();
+        }
+    };
+    assert!(link.starts_with(&format!("{}/setup/", server.url)), "a link to this server: {link}");
+    let (status, page) = crate::server::http_get(&link);
+    assert_eq!(status, 200);
+    assert!(page.contains("Create an admin account"), "{page}");
+    let (status, _) = crate::server::http_get(&format!("{}/setup/{}", server.url, "0".repeat(64)));
+    assert_eq!(status, 410, "a forged link is refused");
+    drop(server);
+
+    let (ok, out, err) = run(dir.path(), &["admin", "create"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("/setup/") && out.contains("works once"), "{out}");
+}
+
+#[test]
 fn configuration_errors_name_the_key_and_the_file() {
     let dir = temp_dir();
     std::fs::write(dir.path().join("flourish.toml"), "listen = \"127.0.0.1:0\"\n[limits]\ntitle = \"very long\"\n")

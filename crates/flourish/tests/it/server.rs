@@ -16,6 +16,8 @@ pub struct Server {
     pub startup: Vec<String>,
     /// Every later log line the server writes is sent here.
     pub logs: mpsc::Receiver<String>,
+    /// What the server prints on standard output (the setup link).
+    pub stdout: mpsc::Receiver<String>,
     reader: Option<std::thread::JoinHandle<()>>,
 }
 
@@ -36,11 +38,20 @@ impl Server {
         let mut child = flourish(dir)
             .args(["serve", "--listen", "127.0.0.1:0"])
             .args(args)
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .expect("start flourish");
         let stderr = child.stderr.take().expect("stderr");
+        let out = child.stdout.take().expect("stdout");
+        let (out_tx, stdout) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                if out_tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
         let (tx, logs) = mpsc::channel();
         let reader = std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
@@ -59,7 +70,7 @@ impl Server {
             };
             if let Some(at) = line.find("listening on http://") {
                 let url = line[at + "listening on ".len()..].split_whitespace().next().unwrap().to_owned();
-                return Server { child, url, startup, logs, reader: Some(reader) };
+                return Server { child, url, startup, logs, stdout, reader: Some(reader) };
             }
             startup.push(line);
         }
