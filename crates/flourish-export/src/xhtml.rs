@@ -1,0 +1,205 @@
+//! Sanitized HTML (what the store keeps) to XHTML that EPUB readers and epubcheck accept:
+//! well-formed XML, every entity turned into its character, void elements closed, and the
+//! few tags and attributes HTML 5 no longer has (`center`, `big`, `tt`, `acronym`,
+//! `strike`, `align`, `a name`) turned into what it has. Remote images are not packaged:
+//! an EPUB must carry its resources, so an image becomes its alt text.
+
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::{
+    BufferQueue, CharacterTokens, EndTag, StartTag, TagToken, Token, TokenSink, TokenSinkResult, Tokenizer,
+    TokenizerOpts,
+};
+use std::cell::RefCell;
+
+/// One step through an HTML fragment.
+#[derive(Debug)]
+pub enum Event<'a> {
+    Start { name: &'a str, attrs: Vec<(&'a str, &'a str)>, self_closing: bool },
+    End { name: &'a str },
+    Text(&'a str),
+}
+
+struct Sink<F>(RefCell<F>);
+
+impl<F: FnMut(Event<'_>)> TokenSink for Sink<F> {
+    type Handle = ();
+
+    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+        let mut f = self.0.borrow_mut();
+        match token {
+            TagToken(tag) => {
+                let name: &str = &tag.name;
+                match tag.kind {
+                    StartTag => {
+                        let attrs = tag.attrs.iter().map(|a| (&*a.name.local, &*a.value)).collect();
+                        f(Event::Start { name, attrs, self_closing: tag.self_closing });
+                    }
+                    EndTag => f(Event::End { name }),
+                }
+            }
+            CharacterTokens(text) => f(Event::Text(&text)),
+            _ => {}
+        }
+        TokenSinkResult::Continue
+    }
+}
+
+/// Calls `f` for every tag and run of text in `html`, entities decoded.
+pub fn walk(html: &str, f: impl FnMut(Event<'_>)) {
+    let tokenizer = Tokenizer::new(Sink(RefCell::new(f)), TokenizerOpts::default());
+    let input = BufferQueue::default();
+    input.push_back(StrTendril::from_slice(html));
+    let _ = tokenizer.feed(&input);
+    tokenizer.end();
+}
+
+pub fn is_void(name: &str) -> bool {
+    matches!(name, "br" | "hr" | "img" | "col" | "wbr")
+}
+
+/// Escapes text for XML content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    escape_into(&mut out, text);
+    out
+}
+
+pub fn escape_into(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            // Characters XML 1.0 does not allow at all.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            '\u{FFFE}' | '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+}
+
+/// The element HTML 5 has for an obsolete one, with the class that keeps its look.
+fn modern(name: &str) -> (&str, Option<&'static str>) {
+    match name {
+        "center" => ("div", Some("center")),
+        "big" => ("span", Some("big")),
+        "tt" => ("code", None),
+        "acronym" => ("abbr", None),
+        "strike" => ("s", None),
+        other => (other, None),
+    }
+}
+
+/// `html`, as well-formed XHTML.
+pub fn to_xhtml(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() + html.len() / 8);
+    // Open elements: the name in the source (what its end tag says) and the name written.
+    let mut open: Vec<(String, String)> = Vec::new();
+    walk(html, |event| match event {
+        Event::Start { name, attrs, .. } => {
+            if name == "img" {
+                let alt = attrs.iter().find(|(k, _)| *k == "alt").map_or("", |(_, v)| *v);
+                if !alt.is_empty() {
+                    out.push_str("<span class=\"image-alt\">[");
+                    escape_into(&mut out, alt);
+                    out.push_str("]</span>");
+                }
+                return;
+            }
+            let (mut tag, class) = modern(name);
+            // EPUB's schema wants every `a` to link somewhere; an anchor that only names a
+            // place is a span with that id.
+            if tag == "a" && !attrs.iter().any(|(k, _)| *k == "href") {
+                tag = "span";
+            }
+            out.push('<');
+            out.push_str(tag);
+            let mut classes: Vec<&str> = class.into_iter().collect();
+            for (k, v) in &attrs {
+                match *k {
+                    "class" => classes.extend(v.split_whitespace()),
+                    "align" => classes.push(match *v {
+                        "center" => "center",
+                        "right" => "right",
+                        "justify" => "justify",
+                        _ => "left",
+                    }),
+                    "name" if name == "a" => {
+                        out.push_str(" id=\"");
+                        escape_into(&mut out, &xml_id(v));
+                        out.push('"');
+                    }
+                    "href" | "title" | "dir" | "lang" | "colspan" | "rowspan" | "start" | "type" | "rel"
+                    | "data-label" => {
+                        out.push(' ');
+                        out.push_str(k);
+                        out.push_str("=\"");
+                        escape_into(&mut out, v);
+                        out.push('"');
+                    }
+                    _ => {}
+                }
+            }
+            if !classes.is_empty() {
+                out.push_str(" class=\"");
+                escape_into(&mut out, &classes.join(" "));
+                out.push('"');
+            }
+            if is_void(tag) {
+                out.push_str("/>");
+            } else {
+                out.push('>');
+                open.push((name.to_owned(), tag.to_owned()));
+            }
+        }
+        Event::End { name } => {
+            // Close back to the matching element; an end tag with no open element is dropped.
+            if let Some(at) = open.iter().rposition(|(source, _)| source == name) {
+                for (_, t) in open.drain(at..).rev() {
+                    out.push_str("</");
+                    out.push_str(&t);
+                    out.push('>');
+                }
+            }
+        }
+        Event::Text(text) => escape_into(&mut out, text),
+    });
+    for (_, t) in open.into_iter().rev() {
+        out.push_str("</");
+        out.push_str(&t);
+        out.push('>');
+    }
+    out
+}
+
+/// An XML id from an anchor name: letters, digits, `-`, `_`, `.`, starting with a letter.
+fn xml_id(name: &str) -> String {
+    let cleaned: String =
+        name.chars().map(|c| if c.is_alphanumeric() || "-_.".contains(c) { c } else { '_' }).collect();
+    if cleaned.chars().next().is_some_and(char::is_alphabetic) { cleaned } else { format!("a{cleaned}") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_becomes_well_formed_xhtml() {
+        assert_eq!(to_xhtml("<p>Tom &amp; Jerry&nbsp;<br>next</p>"), "<p>Tom &amp; Jerry\u{a0}<br/>next</p>");
+        assert_eq!(to_xhtml("<hr class=\"scene-break\">"), "<hr class=\"scene-break\"/>");
+        assert_eq!(to_xhtml("<p>open <em>never closed"), "<p>open <em>never closed</em></p>");
+        assert_eq!(to_xhtml("</div><p>x</p>"), "<p>x</p>");
+        assert_eq!(
+            to_xhtml("<center><big>Big</big></center><p align=\"right\">r</p>"),
+            "<div class=\"center\"><span class=\"big\">Big</span></div><p class=\"right\">r</p>"
+        );
+        assert_eq!(to_xhtml("<a name=\"1 top\">x</a>"), "<span id=\"a1_top\">x</span>");
+        assert_eq!(
+            to_xhtml("<a href=\"https://x.org\" rel=\"nofollow\">x</a>"),
+            "<a href=\"https://x.org\" rel=\"nofollow\">x</a>"
+        );
+        assert_eq!(to_xhtml("<img src=\"http://x/y.png\" alt=\"A map\">"), "<span class=\"image-alt\">[A map]</span>");
+        assert_eq!(to_xhtml("<p>a\u{1}b</p>"), "<p>ab</p>", "characters XML forbids are dropped");
+    }
+}

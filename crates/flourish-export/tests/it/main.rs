@@ -1,0 +1,177 @@
+//! Downloads made from real imported text, checked by the tools readers' software trusts:
+//! every EPUB passes `epubcheck` (Debian's package, run with Java) with no errors and no
+//! warnings.
+
+use flourish_core::{
+    Chapter, ChapterId, Pseud, PseudId, SeriesEntry, SeriesId, Tag, TagId, TagKind, UserId, Work, WorkId, WorkStats,
+    WorkTags,
+};
+use flourish_export::{Book, Format, export};
+use std::path::Path;
+use std::process::Command;
+
+/// A work as the store would return it, made from a story file through the importer.
+fn work_from_file(path: &Path) -> (Work, Vec<Chapter>) {
+    let bytes = std::fs::read(path).unwrap();
+    let doc = flourish_text::read_document(&bytes, path.file_name().and_then(|n| n.to_str())).unwrap();
+    let draft = flourish_text::draft::work_draft(
+        &doc,
+        "Untitled",
+        &["Harry Potter - J. K. Rowling".to_owned()],
+        None,
+        PseudId(1),
+        &flourish_core::Limits::default(),
+    );
+    let at = time::macros::datetime!(2020-02-29 23:59 UTC);
+    let chapters: Vec<Chapter> = draft
+        .chapters
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let content = flourish_text::sanitize_html(&c.content);
+            Chapter {
+                id: ChapterId(i as i64 + 1),
+                work_id: WorkId(1),
+                position: i as u32 + 1,
+                title: c.title.clone(),
+                summary: String::new(),
+                notes: flourish_text::sanitize_html(&c.notes),
+                end_notes: flourish_text::sanitize_html(&c.end_notes),
+                word_count: flourish_text::count_words_in_html(&content),
+                content,
+                sanitizer_version: flourish_text::SANITIZER_VERSION,
+                published_at: at,
+            }
+        })
+        .collect();
+    let mut tags = vec![Tag {
+        id: TagId(1),
+        name: draft.rating.name().into(),
+        kind: TagKind::Rating,
+        canonical: true,
+        synonym_of: None,
+    }];
+    for (i, (kind, name)) in [
+        (TagKind::Warning, "No Archive Warnings Apply"),
+        (TagKind::Fandom, "Harry Potter - J. K. Rowling"),
+        (TagKind::Relationship, "Hermione Granger/Ron Weasley"),
+        (TagKind::Character, "Hermione Granger"),
+        (TagKind::Character, "Ron Weasley"),
+        (TagKind::Freeform, "Letters & Owls"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        tags.push(Tag { id: TagId(i as i64 + 2), name: name.into(), kind, canonical: true, synonym_of: None });
+    }
+    let work = Work {
+        id: WorkId(1),
+        title: draft.title.clone(),
+        summary: flourish_text::sanitize_html(&draft.summary),
+        notes: flourish_text::sanitize_html(&draft.notes),
+        end_notes: "<p>Thanks to my beta, who knows who she is.</p>".into(),
+        language: draft.language.clone(),
+        complete: true,
+        expected_chapters: Some(chapters.len() as u32),
+        chapter_count: chapters.len() as u32,
+        posted: true,
+        restricted: false,
+        hidden: false,
+        published_at: at,
+        updated_at: at,
+        word_count: chapters.iter().map(|c| c.word_count).sum(),
+        version: 1,
+        stats: WorkStats::default(),
+        creators: vec![Pseud {
+            id: PseudId(1),
+            user_id: UserId(1),
+            username: "quillwright".into(),
+            name: "quillwright".into(),
+            is_default: true,
+            description: String::new(),
+        }],
+        tags: WorkTags(tags),
+        series: vec![SeriesEntry { series_id: SeriesId(1), title: "Winter Letters".into(), position: 1 }],
+    };
+    (work, chapters)
+}
+
+/// Runs epubcheck on `file`; `None` when it is not installed (and CI does not demand it).
+fn epubcheck(file: &Path) -> Option<(bool, String)> {
+    let jar = Path::new("/usr/bin/epubcheck");
+    if !jar.exists() {
+        assert!(std::env::var("CI").is_err(), "epubcheck is not installed (Debian: epubcheck) and CI=true requires it");
+        eprintln!("skipped: epubcheck is not installed (Debian: epubcheck)");
+        return None;
+    }
+    let out = Command::new("java").arg("-jar").arg(jar).arg(file).output().expect("run java");
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    Some((out.status.success(), text))
+}
+
+fn check(name: &str, work: &Work, chapters: &[Chapter]) {
+    let book = Book { work, chapters, archive_name: "Flourish", work_url: "https://archive.example.org/works/1" };
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join(format!("{name}.epub"));
+    std::fs::write(&file, export(&book, Format::Epub).unwrap()).unwrap();
+    let Some((ok, report)) = epubcheck(&file) else { return };
+    assert!(ok, "{name}: epubcheck failed:\n{report}");
+    let problems: Vec<&str> = report
+        .lines()
+        .filter(|l| l.starts_with("ERROR") || l.starts_with("WARNING") || l.starts_with("FATAL"))
+        .collect();
+    assert!(problems.is_empty(), "{name}: epubcheck reports:\n{}", problems.join("\n"));
+    assert!(report.contains("No errors or warnings detected"), "{name}: {report}");
+    // The other formats from the same book carry the same text.
+    let txt = String::from_utf8(export(&book, Format::Txt).unwrap()).unwrap();
+    let md = String::from_utf8(export(&book, Format::Md).unwrap()).unwrap();
+    let html = String::from_utf8(export(&book, Format::Html).unwrap()).unwrap();
+    // Every word of every chapter is in the TXT, in order (markup, labels and wrapping aside).
+    let words = |text: &str| -> Vec<String> {
+        text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
+    };
+    let txt_words = words(&txt);
+    let mut at = 0;
+    for c in chapters {
+        for w in words(&flourish_text::html_to_text(&c.content)) {
+            let found = txt_words[at..].iter().position(|t| *t == w);
+            assert!(found.is_some(), "{name}: chapter {}'s word {w:?} is in the TXT after word {at}", c.position);
+            at += found.unwrap_or(0) + 1;
+        }
+        assert!(html.contains(&format!("id=\"chapter-{}\"", c.position)));
+        assert!(md.contains(&format!("## Chapter {}", c.position)));
+    }
+    assert!(txt.starts_with(&work.title) && md.starts_with("# "));
+}
+
+#[test]
+fn an_imported_story_makes_an_epub_that_epubcheck_passes() {
+    let (work, chapters) = work_from_file(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/owlery.txt"));
+    assert_eq!(chapters.len(), 2, "the fixture has two chapters");
+    assert!(chapters[0].content.contains("class=\"pov\"") && chapters[0].content.contains("class=\"flashback\""));
+    check("owlery", &work, &chapters);
+}
+
+#[test]
+fn the_archive_s_first_story_makes_an_epub_that_epubcheck_passes() {
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/samples/the-little-blond-boy.txt");
+    if !sample.exists() {
+        eprintln!("skipped: {} is not here", sample.display());
+        return;
+    }
+    let (work, chapters) = work_from_file(&sample);
+    check("sample", &work, &chapters);
+}
+
+#[test]
+fn awkward_html_still_makes_a_valid_epub() {
+    let (mut work, mut chapters) = work_from_file(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/owlery.txt"));
+    work.title = "Tom & Jerry <3 \u{a0}\"quotes\"".into();
+    work.language = "pt-BR".into();
+    chapters[0].content = flourish_text::sanitize_html(
+        "<center><big>Big</big></center><p align=\"right\">r&nbsp;x</p><a name=\"1\">anchor</a>\
+         <img src=\"https://example.org/x.png\" alt=\"a map\"><table><tr><td>cell</td></tr></table>\
+         <ul><li>one<li>two</ul><tt>mono</tt> <strike>gone</strike> <acronym title=\"x\">X</acronym><p>\u{1}bad char</p>",
+    );
+    check("awkward", &work, &chapters);
+}
