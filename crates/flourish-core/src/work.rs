@@ -100,6 +100,9 @@ pub struct Work {
     /// Hidden by an admin: shown to nobody but its creators and admins.
     #[serde(default)]
     pub hidden: bool,
+    /// Whether readers may download it (EPUB, HTML, TXT, Markdown); creators choose.
+    #[serde(default = "yes")]
+    pub allow_downloads: bool,
     #[serde(with = "time::serde::rfc3339")]
     pub published_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
@@ -228,7 +231,14 @@ pub struct WorkDraft {
     /// Backdating: when the work counts as published. `None` means now.
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub published_at: Option<OffsetDateTime>,
+    /// Whether readers may download the work.
+    #[serde(default = "yes")]
+    pub allow_downloads: bool,
     pub chapters: Vec<ChapterDraft>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl WorkDraft {
@@ -254,6 +264,7 @@ impl WorkDraft {
             posted: true,
             restricted: false,
             published_at: None,
+            allow_downloads: true,
             chapters: vec![ChapterDraft { content: content.to_owned(), ..Default::default() }],
         }
     }

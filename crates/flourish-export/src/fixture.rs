@@ -35,6 +35,7 @@ pub fn work() -> (Work, Vec<Chapter>) {
         posted: true,
         restricted: false,
         hidden: false,
+        allow_downloads: true,
         published_at: published,
         updated_at: updated,
         word_count: 1234,

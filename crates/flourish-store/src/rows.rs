@@ -18,7 +18,7 @@ macro_rules! work_columns {
     () => {
         "w.id, w.title, w.summary, w.notes, w.end_notes, w.language, w.complete, w.expected_chapters, \
          w.chapter_count, w.posted, w.restricted, w.published_at, w.updated_at, w.word_count, w.version, \
-         w.hits, w.kudos, w.comments, w.bookmarks, w.hidden"
+         w.hits, w.kudos, w.comments, w.bookmarks, w.hidden, w.allow_downloads"
     };
 }
 
@@ -73,6 +73,7 @@ pub(crate) struct WorkRow {
     pub comments: i64,
     pub bookmarks: i64,
     pub hidden: bool,
+    pub allow_downloads: bool,
 }
 
 impl WorkRow {
@@ -90,6 +91,7 @@ impl WorkRow {
             posted: self.posted,
             restricted: self.restricted,
             hidden: self.hidden,
+            allow_downloads: self.allow_downloads,
             published_at: ts(self.published_at),
             updated_at: ts(self.updated_at),
             word_count: self.word_count as u64,

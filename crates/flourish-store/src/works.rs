@@ -111,6 +111,7 @@ struct CleanWork {
     chapter_count: i64,
     posted: bool,
     restricted: bool,
+    allow_downloads: bool,
     published: i64,
     words: i64,
     hash: String,
@@ -134,6 +135,7 @@ impl CleanWork {
             chapter_count: if draft.posted { chapters.len() as i64 } else { 0 },
             posted: draft.posted,
             restricted: draft.restricted,
+            allow_downloads: draft.allow_downloads,
             published: draft.published_at.map_or(now, |t| t.unix_timestamp()),
             words: chapters.iter().map(|c| c.word_count).sum(),
             hash: fingerprint(draft),
@@ -353,8 +355,8 @@ impl WorkStore for Store {
             for w in &works {
                 let (id,): (i64,) = sqlx::query_as(
                     "INSERT INTO works (title, summary, notes, end_notes, language, complete, expected_chapters, \
-                     chapter_count, posted, restricted, published_at, updated_at, word_count, version, created_at, content_hash) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, 1, $13, $14) RETURNING id",
+                     chapter_count, posted, restricted, published_at, updated_at, word_count, version, created_at, content_hash, allow_downloads) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, 1, $13, $14, $15) RETURNING id",
                 )
                 .bind(&w.title)
                 .bind(&w.summary)
@@ -370,6 +372,7 @@ impl WorkStore for Store {
                 .bind(w.words)
                 .bind(created)
                 .bind(&w.hash)
+                .bind(w.allow_downloads)
                 .fetch_one(&mut *tx)
                 .await?;
                 ids.push(id);

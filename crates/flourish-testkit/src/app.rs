@@ -86,6 +86,11 @@ impl TestApp {
         send(&self.router, request).await
     }
 
+    /// Sends any request, as a guest.
+    pub async fn send(&self, request: Request<Body>) -> TestResponse {
+        send(&self.router, request).await
+    }
+
     /// A browser of its own: cookies kept between requests, forms sent with their CSRF
     /// token.
     pub fn browser(&self) -> Browser {

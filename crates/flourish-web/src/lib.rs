@@ -112,6 +112,7 @@ pub struct Inner {
     pub passwords: auth::password::Passwords,
     pub mailer: mail::Mailer,
     pub rate_limiter: Option<rate_limit::Limiter>,
+    pub downloads: html::downloads::DownloadCache,
     site: std::sync::Mutex<Option<(std::time::Instant, settings::SiteSettings)>>,
     /// The front page's totals per kind of viewer (guest, member), recounted at most once a
     /// minute: they take a moment on a large archive and need not be exact to the second.
@@ -130,6 +131,8 @@ impl AppState {
         let templates = templates::Templates::new(config.templates_dir.clone())?;
         let page_cache = Arc::new(page_cache::PageCache::new(config.page_cache_bytes));
         let mailer = mail::Mailer::new(config.smtp_url.as_deref(), &config.mail_from)?;
+        // Downloads share the page cache's memory budget (at least 16 MiB: books are large).
+        let downloads = html::downloads::DownloadCache::new(config.page_cache_bytes.max(16 << 20));
         let rate_limiter = rate_limit::Limiter::new(
             config.rate_limit_requests,
             std::time::Duration::from_secs(config.rate_limit_secs.max(1)),
@@ -143,6 +146,7 @@ impl AppState {
             page_cache,
             mailer,
             rate_limiter,
+            downloads,
             site: Default::default(),
             counts: Default::default(),
         })))
@@ -205,6 +209,7 @@ pub fn router(state: AppState) -> Router {
         .route("/users/{username}", get(html::pseuds::user))
         .route("/users/{username}/pseuds/{pseud}", get(html::pseuds::show))
         .route("/series/{id}", get(html::series::show))
+        .route("/downloads/{id}/{file}", get(html::downloads::download))
         .fallback(html::not_found);
     let security = middleware::SECURITY_HEADERS
         .map(|(name, value)| SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)));

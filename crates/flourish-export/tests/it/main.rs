@@ -77,6 +77,7 @@ fn work_from_file(path: &Path) -> (Work, Vec<Chapter>) {
         posted: true,
         restricted: false,
         hidden: false,
+        allow_downloads: true,
         published_at: at,
         updated_at: at,
         word_count: chapters.iter().map(|c| c.word_count).sum(),

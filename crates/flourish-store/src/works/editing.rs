@@ -118,7 +118,7 @@ impl WorkEditing for Store {
             let mut tx = db.begin().await?;
             let done = sqlx::query(
                 "UPDATE works SET title = $2, summary = $3, notes = $4, end_notes = $5, language = $6, complete = $7, \
-                 expected_chapters = $8, restricted = $9, published_at = COALESCE($10, published_at) WHERE id = $1",
+                 expected_chapters = $8, restricted = $9, published_at = COALESCE($10, published_at), allow_downloads = $11 WHERE id = $1",
             )
             .bind(work.0)
             .bind(draft.title.trim())
@@ -130,6 +130,7 @@ impl WorkEditing for Store {
             .bind(draft.expected_chapters.map(i64::from))
             .bind(draft.restricted)
             .bind(published)
+            .bind(draft.allow_downloads)
             .execute(&mut *tx)
             .await?;
             if done.rows_affected() == 0 {

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 pub mod autocomplete;
+pub mod downloads;
 pub mod filters;
 pub mod form;
 pub mod home;

@@ -103,6 +103,7 @@ struct WorkFields {
     complete: bool,
     expected_chapters: String,
     restricted: bool,
+    allow_downloads: bool,
     published: String,
     series: String,
     series_position: String,
@@ -139,6 +140,7 @@ impl WorkFields {
         WorkFields {
             language: "en".into(),
             complete: true,
+            allow_downloads: true,
             text_format: "html".into(),
             pseuds: default_pseud.into_iter().collect(),
             chapters: vec![ChapterFields::default()],
@@ -175,6 +177,7 @@ impl WorkFields {
             complete: form.checked("complete"),
             expected_chapters: form.get("expected_chapters").to_owned(),
             restricted: form.checked("restricted"),
+            allow_downloads: form.checked("allow_downloads"),
             published: form.get("published").to_owned(),
             series: form.get("series").to_owned(),
             series_position: form.get("series_position").to_owned(),
@@ -205,6 +208,7 @@ impl WorkFields {
             complete: work.complete,
             expected_chapters: work.expected_chapters.map(|n| n.to_string()).unwrap_or_default(),
             restricted: work.restricted,
+            allow_downloads: work.allow_downloads,
             published: work.published_at.date().to_string(),
             text_format: "html".into(),
             chapters: vec![],
@@ -287,6 +291,7 @@ impl WorkFields {
             posted: false,
             restricted: self.restricted,
             published_at,
+            allow_downloads: self.allow_downloads,
             chapters: self
                 .chapters
                 .iter()
@@ -1024,6 +1029,7 @@ fn fields_of_draft(d: &WorkDraft) -> WorkFields {
         freeforms: d.freeforms.join(", "),
         language: d.language.clone(),
         complete: d.complete,
+        allow_downloads: d.allow_downloads,
         expected_chapters: d.expected_chapters.map(|n| n.to_string()).unwrap_or_default(),
         text_format: "html".into(),
         chapters: d

@@ -39,6 +39,8 @@ struct Ctx {
     /// A creator's preview of a draft, or of a work an admin hid.
     draft: bool,
     hidden: bool,
+    /// (label, path) of each download, when the creator allows them.
+    downloads: Vec<(&'static str, String)>,
     work: WorkView,
     chapters: Vec<ChapterView>,
     index: Vec<ChapterLink>,
@@ -78,6 +80,14 @@ pub(crate) async fn page(
         can_edit: is_creator(visitor, work),
         draft: !work.posted,
         hidden: work.hidden,
+        downloads: if work.allow_downloads && work.posted {
+            flourish_export::Format::ALL
+                .iter()
+                .map(|f| (f.label(), format!("/downloads/{}/{}", work.id, flourish_export::file_name(work, *f))))
+                .collect()
+        } else {
+            vec![]
+        },
         work: WorkView::new(work),
         chapters: chapters.iter().map(ChapterView::new).collect(),
         multi: links.len() > 1,

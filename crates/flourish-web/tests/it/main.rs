@@ -2,5 +2,6 @@
 
 mod accounts;
 mod discovery;
+mod downloads;
 mod pages;
 mod posting;
