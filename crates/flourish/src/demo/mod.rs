@@ -200,6 +200,7 @@ pub async fn seed(store: &Store) -> anyhow::Result<usize> {
             posted: true,
             restricted: false,
             published_at: Some(now - Duration::days(w.days_ago) + Duration::minutes(i as i64)),
+            allow_downloads: true,
             chapters: w
                 .chapters
                 .into_iter()
