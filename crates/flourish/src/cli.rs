@@ -79,6 +79,15 @@ pub enum DevCommand {
         #[command(flatten)]
         database: DatabaseArgs,
     },
+    /// Build one work's downloads repeatedly and print the median time per format.
+    BenchExport {
+        #[arg(long)]
+        work: i64,
+        #[arg(long, default_value_t = 20)]
+        iterations: usize,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
     /// Print the argon2id parameters and the median time to hash and verify a password.
     BenchPassword {
         #[arg(long, default_value_t = 50)]
@@ -180,6 +189,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let store = crate::serve::open_store(&config).await?;
             store.migrate().await?;
             let result = crate::dev::add_accounts(&store, count, &prefix, &password).await;
+            store.close().await;
+            result
+        }
+        Command::Dev { command: DevCommand::BenchExport { work, iterations, database } } => {
+            let config = Config::load(cli.config.as_deref(), &database.overrides())?;
+            crate::logging::init(&config);
+            let store = crate::serve::open_store(&config).await?;
+            store.migrate().await?;
+            let result = crate::dev::bench_export(&store, flourish_core::WorkId(work), iterations.max(1)).await;
             store.close().await;
             result
         }

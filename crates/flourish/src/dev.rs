@@ -241,3 +241,26 @@ pub async fn bench_password(iterations: usize) -> anyhow::Result<()> {
     println!("verify median {:.1} ms over {iterations} (the cost of one login)", median(&mut verify_ms));
     Ok(())
 }
+
+/// `flourish dev bench-export`: builds one stored work's downloads `iterations` times each
+/// and prints the median build time and size per format (what a first download costs).
+pub async fn bench_export(store: &Store, work: flourish_core::WorkId, iterations: usize) -> anyhow::Result<()> {
+    use flourish_core::Viewer;
+    let w = store.work(work, Viewer::Member(flourish_core::UserId(0))).await?.context("no such posted work")?;
+    let chapters = store.chapters(work, Viewer::Member(flourish_core::UserId(0))).await?;
+    let url = format!("http://127.0.0.1:8080/works/{work}");
+    let book = flourish_export::Book { work: &w, chapters: &chapters, archive_name: "Flourish", work_url: &url };
+    println!("work {work}: {} words, {} chapters", w.word_count, chapters.len());
+    for format in flourish_export::Format::ALL {
+        let mut ms = Vec::with_capacity(iterations);
+        let mut size = 0;
+        for _ in 0..iterations {
+            let started = Instant::now();
+            size = flourish_export::export(&book, format)?.len();
+            ms.push(started.elapsed().as_secs_f64() * 1e3);
+        }
+        ms.sort_by(f64::total_cmp);
+        println!("{:<8} median {:>7.1} ms  ({} bytes)", format.label(), ms[ms.len() / 2], size);
+    }
+    Ok(())
+}
