@@ -3,5 +3,6 @@
 mod accounts;
 mod discovery;
 mod downloads;
+mod mail;
 mod pages;
 mod posting;

@@ -307,6 +307,14 @@ async fn every_write_route_checks_who_is_asking() {
         // Wrong passwords here: let in, then refused by the form, nothing changed.
         ("/account/password", vec![("current_password", "not it".into())], any_writer),
         ("/account/delete", vec![("confirm_password", "not it".into())], any_writer),
+        // The creator's own pseud: theirs to make default, nobody else's.
+        ("/account/pseuds/{creator_pseud}/default", vec![], [Login, Hidden, Allowed, Hidden, Hidden]),
+        (
+            "/account/creator-invitations/{id}",
+            vec![("answer", "accept".into())],
+            [Login, Hidden, Hidden, Hidden, Hidden],
+        ),
+        ("/admin/requests/424242", vec![("answer", "invite".into())], [Login, Forbidden, Forbidden, Forbidden, Hidden]),
     ];
     for (route, fields, expected) in &rows {
         for ((role, browser), want) in roles.iter().zip(expected) {
@@ -320,7 +328,8 @@ async fn every_write_route_checks_who_is_asking() {
                 .replace("{id}", &id.to_string())
                 .replace("{chapter}", &chapters[0].id.to_string())
                 .replace("{second}", &chapters[1].id.to_string())
-                .replace("{reader}", &reader_id.to_string());
+                .replace("{reader}", &reader_id.to_string())
+                .replace("{creator_pseud}", &creator_pseud.id.to_string());
             let mut fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
             let positions: Vec<(String, String)> =
                 chapters.iter().map(|c| (format!("position_{}", c.id), c.position.to_string())).collect();
@@ -339,6 +348,11 @@ async fn every_write_route_checks_who_is_asking() {
                 app.store().set_status(reader_id, flourish_core::AccountStatus::Active).await.unwrap();
             }
         }
+    }
+    // Importing a file (a multipart form) is for writers only.
+    for ((role, browser), want) in roles.iter().zip([Login, Allowed, Allowed, Allowed, Allowed]) {
+        let r = browser.upload("/works/import", "story.txt", b"Chapter 1\n\nA story.").await;
+        assert_eq!(outcome(r.status, r.header("location")), want, "{role} import");
     }
     // A suspended writer reads but does not post.
     app.store().set_status(reader_id, flourish_core::AccountStatus::Suspended).await.unwrap();
