@@ -210,6 +210,10 @@ pub fn router(state: AppState) -> Router {
         .route("/users/{username}/pseuds/{pseud}", get(html::pseuds::show))
         .route("/series/{id}", get(html::series::show))
         .route("/downloads/{id}/{file}", get(html::downloads::download))
+        .route("/tags/{name}/feed.atom", get(html::feeds::tag))
+        .route("/users/{username}/pseuds/{pseud}/feed.atom", get(html::feeds::pseud))
+        .route("/series/{id}/feed.atom", get(html::feeds::series))
+        .route("/works/{id}/feed.atom", get(html::feeds::work))
         .fallback(html::not_found);
     let security = middleware::SECURITY_HEADERS
         .map(|(name, value)| SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)));

@@ -312,3 +312,10 @@ mod tests {
         assert_eq!(show(20, 40), "1 2 … 18 19 20 21 22 … 39 40");
     }
 }
+
+/// An Atom feed a page offers (`<link rel="alternate">` in its head, and a visible link).
+#[derive(Clone, Debug, Serialize)]
+pub struct FeedLink {
+    pub title: String,
+    pub url: String,
+}

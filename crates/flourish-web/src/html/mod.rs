@@ -4,6 +4,7 @@ pub mod account;
 pub mod admin;
 pub mod autocomplete;
 pub mod downloads;
+pub mod feeds;
 pub mod filters;
 pub mod form;
 pub mod home;

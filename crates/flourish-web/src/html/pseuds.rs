@@ -34,8 +34,13 @@ pub async fn show(
         description: String,
         listing: Listing,
         base_url: String,
+        feed: crate::views::FeedLink,
     }
     let ctx = Ctx {
+        feed: crate::views::FeedLink {
+            title: format!("Works by {} (Atom)", pseud.byline()),
+            url: format!("{}/feed.atom", pseud.path()),
+        },
         heading: format!("Works by {}", pseud.byline()),
         pseud_name: pseud.name.clone(),
         username: pseud.username.clone(),

@@ -30,8 +30,13 @@ pub async fn show(State(state): State<AppState>, visitor: Visitor, Path(id): Pat
         series: SeriesView,
         words: u64,
         entries: Vec<Entry>,
+        feed: crate::views::FeedLink,
     }
     let ctx = Ctx {
+        feed: crate::views::FeedLink {
+            title: format!("{} (Atom)", series.title),
+            url: format!("/series/{id}/feed.atom"),
+        },
         series: SeriesView::new(&series),
         words: works.iter().map(|(_, w)| w.word_count).sum(),
         entries: works.iter().map(|(position, w)| Entry { position: *position, work: WorkView::new(w) }).collect(),

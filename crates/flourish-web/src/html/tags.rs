@@ -54,6 +54,7 @@ pub async fn works(
         metatags: Vec<Link>,
         subtags: Vec<Link>,
         parents: Vec<Link>,
+        feed: crate::views::FeedLink,
         #[serde(flatten)]
         filtered: FilteredListing,
     }
@@ -67,6 +68,10 @@ pub async fn works(
         metatags: metatags.iter().map(Link::from).collect(),
         subtags: subtags.iter().map(Link::from).collect(),
         parents: parents.iter().map(Link::from).collect(),
+        feed: crate::views::FeedLink {
+            title: format!("Works in {} (Atom)", tag.name),
+            url: format!("/tags/{}/feed.atom", flourish_core::tag_url_segment(&tag.name)),
+        },
         filtered,
     };
     render(&state, &visitor, "works.html", &ctx.heading.clone(), ctx).await

@@ -41,6 +41,7 @@ struct Ctx {
     hidden: bool,
     /// (label, path) of each download, when the creator allows them.
     downloads: Vec<(&'static str, String)>,
+    feed: Option<crate::views::FeedLink>,
     work: WorkView,
     chapters: Vec<ChapterView>,
     index: Vec<ChapterLink>,
@@ -88,6 +89,10 @@ pub(crate) async fn page(
         } else {
             vec![]
         },
+        feed: work.posted.then(|| crate::views::FeedLink {
+            title: format!("New chapters of {} (Atom)", work.title),
+            url: format!("/works/{}/feed.atom", work.id),
+        }),
         work: WorkView::new(work),
         chapters: chapters.iter().map(ChapterView::new).collect(),
         multi: links.len() > 1,

@@ -3,6 +3,7 @@
 mod accounts;
 mod discovery;
 mod downloads;
+mod feeds;
 mod mail;
 mod pages;
 mod posting;
