@@ -81,6 +81,15 @@ pub struct AuditEntry {
     pub address: String,
 }
 
+/// A personal API token as its owner sees it listed (never the token itself).
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct ApiToken {
+    pub id: i64,
+    pub name: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct MailRecord {
     pub id: i64,
@@ -204,6 +213,13 @@ pub trait AccountStore {
 
     async fn log_mail(&self, recipient: &str, subject: &str, body: &str, sent: bool) -> Result<(), StoreError>;
     async fn mail_log(&self, limit: u32) -> Result<Vec<MailRecord>, StoreError>;
+
+    async fn create_api_token(&self, user: UserId, name: &str, token_hash: &str) -> Result<i64, StoreError>;
+    async fn api_tokens(&self, user: UserId) -> Result<Vec<ApiToken>, StoreError>;
+    /// Revokes one of the account's tokens; false if it has no such token.
+    async fn revoke_api_token(&self, user: UserId, id: i64) -> Result<bool, StoreError>;
+    /// The account a token belongs to, marking the token used.
+    async fn account_by_api_token(&self, token_hash: &str) -> Result<Option<Account>, StoreError>;
 }
 
 /// Rows older than this are deleted when new failures are recorded; no throttle looks
@@ -804,6 +820,62 @@ impl AccountStore for Store {
         Ok(())
     }
 
+    async fn create_api_token(&self, user: UserId, name: &str, token_hash: &str) -> Result<i64, StoreError> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(StoreError::invalid(
+                "name",
+                "Name the token (at most 100 characters), to tell your tokens apart.",
+            ));
+        }
+        let (id,): (i64,) = with_db!(self, db => {
+            sqlx::query_as("INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
+                .bind(user.0)
+                .bind(name)
+                .bind(token_hash)
+                .bind(now())
+                .fetch_one(db)
+                .await?
+        });
+        Ok(id)
+    }
+
+    async fn api_tokens(&self, user: UserId) -> Result<Vec<ApiToken>, StoreError> {
+        let rows = with_db!(self, db => {
+            sqlx::query_as("SELECT id, name, created_at, last_used_at FROM api_tokens WHERE user_id = $1 ORDER BY id")
+                .bind(user.0)
+                .fetch_all(db)
+                .await?
+        });
+        Ok(rows)
+    }
+
+    async fn revoke_api_token(&self, user: UserId, id: i64) -> Result<bool, StoreError> {
+        let deleted: u64 = with_db!(self, db => {
+            sqlx::query("DELETE FROM api_tokens WHERE id = $1 AND user_id = $2")
+                .bind(id)
+                .bind(user.0)
+                .execute(db)
+                .await?
+                .rows_affected()
+        });
+        Ok(deleted == 1)
+    }
+
+    async fn account_by_api_token(&self, token_hash: &str) -> Result<Option<Account>, StoreError> {
+        const SQL: &str = concat!(
+            "SELECT ",
+            account_columns!(),
+            " FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1"
+        );
+        let row: Option<AccountRow> =
+            with_db!(self, db => sqlx::query_as(SQL).bind(token_hash).fetch_optional(db).await?);
+        if row.is_some() {
+            self.touch_api_token(token_hash).await?;
+        }
+        Ok(row.map(AccountRow::into_account))
+    }
+
     async fn mail_log(&self, limit: u32) -> Result<Vec<MailRecord>, StoreError> {
         let rows = with_db!(self, db => {
             sqlx::query_as(
@@ -818,6 +890,17 @@ impl AccountStore for Store {
 }
 
 impl Store {
+    async fn touch_api_token(&self, token_hash: &str) -> Result<(), StoreError> {
+        with_db!(self, db => {
+            sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE token_hash = $1 AND (last_used_at IS NULL OR last_used_at < $2 - 60)")
+                .bind(token_hash)
+                .bind(now())
+                .execute(db)
+                .await?;
+        });
+        Ok(())
+    }
+
     /// Which of username and email made a sign-up collide, as field errors.
     async fn taken(&self, new: &NewAccount<'_>) -> StoreError {
         let mut errors = flourish_core::ValidationErrors::default();

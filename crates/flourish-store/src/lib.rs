@@ -25,8 +25,8 @@ mod works;
 
 pub mod baseline;
 pub use accounts::{
-    AccountRequest, AccountStore, AuditEntry, Invitation, MailRecord, NewAccount, ORPHAN_ACCOUNT, SessionRecord,
-    TokenPurpose,
+    AccountRequest, AccountStore, ApiToken, AuditEntry, Invitation, MailRecord, NewAccount, ORPHAN_ACCOUNT,
+    SessionRecord, TokenPurpose,
 };
 pub use backend::{Backend, redact_url};
 pub use error::StoreError;

@@ -30,6 +30,12 @@ pub enum AppError {
     TooLarge(usize),
     #[error("{message}")]
     TooManyRequests { retry_after: u64, message: String },
+    /// Input that breaks the archive's rules, field by field (the API's 422).
+    #[error("{0}")]
+    Invalid(flourish_core::ValidationErrors),
+    /// An API request without a valid token.
+    #[error("{0}")]
+    Unauthorized(String),
     #[error("internal error: {0}")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -40,6 +46,8 @@ pub struct ErrorPage {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
+    /// Field errors, for input that failed validation.
+    pub fields: Vec<flourish_core::FieldError>,
 }
 
 impl AppError {
@@ -67,13 +75,20 @@ impl AppError {
             AppError::TooManyRequests { message, .. } => {
                 (StatusCode::TOO_MANY_REQUESTS, "too_many_requests", message.clone())
             }
+            AppError::Invalid(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                "Some fields are not right; nothing was saved.".to_owned(),
+            ),
+            AppError::Unauthorized(m) => (StatusCode::UNAUTHORIZED, "unauthorized", m.clone()),
             AppError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal_error",
                 "Something went wrong on our side. It has been logged; please try again in a moment.".to_owned(),
             ),
         };
-        ErrorPage { status, code, message }
+        let fields = if let AppError::Invalid(errors) = self { errors.0.clone() } else { vec![] };
+        ErrorPage { status, code, message, fields }
     }
 }
 
@@ -108,6 +123,11 @@ impl IntoResponse for AppError {
         let mut response = (page.status, page.message.clone()).into_response();
         if let AppError::TooManyRequests { retry_after, .. } = &self {
             response.headers_mut().insert(axum::http::header::RETRY_AFTER, (*retry_after).into());
+        }
+        if let AppError::Unauthorized(_) = &self {
+            response
+                .headers_mut()
+                .insert(axum::http::header::WWW_AUTHENTICATE, axum::http::HeaderValue::from_static("Bearer"));
         }
         response.extensions_mut().insert(page);
         response

@@ -4,6 +4,7 @@
 //! in `html/`, one file per kind of page; [`error::AppError`] decides every status code;
 //! [`templates`] loads the embedded templates (or an archive's own, from an override folder).
 
+pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod error;
@@ -223,6 +224,7 @@ pub fn router(state: AppState) -> Router {
         .merge(html::account::routes())
         .merge(html::posting::routes())
         .merge(html::admin::routes())
+        .merge(api::routes())
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::visit))
         .route("/healthz", get(html::healthz))
         .route("/static/{*path}", get(assets::serve))

@@ -70,7 +70,10 @@ pub async fn render_error_pages(State(state): State<AppState>, request: Request,
     let (mut parts, _) = response.into_parts();
     parts.headers.remove(header::CONTENT_LENGTH);
     let body = if api {
-        let json = serde_json::json!({ "code": page.code, "message": page.message });
+        let mut json = serde_json::json!({ "code": page.code, "message": page.message });
+        if !page.fields.is_empty() {
+            json["fields"] = serde_json::json!(page.fields);
+        }
         axum::Json(json).into_response()
     } else {
         let site = state.site().await;

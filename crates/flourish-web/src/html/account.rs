@@ -37,6 +37,8 @@ pub fn routes() -> Router<AppState> {
         .route("/account/pseuds", post(add_pseud))
         .route("/account/pseuds/{id}/default", post(default_pseud))
         .route("/account/password", post(change_password))
+        .route("/account/tokens", post(create_token))
+        .route("/account/tokens/{id}/revoke", post(revoke_token))
         .route("/account/delete", post(delete_account))
         .route("/account/creator-invitations/{work}", post(answer_invitation))
 }
@@ -626,8 +628,19 @@ struct DashboardInvitation {
 }
 
 #[derive(Serialize)]
+struct DashboardToken {
+    id: i64,
+    name: String,
+    created: String,
+    last_used: String,
+}
+
+#[derive(Serialize)]
 struct DashboardCtx {
     account: DashboardAccount,
+    tokens: Vec<DashboardToken>,
+    /// A token just made: shown this once.
+    new_token: Option<String>,
     works: Vec<DashboardWork>,
     pseuds: Vec<DashboardPseud>,
     invitations: Vec<DashboardInvitation>,
@@ -647,11 +660,37 @@ async fn dashboard_page(
     notice: Option<&'static str>,
     errors: FieldErrors,
 ) -> AppResult<Html<String>> {
+    dashboard_with_token(state, visitor, account, notice, errors, None).await
+}
+
+async fn dashboard_with_token(
+    state: &AppState,
+    visitor: &Visitor,
+    account: &Account,
+    notice: Option<&'static str>,
+    errors: FieldErrors,
+    new_token: Option<String>,
+) -> AppResult<Html<String>> {
     let works = state.store.works_of_user(account.id, 1, 200).await?;
+    let when = |t: i64| time::OffsetDateTime::from_unix_timestamp(t).map(crate::views::date).unwrap_or_default();
+    let tokens = state
+        .store
+        .api_tokens(account.id)
+        .await?
+        .into_iter()
+        .map(|t| DashboardToken {
+            id: t.id,
+            name: t.name,
+            created: when(t.created_at),
+            last_used: t.last_used_at.map(when).unwrap_or_else(|| "never".into()),
+        })
+        .collect();
     let pseuds = state.store.pseuds_of(account.id).await?;
     let invitations = state.store.creator_invitations(account.id).await?;
     let ctx = DashboardCtx {
         account: DashboardAccount { username: account.username.clone() },
+        tokens,
+        new_token,
         works: works
             .items
             .iter()
@@ -692,6 +731,7 @@ async fn dashboard(State(state): State<AppState>, visitor: Visitor, uri: Uri) ->
     let notice = match query_param(&uri, "notice").as_deref() {
         Some("pseud_added") => Some("Pseud added."),
         Some("pseud_default") => Some("New works will be credited to that pseud by default."),
+        Some("token_revoked") => Some("Token revoked: it no longer works."),
         Some("password_changed") => Some("Password changed. Other sessions of this account have been logged out."),
         Some("invitation_answered") => Some("Thank you for answering."),
         _ => None,
@@ -712,6 +752,44 @@ async fn add_pseud(
             Ok(invalid(dashboard_page(&state, &visitor, &account, None, errors).await?))
         }
     }
+}
+
+async fn create_token(
+    State(state): State<AppState>,
+    Writer(visitor, account): Writer,
+    form: FormData,
+) -> AppResult<Response> {
+    let token = tokens::random_token();
+    match state.store.create_api_token(account.id, form.get("token_name"), &tokens::hash_token(&token)).await {
+        Ok(_) => {
+            audit(&state, &visitor, "api_token_created", &account.username, form.get("token_name").trim()).await;
+            let notice = Some("Token made. Copy it now: it is shown only this once.");
+            Ok(dashboard_with_token(&state, &visitor, &account, notice, FieldErrors::default(), Some(token))
+                .await?
+                .into_response())
+        }
+        Err(StoreError::Invalid(v)) => {
+            let mut errors = FieldErrors::default();
+            for f in v.0 {
+                errors.add("token_name", f.message);
+            }
+            Ok(invalid(dashboard_page(&state, &visitor, &account, None, errors).await?))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn revoke_token(
+    State(state): State<AppState>,
+    Writer(visitor, account): Writer,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
+    if !state.store.revoke_api_token(account.id, id).await? {
+        return Err(AppError::NotFound);
+    }
+    audit(&state, &visitor, "api_token_revoked", &account.username, &id.to_string()).await;
+    Ok(Redirect::to("/account?notice=token_revoked").into_response())
 }
 
 async fn default_pseud(

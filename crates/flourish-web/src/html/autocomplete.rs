@@ -9,6 +9,17 @@ use axum::http::Uri;
 use flourish_core::TagKind;
 use flourish_search::autocomplete::Suggestion;
 
+/// Tag suggestions for what a person has typed so far.
+#[utoipa::path(
+    get,
+    path = "/api/v1/tags/autocomplete",
+    params(
+        ("term" = String, Query, description = "The start of a tag name (or of any word in it)"),
+        ("kind" = Option<String>, Query, description = "rating, warning, category, fandom, relationship, character or freeform"),
+        ("limit" = Option<u32>, Query, description = "At most this many (default 10)"),
+    ),
+    responses((status = 200, body = Vec<crate::api::dto::SuggestionOut>), (status = 400, body = crate::api::dto::ErrorOut))
+)]
 pub async fn tags(State(state): State<AppState>, uri: Uri) -> AppResult<Json<Vec<Suggestion>>> {
     let term = super::query_param(&uri, "term").unwrap_or_default();
     if term.chars().count() > state.store.limits().tag_name {

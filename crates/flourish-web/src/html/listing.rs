@@ -57,6 +57,36 @@ pub struct FacetTag {
     pub url: String,
 }
 
+/// Asks the search index for `query` (with `fixed` always included), off the async threads.
+async fn run(state: &AppState, query: &WorkQuery, fixed: Option<i64>) -> AppResult<SearchResults> {
+    let mut search_query = query.clone();
+    search_query.include.extend(fixed);
+    let search = state.search.clone();
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    tokio::task::spawn_blocking(move || search.search(&search_query, now))
+        .await
+        .map_err(|e| AppError::Internal(format!("search task: {e}").into()))?
+        .map_err(|e| AppError::Internal(Box::new(e)))
+}
+
+/// One page of the listing for a query string, as works and the total: what the API
+/// serves. `page` replaces any `page` in the query.
+pub async fn search_works(
+    state: &AppState,
+    viewer: Viewer,
+    raw_query: Option<&str>,
+    fixed: Option<i64>,
+    page: u32,
+) -> AppResult<(Vec<Work>, u64)> {
+    let mut query = filters::parse(raw_query)?;
+    query.per_page = state.config.per_page;
+    query.member = viewer.is_member();
+    query.page = page;
+    let results = run(state, &query, fixed).await?;
+    let ids: Vec<_> = results.hits.iter().map(|h| h.id).collect();
+    Ok((state.store.works_by_ids(&ids, viewer).await?, results.total))
+}
+
 /// Runs a listing for the request's query string. `fixed` is the tag a tag page lists:
 /// always included, never shown as a removable filter.
 pub async fn filtered(
@@ -69,14 +99,7 @@ pub async fn filtered(
     let mut query = filters::parse(raw_query)?;
     query.per_page = state.config.per_page;
     query.member = viewer.is_member();
-    let mut search_query = query.clone();
-    search_query.include.extend(fixed);
-    let search = state.search.clone();
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
-    let results: SearchResults = tokio::task::spawn_blocking(move || search.search(&search_query, now))
-        .await
-        .map_err(|e| AppError::Internal(format!("search task: {e}").into()))?
-        .map_err(|e| AppError::Internal(Box::new(e)))?;
+    let results = run(state, &query, fixed).await?;
     let ids: Vec<_> = results.hits.iter().map(|h| h.id).collect();
     let mut works: Vec<Work> = state.store.works_by_ids(&ids, viewer).await?;
     let page =

@@ -41,7 +41,7 @@ pub fn routes() -> Router<AppState> {
 
 /// How a writer typed a chapter: AO3's rich text (HTML, where blank lines still make
 /// paragraphs), Markdown, or plain text.
-fn to_html(text: &str, format: &str) -> String {
+pub(crate) fn to_html(text: &str, format: &str) -> String {
     match format {
         "markdown" => {
             let mut html = String::new();

@@ -1,6 +1,7 @@
 //! The web front driven in-process through `TestApp`.
 
 mod accounts;
+mod api;
 mod discovery;
 mod downloads;
 mod feeds;

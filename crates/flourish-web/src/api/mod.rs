@@ -1,0 +1,446 @@
+//! The public JSON API under `/api/v1`: works (the same filters, sorts and search as the
+//! HTML listing, with cursor pagination), one work with its chapters, tags, pseuds, series;
+//! writing works and chapters with a personal API token. The OpenAPI 3.1 document at
+//! `/api/v1/openapi.json` is generated from these handlers and types ([`ApiDoc`]).
+//!
+//! Anyone may read (what guests see; a token shows what its owner may see), under the
+//! per-address rate limit. Every error is `{"code", "message"}`, with `fields` for
+//! invalid input.
+
+pub mod dto;
+pub mod input;
+
+use crate::AppState;
+use crate::error::{AppError, AppResult};
+use crate::html::listing;
+use axum::Json;
+use axum::Router;
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, Uri, header};
+use axum::routing::{get, post, put};
+use base64::Engine;
+use dto::*;
+use flourish_core::{Account, ChapterId, SeriesId, Viewer, WorkId, tag_from_url_segment};
+use flourish_store::{AccountStore, SeriesStore, TagStore, UserStore, WorkEditing, WorkStore};
+use input::{ApiJson, ChapterInput, WorkInput};
+use utoipa::OpenApi;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/openapi.json", get(openapi))
+        .route("/api/v1/works", get(list_works).post(create_work))
+        .route("/api/v1/works/{id}", get(show_work).put(update_work))
+        .route("/api/v1/works/{id}/chapters", post(add_chapter))
+        .route("/api/v1/works/{id}/chapters/{chapter}", put(update_chapter))
+        .route("/api/v1/tags/{name}", get(show_tag))
+        .route("/api/v1/pseuds/{username}/{pseud}", get(show_pseud))
+        .route("/api/v1/series/{id}", get(show_series))
+        .route("/api/v1/search", get(search))
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Flourish API",
+        version = "1",
+        description = "Read the archive's works, tags, pseuds and series; post and update works with a personal API token (made on the account page). Every error is {\"code\", \"message\"}, with \"fields\" for invalid input."
+    ),
+    paths(list_works, search, show_work, create_work, update_work, add_chapter, update_chapter, show_tag, show_pseud, show_series, crate::html::autocomplete::tags),
+    components(schemas(ErrorOut, WorkInput, ChapterInput)),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("A personal API token from the account page."))
+                    .build(),
+            ),
+        );
+    }
+}
+
+async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+// --- Who is asking ----------------------------------------------------------------------------
+
+fn bearer(parts: &Parts) -> Option<&str> {
+    parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
+}
+
+async fn token_account(state: &AppState, token: &str) -> AppResult<Account> {
+    let bad = || AppError::Unauthorized("That API token is not valid. Make one on your account page.".into());
+    if !crate::auth::tokens::is_token(token) {
+        return Err(bad());
+    }
+    let account = state.store.account_by_api_token(&crate::auth::tokens::hash_token(token)).await?.ok_or_else(bad)?;
+    if account.status == flourish_core::AccountStatus::Banned {
+        return Err(bad());
+    }
+    Ok(account)
+}
+
+/// A reader: a guest, or the owner of the token sent.
+pub struct ApiViewer(pub Viewer);
+
+impl FromRequestParts<AppState> for ApiViewer {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Self> {
+        match bearer(parts) {
+            None => Ok(ApiViewer(Viewer::Guest)),
+            Some(token) => Ok(ApiViewer(Viewer::Member(token_account(state, token).await?.id))),
+        }
+    }
+}
+
+/// A writer: the owner of a valid token, whose account may write.
+pub struct ApiWriter(pub Account);
+
+impl FromRequestParts<AppState> for ApiWriter {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Self> {
+        let token = bearer(parts).ok_or_else(|| {
+            AppError::Unauthorized("Writing needs a personal API token: Authorization: Bearer TOKEN.".into())
+        })?;
+        let account = token_account(state, token).await?;
+        if !account.can_write() {
+            return Err(AppError::Forbidden("This account is suspended and cannot post or edit.".into()));
+        }
+        Ok(ApiWriter(account))
+    }
+}
+
+// --- Cursors ----------------------------------------------------------------------------------
+
+/// A cursor is the next page's number, opaque to clients so the scheme can change.
+fn encode_cursor(page: u32) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("p{page}"))
+}
+
+fn decode_cursor(cursor: &str) -> AppResult<u32> {
+    let bad = || AppError::BadRequest("That cursor is not one this API gave out; start again without it.".into());
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(cursor.trim()).map_err(|_| bad())?;
+    let text = String::from_utf8(bytes).map_err(|_| bad())?;
+    text.strip_prefix('p').and_then(|n| n.parse::<u32>().ok()).filter(|n| *n >= 1 && *n <= 1_000_000).ok_or_else(bad)
+}
+
+// --- Reading ----------------------------------------------------------------------------------
+
+/// The HTML listing's filters, sort and search (`include`, `exclude`, `other_tags`,
+/// `excluded_tags`, `crossover`, `complete`, `words_from`, `words_to`, `date_from`,
+/// `date_to`, `language`, `q`, `sort`), one page at a time.
+#[utoipa::path(
+    get,
+    path = "/api/v1/works",
+    params(
+        ("q" = Option<String>, Query, description = "Search, with the search box's language (title:, tag:, words>1000…)"),
+        ("include" = Option<Vec<i64>>, Query, description = "Tag ids every work must match (synonyms and subtags count)"),
+        ("exclude" = Option<Vec<i64>>, Query, description = "Tag ids no work may match"),
+        ("other_tags" = Option<String>, Query, description = "Tag names to include, comma-separated"),
+        ("excluded_tags" = Option<String>, Query, description = "Tag names to exclude, comma-separated"),
+        ("sort" = Option<String>, Query, description = "best_match, creator, title, posted, updated (default), words, hits, kudos, comments, bookmarks"),
+        ("cursor" = Option<String>, Query, description = "next_cursor from the previous page"),
+    ),
+    responses(
+        (status = 200, body = WorkPage),
+        (status = 400, body = ErrorOut, description = "A filter or cursor that cannot be read"),
+        (status = 429, body = ErrorOut, description = "Too many requests; see Retry-After"),
+    ),
+    security((), ("token" = []))
+)]
+async fn list_works(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    uri: Uri,
+) -> AppResult<Json<WorkPage>> {
+    works_page(&state, viewer, &uri).await
+}
+
+/// The same as `/api/v1/works`; `q` is the search.
+#[utoipa::path(
+    get,
+    path = "/api/v1/search",
+    params(("q" = String, Query, description = "The search"), ("cursor" = Option<String>, Query)),
+    responses((status = 200, body = WorkPage), (status = 400, body = ErrorOut)),
+    security((), ("token" = []))
+)]
+async fn search(State(state): State<AppState>, ApiViewer(viewer): ApiViewer, uri: Uri) -> AppResult<Json<WorkPage>> {
+    works_page(&state, viewer, &uri).await
+}
+
+async fn works_page(state: &AppState, viewer: Viewer, uri: &Uri) -> AppResult<Json<WorkPage>> {
+    let page = match crate::html::query_param(uri, "cursor") {
+        Some(c) => decode_cursor(&c)?,
+        None => 1,
+    };
+    let (works, total) = listing::search_works(state, viewer, uri.query(), None, page).await?;
+    let per_page = state.config.per_page as u64;
+    let next_cursor = (u64::from(page) * per_page < total).then(|| encode_cursor(page + 1));
+    Ok(Json(WorkPage { works: works.iter().map(|w| WorkSummary::new(state, w)).collect(), total, next_cursor }))
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/works/{id}",
+    params(("id" = i64, Path)),
+    responses((status = 200, body = WorkDetail), (status = 404, body = ErrorOut, description = "No such work, or not one you may read")),
+    security((), ("token" = []))
+)]
+async fn show_work(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    Path(id): Path<String>,
+) -> AppResult<Json<WorkDetail>> {
+    let id: WorkId = id.parse().map_err(|_| AppError::NotFound)?;
+    let work = state.store.work(id, viewer).await?.ok_or(AppError::NotFound)?;
+    let chapters = state.store.chapters(id, viewer).await?;
+    Ok(Json(WorkDetail {
+        notes: work.notes.clone(),
+        end_notes: work.end_notes.clone(),
+        chapter_list: chapters.iter().map(ChapterOut::new).collect(),
+        work: WorkSummary::new(&state, &work),
+    }))
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/tags/{name}",
+    params(("name" = String, Path, description = "The tag's name as in its URL")),
+    responses((status = 200, body = TagOut), (status = 404, body = ErrorOut))
+)]
+async fn show_tag(State(state): State<AppState>, Path(name): Path<String>) -> AppResult<Json<TagOut>> {
+    let tag = state.store.tag_by_name(&tag_from_url_segment(&name)).await?.ok_or(AppError::NotFound)?;
+    let canonical = match tag.synonym_of {
+        Some(id) => state.store.tag(id).await?,
+        None => None,
+    };
+    let filter = canonical.as_ref().unwrap_or(&tag);
+    Ok(Json(TagOut {
+        id: tag.id.0,
+        name: tag.name.clone(),
+        kind: tag.kind.as_str().to_owned(),
+        canonical: tag.canonical,
+        synonym_of: canonical.as_ref().map(|t| t.name.clone()),
+        synonyms: tag_names(&state.store.synonyms(filter.id).await?).into_iter().filter(|n| *n != tag.name).collect(),
+        metatags: tag_names(&state.store.metatags(filter.id).await?),
+        subtags: tag_names(&state.store.subtags(filter.id).await?),
+        parents: tag_names(&state.store.parents(filter.id).await?),
+        works: state.config.url(&format!("/api/v1/works?include={}", filter.id)),
+    }))
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/pseuds/{username}/{pseud}",
+    params(("username" = String, Path), ("pseud" = String, Path)),
+    responses((status = 200, body = PseudOut), (status = 404, body = ErrorOut)),
+    security((), ("token" = []))
+)]
+async fn show_pseud(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    Path((username, pseud)): Path<(String, String)>,
+) -> AppResult<Json<PseudOut>> {
+    let pseud = state.store.pseud(&username, &pseud).await?.ok_or(AppError::NotFound)?;
+    let works = state.store.works_by_pseud(pseud.id, viewer, 1, state.config.per_page).await?;
+    Ok(Json(PseudOut {
+        pseud: PseudRef::new(&state, &pseud),
+        description: pseud.description.clone(),
+        is_default: pseud.is_default,
+        works: works.items.iter().map(|w| WorkSummary::new(&state, w)).collect(),
+        total_works: works.total,
+    }))
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/series/{id}",
+    params(("id" = i64, Path)),
+    responses((status = 200, body = SeriesOut), (status = 404, body = ErrorOut)),
+    security((), ("token" = []))
+)]
+async fn show_series(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    Path(id): Path<String>,
+) -> AppResult<Json<SeriesOut>> {
+    let id: SeriesId = id.parse().map_err(|_| AppError::NotFound)?;
+    let series = state.store.series(id).await?.ok_or(AppError::NotFound)?;
+    let works = state.store.series_works(id, viewer).await?;
+    if works.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    Ok(Json(SeriesOut {
+        id: series.id.0,
+        title: series.title.clone(),
+        summary: series.summary.clone(),
+        notes: series.notes.clone(),
+        complete: series.complete,
+        creators: series.creators.iter().map(|p| PseudRef::new(&state, p)).collect(),
+        updated: series.updated_at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+        works: works
+            .iter()
+            .map(|(position, w)| SeriesWork { position: *position, work: WorkSummary::new(&state, w) })
+            .collect(),
+    }))
+}
+
+// --- Writing ----------------------------------------------------------------------------------
+
+fn created(state: &AppState, id: WorkId) -> (StatusCode, [(header::HeaderName, String); 1], Json<Created>) {
+    let url = state.config.url(&format!("/works/{id}"));
+    (StatusCode::CREATED, [(header::LOCATION, format!("/api/v1/works/{id}"))], Json(Created { id: id.0, url }))
+}
+
+/// Store validation errors become the API's field errors; anything else is itself.
+fn invalid(e: flourish_store::StoreError) -> AppError {
+    match e {
+        flourish_store::StoreError::Invalid(errors) => AppError::Invalid(errors),
+        other => other.into(),
+    }
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/works",
+    request_body = WorkInput,
+    responses(
+        (status = 201, body = Created),
+        (status = 401, body = ErrorOut, description = "No token, or a bad one"),
+        (status = 422, body = ErrorOut, description = "Invalid fields, each named; nothing was saved"),
+    ),
+    security(("token" = []))
+)]
+async fn create_work(
+    State(state): State<AppState>,
+    ApiWriter(account): ApiWriter,
+    ApiJson(input): ApiJson<WorkInput>,
+) -> AppResult<(StatusCode, [(header::HeaderName, String); 1], Json<Created>)> {
+    let own = state.store.pseuds_of(account.id).await?;
+    let draft = input.draft(&own).map_err(AppError::Invalid)?;
+    let id = state.store.create_work(&draft).await.map_err(invalid)?;
+    Ok(created(&state, id))
+}
+
+/// The work if the token's owner is one of its creators.
+async fn own_work(state: &AppState, account: &Account, id: &str) -> AppResult<WorkId> {
+    let id: WorkId = id.parse().map_err(|_| AppError::NotFound)?;
+    let creators = state.store.creator_accounts(id).await?;
+    if creators.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    if !creators.contains(&account.id) {
+        return Err(AppError::Forbidden("Only this work's creators can change it.".into()));
+    }
+    Ok(id)
+}
+
+#[utoipa::path(
+    put,
+    path = "/api/v1/works/{id}",
+    params(("id" = i64, Path)),
+    request_body(content = WorkInput, description = "Every field of the work; `chapters` must be absent (chapters have their own routes)."),
+    responses((status = 200, body = Created), (status = 401, body = ErrorOut), (status = 403, body = ErrorOut), (status = 404, body = ErrorOut), (status = 422, body = ErrorOut)),
+    security(("token" = []))
+)]
+async fn update_work(
+    State(state): State<AppState>,
+    ApiWriter(account): ApiWriter,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<WorkInput>,
+) -> AppResult<Json<Created>> {
+    let id = own_work(&state, &account, &id).await?;
+    if !input.chapters.is_empty() {
+        let mut errors = flourish_core::ValidationErrors::default();
+        errors.add("chapters", "Change chapters through /api/v1/works/{id}/chapters.");
+        return Err(AppError::Invalid(errors));
+    }
+    let current = state.store.work_for_editing(id).await?.ok_or(AppError::NotFound)?;
+    let draft = input.draft(&current.creators).map_err(AppError::Invalid)?;
+    state.store.update_work(id, &draft).await.map_err(invalid)?;
+    if input.posted && !current.posted {
+        state.store.post_work(id).await?;
+    }
+    state.page_cache.forget(id);
+    Ok(Json(Created { id: id.0, url: state.config.url(&format!("/works/{id}")) }))
+}
+
+fn prefixed(e: flourish_store::StoreError) -> AppError {
+    match e {
+        flourish_store::StoreError::Invalid(v) => {
+            let mut errors = flourish_core::ValidationErrors::default();
+            for f in v.0 {
+                errors.add(f.field, f.message);
+            }
+            AppError::Invalid(errors)
+        }
+        other => other.into(),
+    }
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/works/{id}/chapters",
+    params(("id" = i64, Path)),
+    request_body = ChapterInput,
+    responses((status = 201, body = ChapterOut), (status = 401, body = ErrorOut), (status = 403, body = ErrorOut), (status = 422, body = ErrorOut)),
+    security(("token" = []))
+)]
+async fn add_chapter(
+    State(state): State<AppState>,
+    ApiWriter(account): ApiWriter,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<ChapterInput>,
+) -> AppResult<(StatusCode, Json<ChapterOut>)> {
+    let id = own_work(&state, &account, &id).await?;
+    let mut errors = flourish_core::ValidationErrors::default();
+    let draft = input.draft("", &mut errors);
+    if !errors.0.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let chapter = state.store.add_chapter(id, &draft).await.map_err(prefixed)?;
+    state.page_cache.forget(id);
+    Ok((StatusCode::CREATED, Json(ChapterOut::new(&chapter))))
+}
+
+#[utoipa::path(
+    put,
+    path = "/api/v1/works/{id}/chapters/{chapter}",
+    params(("id" = i64, Path), ("chapter" = i64, Path)),
+    request_body = ChapterInput,
+    responses((status = 200, body = ChapterOut), (status = 401, body = ErrorOut), (status = 403, body = ErrorOut), (status = 404, body = ErrorOut), (status = 422, body = ErrorOut)),
+    security(("token" = []))
+)]
+async fn update_chapter(
+    State(state): State<AppState>,
+    ApiWriter(account): ApiWriter,
+    Path((id, chapter)): Path<(String, String)>,
+    ApiJson(input): ApiJson<ChapterInput>,
+) -> AppResult<Json<ChapterOut>> {
+    let id = own_work(&state, &account, &id).await?;
+    let chapter: ChapterId = chapter.parse().map_err(|_| AppError::NotFound)?;
+    let mut errors = flourish_core::ValidationErrors::default();
+    let draft = input.draft("", &mut errors);
+    if !errors.0.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    state.store.update_chapter(id, chapter, &draft).await.map_err(prefixed)?;
+    state.page_cache.forget(id);
+    let updated =
+        state.store.chapters_for_editing(id).await?.into_iter().find(|c| c.id == chapter).ok_or(AppError::NotFound)?;
+    Ok(Json(ChapterOut::new(&updated)))
+}
