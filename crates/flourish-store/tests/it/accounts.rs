@@ -246,3 +246,18 @@ parity_test!(deleting_an_account_orphans_or_deletes_its_works, |store| {
     assert_eq!(shared.creators.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["stayer"]);
     assert!(matches!(store.delete_account(UserId(9999), false).await, Err(StoreError::NotFound(_))));
 });
+
+parity_test!(api_tokens_name_their_account_until_revoked, |store| {
+    let (account, _) = store.register(&new_account("scripter", "s@example.org")).await.unwrap();
+    let (other, _) = store.register(&new_account("other", "o@example.org")).await.unwrap();
+    let id = store.create_api_token(account.id, "my script", "hash-1").await.unwrap();
+    assert_eq!(fields(store.create_api_token(account.id, "  ", "hash-2").await.unwrap_err()), ["name"]);
+    assert_eq!(store.account_by_api_token("hash-1").await.unwrap().unwrap().id, account.id);
+    assert!(store.account_by_api_token("nope").await.unwrap().is_none());
+    let listed = store.api_tokens(account.id).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert!(listed[0].last_used_at.is_some(), "use is recorded");
+    assert!(!store.revoke_api_token(other.id, id).await.unwrap(), "only its owner revokes it");
+    assert!(store.revoke_api_token(account.id, id).await.unwrap());
+    assert!(store.account_by_api_token("hash-1").await.unwrap().is_none());
+});
