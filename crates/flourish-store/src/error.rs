@@ -40,6 +40,10 @@ pub enum StoreError {
     #[error("{0}")]
     Conflict(String),
 
+    /// A whole-archive export or import that cannot go on, and why.
+    #[error("{0}")]
+    Archive(String),
+
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
 }

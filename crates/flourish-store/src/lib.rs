@@ -13,6 +13,7 @@
 #![allow(async_fn_in_trait)] // used through the concrete `Store`, whose futures are Send
 
 mod accounts;
+mod archive;
 mod backend;
 mod error;
 mod outbox;
@@ -28,6 +29,7 @@ pub use accounts::{
     AccountRequest, AccountStore, ApiToken, AuditEntry, Invitation, MailRecord, NewAccount, ORPHAN_ACCOUNT,
     SessionRecord, TokenPurpose,
 };
+pub use archive::ArchiveTotals;
 pub use backend::{Backend, redact_url};
 pub use error::StoreError;
 pub use traits::{

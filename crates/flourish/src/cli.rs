@@ -27,6 +27,15 @@ pub enum Command {
     },
     /// Import story files (txt, md, html, epub) as works.
     Import(crate::import::ImportArgs),
+    /// Write the whole archive (accounts, pseuds, tags and their wrangling, works, chapters,
+    /// series) to a directory, for backups and for moving between SQLite and PostgreSQL.
+    Export {
+        /// The directory to write (created; must not hold an export already).
+        #[arg(long, value_name = "DIR")]
+        all: PathBuf,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
     /// Show what Flourish recovers from a story file, without storing anything.
     Inspect {
         file: PathBuf,
@@ -247,6 +256,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let result = crate::serve::reindex(&config, &store).await;
             store.close().await;
             result
+        }
+        Command::Export { all, database } => {
+            let config = Config::load(cli.config.as_deref(), &database.overrides())?;
+            crate::logging::init(&config);
+            let store = crate::serve::open_store(&config).await?;
+            store.migrate().await?;
+            let started = std::time::Instant::now();
+            let result = store.export_archive(&all).await;
+            store.close().await;
+            let counts = result?;
+            println!("exported {counts} to {} in {:.1} s", all.display(), started.elapsed().as_secs_f64());
+            Ok(())
         }
         Command::Inspect { file, json } => crate::inspect::run(&file, json),
         Command::Import(args) => {

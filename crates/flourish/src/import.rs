@@ -16,10 +16,14 @@ use std::path::{Path, PathBuf};
 #[derive(Args)]
 pub struct ImportArgs {
     /// Story files: plain text, Markdown, HTML or EPUB.
-    #[arg(required = true)]
+    #[arg(required_unless_present = "archive", conflicts_with = "archive")]
     pub files: Vec<PathBuf>,
+    /// Instead of story files: a whole archive written by `flourish export --all`, read
+    /// into this archive, which must be new and empty.
+    #[arg(long, value_name = "DIR")]
+    pub archive: Option<PathBuf>,
     /// The account to credit, as USER or USER/PSEUD; a missing account is created.
-    #[arg(long)]
+    #[arg(long, required_unless_present = "archive", default_value = "")]
     pub pseud: String,
     /// Fandom tags (repeat, or separate with commas); otherwise the file's own header must name one.
     #[arg(long, value_delimiter = ',')]
@@ -55,6 +59,16 @@ struct Ready<'a> {
 }
 
 pub async fn run(config: &Config, args: ImportArgs) -> anyhow::Result<()> {
+    if let Some(dir) = &args.archive {
+        let store = crate::serve::open_store(config).await?;
+        store.migrate().await?;
+        let started = std::time::Instant::now();
+        let result = store.import_archive(dir).await;
+        store.close().await;
+        let counts = result?;
+        println!("imported {counts} from {} in {:.1} s", dir.display(), started.elapsed().as_secs_f64());
+        return Ok(());
+    }
     if let Some(r) = &args.rating
         && Rating::parse_lenient(r).is_none()
     {

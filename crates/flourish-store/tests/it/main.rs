@@ -2,5 +2,6 @@
 //! `FLOURISH_TEST_DATABASE_URL` is set, on PostgreSQL.
 
 mod accounts;
+mod archive;
 mod open;
 mod parity;

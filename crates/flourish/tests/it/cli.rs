@@ -179,6 +179,30 @@ fn import_without_a_fandom_or_with_a_bad_rating_is_refused_clearly() {
 }
 
 #[test]
+fn export_all_and_import_archive_move_a_whole_archive() {
+    let dir = temp_dir();
+    let letters = concat!(env!("CARGO_MANIFEST_DIR"), "/../flourish-text/tests/it/fixtures/letters.txt");
+    let (ok, out, err) =
+        run(dir.path(), &["import", "--pseud", "quillwright", "--fandom", "Pride and Prejudice", letters]);
+    assert!(ok, "{out}{err}");
+    let (ok, out, err) = run(dir.path(), &["export", "--all", "first"]);
+    assert!(ok && out.contains("exported") && out.contains("1 works"), "{out}{err}");
+    let (ok, out, err) = run(dir.path(), &["import", "--archive", "first", "--data-dir", "copy"]);
+    assert!(ok && out.contains("imported") && out.contains("1 works"), "{out}{err}");
+    let (ok, _, err) = run(dir.path(), &["export", "--all", "second", "--data-dir", "copy"]);
+    assert!(ok, "{err}");
+    for file in ["users.jsonl", "tags.jsonl", "works.jsonl", "chapters.jsonl", "flourish-archive.json"] {
+        let a = std::fs::read(dir.path().join("first").join(file)).unwrap();
+        let b = std::fs::read(dir.path().join("second").join(file)).unwrap();
+        assert!(a == b, "{file} differs after the round trip");
+    }
+    let (ok, out, err) = run(dir.path(), &["import", "--archive", "first", "--data-dir", "copy"]);
+    assert!(!ok && format!("{out}{err}").contains("new, empty archive"), "{out}{err}");
+    let (ok, out, err) = run(dir.path(), &["export", "--all", "first"]);
+    assert!(!ok && format!("{out}{err}").contains("already holds an export"), "{out}{err}");
+}
+
+#[test]
 fn inspect_prints_the_structure_and_json() {
     let dir = temp_dir();
     let pov = concat!(env!("CARGO_MANIFEST_DIR"), "/../flourish-text/tests/it/fixtures/pov-styles.txt");

@@ -1,0 +1,426 @@
+//! Whole-archive export and import: every account, pseud, tag (with its wrangling), work,
+//! chapter and series, as one JSON Lines file per table, rows in key order, ids kept. The
+//! same archive exports to the same bytes on either backend, so an archive moves from
+//! SQLite to PostgreSQL (or back) and can be checked by exporting again.
+//!
+//! Operational tables are not carried: sessions, one-time links, login failures, the
+//! outbox (rebuilt: every imported work is queued for indexing), the mail and audit logs.
+//!
+//! One column list per table drives both directions, so a column added by a migration is
+//! added here once.
+
+use crate::{Store, StoreError, with_db};
+use sqlx::{AssertSqlSafe, Row};
+use std::io::{BufRead, Write};
+use std::path::Path;
+
+/// The kind of a column's values, for reading them from rows and binding them back.
+#[derive(Clone, Copy)]
+enum Ty {
+    Int,
+    OptInt,
+    Text,
+    OptText,
+    Bool,
+}
+
+struct Table {
+    name: &'static str,
+    columns: &'static [(&'static str, Ty)],
+    /// The primary key's columns: the order rows are written in.
+    key: &'static [&'static str],
+    /// Has an identity `id` whose sequence PostgreSQL must move past imported ids.
+    identity: bool,
+}
+
+use Ty::*;
+
+/// In dependency order: a table comes after every table it references.
+const TABLES: &[Table] = &[
+    Table {
+        name: "users",
+        columns: &[
+            ("id", Int),
+            ("username", Text),
+            ("username_key", Text),
+            ("created_at", Int),
+            ("email", OptText),
+            ("email_key", OptText),
+            ("password_hash", OptText),
+            ("confirmed", Bool),
+            ("is_admin", Bool),
+            ("status", Text),
+        ],
+        key: &["id"],
+        identity: true,
+    },
+    Table {
+        name: "pseuds",
+        columns: &[
+            ("id", Int),
+            ("user_id", Int),
+            ("name", Text),
+            ("name_key", Text),
+            ("is_default", Bool),
+            ("description", Text),
+            ("created_at", Int),
+        ],
+        key: &["id"],
+        identity: true,
+    },
+    Table {
+        name: "tags",
+        columns: &[
+            ("id", Int),
+            ("name", Text),
+            ("name_key", Text),
+            ("kind", Text),
+            ("canonical", Bool),
+            ("synonym_of", OptInt),
+            ("created_at", Int),
+        ],
+        key: &["id"],
+        identity: true,
+    },
+    Table {
+        name: "meta_tags",
+        columns: &[("sub_id", Int), ("meta_id", Int)],
+        key: &["sub_id", "meta_id"],
+        identity: false,
+    },
+    Table {
+        name: "tag_parents",
+        columns: &[("child_id", Int), ("parent_id", Int)],
+        key: &["child_id", "parent_id"],
+        identity: false,
+    },
+    Table {
+        name: "works",
+        columns: &[
+            ("id", Int),
+            ("title", Text),
+            ("summary", Text),
+            ("notes", Text),
+            ("end_notes", Text),
+            ("language", Text),
+            ("complete", Bool),
+            ("expected_chapters", OptInt),
+            ("chapter_count", Int),
+            ("posted", Bool),
+            ("restricted", Bool),
+            ("published_at", Int),
+            ("updated_at", Int),
+            ("word_count", Int),
+            ("version", Int),
+            ("created_at", Int),
+            ("content_hash", OptText),
+            ("hits", Int),
+            ("kudos", Int),
+            ("comments", Int),
+            ("bookmarks", Int),
+            ("hidden", Bool),
+            ("allow_downloads", Bool),
+        ],
+        key: &["id"],
+        identity: true,
+    },
+    Table {
+        name: "work_creators",
+        columns: &[("work_id", Int), ("pseud_id", Int), ("position", Int)],
+        key: &["work_id", "pseud_id"],
+        identity: false,
+    },
+    Table {
+        name: "work_tags",
+        columns: &[("work_id", Int), ("tag_id", Int), ("position", Int)],
+        key: &["work_id", "tag_id"],
+        identity: false,
+    },
+    Table {
+        name: "chapters",
+        columns: &[
+            ("id", Int),
+            ("work_id", Int),
+            ("position", Int),
+            ("title", Text),
+            ("summary", Text),
+            ("notes", Text),
+            ("end_notes", Text),
+            ("content", Text),
+            ("sanitizer_version", Int),
+            ("word_count", Int),
+            ("published_at", Int),
+            ("created_at", Int),
+        ],
+        key: &["id"],
+        identity: true,
+    },
+    Table {
+        name: "series",
+        columns: &[
+            ("id", Int),
+            ("title", Text),
+            ("summary", Text),
+            ("notes", Text),
+            ("complete", Bool),
+            ("created_at", Int),
+            ("updated_at", Int),
+        ],
+        key: &["id"],
+        identity: true,
+    },
+    Table {
+        name: "series_creators",
+        columns: &[("series_id", Int), ("pseud_id", Int), ("position", Int)],
+        key: &["series_id", "pseud_id"],
+        identity: false,
+    },
+    Table {
+        name: "series_works",
+        columns: &[("series_id", Int), ("work_id", Int), ("position", Int)],
+        key: &["series_id", "work_id"],
+        identity: false,
+    },
+    Table { name: "settings", columns: &[("name", Text), ("value", Text)], key: &["name"], identity: false },
+];
+
+/// The file that marks a directory as an export, and says which format it is in.
+const MANIFEST: &str = "flourish-archive.json";
+const FORMAT_VERSION: u32 = 1;
+/// Rows read or written per statement.
+const BATCH: usize = 500;
+
+/// What an export or import moved, per table.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ArchiveTotals(pub Vec<(&'static str, u64)>);
+
+impl std::fmt::Display for ArchiveTotals {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parts: Vec<String> = self.0.iter().map(|(t, n)| format!("{n} {t}")).collect();
+        f.write_str(&parts.join(", "))
+    }
+}
+
+fn io(path: &Path, e: std::io::Error) -> StoreError {
+    StoreError::Archive(format!("{}: {e}", path.display()))
+}
+
+fn column_list(t: &Table) -> String {
+    t.columns.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(", ")
+}
+
+/// One row of `t` as a JSON object (keys in column order).
+macro_rules! row_json {
+    ($row:expr, $t:expr) => {{
+        let mut object = serde_json::Map::new();
+        for (i, (name, ty)) in $t.columns.iter().enumerate() {
+            let value = match ty {
+                Int => serde_json::Value::from($row.try_get::<i64, _>(i)?),
+                OptInt => $row.try_get::<Option<i64>, _>(i)?.map_or(serde_json::Value::Null, serde_json::Value::from),
+                Text => serde_json::Value::from($row.try_get::<String, _>(i)?),
+                OptText => {
+                    $row.try_get::<Option<String>, _>(i)?.map_or(serde_json::Value::Null, serde_json::Value::from)
+                }
+                Bool => serde_json::Value::from($row.try_get::<bool, _>(i)?),
+            };
+            object.insert((*name).to_owned(), value);
+        }
+        serde_json::Value::Object(object)
+    }};
+}
+
+impl Store {
+    /// Writes the whole archive into `dir` (created if needed; must not hold an export
+    /// already, so nothing is overwritten).
+    pub async fn export_archive(&self, dir: &Path) -> Result<ArchiveTotals, StoreError> {
+        std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+        if dir.join(MANIFEST).exists() {
+            return Err(StoreError::Archive(format!(
+                "{} already holds an export; choose an empty directory",
+                dir.display()
+            )));
+        }
+        let mut counts = ArchiveTotals::default();
+        for t in TABLES {
+            let path = dir.join(format!("{}.jsonl", t.name));
+            let file = std::fs::File::create(&path).map_err(|e| io(&path, e))?;
+            let mut out = std::io::BufWriter::new(file);
+            let sql =
+                format!("SELECT {} FROM {} ORDER BY {} LIMIT $1 OFFSET $2", column_list(t), t.name, t.key.join(", "));
+            let mut offset = 0i64;
+            loop {
+                let lines: Vec<String> = with_db!(self, db => {
+                    let rows = sqlx::query(AssertSqlSafe(sql.clone())).bind(BATCH as i64).bind(offset).fetch_all(db).await?;
+                    let mut lines = Vec::with_capacity(rows.len());
+                    for row in &rows {
+                        lines.push(row_json!(row, t).to_string());
+                    }
+                    lines
+                });
+                for line in &lines {
+                    writeln!(out, "{line}").map_err(|e| io(&path, e))?;
+                }
+                offset += lines.len() as i64;
+                if lines.len() < BATCH {
+                    break;
+                }
+            }
+            out.flush().map_err(|e| io(&path, e))?;
+            counts.0.push((t.name, offset as u64));
+        }
+        let manifest = serde_json::json!({ "format": "flourish-archive", "version": FORMAT_VERSION });
+        let path = dir.join(MANIFEST);
+        std::fs::write(&path, format!("{manifest}\n")).map_err(|e| io(&path, e))?;
+        Ok(counts)
+    }
+
+    /// Reads an export into this archive, which must have no accounts or works yet; all in
+    /// one transaction, so a bad file leaves the archive as it was.
+    pub async fn import_archive(&self, dir: &Path) -> Result<ArchiveTotals, StoreError> {
+        let manifest_path = dir.join(MANIFEST);
+        let manifest = std::fs::read_to_string(&manifest_path).map_err(|_| {
+            StoreError::Archive(format!("{} is not a Flourish export (it has no {MANIFEST})", dir.display()))
+        })?;
+        let manifest: serde_json::Value = serde_json::from_str(&manifest)
+            .map_err(|e| StoreError::Archive(format!("{}: {e}", manifest_path.display())))?;
+        if manifest["format"] != "flourish-archive" || manifest["version"] != FORMAT_VERSION {
+            return Err(StoreError::Archive(format!(
+                "{} is in a format this Flourish cannot read ({manifest})",
+                manifest_path.display()
+            )));
+        }
+        let at = crate::now();
+        let counts = with_db!(self, db => {
+            let mut tx = db.begin().await?;
+            let (users,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users").fetch_one(&mut *tx).await?;
+            let (works,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM works").fetch_one(&mut *tx).await?;
+            if users + works > 0 {
+                return Err(StoreError::Archive(
+                    "this archive already has accounts or works; import an export into a new, empty archive".into(),
+                ));
+            }
+            let mut counts = ArchiveTotals::default();
+            // A synonym may point at a tag made after it: synonyms are linked once every
+            // tag is in.
+            let mut synonyms: Vec<(i64, i64)> = Vec::new();
+            for t in TABLES {
+                let path = dir.join(format!("{}.jsonl", t.name));
+                let file = std::fs::File::open(&path).map_err(|e| io(&path, e))?;
+                let mut batch: Vec<serde_json::Value> = Vec::with_capacity(BATCH);
+                let mut n = 0u64;
+                let mut lines = std::io::BufReader::new(file).lines().enumerate().peekable();
+                while let Some((i, line)) = lines.next() {
+                    let line = line.map_err(|e| io(&path, e))?;
+                    if line.trim().is_empty() {
+                        continue;
+                    }
+                    let value: serde_json::Value = serde_json::from_str(&line)
+                        .map_err(|e| StoreError::Archive(format!("{} line {}: {e}", path.display(), i + 1)))?;
+                    check_row(t, &value).map_err(|m| StoreError::Archive(format!("{} line {}: {m}", path.display(), i + 1)))?;
+                    batch.push(value);
+                    if batch.len() == BATCH || lines.peek().is_none() {
+                        let columns = t.columns.len();
+                        // The fixed vocabulary is in every new archive already, with the same ids.
+                        let conflict = if t.name == "tags" { " ON CONFLICT (id) DO NOTHING" } else { "" };
+                        let values: Vec<String> = (0..batch.len())
+                            .map(|r| format!("({})", crate::placeholders(r * columns + 1, columns)))
+                            .collect();
+                        let sql = format!("INSERT INTO {} ({}) VALUES {}{conflict}", t.name, column_list(t), values.join(", "));
+                        let mut q = sqlx::query(AssertSqlSafe(sql));
+                        for row in &batch {
+                            for (name, ty) in t.columns {
+                                let v = &row[*name];
+                                if t.name == "tags" && *name == "synonym_of" {
+                                    if let (Some(id), Some(of)) = (row["id"].as_i64(), v.as_i64()) {
+                                        synonyms.push((id, of));
+                                    }
+                                    q = q.bind(None::<i64>);
+                                    continue;
+                                }
+                                q = match ty {
+                                    Int => q.bind(v.as_i64()),
+                                    OptInt => q.bind(v.as_i64()),
+                                    Text | OptText => q.bind(v.as_str().map(str::to_owned)),
+                                    Bool => q.bind(v.as_bool()),
+                                };
+                            }
+                        }
+                        q.execute(&mut *tx).await?;
+                        n += batch.len() as u64;
+                        batch.clear();
+                    }
+                }
+                counts.0.push((t.name, n));
+                if t.name == "tags" {
+                    for (id, of) in synonyms.drain(..) {
+                        sqlx::query("UPDATE tags SET synonym_of = $2 WHERE id = $1").bind(id).bind(of).execute(&mut *tx).await?;
+                    }
+                }
+            }
+            if self.backend() == crate::Backend::Postgres {
+                for t in TABLES.iter().filter(|t| t.identity) {
+                    let sql = format!(
+                        "SELECT setval(pg_get_serial_sequence('{0}', 'id'), GREATEST(COALESCE(MAX(id), 0), 1)) FROM {0}",
+                        t.name
+                    );
+                    sqlx::query(AssertSqlSafe(sql)).execute(&mut *tx).await?;
+                }
+            }
+            // Every work goes to the search indexes, and wrangling counts as changed.
+            sqlx::query("INSERT INTO outbox (work_id, version, created_at) SELECT id, version, $1 FROM works ORDER BY id")
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("UPDATE wrangling_generation SET value = value + 1").execute(&mut *tx).await?;
+            tx.commit().await?;
+            counts
+        });
+        Ok(counts)
+    }
+}
+
+/// A row must have every column, with a value of the column's kind.
+fn check_row(t: &Table, row: &serde_json::Value) -> Result<(), String> {
+    let object = row.as_object().ok_or("not a JSON object")?;
+    for (name, ty) in t.columns {
+        let v = object.get(*name).ok_or_else(|| format!("no {name:?}"))?;
+        let ok = match ty {
+            Int => v.is_i64(),
+            OptInt => v.is_i64() || v.is_null(),
+            Text => v.is_string(),
+            OptText => v.is_string() || v.is_null(),
+            Bool => v.is_boolean(),
+        };
+        if !ok {
+            return Err(format!(
+                "{name:?} is {v}, which is not a {}",
+                match ty {
+                    Int | OptInt => "number",
+                    Text | OptText => "string",
+                    Bool => "boolean",
+                }
+            ));
+        }
+    }
+    if let Some(extra) = object.keys().find(|k| !t.columns.iter().any(|(c, _)| c == k)) {
+        return Err(format!("{extra:?} is not a column of {}", t.name));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_are_checked_before_any_is_written() {
+        let t = TABLES.iter().find(|t| t.name == "settings").unwrap();
+        assert!(check_row(t, &serde_json::json!({"name": "a", "value": "b"})).is_ok());
+        assert!(check_row(t, &serde_json::json!({"name": "a"})).unwrap_err().contains("no \"value\""));
+        assert!(check_row(t, &serde_json::json!({"name": 1, "value": "b"})).unwrap_err().contains("not a string"));
+        assert!(
+            check_row(t, &serde_json::json!({"name": "a", "value": "b", "x": 1})).unwrap_err().contains("not a column")
+        );
+        assert!(check_row(t, &serde_json::json!([1])).is_err());
+    }
+}
