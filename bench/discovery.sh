@@ -4,7 +4,9 @@
 #   (a) a fandom listing sorted by kudos, with sidebar counts;
 #   (b) 3 included and 3 excluded tags and a word range, with counts;
 #   (c) free text for a common word, with counts;
-#   (d) tag autocomplete for a two-letter prefix.
+#   (d) tag autocomplete for a two-letter prefix;
+# and (a)-(c) again through the JSON API (/api/v1/works, /api/v1/search), each right
+# after its HTML listing.
 # Prints: index build time and size; p50/p99 in process for the index and for the SQL
 # baseline (FTS5 + GROUP BY) in the same run; p50/p99 over HTTP with one connection
 # (wrk); the server's resident memory.
@@ -62,6 +64,16 @@ while read -r path; do
   p99=$(echo "$out" | awk '$1=="99%"{print $2}')
   rps=$(echo "$out" | awk '/Requests\/sec/{print $2}')
   printf '%-26s p50 %-9s p99 %-9s %s req/s   %s\n' "${names[$i]}" "$p50" "$p99" "$rps" "$path"
+  # The same listing as JSON, straight after, so both see the same machine.
+  api=$(echo "$path" | sed -e 's|^/works/search|/api/v1/search|' -e 's|^/works|/api/v1/works|')
+  if [ "$api" != "$path" ]; then
+    curl -sf "http://127.0.0.1:$PORT$api" -o /dev/null
+    out=$(wrk -t1 -c1 -d"${SECONDS_PER_RUN}s" --latency "http://127.0.0.1:$PORT$api")
+    p50=$(echo "$out" | awk '$1=="50%"{print $2}')
+    p99=$(echo "$out" | awk '$1=="99%"{print $2}')
+    rps=$(echo "$out" | awk '/Requests\/sec/{print $2}')
+    printf '%-26s p50 %-9s p99 %-9s %s req/s   %s\n' "  same, API (JSON)" "$p50" "$p99" "$rps" "$api"
+  fi
   i=$((i + 1))
 done < "$DATA/paths.txt"
 echo "--- server resident memory: $(awk '/VmRSS/{printf "%.0f MiB", $2/1024}' /proc/$SERVER/status)"

@@ -52,7 +52,7 @@ pub fn write(book: &Book<'_>) -> Result<Vec<u8>, ExportError> {
         file: "title.xhtml".into(),
         id: "title".into(),
         title: "Preface".into(),
-        body: format!("<section epub:type=\"titlepage\">\n{}</section>\n", preface(book, &facts)),
+        body: format!("<section epub:type=\"titlepage\" id=\"preface\">\n{}</section>\n", preface(book, &facts)),
     }];
     for c in book.chapters {
         pages.push(Page {
@@ -66,7 +66,7 @@ pub fn write(book: &Book<'_>) -> Result<Vec<u8>, ExportError> {
         file: "afterword.xhtml".into(),
         id: "afterword".into(),
         title: "Afterword".into(),
-        body: format!("<section epub:type=\"afterword\">\n{}</section>\n", afterword(book, &facts)),
+        body: format!("<section epub:type=\"afterword\" id=\"afterword\">\n{}</section>\n", afterword(book, &facts)),
     });
 
     let mut zip = ZipWriter::new(std::io::Cursor::new(Vec::new()));

@@ -11,11 +11,12 @@ pub const STYLE: &str = "\
 body { font-family: Georgia, 'Palatino Linotype', Palatino, serif; line-height: 1.5; margin: 0 auto; max-width: 40em; padding: 0 1em; }
 h1, h2, h3 { font-family: sans-serif; line-height: 1.2; }
 h1.title { margin-bottom: 0.2em; }
-p.byline { margin-top: 0; font-style: italic; }
+.byline { margin-top: 0; font-style: italic; }
 dl.meta { font-family: sans-serif; font-size: 0.9em; border: 1px solid #ccc; padding: 0.5em 1em; }
 dl.meta dt { font-weight: bold; float: left; clear: left; margin-right: 0.4em; }
 dl.meta dd { margin: 0 0 0.2em 0; }
 .notes, .end-notes, .summary { border-left: 3px solid #999; padding-left: 0.8em; margin: 1em 0; }
+.notes blockquote, .end-notes blockquote, .summary blockquote { margin: 0; }
 .notes h3, .end-notes h3, .summary h3 { font-size: 1em; margin: 0.5em 0 0.2em; }
 section.pov, section.flashback, section.letter { margin: 1em 0; }
 section.flashback { border-left: 3px solid #999; padding-left: 0.8em; font-style: italic; }
@@ -35,7 +36,7 @@ footer.afterword { border-top: 1px solid #ccc; margin-top: 2em; }
 /// series, dates and counts, the work's address, summary and notes.
 pub fn preface(book: &Book<'_>, facts: &Facts) -> String {
     let mut out = format!(
-        "<h1 class=\"title\">{}</h1>\n<p class=\"byline\">by {}</p>\n<dl class=\"meta\">\n",
+        "<h1 class=\"title\">{}</h1>\n<div class=\"byline\">by {}</div>\n<dl class=\"meta tags\">\n",
         escape(&facts.title),
         escape(&facts.byline())
     );
@@ -55,12 +56,16 @@ pub fn preface(book: &Book<'_>, facts: &Facts) -> String {
     out
 }
 
-/// A titled block of notes, as XHTML; nothing when `html` is empty.
+/// A titled block of notes, as XHTML; nothing when `html` is empty. The label above a
+/// blockquote is AO3's layout too, which Flourish's importer reads back.
 pub fn notes_block(out: &mut String, class: &str, heading: &str, html: &str) {
     if html.trim().is_empty() {
         return;
     }
-    out.push_str(&format!("<div class=\"{class}\"><h3>{heading}</h3>\n{}\n</div>\n", to_xhtml(html)));
+    out.push_str(&format!(
+        "<div class=\"{class}\"><h3>{heading}</h3>\n<blockquote class=\"userstuff\">\n{}\n</blockquote>\n</div>\n",
+        to_xhtml(html)
+    ));
 }
 
 /// One chapter's heading, notes, text and end notes, as XHTML.
@@ -80,7 +85,7 @@ pub fn afterword(book: &Book<'_>, facts: &Facts) -> String {
     let mut out = String::from("<h2>Afterword</h2>\n");
     notes_block(&mut out, "end-notes", "End Notes", &book.work.end_notes);
     out.push_str(&format!(
-        "<p>Posted on {} at <a href=\"{1}\">{1}</a>. Leave kudos and comments there.</p>\n",
+        "<p>Posted on {} at <a href=\"{1}\">{1}</a>. Please leave kudos and comments there.</p>\n",
         escape(&facts.archive),
         escape(&facts.url)
     ));
@@ -92,7 +97,7 @@ pub fn write(book: &Book<'_>) -> String {
     let mut out = format!(
         "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{title}</title>\n\
-         <style>\n{STYLE}</style>\n</head>\n<body>\n<header class=\"preface\">\n",
+         <style>\n{STYLE}</style>\n</head>\n<body>\n<header class=\"preface\" id=\"preface\">\n",
         lang = escape(&facts.language),
         title = escape(&facts.title),
     );
@@ -114,7 +119,7 @@ pub fn write(book: &Book<'_>) -> String {
         out.push_str(&chapter_body(c));
         out.push_str("</article>\n");
     }
-    out.push_str("<footer class=\"afterword\">\n");
+    out.push_str("<footer class=\"afterword\" id=\"afterword\">\n");
     out.push_str(&afterword(book, &facts));
     out.push_str("</footer>\n</body>\n</html>\n");
     out

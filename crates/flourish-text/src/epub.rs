@@ -46,12 +46,11 @@ pub fn parse_epub(bytes: &[u8]) -> Result<Document, ImportError> {
     let package = parse_opf(&opf, &base)?;
 
     let mut blocks: Vec<HtmlBlock> = Vec::new();
+    // "Key: value" lines of a title page that is not a preface (FanFicFare's, calibre's).
+    let mut title_fields: Vec<(String, String)> = Vec::new();
     for path in &package.spine {
         let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
-        if ["title", "toc", "nav", "cover", "contents"]
-            .iter()
-            .any(|skip| name.starts_with(skip) || name.contains("title_page"))
-        {
+        if ["toc", "nav", "cover", "contents"].iter().any(|skip| name.starts_with(skip)) {
             continue;
         }
         let xhtml = read_entry(&mut zip, path, &mut budget)?;
@@ -59,9 +58,21 @@ pub fn parse_epub(bytes: &[u8]) -> Result<Document, ImportError> {
         for b in &mut file_blocks {
             b.line = 0; // an EPUB has no lines a reader could look up
         }
+        // A title page is metadata, not story; one laid out as AO3's (and Flourish's)
+        // preface is read as such, with its summary and notes.
+        let title_page = name.starts_with("title") || name.contains("title_page");
+        if title_page && !file_blocks.iter().any(|b| b.within("preface")) {
+            title_fields.extend(fields_of(&file_blocks));
+            continue;
+        }
         blocks.extend(file_blocks);
     }
     let mut doc = crate::blocks::parse_blocks(blocks, Format::Epub);
+    for (key, value) in title_fields {
+        if doc.header_field(&key).is_none() {
+            doc.header.push((key, value));
+        }
+    }
     doc.encoding = "utf-8".into();
     if let Some(t) = package.title {
         doc.title = Some(t);
@@ -85,6 +96,31 @@ pub fn parse_epub(bytes: &[u8]) -> Result<Document, ImportError> {
     }
     doc.boilerplate.clear(); // spans of lines mean nothing without lines
     Ok(doc)
+}
+
+/// `Key: value` pairs of a title page: its `dt`/`dd` pairs and its lines that read as a
+/// header field ("Rating: T", "Characters: Harry P., Draco M.").
+fn fields_of(blocks: &[HtmlBlock]) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut pending_dt: Option<String> = None;
+    for b in blocks {
+        match b.tag.as_str() {
+            "dt" => pending_dt = Some(b.text.trim().trim_end_matches(':').trim().to_lowercase()),
+            "dd" => {
+                if let Some(key) = pending_dt.take() {
+                    out.push((key, b.text.trim().to_owned()));
+                }
+            }
+            _ => {
+                for line in &b.lines {
+                    if let crate::patterns::LineKind::Field(key, value) = crate::patterns::classify(line) {
+                        out.push((key, value));
+                    }
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Reads one entry as text, through the size limits.

@@ -29,10 +29,21 @@ pub enum Command {
     Import(crate::import::ImportArgs),
     /// Write the whole archive (accounts, pseuds, tags and their wrangling, works, chapters,
     /// series) to a directory, for backups and for moving between SQLite and PostgreSQL.
+    ///
+    /// With --work instead: one work as a download (EPUB, HTML, TXT or Markdown).
     Export {
         /// The directory to write (created; must not hold an export already).
-        #[arg(long, value_name = "DIR")]
-        all: PathBuf,
+        #[arg(long, value_name = "DIR", required_unless_present = "work", conflicts_with = "work")]
+        all: Option<PathBuf>,
+        /// One posted work, by id.
+        #[arg(long, requires = "output")]
+        work: Option<i64>,
+        /// epub, html, txt or md (with --work).
+        #[arg(long, default_value = "epub")]
+        format: String,
+        /// The file to write (with --work).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
         #[command(flatten)]
         database: DatabaseArgs,
     },
@@ -257,17 +268,23 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             store.close().await;
             result
         }
-        Command::Export { all, database } => {
+        Command::Export { all, work, format, output, database } => {
             let config = Config::load(cli.config.as_deref(), &database.overrides())?;
             crate::logging::init(&config);
             let store = crate::serve::open_store(&config).await?;
             store.migrate().await?;
             let started = std::time::Instant::now();
-            let result = store.export_archive(&all).await;
+            let result = match (all, work, output) {
+                (Some(dir), _, _) => store.export_archive(&dir).await.map_err(anyhow::Error::from).map(|counts| {
+                    println!("exported {counts} to {} in {:.1} s", dir.display(), started.elapsed().as_secs_f64())
+                }),
+                (None, Some(work), Some(output)) => {
+                    crate::dev::export_work(&store, &config, work, &format, &output).await
+                }
+                _ => Err(anyhow::anyhow!("pass --all DIR, or --work ID --output FILE")),
+            };
             store.close().await;
-            let counts = result?;
-            println!("exported {counts} to {} in {:.1} s", all.display(), started.elapsed().as_secs_f64());
-            Ok(())
+            result
         }
         Command::Inspect { file, json } => crate::inspect::run(&file, json),
         Command::Import(args) => {

@@ -264,3 +264,28 @@ pub async fn bench_export(store: &Store, work: flourish_core::WorkId, iterations
     }
     Ok(())
 }
+
+/// `flourish export --work ID --format F --output FILE`: one posted work as a download,
+/// exactly as the web serves it.
+pub async fn export_work(
+    store: &Store,
+    config: &crate::config::Config,
+    work: i64,
+    format: &str,
+    output: &std::path::Path,
+) -> anyhow::Result<()> {
+    use flourish_core::Viewer;
+    let format = flourish_export::Format::from_extension(format)
+        .with_context(|| format!("unknown format {format:?}: use epub, html, txt or md"))?;
+    // The command line reads as a member would: members-only works too, not drafts.
+    let viewer = Viewer::Member(flourish_core::UserId(0));
+    let w = store.work(flourish_core::WorkId(work), viewer).await?.with_context(|| format!("no posted work {work}"))?;
+    let chapters = store.chapters(w.id, viewer).await?;
+    let url = format!("{}/works/{}", config.public_url().trim_end_matches('/'), w.id);
+    let book =
+        flourish_export::Book { work: &w, chapters: &chapters, archive_name: &config.archive.name, work_url: &url };
+    let bytes = flourish_export::export(&book, format)?;
+    std::fs::write(output, &bytes).with_context(|| format!("cannot write {}", output.display()))?;
+    println!("wrote {} ({} bytes, {})", output.display(), bytes.len(), format.label());
+    Ok(())
+}

@@ -176,3 +176,58 @@ fn awkward_html_still_makes_a_valid_epub() {
     );
     check("awkward", &work, &chapters);
 }
+
+#[test]
+fn our_own_downloads_import_back_with_their_metadata() {
+    let (mut work, chapters) = work_from_file(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/owlery.txt"));
+    work.complete = false;
+    work.expected_chapters = Some(5);
+    work.tags.0.push(Tag {
+        id: TagId(50),
+        name: "F/M".into(),
+        kind: TagKind::Category,
+        canonical: true,
+        synonym_of: None,
+    });
+    let book = Book {
+        work: &work,
+        chapters: &chapters,
+        archive_name: "Flourish",
+        work_url: "https://archive.example.org/works/1",
+    };
+    for format in [Format::Epub, Format::Html] {
+        let bytes = export(&book, format).unwrap();
+        let name = format!("owlery.{}", format.extension());
+        let doc = flourish_text::read_document(&bytes, Some(&name)).unwrap();
+        let draft =
+            flourish_text::draft::work_draft(&doc, "x", &[], None, PseudId(9), &flourish_core::Limits::default());
+        let label = format.label();
+        assert_eq!(draft.title, work.title, "{label}");
+        assert_eq!(doc.authors, ["quillwright"], "{label}");
+        assert_eq!(draft.rating, flourish_core::Rating::TeenAndUp, "{label}");
+        assert_eq!(draft.warnings, [flourish_core::ArchiveWarning::NoneApply], "{label}");
+        assert_eq!(draft.categories, [flourish_core::Category::FM], "{label}");
+        assert_eq!(draft.fandoms, ["Harry Potter - J. K. Rowling"], "{label}");
+        assert_eq!(draft.relationships, ["Hermione Granger/Ron Weasley"], "{label}");
+        assert_eq!(draft.characters, ["Hermione Granger", "Ron Weasley"], "{label}");
+        assert_eq!(draft.freeforms, ["Letters & Owls"], "{label}");
+        assert!(draft.summary.contains("Hermione finds a letter"), "{label}: {}", draft.summary);
+        assert_eq!(draft.published_at.map(|t| t.date().to_string()), Some("2020-02-29".into()), "{label}");
+        assert!(!draft.complete, "{label}");
+        assert_eq!(draft.expected_chapters, Some(5), "{label}");
+        assert_eq!(flourish_text::draft::series_of(&doc), Some(("Winter Letters".into(), Some(1))), "{label}");
+        let titles: Vec<&str> = draft.chapters.iter().map(|c| c.title.as_str()).collect();
+        let original: Vec<&str> = chapters.iter().map(|c| c.title.as_str()).collect();
+        assert_eq!(titles, original, "{label}");
+        assert!(
+            draft.chapters[0].notes.contains("winter prompt") || draft.notes.contains("winter prompt"),
+            "{label}: notes kept"
+        );
+        let text = flourish_text::html_to_text(&draft.chapters[0].content);
+        assert!(text.contains("The stairs to the Owlery were slick with frost"), "{label}: {text}");
+        assert!(
+            !text.contains("Chapter Notes") && !text.contains("Posted on"),
+            "{label}: no labels or boilerplate in the story: {text}"
+        );
+    }
+}

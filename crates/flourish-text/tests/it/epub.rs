@@ -121,3 +121,81 @@ fn a_zip_bomb_posing_as_an_epub_is_refused_in_bounded_memory() {
     let err = flourish_text::read_document(&bomb, Some("bomb.epub")).unwrap_err().to_string();
     assert!(err.contains("looks like a zip bomb"), "{err}");
 }
+
+fn draft_of(doc: &flourish_text::Document) -> flourish_core::WorkDraft {
+    flourish_text::draft::work_draft(doc, "x", &[], None, flourish_core::PseudId(1), &flourish_core::Limits::default())
+}
+
+fn package(spine: &[&str]) -> String {
+    let items: String = spine
+        .iter()
+        .enumerate()
+        .map(|(i, f)| format!(r#"<item id="i{i}" href="{f}" media-type="application/xhtml+xml"/>"#))
+        .collect();
+    let refs: String = (0..spine.len()).map(|i| format!(r#"<itemref idref="i{i}"/>"#)).collect();
+    format!(
+        r#"<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="2.0"><metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Owl Post</dc:title><dc:creator>inkpot</dc:creator><dc:language>en</dc:language></metadata><manifest>{items}</manifest><spine>{refs}</spine></package>"#
+    )
+}
+
+#[test]
+fn an_ao3_epub_preface_fills_the_work_s_fields() {
+    let preface = r#"<div id="preface"><h1>Owl Post</h1><div class="byline">by inkpot</div><dl class="tags">
+        <dt>Rating:</dt><dd>Mature</dd><dt>Archive Warning:</dt><dd>Graphic Depictions Of Violence, Major Character Death</dd>
+        <dt>Category:</dt><dd>F/M, Gen</dd><dt>Fandom:</dt><dd>Harry Potter - J. K. Rowling</dd>
+        <dt>Relationship:</dt><dd>Hermione Granger/Ron Weasley</dd><dt>Characters:</dt><dd>Hermione Granger, Ron Weasley, Hedwig</dd>
+        <dt>Additional Tags:</dt><dd>Owls, Letters</dd><dt>Language:</dt><dd>English</dd><dt>Series:</dt><dd>Part 3 of Winter Letters</dd>
+        <dt>Stats:</dt><dd>Published: 2018-12-24 Updated: 2019-01-02 Words: 1,234 Chapters: 1/4</dd></dl>
+        <p>Summary</p><blockquote class="userstuff"><p>An owl that will not stop delivering.</p></blockquote></div>"#;
+    let book = epub(&[
+        ("META-INF/container.xml", CONTAINER),
+        ("OEBPS/content.opf", &package(&["preface.xhtml", "chapter_1.xhtml"])),
+        ("OEBPS/preface.xhtml", &xhtml(preface)),
+        (
+            "OEBPS/chapter_1.xhtml",
+            &xhtml(
+                r#"<h2 class="heading">Chapter 1: Hedwig</h2><div class="userstuff"><p>The owl came at dawn.</p></div>"#,
+            ),
+        ),
+    ]);
+    let doc = flourish_text::read_document(&book, Some("owl.epub")).unwrap();
+    let draft = draft_of(&doc);
+    use flourish_core::{ArchiveWarning, Category, Rating};
+    assert_eq!(draft.rating, Rating::Mature);
+    assert_eq!(draft.warnings, [ArchiveWarning::GraphicViolence, ArchiveWarning::MajorCharacterDeath]);
+    assert_eq!(draft.categories, [Category::FM, Category::Gen]);
+    assert_eq!(draft.fandoms, ["Harry Potter - J. K. Rowling"], "AO3's categories are not fandoms");
+    assert_eq!(draft.characters, ["Hermione Granger", "Ron Weasley", "Hedwig"]);
+    assert_eq!(draft.freeforms, ["Owls", "Letters"]);
+    assert_eq!(draft.language, "en");
+    assert_eq!(draft.published_at.map(|t| t.date().to_string()).as_deref(), Some("2018-12-24"));
+    assert!(!draft.complete);
+    assert_eq!(draft.expected_chapters, Some(4));
+    assert_eq!(flourish_text::draft::series_of(&doc), Some(("Winter Letters".into(), Some(3))));
+    assert!(draft.summary.contains("will not stop delivering"));
+    assert_eq!(draft.chapters.len(), 1);
+}
+
+#[test]
+fn a_fanficfare_title_page_fills_the_work_s_fields_and_stays_out_of_the_story() {
+    let title_page = r#"<h3><a href="https://www.fanfiction.net/s/1">Owl Post</a> by <a href="https://www.fanfiction.net/u/2">inkpot</a></h3>
+        <div><b>Category:</b> Harry Potter<br/><b>Genre:</b> Romance/Humor<br/><b>Characters:</b> Hermione G., Ron W.<br/>
+        <b>Status:</b> In-Progress<br/><b>Published:</b> 2011-03-04<br/><b>Rating:</b> T<br/><b>Words:</b> 1,000</div>"#;
+    let book = epub(&[
+        ("META-INF/container.xml", CONTAINER),
+        ("OEBPS/content.opf", &package(&["title_page.xhtml", "toc_page.xhtml", "file0001.xhtml"])),
+        ("OEBPS/title_page.xhtml", &xhtml(title_page)),
+        ("OEBPS/toc_page.xhtml", &xhtml("<p>Table of Contents</p><p>Chapter 1</p>")),
+        ("OEBPS/file0001.xhtml", &xhtml("<h2>Chapter 1</h2><p>The owl came at dawn, as owls do.</p>")),
+    ]);
+    let doc = flourish_text::read_document(&book, Some("ffnet.epub")).unwrap();
+    let draft = draft_of(&doc);
+    assert_eq!(draft.fandoms, ["Harry Potter"], "FanFiction.Net's category is the fandom");
+    assert_eq!(draft.characters, ["Hermione G.", "Ron W."]);
+    assert_eq!(draft.freeforms, ["Romance", "Humor"]);
+    assert_eq!(draft.rating, flourish_core::Rating::TeenAndUp);
+    assert!(!draft.complete, "In-Progress");
+    assert_eq!(draft.published_at.map(|t| t.date().to_string()).as_deref(), Some("2011-03-04"));
+    let text = flourish_text::html_to_text(&draft.chapters.iter().map(|c| c.content.clone()).collect::<String>());
+    assert_eq!(text, "The owl came at dawn, as owls do.", "no title page or contents in the story");
+}

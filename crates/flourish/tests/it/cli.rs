@@ -203,6 +203,31 @@ fn export_all_and_import_archive_move_a_whole_archive() {
 }
 
 #[test]
+fn an_epub_flourish_wrote_imports_with_its_tags() {
+    let dir = temp_dir();
+    let letters = concat!(env!("CARGO_MANIFEST_DIR"), "/../flourish-text/tests/it/fixtures/letters.txt");
+    let (ok, out, err) = run(
+        dir.path(),
+        &["import", "--pseud", "quillwright", "--fandom", "Pride and Prejudice", "--rating", "Teen", letters],
+    );
+    assert!(ok, "{out}{err}");
+    let (ok, out, err) = run(dir.path(), &["export", "--work", "1", "--format", "epub", "--output", "w.epub"]);
+    assert!(ok && out.contains("EPUB"), "{out}{err}");
+    let (ok, out, err) = run(dir.path(), &["import", "--pseud", "reader", "--data-dir", "other", "w.epub"]);
+    assert!(ok && out.contains("1 imported"), "{out}{err}");
+    let (ok, _, err) = run(dir.path(), &["export", "--all", "dump", "--data-dir", "other"]);
+    assert!(ok, "{err}");
+    let tags = std::fs::read_to_string(dir.path().join("dump/tags.jsonl")).unwrap();
+    assert!(tags.contains("\"kind\":\"fandom\",\"name\":\"Pride and Prejudice\""), "{tags}");
+    let work_tags = std::fs::read_to_string(dir.path().join("dump/work_tags.jsonl")).unwrap();
+    let teen = tags.lines().find(|l| l.contains("\"Teen And Up Audiences\"")).unwrap();
+    let teen_id = teen.split("\"id\":").nth(1).unwrap().split(',').next().unwrap();
+    assert!(work_tags.contains(&format!("\"tag_id\":{teen_id},")), "the rating came back: {work_tags}");
+    let (ok, out, err) = run(dir.path(), &["export", "--work", "99", "--output", "x.epub"]);
+    assert!(!ok && format!("{out}{err}").contains("no posted work 99"), "{out}{err}");
+}
+
+#[test]
 fn inspect_prints_the_structure_and_json() {
     let dir = temp_dir();
     let pov = concat!(env!("CARGO_MANIFEST_DIR"), "/../flourish-text/tests/it/fixtures/pov-styles.txt");
