@@ -215,6 +215,12 @@ pub fn router(state: AppState) -> Router {
         .route("/users/{username}/pseuds/{pseud}/feed.atom", get(html::feeds::pseud))
         .route("/series/{id}/feed.atom", get(html::feeds::series))
         .route("/works/{id}/feed.atom", get(html::feeds::work))
+        .route("/opds", get(html::opds::start))
+        .route("/opds/recent", get(html::opds::recent))
+        .route("/opds/fandoms", get(html::opds::fandoms))
+        .route("/opds/tags/{name}", get(html::opds::tag))
+        .route("/opds/search", get(html::opds::search))
+        .route("/opds/search.xml", get(html::opds::opensearch))
         .fallback(html::not_found);
     let security = middleware::SECURITY_HEADERS
         .map(|(name, value)| SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)));

@@ -20,13 +20,14 @@ use time::OffsetDateTime;
 /// Entries per feed: a reader polls often, so only what is recent.
 const ENTRIES: u32 = 20;
 
-fn stamp(t: OffsetDateTime) -> String {
+pub(crate) fn stamp(t: OffsetDateTime) -> String {
     t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
 }
 
 /// An entry: the work's title and link, its creators, dates, tags as categories, and a
-/// summary with its stats.
-fn work_entry(state: &AppState, w: &Work) -> String {
+/// summary with its stats; `extra` goes in before the entry closes (OPDS's acquisition
+/// links).
+pub(crate) fn work_entry(state: &AppState, w: &Work, extra: &str) -> String {
     let url = state.config.url(&format!("/works/{}", w.id));
     let mut entry = format!(
         "<entry>\n<id>{url}</id>\n<title>{}</title>\n<link rel=\"alternate\" type=\"text/html\" href=\"{url}\"/>\n\
@@ -60,7 +61,7 @@ fn work_entry(state: &AppState, w: &Work) -> String {
         w.chapters_label(),
         w.language
     );
-    entry.push_str(&format!("<summary type=\"html\">{}</summary>\n</entry>\n", escape(&summary)));
+    entry.push_str(&format!("<summary type=\"html\">{}</summary>\n{extra}</entry>\n", escape(&summary)));
     entry
 }
 
@@ -128,7 +129,7 @@ pub async fn tag(State(state): State<AppState>, Path(name): Path<String>) -> App
         .map_err(AppError::internal)?;
     let ids: Vec<WorkId> = results.hits.iter().map(|h| h.id).collect();
     let works = state.store.works_by_ids(&ids, Viewer::Guest).await?;
-    let entries: String = works.iter().map(|w| work_entry(&state, w)).collect();
+    let entries: String = works.iter().map(|w| work_entry(&state, w, "")).collect();
     let path = format!("/tags/{}/feed.atom", flourish_core::tag_url_segment(&tag.name));
     Ok(feed(&state, &path, &tag.works_path(), &format!("Works in {}", tag.name), latest(&works), entries).await)
 }
@@ -139,7 +140,7 @@ pub async fn pseud(
 ) -> AppResult<Response> {
     let pseud = state.store.pseud(&username, &pseud).await?.ok_or(AppError::NotFound)?;
     let works = state.store.works_by_pseud(pseud.id, Viewer::Guest, 1, ENTRIES).await?.items;
-    let entries: String = works.iter().map(|w| work_entry(&state, w)).collect();
+    let entries: String = works.iter().map(|w| work_entry(&state, w, "")).collect();
     let page = pseud.path();
     Ok(feed(
         &state,
@@ -157,7 +158,7 @@ pub async fn series(State(state): State<AppState>, Path(id): Path<String>) -> Ap
     let series = state.store.series(id).await?.ok_or(AppError::NotFound)?;
     let mut works: Vec<Work> = state.store.series_works(id, Viewer::Guest).await?.into_iter().map(|(_, w)| w).collect();
     works.sort_by_key(|w| std::cmp::Reverse(w.updated_at));
-    let entries: String = works.iter().take(ENTRIES as usize).map(|w| work_entry(&state, w)).collect();
+    let entries: String = works.iter().take(ENTRIES as usize).map(|w| work_entry(&state, w, "")).collect();
     let page = format!("/series/{id}");
     let updated = latest(&works).max(series.updated_at);
     Ok(feed(&state, &format!("{page}/feed.atom"), &page, &series.title, updated, entries).await)

@@ -9,6 +9,7 @@ pub mod filters;
 pub mod form;
 pub mod home;
 pub mod listing;
+pub mod opds;
 pub mod posting;
 pub mod pseuds;
 pub mod series;

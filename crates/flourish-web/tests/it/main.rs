@@ -6,5 +6,6 @@ mod discovery;
 mod downloads;
 mod feeds;
 mod mail;
+mod opds;
 mod pages;
 mod posting;
