@@ -183,6 +183,13 @@ async fn a_writer_signs_up_posts_edits_and_restricts_a_work_in_chromium() {
     click(&client, "form[action$='/edit'] button[type=submit]").await;
     assert!(shows(&client, "Mother made me give it back").await);
 
+    // The dashboard lists it, with its actions (a picture for whoever changes the page).
+    client.goto(&url("/account")).await.unwrap();
+    assert!(shows(&client, "The Boy in the Robe Shop").await);
+    if let Ok(png) = client.screenshot().await {
+        let _ = std::fs::write(std::env::temp_dir().join("flourish-dashboard.png"), png);
+    }
+
     // Restrict it to members, log out, and it is gone.
     client.goto(work_url.as_str()).await.unwrap();
     follow(&client, "Edit work").await;
