@@ -299,22 +299,42 @@ async fn signup(State(state): State<AppState>, visitor: Visitor, form: FormData)
     Ok((axum::http::StatusCode::CREATED, page).into_response())
 }
 
-async fn send_confirmation(state: &AppState, account: &Account) -> AppResult<()> {
+/// Makes a one-time link for `account` and mails it: `path` is where the link leads (the
+/// token is appended), `message` the mail's words around it (`{name}`, `{archive}` and
+/// `{link}` are filled in).
+async fn mail_link(
+    state: &AppState,
+    account: &Account,
+    purpose: TokenPurpose,
+    valid_secs: i64,
+    path: &str,
+    subject: &str,
+    message: &str,
+) -> AppResult<()> {
     let token = tokens::random_token();
-    let expires = time::OffsetDateTime::now_utc().unix_timestamp() + CONFIRM_SECS;
-    state
-        .store
-        .create_token(&tokens::hash_token(&token), TokenPurpose::ConfirmEmail, Some(account.id), expires)
-        .await?;
+    let expires = time::OffsetDateTime::now_utc().unix_timestamp() + valid_secs;
+    state.store.create_token(&tokens::hash_token(&token), purpose, Some(account.id), expires).await?;
     let site = state.site().await;
-    let link = state.config.url(&format!("/confirm/{token}"));
-    let body = format!(
-        "Hello {},\n\nConfirm your email address for {} by opening this link:\n\n{link}\n\nIt works for three days. If you did not sign up, ignore this message.\n",
-        account.username, site.archive_name
-    );
+    let link = state.config.url(&format!("{path}{token}"));
+    let fill = |text: &str| {
+        text.replace("{name}", &account.username).replace("{archive}", &site.archive_name).replace("{link}", &link)
+    };
     let to = account.email.clone().unwrap_or_default();
-    state.mailer.send(&state.store, &to, &format!("Confirm your {} account", site.archive_name), &body).await;
+    state.mailer.send(&state.store, &to, &fill(subject), &fill(message)).await;
     Ok(())
+}
+
+async fn send_confirmation(state: &AppState, account: &Account) -> AppResult<()> {
+    mail_link(
+        state,
+        account,
+        TokenPurpose::ConfirmEmail,
+        CONFIRM_SECS,
+        "/confirm/",
+        "Confirm your {archive} account",
+        "Hello {name},\n\nConfirm your email address for {archive} by opening this link:\n\n{link}\n\nIt works for three days. If you did not sign up, ignore this message.\n",
+    )
+    .await
 }
 
 const LINK_GONE: &str = "This link has expired or has already been used. Links in our mail work once.";
@@ -365,21 +385,16 @@ async fn forgot(State(state): State<AppState>, visitor: Visitor, form: FormData)
 }
 
 pub async fn send_reset(state: &AppState, account: &Account) -> AppResult<()> {
-    let token = tokens::random_token();
-    let expires = time::OffsetDateTime::now_utc().unix_timestamp() + RESET_SECS;
-    state
-        .store
-        .create_token(&tokens::hash_token(&token), TokenPurpose::ResetPassword, Some(account.id), expires)
-        .await?;
-    let site = state.site().await;
-    let link = state.config.url(&format!("/password/reset/{token}"));
-    let body = format!(
-        "Hello {},\n\nSomeone (we hope you) asked to reset the password of your {} account. Choose a new one here:\n\n{link}\n\nThe link works once, within an hour. If you did not ask, ignore this message; your password is unchanged.\n",
-        account.username, site.archive_name
-    );
-    let to = account.email.clone().unwrap_or_default();
-    state.mailer.send(&state.store, &to, &format!("Reset your {} password", site.archive_name), &body).await;
-    Ok(())
+    mail_link(
+        state,
+        account,
+        TokenPurpose::ResetPassword,
+        RESET_SECS,
+        "/password/reset/",
+        "Reset your {archive} password",
+        "Hello {name},\n\nSomeone (we hope you) asked to reset the password of your {archive} account. Choose a new one here:\n\n{link}\n\nThe link works once, within an hour. If you did not ask, ignore this message; your password is unchanged.\n",
+    )
+    .await
 }
 
 #[derive(Serialize, Default)]

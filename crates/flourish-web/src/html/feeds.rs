@@ -121,14 +121,7 @@ pub async fn tag(State(state): State<AppState>, Path(name): Path<String>) -> App
         None => tag.id,
     };
     let query = WorkQuery { include: vec![filter.0], per_page: ENTRIES, page: 1, ..Default::default() };
-    let search = state.search.clone();
-    let now = OffsetDateTime::now_utc().unix_timestamp();
-    let results = tokio::task::spawn_blocking(move || search.search(&query, now))
-        .await
-        .map_err(AppError::internal)?
-        .map_err(AppError::internal)?;
-    let ids: Vec<WorkId> = results.hits.iter().map(|h| h.id).collect();
-    let works = state.store.works_by_ids(&ids, Viewer::Guest).await?;
+    let (works, _) = super::listing::query_works(&state, &query, Viewer::Guest).await?;
     let entries: String = works.iter().map(|w| work_entry(&state, w, "")).collect();
     let path = format!("/tags/{}/feed.atom", flourish_core::tag_url_segment(&tag.name));
     Ok(feed(&state, &path, &tag.works_path(), &format!("Works in {}", tag.name), latest(&works), entries).await)

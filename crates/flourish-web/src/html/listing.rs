@@ -82,7 +82,14 @@ pub async fn search_works(
     query.per_page = state.config.per_page;
     query.member = viewer.is_member();
     query.page = page;
-    let results = run(state, &query, fixed).await?;
+    query.include.extend(fixed);
+    query_works(state, &query, viewer).await
+}
+
+/// One page of works for `query` as `viewer` may see them, in the index's order, and the
+/// total: what the API, the feeds and the OPDS catalog list.
+pub async fn query_works(state: &AppState, query: &WorkQuery, viewer: Viewer) -> AppResult<(Vec<Work>, u64)> {
+    let results = run(state, query, None).await?;
     let ids: Vec<_> = results.hits.iter().map(|h| h.id).collect();
     Ok((state.store.works_by_ids(&ids, viewer).await?, results.total))
 }

@@ -15,7 +15,7 @@ use crate::error::{AppError, AppResult};
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, Uri, header};
 use axum::response::{IntoResponse, Response};
-use flourish_core::{TagKind, Viewer, Work, WorkId, tag_from_url_segment, tag_url_segment};
+use flourish_core::{TagKind, Viewer, Work, tag_from_url_segment, tag_url_segment};
 use flourish_export::Format;
 use flourish_export::xhtml::escape;
 use flourish_search::{Sort, WorkQuery};
@@ -104,18 +104,6 @@ fn acquisition_entry(state: &AppState, w: &Work) -> String {
     work_entry(state, w, &links)
 }
 
-/// Runs a listing query against the search index; works in its order, and the total.
-async fn works(state: &AppState, query: WorkQuery) -> AppResult<(Vec<Work>, u64)> {
-    let search = state.search.clone();
-    let now = OffsetDateTime::now_utc().unix_timestamp();
-    let results = tokio::task::spawn_blocking(move || search.search(&query, now))
-        .await
-        .map_err(AppError::internal)?
-        .map_err(AppError::internal)?;
-    let ids: Vec<WorkId> = results.hits.iter().map(|h| h.id).collect();
-    Ok((state.store.works_by_ids(&ids, Viewer::Guest).await?, results.total))
-}
-
 fn page_of(uri: &Uri) -> u32 {
     super::query_param(uri, "page").and_then(|p| p.parse().ok()).unwrap_or(1).clamp(1, 10_000)
 }
@@ -137,7 +125,7 @@ fn paging(state: &AppState, path: &str, page: u32, total: u64) -> String {
 
 async fn acquisition(state: &AppState, path: &str, title: &str, query: WorkQuery) -> AppResult<Response> {
     let page = query.page;
-    let (list, total) = works(state, query).await?;
+    let (list, total) = super::listing::query_works(state, &query, Viewer::Guest).await?;
     let updated = list.iter().map(|w| w.updated_at).max().unwrap_or(OffsetDateTime::UNIX_EPOCH);
     let entries: String = list.iter().map(|w| acquisition_entry(state, w)).collect();
     let self_path = if page > 1 {

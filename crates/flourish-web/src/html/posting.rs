@@ -750,12 +750,30 @@ async fn add_chapter(
 ) -> AppResult<Response> {
     let work = own_work(&state, &visitor, &id).await?;
     let (fields, format, draft) = read_chapter(&form);
-    match state.store.add_chapter(work.id, &draft).await {
+    let saved = state.store.add_chapter(work.id, &draft).await.map(|c| c.id);
+    let action = format!("/works/{}/chapters/new", work.id);
+    after_chapter_save(&state, &visitor, &work, saved, "chapter_added", action, fields, format).await
+}
+
+/// After adding or editing a chapter: to the chapter (or the draft's preview), or the form
+/// again with its errors.
+#[allow(clippy::too_many_arguments)]
+async fn after_chapter_save(
+    state: &AppState,
+    visitor: &Visitor,
+    work: &Work,
+    saved: Result<ChapterId, StoreError>,
+    event: &str,
+    action: String,
+    fields: ChapterFields,
+    format: String,
+) -> AppResult<Response> {
+    match saved {
         Ok(chapter) => {
             state.page_cache.forget(work.id);
-            super::account::audit(&state, &visitor, "chapter_added", &work.id.to_string(), "").await;
+            super::account::audit(state, visitor, event, &work.id.to_string(), &chapter.to_string()).await;
             let to = if work.posted {
-                format!("/works/{}/chapters/{}", work.id, chapter.id)
+                format!("/works/{}/chapters/{chapter}", work.id)
             } else {
                 format!("/works/{}/preview", work.id)
             };
@@ -763,18 +781,7 @@ async fn add_chapter(
         }
         Err(e) => {
             let errors = chapter_errors(e)?;
-            Ok(invalid(
-                chapter_form(
-                    &state,
-                    &visitor,
-                    &work,
-                    format!("/works/{}/chapters/new", work.id),
-                    fields,
-                    format,
-                    errors,
-                )
-                .await?,
-            ))
+            Ok(invalid(chapter_form(state, visitor, work, action, fields, format, errors).await?))
         }
     }
 }
@@ -819,33 +826,9 @@ async fn update_chapter(
     let work = own_work(&state, &visitor, &id).await?;
     let c = own_chapter(&state, &work, &chapter).await?;
     let (fields, format, draft) = read_chapter(&form);
-    match state.store.update_chapter(work.id, c.id, &draft).await {
-        Ok(()) => {
-            state.page_cache.forget(work.id);
-            super::account::audit(&state, &visitor, "chapter_edited", &work.id.to_string(), &c.id.to_string()).await;
-            let to = if work.posted {
-                format!("/works/{}/chapters/{}", work.id, c.id)
-            } else {
-                format!("/works/{}/preview", work.id)
-            };
-            Ok(Redirect::to(&to).into_response())
-        }
-        Err(e) => {
-            let errors = chapter_errors(e)?;
-            Ok(invalid(
-                chapter_form(
-                    &state,
-                    &visitor,
-                    &work,
-                    format!("/works/{}/chapters/{}/edit", work.id, c.id),
-                    fields,
-                    format,
-                    errors,
-                )
-                .await?,
-            ))
-        }
-    }
+    let saved = state.store.update_chapter(work.id, c.id, &draft).await.map(|()| c.id);
+    let action = format!("/works/{}/chapters/{}/edit", work.id, c.id);
+    after_chapter_save(&state, &visitor, &work, saved, "chapter_edited", action, fields, format).await
 }
 
 async fn delete_chapter(
