@@ -10,6 +10,7 @@ pub mod draft;
 pub mod epub;
 pub mod html;
 pub mod import;
+pub mod lexicon;
 pub mod md;
 pub mod paragraphs;
 pub mod patterns;
