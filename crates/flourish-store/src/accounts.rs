@@ -245,6 +245,7 @@ impl AccountStore for Store {
                     .execute(&mut *tx)
                     .await?;
                     if used.rows_affected() != 1 {
+                        tx.rollback().await?;
                         return Err(StoreError::invalid(
                             "invitation",
                             "That invitation code is not valid or has already been used.",
@@ -268,7 +269,7 @@ impl AccountStore for Store {
                 let (user_id,) = match inserted {
                     Ok(row) => row,
                     Err(e) if is_unique_violation(&e) => {
-                        drop(tx);
+                        tx.rollback().await?;
                         return Err(self.taken(new).await);
                     }
                     Err(e) => return Err(e.into()),
@@ -372,6 +373,7 @@ impl AccountStore for Store {
                 .execute(&mut *tx)
                 .await?;
             if done.rows_affected() == 0 {
+                tx.rollback().await?;
                 return Err(StoreError::NotFound("user"));
             }
             sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user.0).execute(&mut *tx).await?;
@@ -396,6 +398,7 @@ impl AccountStore for Store {
                 .execute(&mut *tx)
                 .await?;
             if done.rows_affected() == 0 {
+                tx.rollback().await?;
                 return Err(StoreError::NotFound("user"));
             }
             if status == AccountStatus::Banned {

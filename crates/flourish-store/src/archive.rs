@@ -292,88 +292,101 @@ impl Store {
         let at = crate::now();
         let counts = with_db!(self, db => {
             let mut tx = db.begin().await?;
-            let (users,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users").fetch_one(&mut *tx).await?;
-            let (works,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM works").fetch_one(&mut *tx).await?;
-            if users + works > 0 {
-                return Err(StoreError::Archive(
-                    "this archive already has accounts or works; import an export into a new, empty archive".into(),
-                ));
-            }
-            let mut counts = ArchiveTotals::default();
-            // A synonym may point at a tag made after it: synonyms are linked once every
-            // tag is in.
-            let mut synonyms: Vec<(i64, i64)> = Vec::new();
-            for t in TABLES {
-                let path = dir.join(format!("{}.jsonl", t.name));
-                let file = std::fs::File::open(&path).map_err(|e| io(&path, e))?;
-                let mut batch: Vec<serde_json::Value> = Vec::with_capacity(BATCH);
-                let mut n = 0u64;
-                let mut lines = std::io::BufReader::new(file).lines().enumerate().peekable();
-                while let Some((i, line)) = lines.next() {
-                    let line = line.map_err(|e| io(&path, e))?;
-                    if line.trim().is_empty() {
-                        continue;
-                    }
-                    let value: serde_json::Value = serde_json::from_str(&line)
-                        .map_err(|e| StoreError::Archive(format!("{} line {}: {e}", path.display(), i + 1)))?;
-                    check_row(t, &value).map_err(|m| StoreError::Archive(format!("{} line {}: {m}", path.display(), i + 1)))?;
-                    batch.push(value);
-                    if batch.len() == BATCH || lines.peek().is_none() {
-                        let columns = t.columns.len();
-                        // The fixed vocabulary is in every new archive already, with the same ids.
-                        let conflict = if t.name == "tags" { " ON CONFLICT (id) DO NOTHING" } else { "" };
-                        let values: Vec<String> = (0..batch.len())
-                            .map(|r| format!("({})", crate::placeholders(r * columns + 1, columns)))
-                            .collect();
-                        let sql = format!("INSERT INTO {} ({}) VALUES {}{conflict}", t.name, column_list(t), values.join(", "));
-                        let mut q = sqlx::query(AssertSqlSafe(sql));
-                        for row in &batch {
-                            for (name, ty) in t.columns {
-                                let v = &row[*name];
-                                if t.name == "tags" && *name == "synonym_of" {
-                                    if let (Some(id), Some(of)) = (row["id"].as_i64(), v.as_i64()) {
-                                        synonyms.push((id, of));
-                                    }
-                                    q = q.bind(None::<i64>);
-                                    continue;
-                                }
-                                q = match ty {
-                                    Int => q.bind(v.as_i64()),
-                                    OptInt => q.bind(v.as_i64()),
-                                    Text | OptText => q.bind(v.as_str().map(str::to_owned)),
-                                    Bool => q.bind(v.as_bool()),
-                                };
-                            }
+            // Everything inside one block, so any error rolls the whole import back at once.
+            let result: Result<ArchiveTotals, StoreError> = async {
+                let (users,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users").fetch_one(&mut *tx).await?;
+                let (works,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM works").fetch_one(&mut *tx).await?;
+                if users + works > 0 {
+                    return Err(StoreError::Archive(
+                        "this archive already has accounts or works; import an export into a new, empty archive".into(),
+                    ));
+                }
+                let mut counts = ArchiveTotals::default();
+                // A synonym may point at a tag made after it: synonyms are linked once every
+                // tag is in.
+                let mut synonyms: Vec<(i64, i64)> = Vec::new();
+                for t in TABLES {
+                    let path = dir.join(format!("{}.jsonl", t.name));
+                    let file = std::fs::File::open(&path).map_err(|e| io(&path, e))?;
+                    let mut batch: Vec<serde_json::Value> = Vec::with_capacity(BATCH);
+                    let mut n = 0u64;
+                    let mut lines = std::io::BufReader::new(file).lines().enumerate().peekable();
+                    while let Some((i, line)) = lines.next() {
+                        let line = line.map_err(|e| io(&path, e))?;
+                        if line.trim().is_empty() {
+                            continue;
                         }
-                        q.execute(&mut *tx).await?;
-                        n += batch.len() as u64;
-                        batch.clear();
+                        let value: serde_json::Value = serde_json::from_str(&line)
+                            .map_err(|e| StoreError::Archive(format!("{} line {}: {e}", path.display(), i + 1)))?;
+                        check_row(t, &value).map_err(|m| StoreError::Archive(format!("{} line {}: {m}", path.display(), i + 1)))?;
+                        batch.push(value);
+                        if batch.len() == BATCH || lines.peek().is_none() {
+                            let columns = t.columns.len();
+                            // The fixed vocabulary is in every new archive already, with the same ids.
+                            let conflict = if t.name == "tags" { " ON CONFLICT (id) DO NOTHING" } else { "" };
+                            let values: Vec<String> = (0..batch.len())
+                                .map(|r| format!("({})", crate::placeholders(r * columns + 1, columns)))
+                                .collect();
+                            let sql = format!("INSERT INTO {} ({}) VALUES {}{conflict}", t.name, column_list(t), values.join(", "));
+                            let mut q = sqlx::query(AssertSqlSafe(sql));
+                            for row in &batch {
+                                for (name, ty) in t.columns {
+                                    let v = &row[*name];
+                                    if t.name == "tags" && *name == "synonym_of" {
+                                        if let (Some(id), Some(of)) = (row["id"].as_i64(), v.as_i64()) {
+                                            synonyms.push((id, of));
+                                        }
+                                        q = q.bind(None::<i64>);
+                                        continue;
+                                    }
+                                    q = match ty {
+                                        Int => q.bind(v.as_i64()),
+                                        OptInt => q.bind(v.as_i64()),
+                                        Text | OptText => q.bind(v.as_str().map(str::to_owned)),
+                                        Bool => q.bind(v.as_bool()),
+                                    };
+                                }
+                            }
+                            q.execute(&mut *tx).await?;
+                            n += batch.len() as u64;
+                            batch.clear();
+                        }
+                    }
+                    counts.0.push((t.name, n));
+                    if t.name == "tags" {
+                        for (id, of) in synonyms.drain(..) {
+                            sqlx::query("UPDATE tags SET synonym_of = $2 WHERE id = $1").bind(id).bind(of).execute(&mut *tx).await?;
+                        }
                     }
                 }
-                counts.0.push((t.name, n));
-                if t.name == "tags" {
-                    for (id, of) in synonyms.drain(..) {
-                        sqlx::query("UPDATE tags SET synonym_of = $2 WHERE id = $1").bind(id).bind(of).execute(&mut *tx).await?;
+                if self.backend() == crate::Backend::Postgres {
+                    for t in TABLES.iter().filter(|t| t.identity) {
+                        let sql = format!(
+                            "SELECT setval(pg_get_serial_sequence('{0}', 'id'), GREATEST(COALESCE(MAX(id), 0), 1)) FROM {0}",
+                            t.name
+                        );
+                        sqlx::query(AssertSqlSafe(sql)).execute(&mut *tx).await?;
                     }
                 }
+                // Every work goes to the search indexes, and wrangling counts as changed.
+                sqlx::query("INSERT INTO outbox (work_id, version, created_at) SELECT id, version, $1 FROM works ORDER BY id")
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("UPDATE wrangling_generation SET value = value + 1").execute(&mut *tx).await?;
+                Ok(counts)
             }
-            if self.backend() == crate::Backend::Postgres {
-                for t in TABLES.iter().filter(|t| t.identity) {
-                    let sql = format!(
-                        "SELECT setval(pg_get_serial_sequence('{0}', 'id'), GREATEST(COALESCE(MAX(id), 0), 1)) FROM {0}",
-                        t.name
-                    );
-                    sqlx::query(AssertSqlSafe(sql)).execute(&mut *tx).await?;
+            .await;
+            match result {
+                Ok(counts) => {
+                    tx.commit().await?;
+                    counts
+                }
+                Err(e) => {
+                    tx.rollback().await?;
+                    return Err(e);
                 }
             }
-            // Every work goes to the search indexes, and wrangling counts as changed.
-            sqlx::query("INSERT INTO outbox (work_id, version, created_at) SELECT id, version, $1 FROM works ORDER BY id")
-                .bind(at)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("UPDATE wrangling_generation SET value = value + 1").execute(&mut *tx).await?;
-            tx.commit().await?;
-            counts
         });
         Ok(counts)
     }

@@ -72,6 +72,18 @@ fn bench(c: &mut Criterion) {
         b.iter(|| parse_sanitize_count(black_box(html.as_bytes()), "story.html"))
     });
     group.finish();
+
+    // Tag suggestions for a 100,000-word novel (issue 7's figure: under 200 ms).
+    let words: Vec<&str> = txt.split_inclusive(char::is_whitespace).collect();
+    let novel: String = words[..100_000.min(words.len())].concat();
+    let doc = flourish_text::read_document(novel.as_bytes(), Some("novel.txt")).expect("parses");
+    let lexicons = flourish_text::lexicon::Lexicon::bundled();
+    let mut group = c.benchmark_group("suggest");
+    group.sample_size(10);
+    group.bench_function("100,000 words: suggested tags", |b| {
+        b.iter(|| flourish_text::suggest::suggest(black_box(&doc), &lexicons))
+    });
+    group.finish();
 }
 
 criterion_group!(benches, bench);

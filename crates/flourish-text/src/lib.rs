@@ -15,6 +15,7 @@ pub mod md;
 pub mod paragraphs;
 pub mod patterns;
 pub mod sanitize;
+pub mod suggest;
 pub mod txt;
 pub mod word_count;
 

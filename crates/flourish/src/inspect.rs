@@ -6,10 +6,16 @@ use std::path::Path;
 
 pub fn run(file: &Path, json: bool) -> anyhow::Result<()> {
     let doc = read(file).with_context(|| file.display().to_string())?;
+    let (suggested, speakers) = flourish_text::suggest::suggest(&doc, &flourish_text::lexicon::Lexicon::bundled());
     if json {
-        println!("{}", serde_json::to_string_pretty(&doc)?);
+        // The document's own fields, then what the text suggests (issue 7's names).
+        let mut value = serde_json::to_value(&doc)?;
+        value["suggested_tags"] = serde_json::to_value(&suggested)?;
+        value["speakers"] = serde_json::to_value(&speakers)?;
+        println!("{}", serde_json::to_string_pretty(&value)?);
     } else {
         print!("{}", summary(&doc));
+        print!("{}", suggestions(&suggested));
     }
     Ok(())
 }
@@ -28,6 +34,29 @@ pub fn read(file: &Path) -> anyhow::Result<Document> {
     let bytes = std::fs::read(file).context("cannot read the file")?;
     let name = file.file_name().and_then(|n| n.to_str());
     Ok(flourish_text::read_document(&bytes, name)?)
+}
+
+fn suggestions(s: &flourish_text::suggest::SuggestedTags) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    if !s.fandoms.is_empty() {
+        let _ = writeln!(out, "suggested fandom:        {}", s.fandoms.join(", "));
+    }
+    if let Some(n) = &s.narrator {
+        let _ = writeln!(out, "narrator:                {n}");
+    }
+    if !s.characters.is_empty() {
+        let names: Vec<String> = s.characters.iter().map(|c| format!("{} ({})", c.name, c.mentions)).collect();
+        let _ = writeln!(out, "suggested characters:    {}", names.join(", "));
+    }
+    if !s.relationships.is_empty() {
+        let names: Vec<&str> = s.relationships.iter().map(|r| r.name.as_str()).collect();
+        let _ = writeln!(out, "suggested relationships: {}", names.join(", "));
+    }
+    if !s.places.is_empty() {
+        let _ = writeln!(out, "suggested places:        {}", s.places.join(", "));
+    }
+    out
 }
 
 fn summary(doc: &Document) -> String {

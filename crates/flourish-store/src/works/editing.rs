@@ -70,7 +70,12 @@ macro_rules! touch_work {
         .bind($at)
         .fetch_optional(&mut *$tx)
         .await?;
-        let Some((version,)) = version else { return Err(StoreError::NotFound("work")) };
+        let Some((version,)) = version else {
+            // Roll back now: a dropped transaction holds SQLite's write lock until its
+            // connection is next used.
+            $tx.rollback().await?;
+            return Err(StoreError::NotFound("work"));
+        };
         sqlx::query("INSERT INTO outbox (work_id, version, created_at) VALUES ($1, $2, $3)")
             .bind($work)
             .bind(version)
@@ -134,6 +139,7 @@ impl WorkEditing for Store {
             .execute(&mut *tx)
             .await?;
             if done.rows_affected() == 0 {
+                tx.rollback().await?;
                 return Err(StoreError::NotFound("work"));
             }
             sqlx::query("DELETE FROM work_tags WHERE work_id = $1").bind(work.0).execute(&mut *tx).await?;
@@ -200,6 +206,7 @@ impl WorkEditing for Store {
             .execute(&mut *tx)
             .await?;
             if done.rows_affected() == 0 {
+                tx.rollback().await?;
                 return Err(StoreError::NotFound("chapter"));
             }
             touch_work!(tx, work.0, at);
@@ -413,7 +420,10 @@ impl WorkEditing for Store {
             .bind(user.0)
             .fetch_optional(&mut *tx)
             .await?;
-            let Some((pseud,)) = invited else { return Ok(false) };
+            let Some((pseud,)) = invited else {
+                tx.rollback().await?;
+                return Ok(false);
+            };
             if accept {
                 sqlx::query(
                     "INSERT INTO work_creators (work_id, pseud_id, position) \

@@ -4,6 +4,7 @@
 mod epub;
 mod hostile;
 mod html;
+mod suggest;
 mod txt;
 
 use flourish_text::Document;

@@ -1,0 +1,83 @@
+//! Tag suggestions read from the text: the first story, a team-written fixture, and texts
+//! that should get no nonsense.
+
+use flourish_text::lexicon::Lexicon;
+use flourish_text::suggest::suggest;
+
+fn read(text: &str, name: &str) -> flourish_text::Document {
+    flourish_text::read_document(text.as_bytes(), Some(name)).unwrap()
+}
+
+#[test]
+fn the_first_story_suggests_its_fandom_people_couple_and_places() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/samples/the-little-blond-boy.txt");
+    let Ok(bytes) = std::fs::read(path) else {
+        assert!(std::env::var("CI").is_err(), "../shared/samples/the-little-blond-boy.txt is missing");
+        eprintln!("skipped: ../shared/samples is not here");
+        return;
+    };
+    let doc = flourish_text::read_document(&bytes, Some("story.txt")).unwrap();
+    let (tags, speakers) = suggest(&doc, &Lexicon::bundled());
+    assert_eq!(tags.fandoms, ["Harry Potter - J. K. Rowling"]);
+    assert_eq!(tags.narrator.as_deref(), Some("Draco Malfoy"));
+    let names: Vec<&str> = tags.characters.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(&names[..2], ["Draco Malfoy", "Harry Potter"], "{names:?}");
+    for wanted in ["Pansy Parkinson", "Blaise Zabini"] {
+        assert!(names.contains(&wanted), "{wanted} in {names:?}");
+    }
+    assert!(names.iter().any(|n| n.starts_with("Scorpius")), "{names:?}");
+    for not in ["Dada", "Merlin", "Oh Merlin", "Death Eater", "Mr.", "Mr"] {
+        assert!(!names.iter().any(|n| n == &not), "{not} is not a character: {names:?}");
+    }
+    let harry = tags.characters.iter().find(|c| c.name == "Harry Potter").unwrap();
+    assert!(harry.aliases.iter().any(|a| a == "Potter") && harry.aliases.iter().any(|a| a == "Mr. Potter"));
+    let couple = tags.relationships.iter().find(|r| r.name == "Draco Malfoy/Harry Potter").expect("the couple");
+    assert_eq!(couple.kind, "romantic");
+    assert!(!couple.evidence.is_empty());
+    for place in ["Diagon Alley", "Flourish and Blotts", "The Leaky Cauldron", "Astronomy Tower"] {
+        assert!(tags.places.iter().any(|p| p == place), "{place} in {:?}", tags.places);
+    }
+    assert!(speakers.iter().any(|s| s.speaker == "Draco Malfoy"), "the narrator's sneer");
+    assert!(speakers.iter().any(|s| s.speaker == "Pansy Parkinson"));
+}
+
+#[test]
+fn a_story_from_another_fandom_is_read_as_that_fandom() {
+    let story = "Chapter 1\n\nElizabeth Bennet walked to Netherfield through the mud, and arrived with her petticoats six inches deep in it.\n\n\"You walked three miles?\" Miss Bingley asked, and Elizabeth said that she had.\n\nMr. Darcy said nothing at all. Elizabeth thought Darcy the proudest man in Hertfordshire, and told Jane so that night.\n\n\"He is very handsome,\" Jane said.\n";
+    let (tags, _) = suggest(&read(story, "walk.txt"), &Lexicon::bundled());
+    assert_eq!(tags.fandoms, ["Pride and Prejudice - Jane Austen"]);
+    let names: Vec<&str> = tags.characters.iter().map(|c| c.name.as_str()).collect();
+    assert!(names.contains(&"Elizabeth Bennet") && names.contains(&"Fitzwilliam Darcy"), "{names:?}");
+    assert!(tags.places.iter().any(|p| p == "Netherfield Park"), "{:?}", tags.places);
+    assert!(tags.narrator.is_none(), "told in the third person");
+}
+
+#[test]
+fn texts_in_other_languages_and_scripts_get_no_nonsense() {
+    let chinese = "第一章\n\n夜深了，城堡里的灯一盏一盏地熄灭。她站在窗前，看着远处的湖。\n\n“你还没睡吗？”他问。\n";
+    let (tags, _) = suggest(&read(chinese, "a.txt"), &Lexicon::bundled());
+    assert!(tags.fandoms.is_empty() && tags.characters.is_empty() && tags.places.is_empty(), "{tags:?}");
+    let german = "Kapitel 1\n\nDer Regen fiel auf die Dächer der Stadt. Sie ging langsam nach Hause und dachte an den Brief.\n\nAm Morgen war alles anders. Die Sonne schien, und der Brief lag noch auf dem Tisch.\n";
+    let (tags, _) = suggest(&read(german, "b.txt"), &Lexicon::bundled());
+    assert!(tags.fandoms.is_empty(), "{tags:?}");
+    assert!(
+        tags.characters.iter().all(|c| !["Der", "Die", "Am", "Sie", "Regen", "Sonne"].contains(&c.name.as_str())),
+        "{tags:?}"
+    );
+}
+
+#[test]
+fn a_very_long_text_is_bounded() {
+    let para = "Harry Potter looked at Draco Malfoy across the Great Hall. ";
+    let mut text = String::from("Chapter 1\n\n");
+    for _ in 0..60_000 {
+        text.push_str(para);
+        text.push_str("\n\n");
+    }
+    let doc = read(&text, "long.txt");
+    let started = std::time::Instant::now();
+    let (tags, _) = suggest(&doc, &Lexicon::bundled());
+    assert!(!tags.characters.is_empty());
+    // Bounded, not timed: a debug build on a shared machine proves nothing about speed.
+    let _ = started.elapsed();
+}
