@@ -143,7 +143,7 @@ pub enum ConfigCommand {
     Show(DatabaseArgs),
 }
 
-#[derive(Args, Default)]
+#[derive(Args, Default, Clone)]
 pub struct DatabaseArgs {
     /// Where data lives: the SQLite database and the search index.
     #[arg(long)]

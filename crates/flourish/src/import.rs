@@ -13,7 +13,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-#[derive(Args)]
+#[derive(Args, Clone)]
 pub struct ImportArgs {
     /// Story files: plain text, Markdown, HTML or EPUB.
     #[arg(required_unless_present = "archive", conflicts_with = "archive")]
@@ -35,6 +35,11 @@ pub struct ImportArgs {
     /// Import a file even when a work with the same text exists.
     #[arg(long)]
     pub allow_duplicates: bool,
+    /// Tag each work with what the text suggests (its fandom when none is given, characters,
+    /// relationships, places as additional tags), each under the archive's canonical name
+    /// when it has one for it. Without this, suggestions are only shown by `inspect`.
+    #[arg(long)]
+    pub accept_suggested_tags: bool,
     #[command(flatten)]
     pub database: DatabaseArgs,
 }
@@ -138,6 +143,11 @@ pub async fn run(config: &Config, args: ImportArgs) -> anyhow::Result<()> {
             }
             ready = fresh;
         }
+        if args.accept_suggested_tags {
+            for r in &mut ready {
+                canonical_names(&store, &mut r.draft).await?;
+            }
+        }
         for (r, outcome) in store_all(&store, ready).await {
             if let (Outcome::Imported(id, _), Some((title, part))) = (&outcome, &r.series)
                 && let Err(e) = join_series(&store, &pseud, *id, title, *part).await
@@ -159,6 +169,25 @@ pub async fn run(config: &Config, args: ImportArgs) -> anyhow::Result<()> {
     store.close().await;
     if failed > 0 {
         bail!("{failed} of {} files could not be imported", args.files.len());
+    }
+    Ok(())
+}
+
+/// Replaces each user tag that the archive has wrangled as a synonym with its canonical
+/// tag, so suggestions follow the archive's own wrangling.
+async fn canonical_names(store: &Store, draft: &mut WorkDraft) -> anyhow::Result<()> {
+    use flourish_store::TagStore;
+    for list in [&mut draft.fandoms, &mut draft.characters, &mut draft.relationships, &mut draft.freeforms] {
+        for name in list.iter_mut() {
+            if let Some(tag) = store.tag_by_name(name).await?
+                && let Some(canonical) = tag.synonym_of
+                && let Some(canonical) = store.tag(canonical).await?
+            {
+                *name = canonical.name;
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        list.retain(|n| seen.insert(n.to_lowercase()));
     }
     Ok(())
 }
@@ -233,7 +262,30 @@ async fn resolve_pseud(store: &Store, spec: &str) -> anyhow::Result<Pseud> {
 
 fn read_one<'a>(file: &'a Path, pseud: &Pseud, args: &ImportArgs, limits: &Limits) -> anyhow::Result<Ready<'a>> {
     let doc = crate::inspect::read(file)?;
-    let draft = draft_from(&doc, file, pseud, args, limits)?;
+    let mut args_fandoms = args.fandom.clone();
+    let suggested = args
+        .accept_suggested_tags
+        .then(|| flourish_text::suggest::suggest(&doc, &flourish_text::lexicon::Lexicon::bundled()).0);
+    if let Some(s) = &suggested
+        && args_fandoms.is_empty()
+        && doc.header_field("fandom").is_none()
+    {
+        args_fandoms = s.fandoms.clone();
+    }
+    let with_fandoms = ImportArgs { fandom: args_fandoms, ..args.clone() };
+    let mut draft = draft_from(&doc, file, pseud, &with_fandoms, limits)?;
+    if let Some(s) = suggested {
+        let add = |list: &mut Vec<String>, names: Vec<String>| {
+            for n in names {
+                if !list.iter().any(|t| t.eq_ignore_ascii_case(&n)) {
+                    list.push(n);
+                }
+            }
+        };
+        add(&mut draft.characters, s.characters.iter().map(|c| c.name.clone()).collect());
+        add(&mut draft.relationships, s.relationships.iter().map(|r| r.name.clone()).collect());
+        add(&mut draft.freeforms, s.places.clone());
+    }
     // Validate here, so a bad file fails alone instead of failing its batch.
     draft.validate(limits).map_err(|e| anyhow::anyhow!("{e}"))?;
     let summary = format!(

@@ -228,6 +228,49 @@ fn an_epub_flourish_wrote_imports_with_its_tags() {
 }
 
 #[test]
+fn accepted_suggestions_tag_the_work_under_the_archive_s_canonical_names() {
+    let dir = temp_dir();
+    let story = "The Owlery\n\nChapter 1\n\nHermione Granger climbed the stairs to the Owlery with a letter for Ron Weasley.\n\n\"You're up late,\" Ron said from the dark.\n\nHermione laughed, and Ron kissed her cheek, and they walked back down to Diagon Alley together in the morning.\n\nRon Weasley had never been happier, and Hermione knew it.\n";
+    std::fs::write(dir.path().join("owlery.txt"), story).unwrap();
+    let (ok, out, _) = run(dir.path(), &["import", "--pseud", "quillwright", "owlery.txt"]);
+    assert!(!ok && out.contains("no fandom"), "without suggestions there is no fandom: {out}");
+    // The archive already wrangles Hermione under a longer name.
+    for args in [
+        &["tags", "create", "Hermione Jean Granger", "--kind", "character", "--canonical"][..],
+        &["tags", "create", "Hermione Granger", "--kind", "character"][..],
+        &["tags", "synonym", "Hermione Granger", "--of", "Hermione Jean Granger"][..],
+    ] {
+        let (ok, out, err) = run(dir.path(), args);
+        assert!(ok, "{args:?}: {out}{err}");
+    }
+    let (ok, out, err) =
+        run(dir.path(), &["import", "--pseud", "quillwright", "--accept-suggested-tags", "owlery.txt"]);
+    assert!(ok && out.contains("1 imported"), "{out}{err}");
+    let (ok, _, err) = run(dir.path(), &["export", "--all", "dump"]);
+    assert!(ok, "{err}");
+    let tags = std::fs::read_to_string(dir.path().join("dump/tags.jsonl")).unwrap();
+    let work_tags = std::fs::read_to_string(dir.path().join("dump/work_tags.jsonl")).unwrap();
+    let id_of = |name: &str| -> String {
+        let line = tags
+            .lines()
+            .find(|l| l.contains(&format!("\"name\":\"{name}\"")))
+            .unwrap_or_else(|| panic!("{name} in {tags}"));
+        line.split("\"id\":").nth(1).unwrap().split(',').next().unwrap().to_owned()
+    };
+    for name in [
+        "Harry Potter - J. K. Rowling",
+        "Hermione Jean Granger",
+        "Ron Weasley",
+        "Hermione Granger/Ron Weasley",
+        "Diagon Alley",
+    ] {
+        let id = id_of(name);
+        assert!(work_tags.contains(&format!("\"tag_id\":{id},")), "{name} tags the work: {work_tags}");
+    }
+    assert!(!work_tags.contains(&format!("\"tag_id\":{},", id_of("Hermione Granger"))), "the synonym is not used");
+}
+
+#[test]
 fn inspect_prints_the_structure_and_json() {
     let dir = temp_dir();
     let pov = concat!(env!("CARGO_MANIFEST_DIR"), "/../flourish-text/tests/it/fixtures/pov-styles.txt");
