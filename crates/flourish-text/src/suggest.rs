@@ -388,7 +388,7 @@ fn is_capitalized(word: &str) -> bool {
 
 /// Runs of capitalized words: candidate names, with whether each occurrence began a sentence
 /// or followed an article.
-fn candidates(paras: &[Para], ignore: &HashSet<String>) -> Vec<(String, bool, bool, usize)> {
+fn candidates(paras: &[Para], ignore: &HashSet<String>, places: &[Vec<String>]) -> Vec<(String, bool, bool, usize)> {
     let mut out = Vec::new();
     for (i, p) in paras.iter().enumerate() {
         let ws = words(&p.text);
@@ -404,13 +404,17 @@ fn candidates(paras: &[Para], ignore: &HashSet<String>) -> Vec<(String, bool, bo
             while end < ws.len() && end - at < 4 && is_capitalized(ws[end].text) && !ws[end].sentence_start {
                 end += 1;
             }
-            // "Flourish and Blotts": a lower-case "and" between capitals, once.
+            // "Flourish and Blotts": a lower-case "and" between capitals, once, when the
+            // whole is a known place ("Hermione and Ron" stays two people).
             if end + 1 < ws.len()
                 && ws[end].text == "and"
                 && is_capitalized(ws[end + 1].text)
                 && !ws[end + 1].sentence_start
             {
-                end += 2;
+                let joined: Vec<String> = ws[at..end + 2].iter().map(|w| w.text.to_lowercase()).collect();
+                if places.iter().any(|p| p.len() == joined.len() && p.iter().zip(&joined).all(|(a, b)| near(a, b))) {
+                    end += 2;
+                }
             }
             let mut parts: Vec<&str> = ws[at..end].iter().map(|w| w.text).collect();
             // Leading stop-words ("The Leaky Cauldron" keeps "The" only as a place).
@@ -541,7 +545,9 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
             ignore.extend(e.names().map(str::to_lowercase));
         }
     }
-    let found = candidates(&paras, &ignore);
+    let place_words: Vec<Vec<String>> =
+        lexicon.map(|l| l.places.iter().flat_map(|p| p.names().map(lower_words)).collect()).unwrap_or_default();
+    let found = candidates(&paras, &ignore, &place_words);
 
     // How often each phrase occurs, inside sentences, at their start, after an article.
     let mut stats: HashMap<&str, (u32, u32, u32)> = HashMap::new();

@@ -110,6 +110,46 @@ struct WorkFields {
     new_series: String,
     text_format: String,
     chapters: Vec<ChapterFields>,
+    /// Tags the text suggests, offered as choices the writer must tick.
+    suggested: Option<SuggestedChoices>,
+}
+
+/// What the text suggests, by tag field; shown unticked.
+#[derive(Serialize, Default, Clone)]
+struct SuggestedChoices {
+    fandoms: Vec<String>,
+    characters: Vec<String>,
+    relationships: Vec<String>,
+    freeforms: Vec<String>,
+}
+
+impl SuggestedChoices {
+    /// Reads `html` (the work's chapters) for suggestions.
+    fn of_text(html: &str, name: &str) -> Option<SuggestedChoices> {
+        let doc = flourish_text::read_document(html.as_bytes(), Some(name)).ok()?;
+        Some(SuggestedChoices::of(&doc))
+    }
+
+    fn of(doc: &flourish_text::Document) -> SuggestedChoices {
+        let (s, _) = flourish_text::suggest::suggest(doc, &flourish_text::lexicon::Lexicon::bundled());
+        SuggestedChoices {
+            fandoms: s.fandoms,
+            characters: s.characters.into_iter().map(|c| c.name).collect(),
+            relationships: s.relationships.into_iter().map(|r| r.name).collect(),
+            freeforms: s.places,
+        }
+    }
+}
+
+/// `existing` (a comma-separated tag field) with the accepted `extra` names added once.
+fn with_accepted(existing: &str, extra: Vec<&str>) -> String {
+    let mut names = flourish_core::tag::split_tag_input(existing);
+    for e in extra {
+        if !e.trim().is_empty() && !names.iter().any(|n| n.eq_ignore_ascii_case(e.trim())) {
+            names.push(e.trim().to_owned());
+        }
+    }
+    names.join(", ")
 }
 
 #[derive(Serialize)]
@@ -160,6 +200,7 @@ impl WorkFields {
             })
             .collect();
         WorkFields {
+            suggested: None,
             title: form.get("title").to_owned(),
             summary: form.get("summary").to_owned(),
             notes: form.get("notes").to_owned(),
@@ -167,10 +208,11 @@ impl WorkFields {
             rating: form.get("rating").to_owned(),
             warnings: form.all("warnings").into_iter().map(str::to_owned).collect(),
             categories: form.all("categories").into_iter().map(str::to_owned).collect(),
-            fandoms: form.get("fandoms").to_owned(),
-            relationships: form.get("relationships").to_owned(),
-            characters: form.get("characters").to_owned(),
-            freeforms: form.get("freeforms").to_owned(),
+            // Suggestions count only when ticked.
+            fandoms: with_accepted(form.get("fandoms"), form.all("accept_fandoms")),
+            relationships: with_accepted(form.get("relationships"), form.all("accept_relationships")),
+            characters: with_accepted(form.get("characters"), form.all("accept_characters")),
+            freeforms: with_accepted(form.get("freeforms"), form.all("accept_freeforms")),
             language: form.get("language").to_owned(),
             pseuds: form.all("pseuds").into_iter().filter_map(|p| p.parse().ok()).collect(),
             co_creators: form.get("co_creators").to_owned(),
@@ -396,8 +438,16 @@ async fn create(
     Writer(visitor, account): Writer,
     form: FormData,
 ) -> AppResult<Response> {
-    let fields = WorkFields::read(&form);
+    let mut fields = WorkFields::read(&form);
     let action = form.get("action");
+    if action == "suggest" {
+        // Read what is typed so far and offer its tags; nothing is saved.
+        let html: String = fields.chapters.iter().map(|c| to_html(&c.content, &fields.text_format)).collect();
+        fields.suggested = SuggestedChoices::of_text(&format!("<html><body>{html}</body></html>"), "text.html");
+        let page =
+            work_form(&state, &visitor, &account, FormTarget::new_work(), fields, FieldErrors::default()).await?;
+        return Ok(page.into_response());
+    }
     let own = state.store.pseuds_of(account.id).await?;
     let mut errors = FieldErrors::default();
     let co_creators = resolve_co_creators(&state, &fields.co_creators, &account, &mut errors).await?;
@@ -985,6 +1035,7 @@ async fn import(
     let draft = flourish_text::draft::work_draft(&doc, &stem, &[], None, default, state.store.limits());
     let mut fields = fields_of_draft(&draft);
     fields.pseuds = vec![default.0];
+    fields.suggested = Some(SuggestedChoices::of(&doc));
     let mut page_errors = FieldErrors::default();
     page_errors.general(format!(
         "Imported {} chapter{} ({} words) from {}. Check every field, then preview or post.",

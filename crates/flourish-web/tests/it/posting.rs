@@ -371,3 +371,36 @@ async fn every_write_route_checks_who_is_asking() {
     let log = app.store().audit_log(1, 200).await.unwrap();
     assert!(log.items.iter().any(|e| e.action == "work_hide" && e.detail == "spam" && e.actor == "boss"));
 }
+
+#[tokio::test]
+async fn suggested_tags_are_offered_unticked_and_added_only_when_ticked() {
+    let app = TestApp::sqlite().await;
+    let writer = app.logged_in("archivist", PASSWORD).await;
+    let pseud = default_pseud(&app, "archivist").await;
+    let story = "Chapter 1\n\nHermione Granger climbed to the Owlery with a letter for Ron Weasley.\n\n\"You're up late,\" Ron said.\n\nRon kissed her, and in the morning Hermione and Ron walked through Diagon Alley together.\n";
+    let r = writer.upload("/works/import", "owlery.txt", story.as_bytes()).await;
+    assert!(r.body.contains("Suggested by the text"), "{}", r.body);
+    assert!(r.body.contains("name=\"accept_fandoms\" value=\"Harry Potter - J. K. Rowling\">"), "unticked: {}", r.body);
+    assert!(r.body.contains("name=\"accept_characters\" value=\"Ron Weasley\">"));
+    assert!(r.body.contains("name=\"accept_relationships\" value=\"Hermione Granger/Ron Weasley\">"));
+    assert!(r.body.contains("name=\"accept_freeforms\" value=\"Diagon Alley\">"));
+
+    // Asking on the posting form reads the typed text, and saves nothing.
+    let mut fields = work_fields("Typed", story, "suggest", &pseud);
+    fields.retain(|(k, _)| *k != "characters");
+    let r = writer.post("/works/new", &fields).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("name=\"accept_characters\" value=\"Hermione Granger\">"), "{}", r.body);
+    let account = app.store().account_by_login("archivist").await.unwrap().unwrap();
+    assert_eq!(app.store().works_of_user(account.id, 1, 10).await.unwrap().total, 0);
+
+    // Ticked suggestions join the tags; unticked ones do not.
+    let mut fields = work_fields("Owl Post", story, "post", &pseud);
+    fields.retain(|(k, _)| *k != "characters" && *k != "relationships");
+    fields.push(("accept_characters", "Ron Weasley"));
+    let r = writer.post("/works/new", &fields).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let work = app.store().work(created_id(r.header("location")), Viewer::Guest).await.unwrap().unwrap();
+    let names: Vec<&str> = work.tags.0.iter().map(|t| t.name.as_str()).collect();
+    assert!(names.contains(&"Ron Weasley") && !names.contains(&"Hermione Granger"), "{names:?}");
+}
