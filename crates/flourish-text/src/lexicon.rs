@@ -72,6 +72,26 @@ impl Lexicon {
         BUNDLED.iter().map(|text| Lexicon::parse(text).expect("the bundled lexicons parse")).collect()
     }
 
+    /// The bundled lexicons and every `*.txt` lexicon in `dir` (an archive's own), in file
+    /// name order. A file that does not parse is an error naming the file and the line.
+    pub fn bundled_and_dir(dir: Option<&std::path::Path>) -> Result<Vec<Lexicon>, String> {
+        let mut all = Lexicon::bundled();
+        let Some(dir) = dir else { return Ok(all) };
+        let entries =
+            std::fs::read_dir(dir).map_err(|e| format!("cannot read the lexicon folder {}: {e}", dir.display()))?;
+        let mut files: Vec<std::path::PathBuf> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+            .collect();
+        files.sort();
+        for file in files {
+            let text = std::fs::read_to_string(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            all.push(Lexicon::parse(&text).map_err(|e| format!("{}: {e}", file.display()))?);
+        }
+        Ok(all)
+    }
+
     /// Reads one fandom's facts. Blank lines and `#` comments are skipped; every other line
     /// is `kind: Name | alias, alias`.
     pub fn parse(text: &str) -> Result<Lexicon, LexiconError> {

@@ -55,6 +55,8 @@ pub struct WebConfig {
     pub mail_from: String,
     /// Password hashes computed at once (each takes a core for ~25 ms).
     pub concurrent_hashes: usize,
+    /// What tag suggestions read stories against: the bundled lexicons and the archive's own.
+    pub lexicons: Vec<flourish_text::lexicon::Lexicon>,
 }
 
 impl WebConfig {
@@ -86,6 +88,7 @@ impl Default for WebConfig {
             // Half the cores hash passwords at most; the other half keep serving readers
             // during a burst of logins.
             concurrent_hashes: std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1)),
+            lexicons: flourish_text::lexicon::Lexicon::bundled(),
         }
     }
 }

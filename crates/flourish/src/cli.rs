@@ -286,7 +286,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             store.close().await;
             result
         }
-        Command::Inspect { file, json } => crate::inspect::run(&file, json),
+        Command::Inspect { file, json } => {
+            let config = Config::load(cli.config.as_deref(), &Overrides::default())?;
+            crate::inspect::run(&file, json, &config.lexicons()?)
+        }
         Command::Import(args) => {
             let config = Config::load(cli.config.as_deref(), &args.database.overrides())?;
             crate::logging::init(&config);

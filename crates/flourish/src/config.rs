@@ -37,7 +37,24 @@ pub struct Config {
     pub accounts: AccountsConfig,
     pub rate_limit: RateLimitConfig,
     pub mail: MailConfig,
+    pub suggestions: SuggestionsConfig,
     pub limits: Limits,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SuggestionsConfig {
+    /// A folder of the archive's own lexicons (`*.txt`), read beside the bundled ones.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lexicon_dir: Option<PathBuf>,
+}
+
+impl Config {
+    /// The bundled lexicons and the archive's own.
+    pub fn lexicons(&self) -> anyhow::Result<Vec<flourish_text::lexicon::Lexicon>> {
+        flourish_text::lexicon::Lexicon::bundled_and_dir(self.suggestions.lexicon_dir.as_deref())
+            .map_err(|e| anyhow::anyhow!("suggestions.lexicon_dir: {e}"))
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -117,6 +134,7 @@ impl Default for Config {
             accounts: AccountsConfig::default(),
             rate_limit: RateLimitConfig::default(),
             mail: MailConfig::default(),
+            suggestions: SuggestionsConfig::default(),
             limits: Limits::default(),
         }
     }
@@ -146,6 +164,7 @@ const ENV_KEYS: &[(&str, &str)] = &[
     ("FLOURISH_RATE_LIMIT_PER_SECONDS", "rate_limit.per_seconds"),
     ("FLOURISH_MAIL_SMTP_URL", "mail.smtp_url"),
     ("FLOURISH_MAIL_FROM", "mail.from"),
+    ("FLOURISH_SUGGESTIONS_LEXICON_DIR", "suggestions.lexicon_dir"),
     ("FLOURISH_ARCHIVE_NAME", "archive.name"),
     ("FLOURISH_ARCHIVE_DESCRIPTION", "archive.description"),
     ("FLOURISH_LIMITS_TITLE", "limits.title"),

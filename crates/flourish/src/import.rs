@@ -84,6 +84,7 @@ pub async fn run(config: &Config, args: ImportArgs) -> anyhow::Result<()> {
     let store = crate::serve::open_store(config).await?;
     store.migrate().await?;
     let pseud = resolve_pseud(&store, &args.pseud).await?;
+    let lexicons = config.lexicons()?;
 
     let bar = ProgressBar::new(args.files.len() as u64);
     bar.set_style(
@@ -121,7 +122,7 @@ pub async fn run(config: &Config, args: ImportArgs) -> anyhow::Result<()> {
         bar.set_message(chunk[0].display().to_string());
         let mut ready = Vec::new();
         for file in chunk {
-            match read_one(file, &pseud, &args, store.limits()) {
+            match read_one(file, &pseud, &args, store.limits(), &lexicons) {
                 Ok(r) => ready.push(r),
                 Err(e) => report(file, Outcome::Failed(format!("{e:#}"))),
             }
@@ -260,12 +261,16 @@ async fn resolve_pseud(store: &Store, spec: &str) -> anyhow::Result<Pseud> {
     }
 }
 
-fn read_one<'a>(file: &'a Path, pseud: &Pseud, args: &ImportArgs, limits: &Limits) -> anyhow::Result<Ready<'a>> {
+fn read_one<'a>(
+    file: &'a Path,
+    pseud: &Pseud,
+    args: &ImportArgs,
+    limits: &Limits,
+    lexicons: &[flourish_text::lexicon::Lexicon],
+) -> anyhow::Result<Ready<'a>> {
     let doc = crate::inspect::read(file)?;
     let mut args_fandoms = args.fandom.clone();
-    let suggested = args
-        .accept_suggested_tags
-        .then(|| flourish_text::suggest::suggest(&doc, &flourish_text::lexicon::Lexicon::bundled()).0);
+    let suggested = args.accept_suggested_tags.then(|| flourish_text::suggest::suggest(&doc, lexicons).0);
     if let Some(s) = &suggested
         && args_fandoms.is_empty()
         && doc.header_field("fandom").is_none()

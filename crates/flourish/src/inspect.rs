@@ -4,9 +4,9 @@ use anyhow::Context;
 use flourish_text::Document;
 use std::path::Path;
 
-pub fn run(file: &Path, json: bool) -> anyhow::Result<()> {
+pub fn run(file: &Path, json: bool, lexicons: &[flourish_text::lexicon::Lexicon]) -> anyhow::Result<()> {
     let doc = read(file).with_context(|| file.display().to_string())?;
-    let (suggested, speakers) = flourish_text::suggest::suggest(&doc, &flourish_text::lexicon::Lexicon::bundled());
+    let (suggested, speakers) = flourish_text::suggest::suggest(&doc, lexicons);
     if json {
         // The document's own fields, then what the text suggests (issue 7's names).
         let mut value = serde_json::to_value(&doc)?;

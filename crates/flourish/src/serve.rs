@@ -92,6 +92,7 @@ pub async fn run(config: Config, demo: bool) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {} (set `listen` or --listen)", config.listen))?;
     let addr = listener.local_addr()?;
     let mut web = web_config(&config);
+    web.lexicons = config.lexicons()?;
     if config.public_url.is_none() {
         // The address actually bound (with --listen 127.0.0.1:0, the port chosen).
         web.public_url = format!("http://{addr}");

@@ -125,13 +125,13 @@ struct SuggestedChoices {
 
 impl SuggestedChoices {
     /// Reads `html` (the work's chapters) for suggestions.
-    fn of_text(html: &str, name: &str) -> Option<SuggestedChoices> {
+    fn of_text(state: &AppState, html: &str, name: &str) -> Option<SuggestedChoices> {
         let doc = flourish_text::read_document(html.as_bytes(), Some(name)).ok()?;
-        Some(SuggestedChoices::of(&doc))
+        Some(SuggestedChoices::of(state, &doc))
     }
 
-    fn of(doc: &flourish_text::Document) -> SuggestedChoices {
-        let (s, _) = flourish_text::suggest::suggest(doc, &flourish_text::lexicon::Lexicon::bundled());
+    fn of(state: &AppState, doc: &flourish_text::Document) -> SuggestedChoices {
+        let (s, _) = flourish_text::suggest::suggest(doc, &state.config.lexicons);
         SuggestedChoices {
             fandoms: s.fandoms,
             characters: s.characters.into_iter().map(|c| c.name).collect(),
@@ -443,7 +443,7 @@ async fn create(
     if action == "suggest" {
         // Read what is typed so far and offer its tags; nothing is saved.
         let html: String = fields.chapters.iter().map(|c| to_html(&c.content, &fields.text_format)).collect();
-        fields.suggested = SuggestedChoices::of_text(&format!("<html><body>{html}</body></html>"), "text.html");
+        fields.suggested = SuggestedChoices::of_text(&state, &format!("<html><body>{html}</body></html>"), "text.html");
         let page =
             work_form(&state, &visitor, &account, FormTarget::new_work(), fields, FieldErrors::default()).await?;
         return Ok(page.into_response());
@@ -1035,7 +1035,7 @@ async fn import(
     let draft = flourish_text::draft::work_draft(&doc, &stem, &[], None, default, state.store.limits());
     let mut fields = fields_of_draft(&draft);
     fields.pseuds = vec![default.0];
-    fields.suggested = Some(SuggestedChoices::of(&doc));
+    fields.suggested = Some(SuggestedChoices::of(&state, &doc));
     let mut page_errors = FieldErrors::default();
     page_errors.general(format!(
         "Imported {} chapter{} ({} words) from {}. Check every field, then preview or post.",

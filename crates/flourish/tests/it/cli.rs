@@ -271,6 +271,30 @@ fn accepted_suggestions_tag_the_work_under_the_archive_s_canonical_names() {
 }
 
 #[test]
+fn an_archive_s_own_lexicon_teaches_the_suggestions() {
+    let dir = temp_dir();
+    let story = "Chapter 1\n\nCaptain Mira Solen walked the length of the Wandering Gull before dawn.\n\n\"We sail at noon,\" Mira said to Tobin Ashe.\n\nTobin nodded, and Mira went down to Harrowgate Quay.\n";
+    std::fs::write(dir.path().join("gull.txt"), story).unwrap();
+    let (ok, out, _) = run(dir.path(), &["inspect", "gull.txt"]);
+    assert!(ok && !out.contains("suggested fandom"), "no bundled lexicon knows it: {out}");
+    std::fs::create_dir(dir.path().join("lex")).unwrap();
+    std::fs::write(
+        dir.path().join("lex/gull.txt"),
+        "fandom: The Wandering Gull (Original Work)\ncharacter: Mira Solen | Mira, Captain Solen\ncharacter: Tobin Ashe | Tobin\nplace: Harrowgate Quay\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("flourish.toml"), "[suggestions]\nlexicon_dir = \"lex\"\n").unwrap();
+    let (ok, out, err) = run(dir.path(), &["inspect", "gull.txt"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("suggested fandom:        The Wandering Gull (Original Work)"), "{out}");
+    assert!(out.contains("Harrowgate Quay"), "{out}");
+    std::fs::write(dir.path().join("lex/broken.txt"), "fandom: X\nvillain Y\n").unwrap();
+    let (ok, out, err) = run(dir.path(), &["inspect", "gull.txt"]);
+    assert!(!ok, "{out}");
+    assert!(err.contains("suggestions.lexicon_dir") && err.contains("broken.txt: line 2"), "{err}");
+}
+
+#[test]
 fn inspect_prints_the_structure_and_json() {
     let dir = temp_dir();
     let pov = concat!(env!("CARGO_MANIFEST_DIR"), "/../flourish-text/tests/it/fixtures/pov-styles.txt");
