@@ -564,9 +564,12 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
     let is_place_like = |p: &str| p.split_whitespace().last().is_some_and(|w| PLACE_NOUNS.contains(&w));
     let person_like = |p: &str| {
         let &(n, inside, article) = stats.get(p).unwrap_or(&(0, 0, 0));
+        // A full name opening a sentence counts when one of its words is also used inside
+        // sentences ("Mara Quill kept the light…" and later "…, Mara said").
+        let word_inside = p.contains(' ') && p.split_whitespace().any(|w| stats.get(w).is_some_and(|s| s.1 > 0));
         !is_place_like(p)
             && article * 2 < n
-            && (inside > 0 || lexicon.is_some_and(|l| l.character(p).is_some()))
+            && (inside > 0 || word_inside || lexicon.is_some_and(|l| l.character(p).is_some()))
             && !p.ends_with("ers")
     };
 
@@ -662,7 +665,8 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
     };
     ranked.sort_by(|a, b| score(b).cmp(&score(a)).then_with(|| a.name.cmp(&b.name)));
     ranked.truncate(15);
-    let known: HashSet<&str> = ranked.iter().map(|c| c.name.as_str()).collect();
+    // In rank order, so every choice below is the same on every run.
+    let known: Vec<&str> = ranked.iter().map(|c| c.name.as_str()).collect();
 
     // Places: the lexicon's, each word a letter off at most, then the text's own
     // capitalized names ending in a place word.
@@ -756,7 +760,7 @@ fn speaker_before(before: &str) -> Option<String> {
 fn relationships(
     paras: &[Para],
     all_words: &[Vec<String>],
-    known: &HashSet<&str>,
+    known: &[&str],
     mention_paras: &HashMap<String, HashSet<usize>>,
     narrator: Option<&str>,
 ) -> Vec<RelationshipSuggestion> {

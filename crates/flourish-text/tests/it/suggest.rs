@@ -81,3 +81,52 @@ fn a_very_long_text_is_bounded() {
     // Bounded, not timed: a debug build on a shared machine proves nothing about speed.
     let _ = started.elapsed();
 }
+
+/// What an annotated fixture expects, by kind.
+fn expected(text: &str) -> std::collections::BTreeMap<&str, Vec<&str>> {
+    let mut out: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let (kind, name) = line.split_once(": ").expect("kind: name");
+        out.entry(kind).or_default().push(name);
+    }
+    out
+}
+
+/// Precision and recall of the suggestions on the team's annotated fixtures, by kind,
+/// printed for the closing note and held to a floor, so a change that makes them worse
+/// fails.
+#[test]
+fn precision_and_recall_on_the_annotated_fixtures() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/fixtures/suggest");
+    let lexicons = Lexicon::bundled();
+    // kind → (true positives, suggested, expected)
+    let mut totals: std::collections::BTreeMap<&str, (usize, usize, usize)> = Default::default();
+    for name in ["burrow", "longbourn", "harbour", "baker-street"] {
+        let text = std::fs::read_to_string(format!("{dir}/{name}.txt")).unwrap();
+        let want = std::fs::read_to_string(format!("{dir}/{name}.expected")).unwrap();
+        let want = expected(&want);
+        let (tags, _) = suggest(&read(&text, &format!("{name}.txt")), &lexicons);
+        let got: [(&str, Vec<String>); 4] = [
+            ("fandom", tags.fandoms.clone()),
+            ("character", tags.characters.iter().map(|c| c.name.clone()).collect()),
+            ("place", tags.places.clone()),
+            ("relationship", tags.relationships.iter().map(|r| r.name.clone()).collect()),
+        ];
+        for (kind, got) in got {
+            let wanted = want.get(kind).cloned().unwrap_or_default();
+            let hits = got.iter().filter(|g| wanted.contains(&g.as_str())).count();
+            let t = totals.entry(kind).or_default();
+            t.0 += hits;
+            t.1 += got.len();
+            t.2 += wanted.len();
+            eprintln!("{name} {kind}: suggested {got:?}, expected {wanted:?}");
+        }
+    }
+    for (kind, (hits, suggested, wanted)) in &totals {
+        let precision = *hits as f64 / (*suggested).max(1) as f64;
+        let recall = *hits as f64 / (*wanted).max(1) as f64;
+        eprintln!("{kind:<13} precision {precision:.2} ({hits}/{suggested})  recall {recall:.2} ({hits}/{wanted})");
+        assert!(precision >= 0.75, "{kind}: precision {precision:.2}");
+        assert!(recall >= 0.5, "{kind}: recall {recall:.2}");
+    }
+}
