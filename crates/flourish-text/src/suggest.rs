@@ -240,6 +240,15 @@ const TITLES: &[&str] = &["Mr.", "Mrs.", "Ms.", "Miss", "Professor", "Madam", "L
 
 /// Last words of a place's name.
 const PLACE_NOUNS: &[&str] = &[
+    "Point",
+    "Harbour",
+    "Harbor",
+    "Quay",
+    "Bay",
+    "Cove",
+    "Hill",
+    "Valley",
+    "Port",
     "Alley",
     "Tower",
     "Hall",
