@@ -103,6 +103,16 @@ impl TagStore for Store {
         Ok(row.map(TagRow::into_tag))
     }
 
+    async fn canonical_name(&self, name: &str) -> Result<String, StoreError> {
+        let row: Option<(Option<String>,)> = with_db!(self, db => {
+            sqlx::query_as("SELECT c.name FROM tags t LEFT JOIN tags c ON c.id = t.synonym_of WHERE t.name_key = $1")
+                .bind(name_key(name))
+                .fetch_optional(db)
+                .await?
+        });
+        Ok(row.and_then(|(c,)| c).unwrap_or_else(|| name.to_owned()))
+    }
+
     async fn find_or_create_tag(&self, name: &str, kind: TagKind) -> Result<Tag, StoreError> {
         let name = name.trim();
         validate_tag_name(name, self.limits.tag_name).map_err(|e| StoreError::invalid("name", format!("{e}.")))?;

@@ -60,6 +60,9 @@ pub trait TagStore {
     async fn tag(&self, id: TagId) -> Result<Option<Tag>, StoreError>;
     /// A tag by name, case-insensitively.
     async fn tag_by_name(&self, name: &str) -> Result<Option<Tag>, StoreError>;
+    /// The name the archive files `name` under: its canonical tag's when it is a synonym,
+    /// else `name` itself (as given, for names the archive does not know).
+    async fn canonical_name(&self, name: &str) -> Result<String, StoreError>;
     /// Finds or creates a tag of `kind` named `name` (a new tag is not canonical).
     async fn find_or_create_tag(&self, name: &str, kind: TagKind) -> Result<Tag, StoreError>;
     async fn set_canonical(&self, tag: TagId, canonical: bool) -> Result<(), StoreError>;

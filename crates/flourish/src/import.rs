@@ -180,12 +180,7 @@ async fn canonical_names(store: &Store, draft: &mut WorkDraft) -> anyhow::Result
     use flourish_store::TagStore;
     for list in [&mut draft.fandoms, &mut draft.characters, &mut draft.relationships, &mut draft.freeforms] {
         for name in list.iter_mut() {
-            if let Some(tag) = store.tag_by_name(name).await?
-                && let Some(canonical) = tag.synonym_of
-                && let Some(canonical) = store.tag(canonical).await?
-            {
-                *name = canonical.name;
-            }
+            *name = store.canonical_name(name).await?;
         }
         let mut seen = std::collections::HashSet::new();
         list.retain(|n| seen.insert(n.to_lowercase()));

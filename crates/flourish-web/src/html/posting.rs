@@ -141,6 +141,22 @@ impl SuggestedChoices {
     }
 }
 
+impl SuggestedChoices {
+    /// Each suggestion under the archive's canonical name where it has wrangled one, so a
+    /// writer is offered the tag readers filter by.
+    async fn canonical(mut self, state: &AppState) -> AppResult<SuggestedChoices> {
+        use flourish_store::TagStore;
+        for list in [&mut self.fandoms, &mut self.characters, &mut self.relationships, &mut self.freeforms] {
+            for name in list.iter_mut() {
+                *name = state.store.canonical_name(name).await?;
+            }
+            let mut seen = std::collections::HashSet::new();
+            list.retain(|n| seen.insert(n.to_lowercase()));
+        }
+        Ok(self)
+    }
+}
+
 /// `existing` (a comma-separated tag field) with the accepted `extra` names added once.
 fn with_accepted(existing: &str, extra: Vec<&str>) -> String {
     let mut names = flourish_core::tag::split_tag_input(existing);
@@ -443,7 +459,11 @@ async fn create(
     if action == "suggest" {
         // Read what is typed so far and offer its tags; nothing is saved.
         let html: String = fields.chapters.iter().map(|c| to_html(&c.content, &fields.text_format)).collect();
-        fields.suggested = SuggestedChoices::of_text(&state, &format!("<html><body>{html}</body></html>"), "text.html");
+        fields.suggested =
+            match SuggestedChoices::of_text(&state, &format!("<html><body>{html}</body></html>"), "text.html") {
+                Some(s) => Some(s.canonical(&state).await?),
+                None => None,
+            };
         let page =
             work_form(&state, &visitor, &account, FormTarget::new_work(), fields, FieldErrors::default()).await?;
         return Ok(page.into_response());
@@ -1035,7 +1055,7 @@ async fn import(
     let draft = flourish_text::draft::work_draft(&doc, &stem, &[], None, default, state.store.limits());
     let mut fields = fields_of_draft(&draft);
     fields.pseuds = vec![default.0];
-    fields.suggested = Some(SuggestedChoices::of(&state, &doc));
+    fields.suggested = Some(SuggestedChoices::of(&state, &doc).canonical(&state).await?);
     let mut page_errors = FieldErrors::default();
     page_errors.general(format!(
         "Imported {} chapter{} ({} words) from {}. Check every field, then preview or post.",

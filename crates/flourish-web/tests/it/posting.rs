@@ -404,3 +404,21 @@ async fn suggested_tags_are_offered_unticked_and_added_only_when_ticked() {
     let names: Vec<&str> = work.tags.0.iter().map(|t| t.name.as_str()).collect();
     assert!(names.contains(&"Ron Weasley") && !names.contains(&"Hermione Granger"), "{names:?}");
 }
+
+#[tokio::test]
+async fn suggestions_are_offered_under_the_archive_s_canonical_names() {
+    use flourish_core::TagKind;
+    use flourish_store::TagStore;
+    let app = TestApp::sqlite().await;
+    let writer = app.logged_in("archivist", PASSWORD).await;
+    let long = app.store().find_or_create_tag("Ronald Bilius Weasley", TagKind::Character).await.unwrap();
+    app.store().set_canonical(long.id, true).await.unwrap();
+    let short = app.store().find_or_create_tag("Ron Weasley", TagKind::Character).await.unwrap();
+    app.store().make_synonym(short.id, long.id).await.unwrap();
+    assert_eq!(app.store().canonical_name("ron weasley").await.unwrap(), "Ronald Bilius Weasley");
+    assert_eq!(app.store().canonical_name("Nobody Known").await.unwrap(), "Nobody Known");
+    let story = "Chapter 1\n\nHermione Granger climbed to the Owlery with a letter for Ron Weasley.\n\n\"You're up late,\" Ron said.\n";
+    let r = writer.upload("/works/import", "owlery.txt", story.as_bytes()).await;
+    assert!(r.body.contains("name=\"accept_characters\" value=\"Ronald Bilius Weasley\">"), "{}", r.body);
+    assert!(!r.body.contains("value=\"Ron Weasley\">"));
+}
