@@ -866,17 +866,32 @@ impl AccountStore for Store {
     }
 
     async fn account_by_api_token(&self, token_hash: &str) -> Result<Option<Account>, StoreError> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            #[sqlx(flatten)]
+            account: AccountRow,
+            last_used_at: Option<i64>,
+        }
         const SQL: &str = concat!(
             "SELECT ",
             account_columns!(),
-            " FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1"
+            ", t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1"
         );
-        let row: Option<AccountRow> =
-            with_db!(self, db => sqlx::query_as(SQL).bind(token_hash).fetch_optional(db).await?);
-        if row.is_some() {
-            self.touch_api_token(token_hash).await?;
+        let row: Option<Row> = with_db!(self, db => sqlx::query_as(SQL).bind(token_hash).fetch_optional(db).await?);
+        let Some(row) = row else { return Ok(None) };
+        // A use is recorded at most once a minute: a write on every API request would take
+        // SQLite's write lock for every read a script makes.
+        let at = now();
+        if row.last_used_at.is_none_or(|t| t < at - 60) {
+            with_db!(self, db => {
+                sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE token_hash = $1")
+                    .bind(token_hash)
+                    .bind(at)
+                    .execute(db)
+                    .await?;
+            });
         }
-        Ok(row.map(AccountRow::into_account))
+        Ok(Some(row.account.into_account()))
     }
 
     async fn mail_log(&self, limit: u32) -> Result<Vec<MailRecord>, StoreError> {
@@ -893,17 +908,6 @@ impl AccountStore for Store {
 }
 
 impl Store {
-    async fn touch_api_token(&self, token_hash: &str) -> Result<(), StoreError> {
-        with_db!(self, db => {
-            sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE token_hash = $1 AND (last_used_at IS NULL OR last_used_at < $2 - 60)")
-                .bind(token_hash)
-                .bind(now())
-                .execute(db)
-                .await?;
-        });
-        Ok(())
-    }
-
     /// Which of username and email made a sign-up collide, as field errors.
     async fn taken(&self, new: &NewAccount<'_>) -> StoreError {
         let mut errors = flourish_core::ValidationErrors::default();

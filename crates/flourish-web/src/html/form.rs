@@ -27,10 +27,6 @@ impl FormData {
         FormData(form_urlencoded::parse(bytes).map(|(k, v)| (k.into_owned(), v.into_owned())).collect())
     }
 
-    pub fn from_pairs(pairs: Vec<(String, String)>) -> FormData {
-        FormData(pairs)
-    }
-
     /// The first value of `name`, or "".
     pub fn get(&self, name: &str) -> &str {
         self.0.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
@@ -43,10 +39,6 @@ impl FormData {
     /// A checkbox: sent means on.
     pub fn checked(&self, name: &str) -> bool {
         self.0.iter().any(|(k, v)| k == name && v != "0" && v != "false")
-    }
-
-    pub fn has(&self, name: &str) -> bool {
-        self.0.iter().any(|(k, _)| k == name)
     }
 }
 

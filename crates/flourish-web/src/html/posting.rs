@@ -191,8 +191,7 @@ struct WorkFormCtx {
 }
 
 impl WorkFields {
-    fn blank(account: &Account, default_pseud: Option<i64>) -> WorkFields {
-        let _ = account;
+    fn blank(default_pseud: Option<i64>) -> WorkFields {
         WorkFields {
             language: "en".into(),
             complete: true,
@@ -434,7 +433,7 @@ async fn work_form(
 async fn new_form(State(state): State<AppState>, Writer(visitor, account): Writer) -> AppResult<Html<String>> {
     let pseuds = state.store.pseuds_of(account.id).await?;
     let default = pseuds.iter().find(|p| p.is_default).map(|p| p.id.0);
-    let form = WorkFields::blank(&account, default);
+    let form = WorkFields::blank(default);
     work_form(&state, &visitor, &account, FormTarget::new_work(), form, FieldErrors::default()).await
 }
 
