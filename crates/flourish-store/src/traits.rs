@@ -63,6 +63,17 @@ pub trait TagStore {
     /// The name the archive files `name` under: its canonical tag's when it is a synonym,
     /// else `name` itself (as given, for names the archive does not know).
     async fn canonical_name(&self, name: &str) -> Result<String, StoreError>;
+    /// [`TagStore::canonical_name`] of each name, each once (first place kept).
+    async fn canonical_names(&self, names: &[String]) -> Result<Vec<String>, StoreError> {
+        let mut out: Vec<String> = Vec::with_capacity(names.len());
+        for name in names {
+            let canonical = self.canonical_name(name).await?;
+            if !out.iter().any(|n| n.eq_ignore_ascii_case(&canonical)) {
+                out.push(canonical);
+            }
+        }
+        Ok(out)
+    }
     /// Finds or creates a tag of `kind` named `name` (a new tag is not canonical).
     async fn find_or_create_tag(&self, name: &str, kind: TagKind) -> Result<Tag, StoreError>;
     async fn set_canonical(&self, tag: TagId, canonical: bool) -> Result<(), StoreError>;

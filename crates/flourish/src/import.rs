@@ -179,11 +179,7 @@ pub async fn run(config: &Config, args: ImportArgs) -> anyhow::Result<()> {
 async fn canonical_names(store: &Store, draft: &mut WorkDraft) -> anyhow::Result<()> {
     use flourish_store::TagStore;
     for list in [&mut draft.fandoms, &mut draft.characters, &mut draft.relationships, &mut draft.freeforms] {
-        for name in list.iter_mut() {
-            *name = store.canonical_name(name).await?;
-        }
-        let mut seen = std::collections::HashSet::new();
-        list.retain(|n| seen.insert(n.to_lowercase()));
+        *list = store.canonical_names(list).await?;
     }
     Ok(())
 }

@@ -339,6 +339,22 @@ async fn send_confirmation(state: &AppState, account: &Account) -> AppResult<()>
 
 const LINK_GONE: &str = "This link has expired or has already been used. Links in our mail work once.";
 
+/// A one-time link that is still good, without using it up: its hash (to use it up later)
+/// and the account it is for. A malformed, used or expired link is a 410.
+async fn live_link(
+    state: &AppState,
+    token: &str,
+    purpose: TokenPurpose,
+) -> AppResult<(String, Option<flourish_core::UserId>)> {
+    let gone = || AppError::Gone(LINK_GONE.into());
+    if !tokens::is_token(token) {
+        return Err(gone());
+    }
+    let hash = tokens::hash_token(token);
+    let user = state.store.check_token(&hash, purpose).await?.ok_or_else(gone)?;
+    Ok((hash, user))
+}
+
 async fn confirm(State(state): State<AppState>, visitor: Visitor, Path(token): Path<String>) -> AppResult<Response> {
     if !tokens::is_token(&token) {
         return Err(AppError::NotFound);
@@ -412,11 +428,7 @@ async fn reset_form(
     visitor: Visitor,
     Path(token): Path<String>,
 ) -> AppResult<Html<String>> {
-    if !tokens::is_token(&token)
-        || state.store.check_token(&tokens::hash_token(&token), TokenPurpose::ResetPassword).await?.is_none()
-    {
-        return Err(AppError::Gone(LINK_GONE.into()));
-    }
+    live_link(&state, &token, TokenPurpose::ResetPassword).await?;
     let ctx = ResetCtx {
         heading: "Choose a new password",
         button: "Change password",
@@ -432,11 +444,7 @@ async fn reset(
     Path(token): Path<String>,
     form: FormData,
 ) -> AppResult<Response> {
-    if !tokens::is_token(&token) {
-        return Err(AppError::Gone(LINK_GONE.into()));
-    }
-    let hash = tokens::hash_token(&token);
-    let Some(Some(user)) = state.store.check_token(&hash, TokenPurpose::ResetPassword).await? else {
+    let (hash, Some(user)) = live_link(&state, &token, TokenPurpose::ResetPassword).await? else {
         return Err(AppError::Gone(LINK_GONE.into()));
     };
     let account = state.store.account(user).await?.ok_or(AppError::Gone(LINK_GONE.into()))?;
@@ -540,11 +548,7 @@ async fn setup_form(
     visitor: Visitor,
     Path(token): Path<String>,
 ) -> AppResult<Html<String>> {
-    if !tokens::is_token(&token)
-        || state.store.check_token(&tokens::hash_token(&token), TokenPurpose::Setup).await?.is_none()
-    {
-        return Err(AppError::Gone(LINK_GONE.into()));
-    }
+    live_link(&state, &token, TokenPurpose::Setup).await?;
     let ctx = setup_ctx(&token, SignupForm::default(), FieldErrors::default());
     render(&state, &visitor, "account/reset.html", "Create an admin account", ctx).await
 }
@@ -555,10 +559,7 @@ async fn setup(
     Path(token): Path<String>,
     form: FormData,
 ) -> AppResult<Response> {
-    let hash = tokens::hash_token(&token);
-    if !tokens::is_token(&token) || state.store.check_token(&hash, TokenPurpose::Setup).await?.is_none() {
-        return Err(AppError::Gone(LINK_GONE.into()));
-    }
+    let (hash, _) = live_link(&state, &token, TokenPurpose::Setup).await?;
     let username = form.get("username").trim();
     let email = form.get("email").trim();
     let mut errors = FieldErrors::default();

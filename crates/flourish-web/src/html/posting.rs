@@ -147,11 +147,7 @@ impl SuggestedChoices {
     async fn canonical(mut self, state: &AppState) -> AppResult<SuggestedChoices> {
         use flourish_store::TagStore;
         for list in [&mut self.fandoms, &mut self.characters, &mut self.relationships, &mut self.freeforms] {
-            for name in list.iter_mut() {
-                *name = state.store.canonical_name(name).await?;
-            }
-            let mut seen = std::collections::HashSet::new();
-            list.retain(|n| seen.insert(n.to_lowercase()));
+            *list = state.store.canonical_names(list).await?;
         }
         Ok(self)
     }
