@@ -37,8 +37,6 @@ pub fn escape_text(text: &str) -> String {
     out
 }
 
-/// The text of inline HTML that Flourish escaped: tags dropped, the escapes undone (`&amp;`
-/// last, so `&amp;lt;` stays `&lt;`).
 /// The text of sanitized HTML: tags become spaces, references their characters, runs of
 /// whitespace one space. For search indexes and feeds' plain summaries.
 pub fn html_to_text(html: &str) -> String {
@@ -62,6 +60,8 @@ pub fn html_to_text(html: &str) -> String {
     unescape_text(&raw.replace("&nbsp;", " ")).split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The text of inline HTML that Flourish escaped: tags dropped, the escapes undone (`&amp;`
+/// last, so `&amp;lt;` stays `&lt;`).
 pub(crate) fn unescape_text(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut in_tag = false;

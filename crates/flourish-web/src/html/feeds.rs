@@ -24,10 +24,20 @@ pub(crate) fn stamp(t: OffsetDateTime) -> String {
     t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
 }
 
+/// How an entry carries the work's summary.
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) enum SummaryAs {
+    /// Atom feeds: the summary as HTML.
+    Html,
+    /// OPDS catalogs allow only text in `summary` (the OPDS schema refuses HTML there), so
+    /// the text goes there and the HTML into `content`, which reader apps show.
+    TextAndHtmlContent,
+}
+
 /// An entry: the work's title and link, its creators, dates, tags as categories, and a
 /// summary with its stats; `extra` goes in before the entry closes (OPDS's acquisition
 /// links).
-pub(crate) fn work_entry(state: &AppState, w: &Work, extra: &str) -> String {
+pub(crate) fn work_entry(state: &AppState, w: &Work, summary_as: SummaryAs, extra: &str) -> String {
     let url = state.config.url(&format!("/works/{}", w.id));
     let mut entry = format!(
         "<entry>\n<id>{url}</id>\n<title>{}</title>\n<link rel=\"alternate\" type=\"text/html\" href=\"{url}\"/>\n\
@@ -61,7 +71,16 @@ pub(crate) fn work_entry(state: &AppState, w: &Work, extra: &str) -> String {
         w.chapters_label(),
         w.language
     );
-    entry.push_str(&format!("<summary type=\"html\">{}</summary>\n{extra}</entry>\n", escape(&summary)));
+    match summary_as {
+        SummaryAs::Html => entry.push_str(&format!("<summary type=\"html\">{}</summary>\n", escape(&summary))),
+        SummaryAs::TextAndHtmlContent => entry.push_str(&format!(
+            "<summary type=\"text\">{}</summary>\n<content type=\"html\">{}</content>\n",
+            escape(&flourish_text::html_to_text(&summary)),
+            escape(&summary)
+        )),
+    }
+    entry.push_str(extra);
+    entry.push_str("</entry>\n");
     entry
 }
 
@@ -122,7 +141,7 @@ pub async fn tag(State(state): State<AppState>, Path(name): Path<String>) -> App
     };
     let query = WorkQuery { include: vec![filter.0], per_page: ENTRIES, page: 1, ..Default::default() };
     let (works, _) = super::listing::query_works(&state, &query, Viewer::Guest).await?;
-    let entries: String = works.iter().map(|w| work_entry(&state, w, "")).collect();
+    let entries: String = works.iter().map(|w| work_entry(&state, w, SummaryAs::Html, "")).collect();
     let path = format!("/tags/{}/feed.atom", flourish_core::tag_url_segment(&tag.name));
     Ok(feed(&state, &path, &tag.works_path(), &format!("Works in {}", tag.name), latest(&works), entries).await)
 }
@@ -133,7 +152,7 @@ pub async fn pseud(
 ) -> AppResult<Response> {
     let pseud = state.store.pseud(&username, &pseud).await?.ok_or(AppError::NotFound)?;
     let works = state.store.works_by_pseud(pseud.id, Viewer::Guest, 1, ENTRIES).await?.items;
-    let entries: String = works.iter().map(|w| work_entry(&state, w, "")).collect();
+    let entries: String = works.iter().map(|w| work_entry(&state, w, SummaryAs::Html, "")).collect();
     let page = pseud.path();
     Ok(feed(
         &state,
@@ -151,7 +170,8 @@ pub async fn series(State(state): State<AppState>, Path(id): Path<String>) -> Ap
     let series = state.store.series(id).await?.ok_or(AppError::NotFound)?;
     let mut works: Vec<Work> = state.store.series_works(id, Viewer::Guest).await?.into_iter().map(|(_, w)| w).collect();
     works.sort_by_key(|w| std::cmp::Reverse(w.updated_at));
-    let entries: String = works.iter().take(ENTRIES as usize).map(|w| work_entry(&state, w, "")).collect();
+    let entries: String =
+        works.iter().take(ENTRIES as usize).map(|w| work_entry(&state, w, SummaryAs::Html, "")).collect();
     let page = format!("/series/{id}");
     let updated = latest(&works).max(series.updated_at);
     Ok(feed(&state, &format!("{page}/feed.atom"), &page, &series.title, updated, entries).await)

@@ -9,7 +9,7 @@
 //!
 //! Catalogs show what guests see: reader apps do not log in.
 
-use super::feeds::{stamp, work_entry};
+use super::feeds::{SummaryAs, stamp, work_entry};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
 use axum::extract::{Path, State};
@@ -101,7 +101,7 @@ fn acquisition_entry(state: &AppState, w: &Work) -> String {
             ));
         }
     }
-    work_entry(state, w, &links)
+    work_entry(state, w, SummaryAs::TextAndHtmlContent, &links)
 }
 
 fn page_of(uri: &Uri) -> u32 {

@@ -1,7 +1,8 @@
-//! The OPDS catalog and the Atom feeds, validated with jing against the Atom schema of
-//! RFC 4287 (`schemas/atom.rnc`), and checked for what OPDS 1.2 asks of catalogs: self and
-//! start links with the catalog types, acquisition links on every work, a search
-//! description.
+//! The OPDS catalog and the Atom feeds, validated with jing: feeds against the Atom schema
+//! of RFC 4287 (`schemas/atom.rnc`), catalogs against the OPDS 1.2 schema
+//! (`schemas/opds.rnc`, which includes Atom's), and checked for what OPDS 1.2 asks of
+//! catalogs beyond its schema: self and start links with the catalog types, acquisition
+//! links on every work, a search description.
 
 use axum::http::StatusCode;
 use flourish_core::SeriesDraft;
@@ -10,9 +11,13 @@ use flourish_testkit::{TestApp, fixtures};
 use std::path::Path;
 use std::process::Command;
 
-/// Validates each document with jing: `Some((valid, report))`, `None` when jing is missing
-/// outside CI.
-fn jing(documents: &[(String, String)]) -> Option<(bool, String)> {
+/// The two schemas under `tests/it/schemas`.
+const ATOM: &str = "atom.rnc";
+const OPDS: &str = "opds.rnc";
+
+/// Validates each document with jing against `schema`: `Some((valid, report))`, `None` when
+/// jing is missing outside CI.
+fn jing(schema: &str, documents: &[(String, String)]) -> Option<(bool, String)> {
     if !Path::new("/usr/bin/jing").exists() {
         assert!(std::env::var("CI").is_err(), "jing is not installed (Debian: jing) and CI=true requires it");
         eprintln!("skipped: jing is not installed (Debian: jing)");
@@ -25,7 +30,7 @@ fn jing(documents: &[(String, String)]) -> Option<(bool, String)> {
         std::fs::write(&file, body).unwrap();
         files.push((name.clone(), file));
     }
-    let schema = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/schemas/atom.rnc");
+    let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/schemas").join(schema);
     let out = Command::new("jing").arg("-c").arg(schema).args(files.iter().map(|(_, f)| f)).output().expect("run jing");
     let report = String::from_utf8_lossy(&out.stdout);
     let named = files.iter().fold(report.to_string(), |r, (name, f)| r.replace(&f.display().to_string(), name));
@@ -78,13 +83,30 @@ async fn the_catalog_and_every_feed_are_valid_atom_and_opds() {
         assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.body);
         documents.push((path, r.body));
     }
-    if let Some((valid, report)) = jing(&documents) {
-        assert!(valid, "jing found errors:\n{report}");
-        // The schema does catch a feed without its required elements.
-        let broken =
-            vec![("broken".to_owned(), "<feed xmlns=\"http://www.w3.org/2005/Atom\"><id>x</id></feed>".to_owned())];
-        let (valid, report) = jing(&broken).unwrap();
-        assert!(!valid && report.contains("missing required element"), "{report}");
+    let (catalogs, feeds): (Vec<_>, Vec<_>) = documents.iter().cloned().partition(|(p, _)| p.starts_with("/opds"));
+    if let Some((valid, report)) = jing(OPDS, &catalogs) {
+        assert!(valid, "jing found errors in the catalog:\n{report}");
+        let (valid, report) = jing(ATOM, &feeds).unwrap();
+        assert!(valid, "jing found errors in the feeds:\n{report}");
+        // The schemas do catch a feed without its required elements…
+        let broken = "<feed xmlns=\"http://www.w3.org/2005/Atom\"><id>x</id></feed>".to_owned();
+        for schema in [ATOM, OPDS] {
+            let (valid, report) = jing(schema, &[("broken".to_owned(), broken.clone())]).unwrap();
+            assert!(!valid && report.contains("missing required element"), "{schema}: {report}");
+        }
+        // …and the OPDS schema adds its own rules to Atom's: an HTML summary and a purchase
+        // without a price are valid Atom but not valid OPDS.
+        let recent = &catalogs.iter().find(|(p, _)| p == "/opds/recent").unwrap().1;
+        let html_summary = recent.replacen("<summary type=\"text\">", "<summary type=\"html\">", 1);
+        let unpriced =
+            recent.replacen("http://opds-spec.org/acquisition\"", "http://opds-spec.org/acquisition/buy\"", 1);
+        for (name, doc) in [("html summary", html_summary), ("buy without price", unpriced)] {
+            assert_ne!(&doc, recent, "{name}: the test changed nothing");
+            let doc = vec![(name.to_owned(), doc)];
+            assert!(jing(ATOM, &doc).unwrap().0, "{name} is valid Atom");
+            let (valid, report) = jing(OPDS, &doc).unwrap();
+            assert!(!valid, "{name} is not valid OPDS: {report}");
+        }
     }
 
     let get = |path: &str| documents.iter().find(|(p, _)| p == path).map(|(_, b)| b.as_str()).unwrap();
