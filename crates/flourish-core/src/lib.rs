@@ -15,7 +15,7 @@ pub mod work;
 pub use account::{Account, AccountStatus, SignupMode, is_plausible_email};
 pub use ids::{ChapterId, PseudId, SeriesId, TagId, UserId, WorkId};
 pub use limits::Limits;
-pub use tag::{Tag, TagKind, tag_from_url_segment, tag_url_segment};
+pub use tag::{Pairing, Tag, TagKind, relationship_name, relationship_people, tag_from_url_segment, tag_url_segment};
 pub use validation::{FieldError, ValidationErrors};
 pub use vocabulary::{ArchiveWarning, Category, Rating};
 pub use work::{

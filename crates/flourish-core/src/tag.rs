@@ -136,13 +136,13 @@ pub enum TagNameError {
     ForbiddenCharacter(char),
 }
 
-/// Checks a tag name (already trimmed) against AO3's rules.
 /// Tag names from what a person typed: separated by commas, full-width commas (，) or
 /// ideographic commas (、), trimmed, empty ones dropped.
 pub fn split_tag_input(value: &str) -> Vec<String> {
     value.split([',', '，', '、']).map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned).collect()
 }
 
+/// Checks a tag name (already trimmed) against AO3's rules.
 pub fn validate_tag_name(name: &str, max_chars: usize) -> Result<(), TagNameError> {
     if name.trim().is_empty() {
         return Err(TagNameError::Empty);
@@ -154,6 +154,44 @@ pub fn validate_tag_name(name: &str, max_chars: usize) -> Result<(), TagNameErro
         return Err(TagNameError::ForbiddenCharacter(c));
     }
     Ok(())
+}
+
+/// The two kinds of relationship tag: AO3 writes romantic pairings `A/B` and platonic or
+/// family ones `A & B`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pairing {
+    Romantic,
+    Platonic,
+}
+
+impl Pairing {
+    fn separator(self) -> &'static str {
+        match self {
+            Pairing::Romantic => "/",
+            Pairing::Platonic => " & ",
+        }
+    }
+}
+
+/// A relationship tag's name as AO3 wrangles it: the characters' names in alphabetical
+/// order, so that a pair has one name whichever of them a text or a writer names first
+/// ("Draco Malfoy/Harry Potter"), joined by the pairing's separator.
+pub fn relationship_name(people: &[&str], pairing: Pairing) -> String {
+    let mut people: Vec<&str> = people.iter().map(|p| p.trim()).collect();
+    people.sort_by(|a, b| a.to_lowercase().cmp(&b.to_lowercase()).then_with(|| a.cmp(b)));
+    people.join(pairing.separator())
+}
+
+/// The characters a relationship tag's name joins, and how: `None` for a name that is not
+/// a relationship of two or more named characters (or mixes `/` and `&`).
+pub fn relationship_people(name: &str) -> Option<(Vec<&str>, Pairing)> {
+    let pairing = match (name.contains('/'), name.contains(" & ")) {
+        (true, false) => Pairing::Romantic,
+        (false, true) => Pairing::Platonic,
+        _ => return None,
+    };
+    let people: Vec<&str> = name.split(pairing.separator().trim()).map(str::trim).collect();
+    (people.len() >= 2 && people.iter().all(|p| !p.is_empty())).then_some((people, pairing))
 }
 
 /// Escapes a tag name for a URL path segment the way AO3 does: the characters that routers
@@ -189,6 +227,26 @@ pub fn tag_from_url_segment(segment: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn relationship_names_have_one_order_and_split_back() {
+        assert_eq!(
+            relationship_name(&["Harry Potter", "Draco Malfoy"], Pairing::Romantic),
+            "Draco Malfoy/Harry Potter"
+        );
+        assert_eq!(
+            relationship_name(&["Jane Bennet", "Elizabeth Bennet"], Pairing::Platonic),
+            "Elizabeth Bennet & Jane Bennet"
+        );
+        assert_eq!(
+            relationship_people("Draco Malfoy/Harry Potter"),
+            Some((vec!["Draco Malfoy", "Harry Potter"], Pairing::Romantic))
+        );
+        assert_eq!(relationship_people("Ron & Hermione").map(|(_, p)| p), Some(Pairing::Platonic));
+        for not_one in ["Harry Potter", "Harry/", "/Draco", "A/B & C", "Fluff"] {
+            assert_eq!(relationship_people(not_one), None, "{not_one}");
+        }
+    }
 
     #[test]
     fn tag_names_round_trip_through_urls() {

@@ -65,14 +65,36 @@ pub trait TagStore {
     async fn canonical_name(&self, name: &str) -> Result<String, StoreError>;
     /// [`TagStore::canonical_name`] of each name, each once (first place kept).
     async fn canonical_names(&self, names: &[String]) -> Result<Vec<String>, StoreError> {
-        let mut out: Vec<String> = Vec::with_capacity(names.len());
+        let mut out = Vec::with_capacity(names.len());
         for name in names {
-            let canonical = self.canonical_name(name).await?;
-            if !out.iter().any(|n| n.eq_ignore_ascii_case(&canonical)) {
-                out.push(canonical);
-            }
+            out.push(self.canonical_name(name).await?);
         }
-        Ok(out)
+        Ok(once_each(out))
+    }
+    /// A relationship under the archive's canonical name. A name the archive has is
+    /// filed like any other; a new one is rebuilt from its characters' canonical names,
+    /// in AO3's order ("Harry/Draco" becomes "Draco Malfoy/Harry Potter" where "Harry"
+    /// and "Draco" are wrangled synonyms), which may itself be a wrangled name.
+    async fn canonical_relationship(&self, name: &str) -> Result<String, StoreError> {
+        let people = match flourish_core::relationship_people(name) {
+            Some(people) if self.tag_by_name(name).await?.is_none() => people,
+            _ => return self.canonical_name(name).await,
+        };
+        let (names, pairing) = people;
+        let mut canonical = Vec::with_capacity(names.len());
+        for person in names {
+            canonical.push(self.canonical_name(person).await?);
+        }
+        let canonical: Vec<&str> = canonical.iter().map(String::as_str).collect();
+        self.canonical_name(&flourish_core::relationship_name(&canonical, pairing)).await
+    }
+    /// [`TagStore::canonical_relationship`] of each name, each once.
+    async fn canonical_relationships(&self, names: &[String]) -> Result<Vec<String>, StoreError> {
+        let mut out = Vec::with_capacity(names.len());
+        for name in names {
+            out.push(self.canonical_relationship(name).await?);
+        }
+        Ok(once_each(out))
     }
     /// Finds or creates a tag of `kind` named `name` (a new tag is not canonical).
     async fn find_or_create_tag(&self, name: &str, kind: TagKind) -> Result<Tag, StoreError>;
@@ -178,4 +200,15 @@ pub trait OutboxStore {
     async fn outbox_after(&self, after: i64, limit: u32) -> Result<Vec<OutboxEntry>, StoreError>;
     /// The highest entry id so far (0 when empty).
     async fn outbox_head(&self) -> Result<i64, StoreError>;
+}
+
+/// Each name once, ignoring case; the first spelling and place kept.
+fn once_each(names: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(names.len());
+    for name in names {
+        if !out.iter().any(|n| n.eq_ignore_ascii_case(&name)) {
+            out.push(name);
+        }
+    }
+    out
 }

@@ -10,6 +10,7 @@
 
 use crate::document::{Block, Document, SectionKind};
 use crate::lexicon::Lexicon;
+use flourish_core::{Pairing, relationship_name};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -816,7 +817,10 @@ fn relationships(
     let mut out: Vec<RelationshipSuggestion> = found
         .into_iter()
         .map(|((a, b, kind), evidence)| RelationshipSuggestion {
-            name: if kind == "romantic" { format!("{a}/{b}") } else { format!("{a} & {b}") },
+            name: relationship_name(
+                &[a.as_str(), b.as_str()],
+                if kind == "romantic" { Pairing::Romantic } else { Pairing::Platonic },
+            ),
             kind,
             evidence,
         })

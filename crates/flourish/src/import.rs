@@ -178,9 +178,10 @@ pub async fn run(config: &Config, args: ImportArgs) -> anyhow::Result<()> {
 /// tag, so suggestions follow the archive's own wrangling.
 async fn canonical_names(store: &Store, draft: &mut WorkDraft) -> anyhow::Result<()> {
     use flourish_store::TagStore;
-    for list in [&mut draft.fandoms, &mut draft.characters, &mut draft.relationships, &mut draft.freeforms] {
+    for list in [&mut draft.fandoms, &mut draft.characters, &mut draft.freeforms] {
         *list = store.canonical_names(list).await?;
     }
+    draft.relationships = store.canonical_relationships(&draft.relationships).await?;
     Ok(())
 }
 

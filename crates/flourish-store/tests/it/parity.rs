@@ -127,6 +127,45 @@ parity_test!(a_tag_page_gathers_synonyms_under_the_canonical_tag, |store| {
     assert_eq!(b_now.version, 2, "wrangling bumps the version of affected works");
 });
 
+parity_test!(a_new_relationship_is_filed_under_its_characters_canonical_names, |store| {
+    let canonical = |name: &'static str| async move {
+        let tag = store.find_or_create_tag(name, TagKind::Character).await.unwrap();
+        store.set_canonical(tag.id, true).await.unwrap();
+        tag
+    };
+    let hermione = canonical("Hermione Jean Granger").await;
+    let ron = canonical("Ronald Bilius Weasley").await;
+    for (synonym, of) in [("Hermione Granger", &hermione), ("Ron Weasley", &ron)] {
+        let tag = store.find_or_create_tag(synonym, TagKind::Character).await.unwrap();
+        store.make_synonym(tag.id, of.id).await.unwrap();
+    }
+    // Halves under their canonical names, in AO3's order; the kind of pairing kept.
+    let names = ["Ron Weasley/Hermione Granger".to_owned(), "Hermione Granger & Ron Weasley".to_owned()];
+    assert_eq!(
+        store.canonical_relationships(&names).await.unwrap(),
+        ["Hermione Jean Granger/Ronald Bilius Weasley", "Hermione Jean Granger & Ronald Bilius Weasley"]
+    );
+    // A pairing the archive has wrangled as a whole goes to its canonical tag; one it
+    // has as its own tag stays as it is; unknown people stay as written.
+    let romione =
+        store.find_or_create_tag("Hermione Jean Granger/Ronald Bilius Weasley", TagKind::Relationship).await.unwrap();
+    store.set_canonical(romione.id, true).await.unwrap();
+    let nickname = store.find_or_create_tag("Romione", TagKind::Relationship).await.unwrap();
+    store.make_synonym(nickname.id, romione.id).await.unwrap();
+    let names = ["Romione".to_owned(), "Ron Weasley/Hermione Granger".to_owned(), "Neville/Luna".to_owned()];
+    assert_eq!(
+        store.canonical_relationships(&names).await.unwrap(),
+        ["Hermione Jean Granger/Ronald Bilius Weasley", "Luna/Neville"],
+        "the same pairing twice is offered once"
+    );
+    store.find_or_create_tag("Ron Weasley/Hermione Granger", TagKind::Relationship).await.unwrap();
+    assert_eq!(
+        store.canonical_relationship("Ron Weasley/Hermione Granger").await.unwrap(),
+        "Ron Weasley/Hermione Granger",
+        "a name the archive has is its own tag until a wrangler says otherwise"
+    );
+});
+
 parity_test!(the_fixed_vocabulary_exists_in_a_new_archive, |store| {
     for w in ArchiveWarning::ALL {
         let tag = store.tag_by_name(w.name()).await.unwrap().unwrap_or_else(|| panic!("{}", w.name()));

@@ -146,9 +146,10 @@ impl SuggestedChoices {
     /// writer is offered the tag readers filter by.
     async fn canonical(mut self, state: &AppState) -> AppResult<SuggestedChoices> {
         use flourish_store::TagStore;
-        for list in [&mut self.fandoms, &mut self.characters, &mut self.relationships, &mut self.freeforms] {
+        for list in [&mut self.fandoms, &mut self.characters, &mut self.freeforms] {
             *list = state.store.canonical_names(list).await?;
         }
+        self.relationships = state.store.canonical_relationships(&self.relationships).await?;
         Ok(self)
     }
 }

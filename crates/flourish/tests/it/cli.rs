@@ -234,7 +234,7 @@ fn accepted_suggestions_tag_the_work_under_the_archive_s_canonical_names() {
     std::fs::write(dir.path().join("owlery.txt"), story).unwrap();
     let (ok, out, _) = run(dir.path(), &["import", "--pseud", "quillwright", "owlery.txt"]);
     assert!(!ok && out.contains("no fandom"), "without suggestions there is no fandom: {out}");
-    // The archive already wrangles Hermione under a longer name.
+    // The archive already wrangles Hermione under a longer name: the pairing follows.
     for args in [
         &["tags", "create", "Hermione Jean Granger", "--kind", "character", "--canonical"][..],
         &["tags", "create", "Hermione Granger", "--kind", "character"][..],
@@ -261,13 +261,14 @@ fn accepted_suggestions_tag_the_work_under_the_archive_s_canonical_names() {
         "Harry Potter - J. K. Rowling",
         "Hermione Jean Granger",
         "Ron Weasley",
-        "Hermione Granger/Ron Weasley",
+        "Hermione Jean Granger/Ron Weasley",
         "Diagon Alley",
     ] {
         let id = id_of(name);
         assert!(work_tags.contains(&format!("\"tag_id\":{id},")), "{name} tags the work: {work_tags}");
     }
     assert!(!work_tags.contains(&format!("\"tag_id\":{},", id_of("Hermione Granger"))), "the synonym is not used");
+    assert!(!tags.contains("\"name\":\"Hermione Granger/Ron Weasley\""), "the pairing is under the canonical name too");
 }
 
 #[test]
