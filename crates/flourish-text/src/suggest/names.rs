@@ -1,0 +1,148 @@
+//! Finding names: words and sentence starts, runs of capitalized words, and names spelled
+//! a letter off.
+
+use super::Para;
+use super::vocabulary::{NOT_NAMES, TITLES};
+use std::collections::HashSet;
+
+/// A word of a paragraph, with whether a sentence starts at it.
+#[derive(Clone, Debug)]
+struct Word<'a> {
+    text: &'a str,
+    sentence_start: bool,
+    /// The word follows "the" (or "a"): a place, a group or a thing, rarely a person.
+    after_article: bool,
+}
+
+fn words(text: &str) -> Vec<Word<'_>> {
+    let mut out = Vec::new();
+    let mut sentence_start = true;
+    let mut after_article = false;
+    for raw in text.split(|c: char| c.is_whitespace() || c == '—' || c == '…') {
+        let trimmed = raw.trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != '\'' && c != '-');
+        let word = trimmed.trim_end_matches('.').trim_end_matches("'s").trim_end_matches("’s");
+        // "Mr." keeps its dot: it is a title, not a sentence end.
+        let word = if TITLES.contains(&trimmed) { trimmed } else { word };
+        if !word.is_empty() {
+            out.push(Word { text: word, sentence_start, after_article });
+            after_article = matches!(word.to_lowercase().as_str(), "the" | "a" | "an");
+        }
+        let ends = raw.trim_end_matches(['"', '”', '\'', '’', ')']);
+        sentence_start = (ends.ends_with(['.', '!', '?', ':']) && !TITLES.contains(&trimmed))
+            || raw.starts_with(['"', '“']) && word.is_empty();
+        if raw.starts_with(['"', '“']) && !word.is_empty() {
+            // A quotation's first word starts a sentence too.
+            if let Some(last) = out.last_mut() {
+                last.sentence_start = true;
+            }
+        }
+    }
+    out
+}
+
+pub(super) fn is_capitalized(word: &str) -> bool {
+    let mut chars = word.chars();
+    chars.next().is_some_and(char::is_uppercase)
+        && word.chars().count() >= 2
+        && chars.any(char::is_lowercase)
+        && word.chars().all(|c| c.is_alphabetic() || "'-.".contains(c))
+}
+
+/// Runs of capitalized words: candidate names, with whether each occurrence began a sentence
+/// or followed an article.
+pub(super) fn candidates(
+    paras: &[Para],
+    ignore: &HashSet<String>,
+    places: &[Vec<String>],
+) -> Vec<(String, bool, bool, usize)> {
+    let mut out = Vec::new();
+    for (i, p) in paras.iter().enumerate() {
+        let ws = words(&p.text);
+        let mut at = 0;
+        while at < ws.len() {
+            let w = &ws[at];
+            let titled = TITLES.contains(&w.text) && ws.get(at + 1).is_some_and(|n| is_capitalized(n.text));
+            if !(is_capitalized(w.text) || titled) {
+                at += 1;
+                continue;
+            }
+            let mut end = at + 1;
+            while end < ws.len() && end - at < 4 && is_capitalized(ws[end].text) && !ws[end].sentence_start {
+                end += 1;
+            }
+            // "Flourish and Blotts": a lower-case "and" between capitals, once, when the
+            // whole is a known place ("Hermione and Ron" stays two people).
+            if end + 1 < ws.len()
+                && ws[end].text == "and"
+                && is_capitalized(ws[end + 1].text)
+                && !ws[end + 1].sentence_start
+            {
+                let joined: Vec<String> = ws[at..end + 2].iter().map(|w| w.text.to_lowercase()).collect();
+                if places.iter().any(|p| p.len() == joined.len() && p.iter().zip(&joined).all(|(a, b)| near(a, b))) {
+                    end += 2;
+                }
+            }
+            let mut parts: Vec<&str> = ws[at..end].iter().map(|w| w.text).collect();
+            // Leading stop-words ("The Leaky Cauldron" keeps "The" only as a place).
+            while parts.len() > 1 && NOT_NAMES.contains(&parts[0]) && !TITLES.contains(&parts[0]) {
+                parts.remove(0);
+            }
+            let phrase = parts.join(" ");
+            let single_stop = parts.len() == 1 && (NOT_NAMES.contains(&parts[0]) || TITLES.contains(&parts[0]));
+            if !single_stop && !ignore.contains(&phrase.to_lowercase()) {
+                out.push((phrase, w.sentence_start, w.after_article, i));
+            }
+            at = end;
+        }
+    }
+    out
+}
+
+/// Edit distance of at most one, for names spelled a letter off ("Florish").
+pub(super) fn near(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a.len().abs_diff(b.len()) > 1 || a.len().min(b.len()) < 6 {
+        return false;
+    }
+    let (mut i, mut j, mut edits) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        if a[i] == b[j] {
+            i += 1;
+            j += 1;
+            continue;
+        }
+        edits += 1;
+        if edits > 1 {
+            return false;
+        }
+        match a.len().cmp(&b.len()) {
+            std::cmp::Ordering::Greater => i += 1,
+            std::cmp::Ordering::Less => j += 1,
+            std::cmp::Ordering::Equal => {
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    edits + (a.len() - i) + (b.len() - j) <= 1
+}
+
+/// Whether `text` (lowercased words) holds `name`, each word of it equal or a letter off.
+pub(super) fn contains_name(text_words: &[String], name: &str) -> bool {
+    let parts: Vec<String> =
+        name.split_whitespace().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase()).collect();
+    if parts.is_empty() || parts.len() > text_words.len() {
+        return false;
+    }
+    text_words.windows(parts.len()).any(|w| w.iter().zip(&parts).all(|(a, b)| near(a, b)))
+}
+
+pub(super) fn lower_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| !w.is_empty())
+        .map(|w| w.trim_end_matches("'s").to_lowercase())
+        .collect()
+}
