@@ -1,7 +1,10 @@
 //! Quotations and who speaks them.
 
-use super::names::is_capitalized;
-use super::vocabulary::{NOT_NAMES, SPEECH};
+use super::names::{is_capitalized, without_honorific};
+use super::vocabulary::{NOT_NAMES, SPEECH, TITLES};
+
+/// Who else may speak a quotation: "he said", "asked she".
+const PRONOUNS: &[&str] = &["he", "she", "they", "He", "She", "They"];
 
 /// Each quotation of a paragraph, with the text after it and before it.
 pub(super) fn quotations(text: &str) -> Vec<(&str, &str, &str)> {
@@ -23,27 +26,29 @@ pub(super) fn quotations(text: &str) -> Vec<(&str, &str, &str)> {
     out
 }
 
-/// `, Name said` / ` I sneered` / ` said Name` right after a quotation.
+/// `, Name said` / ` I sneered` / ` said Mrs. Pell` / ` he asked` right after a quotation:
+/// the name, "I", or the pronoun.
 pub(super) fn speaker_after(after: &str) -> Option<String> {
     let ws: Vec<&str> = after
         .split_whitespace()
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '.').trim_end_matches('.'))
+        .map(|w| {
+            let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '.');
+            if TITLES.contains(&w) { w } else { without_honorific(w.trim_end_matches('.')) }
+        })
         .filter(|w| !w.is_empty())
         .take(4)
         .collect();
+    let name = |w: &&str| is_capitalized(w) && !NOT_NAMES.contains(w) && !TITLES.contains(w);
+    let said = |w: &&str| SPEECH.contains(w);
     match ws.as_slice() {
-        [who, verb, ..]
-            if SPEECH.contains(verb) && (*who == "I" || is_capitalized(who)) && !NOT_NAMES.contains(who)
-                || *who == "I" && SPEECH.contains(verb) =>
-        {
+        [who, verb, ..] if said(verb) && (*who == "I" || name(who) || PRONOUNS.contains(who)) => {
             Some((*who).to_owned())
         }
-        [first, last, verb, ..] if SPEECH.contains(verb) && is_capitalized(first) && is_capitalized(last) => {
+        [first, last, verb, ..] if said(verb) && (name(first) || TITLES.contains(first)) && name(last) => {
             Some(format!("{first} {last}"))
         }
-        [verb, who, ..] if SPEECH.contains(verb) && is_capitalized(who) && !NOT_NAMES.contains(who) => {
-            Some((*who).to_owned())
-        }
+        [verb, title, who, ..] if said(verb) && TITLES.contains(title) && name(who) => Some(format!("{title} {who}")),
+        [verb, who, ..] if said(verb) && (name(who) || PRONOUNS.contains(who)) => Some((*who).to_owned()),
         _ => None,
     }
 }
@@ -63,4 +68,64 @@ pub(super) fn speaker_before(before: &str) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// Names a quotation calls out to: `"Stolen, Watson"`, `"Potter, wait"`, `"Thank you,
+/// Mr. Darcy!"`. A vocative stands alone between commas and sentence ends and is one to
+/// three capitalized words, a title allowed first.
+pub(super) fn vocatives(quote: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, c) in quote.char_indices() {
+        let ends_title = c == '.' && TITLES.iter().any(|t| quote[..=i].ends_with(t));
+        if matches!(c, ',' | '!' | '?' | ';' | ':' | '—' | '…') || c == '.' && !ends_title {
+            push_vocative(&mut out, &quote[start..i]);
+            start = i + c.len_utf8();
+        }
+    }
+    push_vocative(&mut out, &quote[start..]);
+    out
+}
+
+fn push_vocative<'a>(out: &mut Vec<&'a str>, segment: &'a str) {
+    let segment = segment.trim().trim_matches(|c: char| !c.is_alphanumeric() && c != '.');
+    let words: Vec<&str> = segment.split_whitespace().collect();
+    let titled = words.first().is_some_and(|w| TITLES.contains(w));
+    let names = &words[usize::from(titled)..];
+    let name_like = !names.is_empty()
+        && names.len() <= 3
+        && names
+            .iter()
+            .map(|w| without_honorific(w))
+            .all(|w| is_capitalized(w) && !NOT_NAMES.contains(&w) && !TITLES.contains(&w));
+    if name_like {
+        // "Sakura-chan!" calls out to Sakura.
+        out.push(if words.len() == 1 { without_honorific(segment) } else { segment });
+    }
+}
+
+/// Names the narrator gives themself: "My name is Ada Quill", "I'm Ada", "I am Mr. Quill".
+pub(super) fn self_names(text: &str) -> Vec<&str> {
+    static SELF_NAMING: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?:\b[Mm]y name is|\bI am|\bI'm|\bI’m|\bcall me)\s+((?:(?:Mr|Mrs|Ms|Dr)\.\s+|Miss\s+)?\p{Lu}\p{Ll}[\p{L}'’-]*(?:\s+\p{Lu}\p{Ll}[\p{L}'’-]*)?)",
+        )
+        .expect("valid pattern")
+    });
+    SELF_NAMING.captures_iter(text).filter_map(|c| c.get(1)).map(|m| m.as_str()).collect()
+}
+
+/// A paragraph without its quotations: what the narrator says.
+pub(super) fn narration(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut from = 0;
+    // `before` runs from the paragraph's start to the opening mark, and `after` from the
+    // closing mark to its end.
+    for (_, after, before) in quotations(text) {
+        out.push_str(&text[from..before.len()]);
+        out.push(' ');
+        from = text.len() - after.len();
+    }
+    out.push_str(&text[from..]);
+    out
 }

@@ -15,8 +15,8 @@ mod vocabulary;
 
 use crate::document::{Block, Document, SectionKind};
 use crate::lexicon::Lexicon;
-use dialogue::{quotations, speaker_after, speaker_before};
-use names::{candidates, contains_name, lower_words, near};
+use dialogue::{narration, quotations, self_names, speaker_after, speaker_before, vocatives};
+use names::{candidates, capitalized_inside_sentences, contains_name, lower_words, near};
 use relationships::relationships;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -99,9 +99,8 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
         }
     }
     let text_has = |name: &str| -> bool {
-        let Some(first) =
-            name.split_whitespace().next().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
-        else {
+        // Split as the text's words are ("Ahch-To" is "ahch", "to").
+        let Some(first) = lower_words(name).into_iter().next() else {
             return false;
         };
         let exact = vocabulary.get(first.as_str()).into_iter().flatten();
@@ -112,16 +111,26 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
         exact.chain(fuzzy).any(|&i| contains_name(&all_words[i], name))
     };
 
-    // The fandom: the lexicon whose characters and places the text names most.
+    let names_used = capitalized_inside_sentences(&paras);
+    // The fandom: the lexicon whose characters and places the text names most. A full
+    // name is strong evidence; a single name (four letters or more) ("Sakura") counts half, since other stories
+    // have a Jane or a Harry too; a place with a long name counts one.
     let lexicon = lexicons
         .iter()
         .map(|l| {
-            let people = l.characters.iter().filter(|c| c.names().any(|n| n.contains(' ') && text_has(n))).count();
+            let (mut full, mut single) = (0, 0);
+            for c in &l.characters {
+                if c.names().any(|n| n.contains(' ') && text_has(n)) {
+                    full += 1;
+                } else if c.names().any(|n| n.chars().count() >= 4 && names_used.contains(&n.to_lowercase())) {
+                    single += 1;
+                }
+            }
             let places = l.places.iter().filter(|p| p.names().any(|n| n.len() > 6 && text_has(n))).count();
-            (people * 2 + places, people, l)
+            // Names alone are not enough: a full name or a place must be there too.
+            (full * 4 + single * 2 + places * 2, full + places, l)
         })
-        .filter(|(_, people, _)| *people >= 1)
-        .filter(|(score, _, _)| *score >= 3)
+        .filter(|(score, anchors, _)| *anchors >= 1 && *score >= 6)
         .max_by_key(|(score, _, _)| *score)
         .map(|(_, _, l)| l);
 
@@ -153,9 +162,11 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
         // A full name opening a sentence counts when one of its words is also used inside
         // sentences ("Mara Quill kept the light…" and later "…, Mara said").
         let word_inside = p.contains(' ') && p.split_whitespace().any(|w| stats.get(w).is_some_and(|s| s.1 > 0));
+        // A title and a name ("Inspector Hale") are a person wherever they stand.
+        let titled = p.contains(' ') && TITLES.iter().any(|t| p.starts_with(&format!("{t} ")));
         !is_place_like(p)
             && article * 2 < n
-            && (inside > 0 || word_inside || lexicon.is_some_and(|l| l.character(p).is_some()))
+            && (inside > 0 || word_inside || titled || lexicon.is_some_and(|l| l.character(p).is_some()))
             && !p.ends_with("ers")
     };
 
@@ -165,11 +176,20 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
         .copied()
         .filter(|p| p.split_whitespace().count() >= 2 && !TITLES.iter().any(|t| p.starts_with(t)) && person_like(p))
         .collect();
+    let titled_names: Vec<&str> = stats
+        .keys()
+        .copied()
+        .filter(|p| {
+            p.split_whitespace().count() == 2
+                && TITLES.iter().any(|t| p.starts_with(&format!("{t} ")))
+                && person_like(p)
+        })
+        .collect();
     let resolve = |mention: &str| -> Option<String> {
         if let Some(c) = lexicon.and_then(|l| l.character(mention)) {
             return Some(c.name.clone());
         }
-        let bare = TITLES.iter().find_map(|t| mention.strip_prefix(t)).map_or(mention, str::trim);
+        let bare = TITLES.iter().find_map(|t| mention.strip_prefix(&format!("{t} "))).map_or(mention, str::trim);
         let owners: Vec<&&str> = full_names
             .iter()
             .filter(|f| {
@@ -177,9 +197,13 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
                 **f == bare || parts.first() == Some(&bare) || parts.last() == Some(&bare)
             })
             .collect();
-        match owners.as_slice() {
-            [one] => Some((**one).to_owned()),
-            [] if person_like(mention) => Some(bare.to_owned()),
+        // Without a full name, a surname goes by its title where the text gives one
+        // ("Pell" is "Mrs. Pell").
+        let titled: Vec<&&str> = titled_names.iter().filter(|t| t.ends_with(&format!(" {bare}"))).collect();
+        match (owners.as_slice(), titled.as_slice()) {
+            ([one], _) => Some((**one).to_owned()),
+            ([], [one]) => Some((**one).to_owned()),
+            ([], []) if person_like(mention) => Some(bare.to_owned()),
             _ => None,
         }
     };
@@ -199,19 +223,22 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
         mention_paras.entry(name).or_default().insert(*para);
     }
 
-    // The narrator: a first-person text's point-of-view label, or how others address "I".
+    // The narrator of a first-person text: its point-of-view label; else who the narrator
+    // says they are, or whom the other speakers call out to while the narration hardly
+    // names them (a narrator says "I").
     let first_person = all_words.iter().flatten().filter(|w| *w == "i" || *w == "me" || *w == "my").count();
     let total_words: usize = all_words.iter().map(Vec::len).sum();
-    let narrator = (first_person * 40 > total_words.max(1))
-        .then(|| {
-            let mut counts: HashMap<&str, usize> = HashMap::new();
-            for l in &pov_labels {
-                *counts.entry(l.as_str()).or_default() += 1;
-            }
-            counts.into_iter().max_by_key(|(_, n)| *n).map(|(l, _)| l.to_owned())
-        })
-        .flatten()
-        .and_then(|label| resolve(&label).or(Some(label)));
+    let narrator = if first_person * 40 > total_words.max(1) {
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        for l in &pov_labels {
+            *counts.entry(l.as_str()).or_default() += 1;
+        }
+        let labelled =
+            counts.into_iter().max_by_key(|(_, n)| *n).map(|(l, _)| resolve(l).unwrap_or_else(|| l.to_owned()));
+        labelled.or_else(|| addressed_narrator(&paras, &resolve, &characters))
+    } else {
+        None
+    };
     if let Some(n) = &narrator {
         characters.entry(n.clone()).or_default().0 += 1;
     }
@@ -279,9 +306,60 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
     (SuggestedTags { fandoms, characters: ranked, relationships, places, narrator }, speakers)
 }
 
+/// Who narrates a first-person text without a point-of-view label: the name the narrator
+/// gives themself (worth three), or the one other speakers call out to (`"Stolen, Watson,"
+/// Holmes said`), kept only when the narration names them no more often than that.
+fn addressed_narrator(
+    paras: &[Para],
+    resolve: &impl Fn(&str) -> Option<String>,
+    characters: &BTreeMap<String, (u32, HashSet<String>)>,
+) -> Option<String> {
+    let mut called: BTreeMap<String, u32> = BTreeMap::new();
+    for p in paras {
+        for name in self_names(&narration(&p.text)) {
+            if let Some(who) = resolve(name) {
+                *called.entry(who).or_default() += 3;
+            }
+        }
+        for (quote, after, before) in quotations(&p.text) {
+            let Some(speaker) = speaker_after(after).or_else(|| speaker_before(before)) else { continue };
+            if speaker == "I" {
+                for name in self_names(quote) {
+                    if let Some(who) = resolve(name) {
+                        *called.entry(who).or_default() += 3;
+                    }
+                }
+                continue;
+            }
+            let speaker = resolve(&speaker);
+            for name in vocatives(quote) {
+                if let Some(who) = resolve(name).filter(|who| Some(who) != speaker.as_ref()) {
+                    *called.entry(who).or_default() += 1;
+                }
+            }
+        }
+    }
+    let narrated: Vec<Vec<String>> = paras.iter().map(|p| lower_words(&narration(&p.text))).collect();
+    let named_in_narration = |who: &str| {
+        let forms: Vec<&str> = std::iter::once(who)
+            .chain(characters.get(who).into_iter().flat_map(|c| c.1.iter().map(String::as_str)))
+            .collect();
+        narrated.iter().filter(|ws| forms.iter().any(|f| contains_name(ws, f))).count() as u32
+    };
+    let mut ranked: Vec<(String, u32)> =
+        called.into_iter().filter(|(who, score)| named_in_narration(who) <= *score).collect();
+    // Highest first; a tie names nobody.
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    match ranked.as_slice() {
+        [(who, _)] => Some(who.clone()),
+        [(who, best), (_, next), ..] if best > next => Some(who.clone()),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::dialogue::{speaker_after, speaker_before};
+    use super::dialogue::{narration, self_names, speaker_after, speaker_before, vocatives};
     use super::names::{contains_name, lower_words, near};
 
     #[test]
@@ -299,5 +377,20 @@ mod tests {
         assert_eq!(speaker_after(" said Neville.").as_deref(), Some("Neville"));
         assert_eq!(speaker_before("Luna said, ").as_deref(), Some("Luna"));
         assert_eq!(speaker_after(" The little boy asked."), None, "not a name");
+    }
+
+    #[test]
+    fn vocatives_self_names_and_narration() {
+        // Candidates only: resolving them against the text's characters drops "Stolen".
+        assert_eq!(vocatives("Stolen, Watson"), ["Stolen", "Watson"]);
+        assert_eq!(vocatives("Thank you, Mr. Darcy! I shall"), ["Mr. Darcy"]);
+        assert_eq!(vocatives("Potter, wait. Draco Malfoy, I mean it"), ["Potter", "Draco Malfoy"]);
+        assert!(vocatives("Perhaps Mrs. Hudson moved it").is_empty(), "a name inside a clause is not called out to");
+        assert!(vocatives("Not now, Dada, please. Oh, Merlin").iter().all(|v| !v.contains("Not")));
+        assert_eq!(self_names("I told them my name is Ada Quill and left."), ["Ada Quill"]);
+        assert_eq!(self_names("\"I'm Dr. Quill,\" I said"), ["Dr. Quill"]);
+        assert!(self_names("I am not sure, and I'm tired.").is_empty());
+        let told = narration("I waited. \"Go on,\" she said. \"Now.\" I went.");
+        assert_eq!(told.split_whitespace().collect::<Vec<_>>(), ["I", "waited.", "she", "said.", "I", "went."]);
     }
 }

@@ -2,14 +2,21 @@
 //! a letter off.
 
 use super::Para;
-use super::vocabulary::{NOT_NAMES, TITLES};
+use super::vocabulary::{HONORIFICS, NOT_NAMES, PLACE_NOUNS, TITLES};
 use std::collections::HashSet;
 
 /// A word of a paragraph, with whether a sentence starts at it.
 #[derive(Clone, Debug)]
 struct Word<'a> {
+    /// The word without a possessive ("Harry's" is "Harry") or an honorific ("Sakura-chan"
+    /// is "Sakura").
     text: &'a str,
+    /// The word as written, possessive kept: inside a longer name ("Saint Aldric's
+    /// Bridge") it stays.
+    written: &'a str,
     sentence_start: bool,
+    /// Punctuation follows the word ("Later, Naruto…"): a name does not run on past it.
+    breaks_after: bool,
     /// The word follows "the" (or "a"): a place, a group or a thing, rarely a person.
     after_article: bool,
 }
@@ -20,11 +27,13 @@ fn words(text: &str) -> Vec<Word<'_>> {
     let mut after_article = false;
     for raw in text.split(|c: char| c.is_whitespace() || c == '—' || c == '…') {
         let trimmed = raw.trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != '\'' && c != '-');
-        let word = trimmed.trim_end_matches('.').trim_end_matches("'s").trim_end_matches("’s");
+        let written = trimmed.trim_end_matches('.');
+        let word = without_honorific(written.trim_end_matches("'s").trim_end_matches("’s"));
         // "Mr." keeps its dot: it is a title, not a sentence end.
-        let word = if TITLES.contains(&trimmed) { trimmed } else { word };
+        let (word, written) = if TITLES.contains(&trimmed) { (trimmed, trimmed) } else { (word, written) };
         if !word.is_empty() {
-            out.push(Word { text: word, sentence_start, after_article });
+            let breaks_after = raw.trim_end_matches(['"', '”', '\'', '’']).ends_with([',', ';', ':', ')']);
+            out.push(Word { text: word, written, sentence_start, breaks_after, after_article });
             after_article = matches!(word.to_lowercase().as_str(), "the" | "a" | "an");
         }
         let ends = raw.trim_end_matches(['"', '”', '\'', '’', ')']);
@@ -40,12 +49,35 @@ fn words(text: &str) -> Vec<Word<'_>> {
     out
 }
 
+/// A name without the Japanese honorific a story may write after it: "Sakura-chan",
+/// "Kakashi-sensei" and "Tsunade-sama" are Sakura, Kakashi and Tsunade.
+pub(super) fn without_honorific(word: &str) -> &str {
+    match word.rsplit_once('-') {
+        Some((name, suffix)) if !name.is_empty() && HONORIFICS.contains(&suffix) => name,
+        _ => word,
+    }
+}
+
 pub(super) fn is_capitalized(word: &str) -> bool {
     let mut chars = word.chars();
     chars.next().is_some_and(char::is_uppercase)
         && word.chars().count() >= 2
         && chars.any(char::is_lowercase)
         && word.chars().all(|c| c.is_alphabetic() || "'-.".contains(c))
+}
+
+/// Every capitalized word used inside a sentence, lowercased: the words a text uses as
+/// names ("Rose whistled" at a sentence's start could be the verb; "said Rose" cannot).
+pub(super) fn capitalized_inside_sentences(paras: &[Para]) -> HashSet<String> {
+    let mut out = HashSet::new();
+    for p in paras {
+        for w in words(&p.text) {
+            if !w.sentence_start && is_capitalized(w.text) {
+                out.insert(w.text.to_lowercase());
+            }
+        }
+    }
+    out
 }
 
 /// Runs of capitalized words: candidate names, with whether each occurrence began a sentence
@@ -67,7 +99,12 @@ pub(super) fn candidates(
                 continue;
             }
             let mut end = at + 1;
-            while end < ws.len() && end - at < 4 && is_capitalized(ws[end].text) && !ws[end].sentence_start {
+            while end < ws.len()
+                && end - at < 4
+                && is_capitalized(ws[end].text)
+                && !ws[end].sentence_start
+                && !ws[end - 1].breaks_after
+            {
                 end += 1;
             }
             // "Flourish and Blotts": a lower-case "and" between capitals, once, when the
@@ -82,7 +119,17 @@ pub(super) fn candidates(
                     end += 2;
                 }
             }
-            let mut parts: Vec<&str> = ws[at..end].iter().map(|w| w.text).collect();
+            // A possessive inside a run ends it ("Harry's Firebolt" names Harry), unless
+            // the run is a place ("Saint Aldric's Bridge").
+            let possessive = |w: &Word| w.written.ends_with("'s") || w.written.ends_with("’s");
+            if !PLACE_NOUNS.contains(&ws[end - 1].text)
+                && let Some(cut) = ws[at..end - 1].iter().position(possessive)
+            {
+                end = at + cut + 1;
+            }
+            let last = end - 1;
+            let mut parts: Vec<&str> =
+                ws[at..end].iter().enumerate().map(|(k, w)| if at + k == last { w.text } else { w.written }).collect();
             // Leading stop-words ("The Leaky Cauldron" keeps "The" only as a place).
             while parts.len() > 1 && NOT_NAMES.contains(&parts[0]) && !TITLES.contains(&parts[0]) {
                 parts.remove(0);
@@ -132,8 +179,7 @@ pub(super) fn near(a: &str, b: &str) -> bool {
 
 /// Whether `text` (lowercased words) holds `name`, each word of it equal or a letter off.
 pub(super) fn contains_name(text_words: &[String], name: &str) -> bool {
-    let parts: Vec<String> =
-        name.split_whitespace().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase()).collect();
+    let parts = lower_words(name);
     if parts.is_empty() || parts.len() > text_words.len() {
         return false;
     }

@@ -15,43 +15,54 @@ pub(super) fn relationships(
     narrator: Option<&str>,
 ) -> Vec<RelationshipSuggestion> {
     let mut found: BTreeMap<(String, String, &'static str), Vec<usize>> = BTreeMap::new();
-    // The last character named, carried over paragraphs: who "he" and "him" most likely are.
-    let mut last_named: Option<&str> = None;
+    // The last two characters named, most recent first, carried over paragraphs: who "he"
+    // and "her" most likely are.
+    let mut recent: Vec<&str> = Vec::new();
     for (i, p) in paras.iter().enumerate() {
         let text = format!(" {} ", all_words[i].join(" "));
         let mut here: Vec<&str> =
             known.iter().copied().filter(|n| mention_paras.get(*n).is_some_and(|ps| ps.contains(&i))).collect();
-        here.sort();
         let first_person = text.contains(" i ") || text.contains(" me ") || text.contains(" my ");
-        if let Some(n) = narrator.filter(|_| first_person)
-            && !here.contains(&n)
-        {
-            here.push(n);
+        let pronoun = [" he ", " him ", " his ", " she ", " her "].iter().any(|w| text.contains(w));
+        // Two people named are the pair the paragraph shows. With one, the other is the
+        // narrator ("Harry kissed me") or whom "he" or "she" last named. With none, only a
+        // kiss is trusted to the pronouns: the narrator and the last one named ("I kissed
+        // him then"), or the last two named ("He laughed and kissed her").
+        let named = here.len();
+        match named {
+            1 => {
+                if let Some(n) = narrator.filter(|n| first_person && !here.contains(n)) {
+                    here.push(n);
+                } else if let Some(prev) = recent.iter().find(|r| !here.contains(r)).filter(|_| pronoun) {
+                    here.push(prev);
+                }
+            }
+            0 if pronoun => match (narrator.filter(|_| first_person), recent.as_slice()) {
+                (Some(n), [last, ..]) => here.extend([n, last]),
+                (None, [a, b]) => here.extend([a, b]),
+                _ => {}
+            },
+            _ => {}
         }
-        let pronoun = text.contains(" he ")
-            || text.contains(" him ")
-            || text.contains(" his ")
-            || text.contains(" she ")
-            || text.contains(" her ");
-        if let Some(prev) = last_named.filter(|_| pronoun && here.len() == 1)
-            && !here.contains(&prev)
-        {
-            here.push(prev);
-        }
+        here.sort();
         for (cues, kind) in [(ROMANTIC, "romantic"), (FAMILY, "platonic")] {
-            if !cues.iter().any(|c| text.contains(&format!(" {c} "))) || here.len() != 2 {
+            if here.len() != 2
+                || named == 0 && kind != "romantic"
+                || !cues.iter().any(|c| text.contains(&format!(" {c} ")))
+            {
                 continue;
             }
             let (a, b) = if here[0] <= here[1] { (here[0], here[1]) } else { (here[1], here[0]) };
             found.entry((a.to_owned(), b.to_owned(), kind)).or_default().extend(p.line);
         }
-        if let Some(named) = known
-            .iter()
-            .copied()
-            .filter(|n| Some(*n) != narrator)
-            .find(|n| mention_paras.get(*n).is_some_and(|ps| ps.contains(&i)))
-        {
-            last_named = Some(named);
+        // In reverse rank order, so that of two named together the more important one is
+        // taken for "he" or "she" next.
+        for named in known.iter().rev().copied().filter(|n| Some(*n) != narrator) {
+            if mention_paras.get(named).is_some_and(|ps| ps.contains(&i)) {
+                recent.retain(|r| *r != named);
+                recent.insert(0, named);
+                recent.truncate(2);
+            }
         }
     }
     let mut out: Vec<RelationshipSuggestion> = found

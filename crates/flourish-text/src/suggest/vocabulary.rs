@@ -29,6 +29,10 @@ pub(super) const NOT_NAMES: &[&str] = &[
     "Dada",
     "Daddy",
     "Dear",
+    // Describing a person before their name ("Old Wenna Pike").
+    "Old",
+    "Young",
+    "Poor",
     "Did",
     "Do",
     "Don't",
@@ -184,8 +188,33 @@ pub(super) const NOT_NAMES: &[&str] = &[
     "Has",
 ];
 
-/// Titles that come before a surname.
-pub(super) const TITLES: &[&str] = &["Mr.", "Mrs.", "Ms.", "Miss", "Professor", "Madam", "Lord", "Lady", "Dr.", "Sir"];
+/// Titles that come before a name: a title and a capitalized word are a person.
+pub(super) const TITLES: &[&str] = &[
+    "Mr.",
+    "Mrs.",
+    "Ms.",
+    "Miss",
+    "Professor",
+    "Madam",
+    "Lord",
+    "Lady",
+    "Dr.",
+    "Sir",
+    "Inspector",
+    "Detective",
+    "Sergeant",
+    "Constable",
+    "Captain",
+    "Colonel",
+    "General",
+    "Doctor",
+    "Aunt",
+    "Uncle",
+];
+
+/// Japanese honorifics written after a name with a hyphen ("Sakura-chan").
+pub(super) const HONORIFICS: &[&str] =
+    &["chan", "kun", "san", "sama", "sensei", "senpai", "sempai", "dono", "hime", "nii", "nee", "niisan", "neesan"];
 
 /// Last words of a place's name.
 pub(super) const PLACE_NOUNS: &[&str] = &[
@@ -291,6 +320,30 @@ pub(super) const ROMANTIC: &[&str] = &[
     "lips to mine",
     "made love",
     "wedding",
+    "sweetheart",
 ];
-pub(super) const FAMILY: &[&str] =
-    &["son", "daughter", "father", "mother", "brother", "sister", "cousin", "best friend", "friends"];
+pub(super) const FAMILY: &[&str] = &[
+    "my son",
+    "his son",
+    "her son",
+    "my daughter",
+    "his daughter",
+    "her daughter",
+    "my father",
+    "my mother",
+    "my brother",
+    "his brother",
+    "her brother",
+    "my sister",
+    "his sister",
+    "her sister",
+    "my cousin",
+    "his cousin",
+    "her cousin",
+    "best friend",
+    "best friends",
+    "my friend",
+    "his friend",
+    "her friend",
+    "friends",
+];
