@@ -136,7 +136,8 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
 
     let mut ignore: HashSet<String> = HashSet::new();
     if let Some(l) = lexicon {
-        for e in l.groups.iter().chain(&l.exclamations) {
+        // Groups, exclamations and places are never characters ("Netherfield").
+        for e in l.groups.iter().chain(&l.exclamations).chain(&l.places) {
             ignore.extend(e.names().map(str::to_lowercase));
         }
     }
@@ -226,8 +227,10 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
     // The narrator of a first-person text: its point-of-view label; else who the narrator
     // says they are, or whom the other speakers call out to while the narration hardly
     // names them (a narrator says "I").
-    let first_person = all_words.iter().flatten().filter(|w| *w == "i" || *w == "me" || *w == "my").count();
-    let total_words: usize = all_words.iter().map(Vec::len).sum();
+    // What the narrator says, without the quotations: characters say "I" in any story.
+    let narrated: Vec<Vec<String>> = paras.iter().map(|p| lower_words(&narration(&p.text))).collect();
+    let first_person = narrated.iter().flatten().filter(|w| *w == "i" || *w == "me" || *w == "my").count();
+    let total_words: usize = narrated.iter().map(Vec::len).sum();
     let narrator = if first_person * 40 > total_words.max(1) {
         let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
         for l in &pov_labels {
@@ -235,7 +238,7 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
         }
         let labelled =
             counts.into_iter().max_by_key(|(_, n)| *n).map(|(l, _)| resolve(l).unwrap_or_else(|| l.to_owned()));
-        labelled.or_else(|| addressed_narrator(&paras, &resolve, &characters))
+        labelled.or_else(|| addressed_narrator(&paras, &narrated, &resolve, &characters))
     } else {
         None
     };
@@ -301,7 +304,7 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
     places.sort();
     places.dedup();
 
-    let relationships = relationships(&paras, &all_words, &known, &mention_paras, narrator.as_deref());
+    let relationships = relationships(&paras, &narrated, &known, &mention_paras, narrator.as_deref());
     let fandoms = lexicon.map(|l| vec![l.fandom.clone()]).unwrap_or_default();
     (SuggestedTags { fandoms, characters: ranked, relationships, places, narrator }, speakers)
 }
@@ -311,6 +314,7 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
 /// Holmes said`), kept only when the narration names them no more often than that.
 fn addressed_narrator(
     paras: &[Para],
+    narrated: &[Vec<String>],
     resolve: &impl Fn(&str) -> Option<String>,
     characters: &BTreeMap<String, (u32, HashSet<String>)>,
 ) -> Option<String> {
@@ -339,7 +343,6 @@ fn addressed_narrator(
             }
         }
     }
-    let narrated: Vec<Vec<String>> = paras.iter().map(|p| lower_words(&narration(&p.text))).collect();
     let named_in_narration = |who: &str| {
         let forms: Vec<&str> = std::iter::once(who)
             .chain(characters.get(who).into_iter().flat_map(|c| c.1.iter().map(String::as_str)))

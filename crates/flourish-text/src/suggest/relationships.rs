@@ -1,25 +1,29 @@
 //! Pairs the text shows together, and how.
 
-use super::vocabulary::{FAMILY, ROMANTIC};
+use super::vocabulary::{FAMILY, KISSES, ROMANTIC};
 use super::{Para, RelationshipSuggestion};
 use flourish_core::{Pairing, relationship_name};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Pairs the text shows together: both named (or one of them the narrator) in a paragraph
-/// whose words say they are a couple, or family and friends.
+/// whose narration says they are a couple, or family and friends. A kiss is enough once;
+/// talk of marriage and lovers must come twice; people of one surname are family, never
+/// a couple.
 pub(super) fn relationships(
     paras: &[Para],
-    all_words: &[Vec<String>],
+    narrated: &[Vec<String>],
     known: &[&str],
     mention_paras: &HashMap<String, HashSet<usize>>,
     narrator: Option<&str>,
 ) -> Vec<RelationshipSuggestion> {
-    let mut found: BTreeMap<(String, String, &'static str), Vec<usize>> = BTreeMap::new();
+    // Each pair (in name order), what the paragraphs say of it, and where.
+    let mut found: BTreeMap<(String, String), BTreeMap<Cue, Vec<(Option<usize>, u32)>>> = BTreeMap::new();
     // The last two characters named, most recent first, carried over paragraphs: who "he"
     // and "her" most likely are.
     let mut recent: Vec<&str> = Vec::new();
     for (i, p) in paras.iter().enumerate() {
-        let text = format!(" {} ", all_words[i].join(" "));
+        // Cues count in the narration only: "Is he married?" in a quotation is talk.
+        let text = format!(" {} ", narrated[i].join(" "));
         let mut here: Vec<&str> =
             known.iter().copied().filter(|n| mention_paras.get(*n).is_some_and(|ps| ps.contains(&i))).collect();
         let first_person = text.contains(" i ") || text.contains(" me ") || text.contains(" my ");
@@ -29,31 +33,45 @@ pub(super) fn relationships(
         // kiss is trusted to the pronouns: the narrator and the last one named ("I kissed
         // him then"), or the last two named ("He laughed and kissed her").
         let named = here.len();
+        let mut guessed = false;
         match named {
             1 => {
                 if let Some(n) = narrator.filter(|n| first_person && !here.contains(n)) {
                     here.push(n);
                 } else if let Some(prev) = recent.iter().find(|r| !here.contains(r)).filter(|_| pronoun) {
                     here.push(prev);
+                    guessed = true;
                 }
             }
-            0 if pronoun => match (narrator.filter(|_| first_person), recent.as_slice()) {
-                (Some(n), [last, ..]) => here.extend([n, last]),
-                (None, [a, b]) => here.extend([a, b]),
-                _ => {}
-            },
+            0 if pronoun => {
+                guessed = true;
+                match (narrator.filter(|_| first_person), recent.as_slice()) {
+                    (Some(n), [last, ..]) => here.extend([n, last]),
+                    (None, [a, b]) => here.extend([a, b]),
+                    _ => {}
+                }
+            }
             _ => {}
         }
         here.sort();
-        for (cues, kind) in [(ROMANTIC, "romantic"), (FAMILY, "platonic")] {
-            if here.len() != 2
-                || named == 0 && kind != "romantic"
-                || !cues.iter().any(|c| text.contains(&format!(" {c} ")))
-            {
-                continue;
+        let has = |cues: &[&str]| cues.iter().any(|c| text.contains(&format!(" {c} ")));
+        if let [a, b] = here[..] {
+            let family = surname(a).is_some() && surname(a) == surname(b);
+            let cue = if has(KISSES) && !family {
+                Some(Cue::Kiss)
+            } else if has(ROMANTIC) && !family {
+                Some(Cue::Romance)
+            } else if has(FAMILY) && named > 0 {
+                Some(Cue::Family)
+            } else {
+                None
+            };
+            // A pair the pronouns guessed weighs half ("cried his wife" is someone else's
+            // wife), unless one surname makes them family.
+            let weight = if guessed && !family { 1 } else { 2 };
+            if let Some(cue) = cue {
+                found.entry((a.to_owned(), b.to_owned())).or_default().entry(cue).or_default().push((p.line, weight));
             }
-            let (a, b) = if here[0] <= here[1] { (here[0], here[1]) } else { (here[1], here[0]) };
-            found.entry((a.to_owned(), b.to_owned(), kind)).or_default().extend(p.line);
         }
         // In reverse rank order, so that of two named together the more important one is
         // taken for "he" or "she" next.
@@ -65,20 +83,41 @@ pub(super) fn relationships(
             }
         }
     }
-    let mut out: Vec<RelationshipSuggestion> = found
-        .into_iter()
-        .map(|((a, b, kind), evidence)| RelationshipSuggestion {
-            name: relationship_name(
-                &[a.as_str(), b.as_str()],
-                if kind == "romantic" { Pairing::Romantic } else { Pairing::Platonic },
-            ),
-            kind,
+    let mut out = Vec::new();
+    for ((a, b), cues) in found {
+        let weight = |cue: Cue| cues.get(&cue).map_or(0, |e| e.iter().map(|(_, w)| w).sum::<u32>());
+        let lines = |cue: Cue| cues.get(&cue).into_iter().flatten().map(|(line, _)| *line);
+        // A kiss; or talk of marriage twice; or family once.
+        let (pairing, evidence): (Pairing, Vec<Option<usize>>) = if weight(Cue::Kiss) > 0 || weight(Cue::Romance) >= 4 {
+            (Pairing::Romantic, lines(Cue::Kiss).chain(lines(Cue::Romance)).collect())
+        } else if weight(Cue::Family) >= 2 {
+            (Pairing::Platonic, lines(Cue::Family).collect())
+        } else {
+            continue;
+        };
+        let mut evidence: Vec<usize> = evidence.into_iter().flatten().collect();
+        evidence.sort();
+        evidence.dedup();
+        out.push(RelationshipSuggestion {
+            name: relationship_name(&[a.as_str(), b.as_str()], pairing),
+            kind: if pairing == Pairing::Romantic { "romantic" } else { "platonic" },
             evidence,
-        })
-        .collect();
-    // A pair that is a couple is not also suggested as friends.
-    let couples: HashSet<String> =
-        out.iter().filter(|r| r.kind == "romantic").map(|r| r.name.replace('/', " & ")).collect();
-    out.retain(|r| r.kind == "romantic" || !couples.contains(&r.name));
+        });
+    }
     out
+}
+
+/// What a paragraph says of a pair, strongest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Cue {
+    Kiss,
+    Romance,
+    Family,
+}
+
+/// The last word of a full name ("Bennet" of "Mrs. Bennet"; none for "Rey (Star Wars)").
+fn surname(name: &str) -> Option<&str> {
+    let name = name.split(" (").next().unwrap_or(name);
+    let words: Vec<&str> = name.split_whitespace().collect();
+    (words.len() >= 2).then(|| words[words.len() - 1])
 }
