@@ -362,7 +362,7 @@ fn addressed_narrator(
 
 #[cfg(test)]
 mod tests {
-    use super::dialogue::{narration, self_names, speaker_after, speaker_before, vocatives};
+    use super::dialogue::{narration, quotations, self_names, speaker_after, speaker_before, vocatives};
     use super::names::{contains_name, lower_words, near};
 
     #[test]
@@ -380,6 +380,21 @@ mod tests {
         assert_eq!(speaker_after(" said Neville.").as_deref(), Some("Neville"));
         assert_eq!(speaker_before("Luna said, ").as_deref(), Some("Luna"));
         assert_eq!(speaker_after(" The little boy asked."), None, "not a name");
+    }
+
+    #[test]
+    fn quotations_in_double_and_single_marks() {
+        let q = quotations("\"Come in!\" said Holmes. \"Sit.\"");
+        assert_eq!(q.iter().map(|q| q.0).collect::<Vec<_>>(), ["Come in!", "Sit."]);
+        assert_eq!(q[0].1, " said Holmes. \"Sit.\"");
+        let q = quotations("'You see, Watson,' said he, 'you do not observe. It's Jim's watch.'");
+        assert_eq!(
+            q.iter().map(|q| q.0).collect::<Vec<_>>(),
+            ["You see, Watson,", "you do not observe. It's Jim's watch."]
+        );
+        assert_eq!(q[1].2, "'You see, Watson,' said he, ");
+        assert_eq!(quotations("‘Come in!’ said Holmes’s visitor.")[0].0, "Come in!");
+        assert!(quotations("It was Jim's watch, and Della's hair, and the Youngs' flat.").is_empty());
     }
 
     #[test]

@@ -196,6 +196,8 @@ pub(super) const TITLES: &[&str] = &[
     "Miss",
     "Professor",
     "Madam",
+    "Madame",
+    "Mme.",
     "Lord",
     "Lady",
     "Dr.",
