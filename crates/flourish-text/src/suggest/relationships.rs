@@ -17,7 +17,7 @@ pub(super) fn relationships(
     narrator: Option<&str>,
 ) -> Vec<RelationshipSuggestion> {
     // Each pair (in name order), what the paragraphs say of it, and where.
-    let mut found: BTreeMap<(String, String), BTreeMap<Cue, Vec<(Option<usize>, u32)>>> = BTreeMap::new();
+    let mut found: BTreeMap<(String, String), BTreeMap<Cue, Evidence>> = BTreeMap::new();
     // The last two characters named, most recent first, carried over paragraphs: who "he"
     // and "her" most likely are.
     let mut recent: Vec<&str> = Vec::new();
@@ -106,6 +106,9 @@ pub(super) fn relationships(
     }
     out
 }
+
+/// The paragraphs that say something of a pair: each one's line and weight.
+type Evidence = Vec<(Option<usize>, u32)>;
 
 /// What a paragraph says of a pair, strongest first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
