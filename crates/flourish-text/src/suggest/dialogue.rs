@@ -15,10 +15,10 @@ pub(super) fn quotations(text: &str) -> Vec<(&str, &str, &str)> {
     let mut out = Vec::new();
     // Where the open quotation's mark is, and where its words start.
     let mut open: Option<(usize, usize)> = None;
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    for (k, &(at, c)) in chars.iter().enumerate() {
-        let before = k.checked_sub(1).map(|k| chars[k].1);
-        let after = chars.get(k + 1).map(|&(_, c)| c);
+    let mut before: Option<char> = None;
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        let after = chars.peek().map(|&(_, c)| c);
         let (opens, closes) = if double {
             (matches!(c, '"' | '“'), matches!(c, '"' | '”'))
         } else {
@@ -37,6 +37,7 @@ pub(super) fn quotations(text: &str) -> Vec<(&str, &str, &str)> {
             None if opens => open = Some((at, at + c.len_utf8())),
             _ => {}
         }
+        before = Some(c);
     }
     out
 }

@@ -1,13 +1,12 @@
 //! Finding names: words and sentence starts, runs of capitalized words, and names spelled
 //! a letter off.
 
-use super::Para;
 use super::vocabulary::{HONORIFICS, NOT_NAMES, PLACE_NOUNS, TITLES};
 use std::collections::HashSet;
 
 /// A word of a paragraph, with whether a sentence starts at it.
 #[derive(Clone, Debug)]
-struct Word<'a> {
+pub(super) struct Word<'a> {
     /// The word without a possessive ("Harry's" is "Harry") or an honorific ("Sakura-chan"
     /// is "Sakura").
     text: &'a str,
@@ -21,7 +20,7 @@ struct Word<'a> {
     after_article: bool,
 }
 
-fn words(text: &str) -> Vec<Word<'_>> {
+pub(super) fn words(text: &str) -> Vec<Word<'_>> {
     let mut out = Vec::new();
     let mut sentence_start = true;
     let mut after_article = false;
@@ -68,10 +67,10 @@ pub(super) fn is_capitalized(word: &str) -> bool {
 
 /// Every capitalized word used inside a sentence, lowercased: the words a text uses as
 /// names ("Rose whistled" at a sentence's start could be the verb; "said Rose" cannot).
-pub(super) fn capitalized_inside_sentences(paras: &[Para]) -> HashSet<String> {
+pub(super) fn capitalized_inside_sentences(paras: &[Vec<Word>]) -> HashSet<String> {
     let mut out = HashSet::new();
-    for p in paras {
-        for w in words(&p.text) {
+    for ws in paras {
+        for w in ws {
             if !w.sentence_start && is_capitalized(w.text) {
                 out.insert(w.text.to_lowercase());
             }
@@ -83,13 +82,12 @@ pub(super) fn capitalized_inside_sentences(paras: &[Para]) -> HashSet<String> {
 /// Runs of capitalized words: candidate names, with whether each occurrence began a sentence
 /// or followed an article.
 pub(super) fn candidates(
-    paras: &[Para],
+    paras: &[Vec<Word>],
     ignore: &HashSet<String>,
     places: &[Vec<String>],
 ) -> Vec<(String, bool, bool, usize)> {
     let mut out = Vec::new();
-    for (i, p) in paras.iter().enumerate() {
-        let ws = words(&p.text);
+    for (i, ws) in paras.iter().enumerate() {
         let mut at = 0;
         while at < ws.len() {
             let w = &ws[at];
@@ -145,36 +143,29 @@ pub(super) fn candidates(
     out
 }
 
-/// Edit distance of at most one, for names spelled a letter off ("Florish").
+/// Edit distance of at most one, for names spelled a letter off ("Florish"); words under
+/// six letters must match exactly. Allocation-free: it runs for every word a name's first
+/// word is compared with.
 pub(super) fn near(a: &str, b: &str) -> bool {
     if a == b {
         return true;
     }
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    if a.len().abs_diff(b.len()) > 1 || a.len().min(b.len()) < 6 {
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    if la.abs_diff(lb) > 1 || la.min(lb) < 6 {
         return false;
     }
-    let (mut i, mut j, mut edits) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        if a[i] == b[j] {
-            i += 1;
-            j += 1;
-            continue;
-        }
-        edits += 1;
-        if edits > 1 {
-            return false;
-        }
-        match a.len().cmp(&b.len()) {
-            std::cmp::Ordering::Greater => i += 1,
-            std::cmp::Ordering::Less => j += 1,
-            std::cmp::Ordering::Equal => {
-                i += 1;
-                j += 1;
-            }
-        }
+    // The first difference, then the rest must agree after one substitution, insertion
+    // or deletion there.
+    let Some(((i, ca), (j, cb))) = a.char_indices().zip(b.char_indices()).find(|((_, x), (_, y))| x != y) else {
+        // One is the other with a letter added at the end.
+        return true;
+    };
+    let (rest_a, rest_b) = (&a[i + ca.len_utf8()..], &b[j + cb.len_utf8()..]);
+    match la.cmp(&lb) {
+        std::cmp::Ordering::Equal => rest_a == rest_b,
+        std::cmp::Ordering::Greater => rest_a == &b[j..],
+        std::cmp::Ordering::Less => &a[i..] == rest_b,
     }
-    edits + (a.len() - i) + (b.len() - j) <= 1
 }
 
 /// Whether `text` (lowercased words) holds `name`, each word of it equal or a letter off.

@@ -3,6 +3,7 @@
 use super::vocabulary::{FAMILY, KISSES, ROMANTIC};
 use super::{Para, RelationshipSuggestion};
 use flourish_core::{Pairing, relationship_name};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Pairs the text shows together: both named (or one of them the narrator) in a paragraph
@@ -11,7 +12,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 /// a couple.
 pub(super) fn relationships(
     paras: &[Para],
-    narrated: &[Vec<String>],
+    narrated: &[Cow<[String]>],
     known: &[&str],
     mention_paras: &HashMap<String, HashSet<usize>>,
     narrator: Option<&str>,
