@@ -5,8 +5,17 @@
 //! thousands of tags but a listing touches few of them, so each segment also notes which
 //! ids it touched: merging, reading and clearing cost what the result touched, not the size
 //! of the tag table, and the vectors are pooled rather than allocated per query.
+//!
+//! Counting is most of a large listing's time (a big fandom's page touches a hundred
+//! thousand works), and the same listings are asked for again and again. A segment's
+//! documents never change and its deletions only grow, so one query's counts on one
+//! segment, named by the segment, its number of deletions and the query, stay right for as
+//! long as they are kept: [`CountCache`] keeps them, and a write only adds a small new
+//! segment to count afresh.
 
+use moka::sync::Cache;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::index::SegmentId;
@@ -93,6 +102,47 @@ impl CountPool {
     }
 }
 
+/// Segments' counts by segment, deletions and query; see the module's notes.
+pub(crate) struct CountCache {
+    cache: Cache<CountKey, Arc<Counts>>,
+    /// A segment's counts are kept once the query matched this many of its works: smaller
+    /// counts cost less to redo than to keep.
+    from_docs: AtomicU32,
+}
+
+/// Entries kept at most, over every cached segment: 8 bytes each, so 64 MiB.
+const COUNT_CACHE_ENTRIES: u64 = 8 << 20;
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct CountKey {
+    segment: SegmentId,
+    deleted: u32,
+    max_id: u32,
+    query: Arc<str>,
+}
+
+impl Default for CountCache {
+    fn default() -> CountCache {
+        CountCache {
+            cache: Cache::builder()
+                .weigher(|_, counts: &Arc<Counts>| u32::try_from(counts.len()).unwrap_or(u32::MAX).max(1))
+                .max_capacity(COUNT_CACHE_ENTRIES)
+                .build(),
+            from_docs: AtomicU32::new(2_000),
+        }
+    }
+}
+
+impl CountCache {
+    pub fn set_from_docs(&self, docs: u32) {
+        self.from_docs.store(docs, Ordering::Relaxed);
+    }
+
+    pub fn clear(&self) {
+        self.cache.invalidate_all();
+    }
+}
+
 pub(crate) struct FilterCounts {
     field: &'static str,
     flat: Arc<FlatCache>,
@@ -100,24 +150,45 @@ pub(crate) struct FilterCounts {
     /// loaded) are not counted, since the sidebar could not name them.
     size: usize,
     pool: Arc<CountPool>,
+    /// The query, as the cache names it; `None` counts without the cache.
+    query: Option<Arc<str>>,
+    cache: Arc<CountCache>,
 }
 
 impl FilterCounts {
     pub fn new(field: &'static str, max_id: i64, pool: Arc<CountPool>, flat: Arc<FlatCache>) -> FilterCounts {
-        FilterCounts { field, flat, size: max_id.max(0) as usize + 1, pool }
+        FilterCounts { field, flat, size: max_id.max(0) as usize + 1, pool, query: None, cache: Arc::default() }
+    }
+
+    /// Keeps and reuses each segment's counts for `query` (its full description: two
+    /// queries with one description count the same) in `cache`.
+    pub fn cached(mut self, cache: Arc<CountCache>, query: String) -> FilterCounts {
+        self.cache = cache;
+        self.query = Some(query.into());
+        self
     }
 }
 
-pub(crate) struct SegmentCounts {
+/// One segment's counting: done afresh, or already known.
+pub(crate) enum SegmentCounts {
+    Counting(Counting),
+    Known(Arc<Counts>),
+}
+
+pub(crate) struct Counting {
     flat: Arc<FlatValues>,
     counts: Vec<u32>,
     touched: Vec<u32>,
     pool: Arc<CountPool>,
+    matched: u32,
+    /// Where to keep the result, when it is worth keeping.
+    keep: Option<(Arc<CountCache>, CountKey)>,
 }
 
-impl SegmentCounts {
+impl Counting {
     #[inline]
     fn count(&mut self, doc: DocId) {
+        self.matched += 1;
         for &id in self.flat.of(doc) {
             if let Some(count) = self.counts.get_mut(id as usize) {
                 if *count == 0 {
@@ -137,12 +208,23 @@ impl Collector for FilterCounts {
     type Child = SegmentCounts;
 
     fn for_segment(&self, _: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<SegmentCounts> {
-        Ok(SegmentCounts {
+        let key = self.query.as_ref().map(|query| CountKey {
+            segment: reader.segment_id(),
+            deleted: reader.num_deleted_docs(),
+            max_id: u32::try_from(self.size).unwrap_or(u32::MAX),
+            query: query.clone(),
+        });
+        if let Some(known) = key.as_ref().and_then(|k| self.cache.cache.get(k)) {
+            return Ok(SegmentCounts::Known(known));
+        }
+        Ok(SegmentCounts::Counting(Counting {
             flat: self.flat.get(reader, self.field)?,
             counts: self.pool.take(self.size),
             touched: Vec::new(),
             pool: self.pool.clone(),
-        })
+            matched: 0,
+            keep: key.map(|k| (self.cache.clone(), k)),
+        }))
     }
 
     fn requires_scoring(&self) -> bool {
@@ -174,18 +256,31 @@ impl SegmentCollector for SegmentCounts {
     type Fruit = Counts;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        self.count(doc);
+        if let SegmentCounts::Counting(c) = self {
+            c.count(doc);
+        }
     }
 
     fn collect_block(&mut self, docs: &[DocId]) {
-        for &doc in docs {
-            self.count(doc);
+        if let SegmentCounts::Counting(c) = self {
+            for &doc in docs {
+                c.count(doc);
+            }
         }
     }
 
     fn harvest(self) -> Counts {
-        let counts: Counts = self.touched.iter().map(|&id| (id, self.counts[id as usize])).collect();
-        self.pool.give(self.counts, &self.touched);
+        let c = match self {
+            SegmentCounts::Known(known) => return known.as_ref().clone(),
+            SegmentCounts::Counting(c) => c,
+        };
+        let counts: Counts = c.touched.iter().map(|&id| (id, c.counts[id as usize])).collect();
+        c.pool.give(c.counts, &c.touched);
+        if let Some((cache, key)) = c.keep
+            && c.matched >= cache.from_docs.load(Ordering::Relaxed)
+        {
+            cache.cache.insert(key, Arc::new(counts.clone()));
+        }
         counts
     }
 }

@@ -2,7 +2,7 @@
 //! listings.
 
 use crate::autocomplete::Autocomplete;
-use crate::facets::{CountPool, Counts, FilterCounts, FlatCache};
+use crate::facets::{CountCache, CountPool, Counts, FilterCounts, FlatCache};
 use crate::filters::{QueryBuilder, Sort, WorkQuery};
 use crate::graph::TagGraph;
 use crate::schema::Fields;
@@ -65,11 +65,35 @@ pub struct SearchIndex {
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
     pub(crate) fields: Fields,
-    graph: RwLock<Arc<TagGraph>>,
+    /// The tag graph and its version, bumped at each replacement.
+    graph: RwLock<(Arc<TagGraph>, u64)>,
     autocomplete: RwLock<Arc<Autocomplete>>,
     checkpoint: Mutex<Checkpoint>,
     count_pool: Arc<CountPool>,
     flat_values: Arc<FlatCache>,
+    count_cache: Arc<CountCache>,
+    /// Each listing's sidebar, by what it was made from: asked again with nothing written
+    /// or wrangled in between, a listing neither counts nor ranks its tags.
+    sidebars: moka::sync::Cache<SidebarKey, Arc<Facets>>,
+}
+
+/// What [`SearchIndex::forget`] forgets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kept {
+    Sidebars,
+    CountsToo,
+}
+
+/// A listing's sidebar groups.
+type Facets = Vec<(TagKind, Vec<FacetCount>)>;
+
+/// What a sidebar is made from: the segments searched, each with its deletions; the query;
+/// the tag graph's version.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct SidebarKey {
+    segments: Vec<(tantivy::index::SegmentId, u32)>,
+    query: String,
+    graph: u64,
 }
 
 /// One listing's answer.
@@ -150,12 +174,30 @@ impl SearchIndex {
             reader,
             writer: Mutex::new(writer),
             fields,
-            graph: RwLock::new(Arc::new(TagGraph::default())),
+            graph: RwLock::new((Arc::new(TagGraph::default()), 0)),
             autocomplete: RwLock::new(Arc::new(Autocomplete::default())),
             checkpoint: Mutex::new(checkpoint),
             count_pool: Arc::default(),
             flat_values: Arc::default(),
+            count_cache: Arc::default(),
+            // Sidebars are small: a few dozen tags each.
+            sidebars: moka::sync::Cache::new(10_000),
         })
+    }
+
+    /// Listings' facet counts are kept per segment once a listing matched `docs` works in
+    /// it (default 2,000); tests lower it to see the kept counts used.
+    pub fn keep_counts_from(&self, docs: u32) {
+        self.count_cache.set_from_docs(docs);
+    }
+
+    /// Forgets kept sidebars (as a write does: every listing's sidebar is made again,
+    /// from the segments' kept counts), or the counts too, for benchmarks.
+    pub fn forget(&self, what: Kept) {
+        self.sidebars.invalidate_all();
+        if what == Kept::CountsToo {
+            self.count_cache.clear();
+        }
     }
 
     /// The outbox position the index includes.
@@ -172,13 +214,14 @@ impl SearchIndex {
     }
 
     pub fn graph(&self) -> Arc<TagGraph> {
-        self.graph.read().expect("graph lock").clone()
+        self.graph.read().expect("graph lock").0.clone()
     }
 
     /// Replaces the tag graph. Autocomplete follows at its next refresh (see
     /// [`Self::refresh_autocomplete`]): rebuilding it costs about a second on a large archive.
     pub fn set_graph(&self, graph: TagGraph) {
-        *self.graph.write().expect("graph lock") = Arc::new(graph);
+        let mut current = self.graph.write().expect("graph lock");
+        *current = (Arc::new(graph), current.1 + 1);
     }
 
     /// Recomputes tag use counts for autocomplete from the current index.
@@ -259,14 +302,26 @@ impl SearchIndex {
     /// Answers a listing: one page of works in the chosen order, the total, and the facet
     /// counts over every result.
     pub fn search(&self, q: &WorkQuery, now: i64) -> Result<SearchResults, SearchError> {
-        let graph = self.graph();
+        let (graph, graph_version) = self.graph.read().expect("graph lock").clone();
         let analyzer = self.index.tokenizers().get("default").expect("tantivy registers the default tokenizer");
         let built = QueryBuilder { fields: &self.fields, graph: &graph, analyzer, now }.build(q);
         let searcher = self.searcher();
         let per_page = q.per_page.clamp(1, 100) as usize;
         let offset = (q.page.max(1) as usize - 1).saturating_mul(per_page);
         let top = TopDocs::with_limit(per_page).and_offset(offset);
-        let counts = FilterCounts::new("filter", graph.max_id(), self.count_pool.clone(), self.flat_values.clone());
+        // Counts depend on the query alone, not its order or page: they are kept under the
+        // query's description (the graph's size included: counts stop at its last tag).
+        let description = format!("{} {:?}", graph.max_id(), built.query);
+        let sidebar_key = SidebarKey {
+            segments: searcher.segment_readers().iter().map(|r| (r.segment_id(), r.num_deleted_docs())).collect(),
+            query: description.clone(),
+            graph: graph_version,
+        };
+        let known = self.sidebars.get(&sidebar_key);
+        let counts = known.is_none().then(|| {
+            FilterCounts::new("filter", graph.max_id(), self.count_pool.clone(), self.flat_values.clone())
+                .cached(self.count_cache.clone(), description)
+        });
         let sort = q.effective_sort();
         let query = built.query.as_ref();
         let (addresses, total, counts) = match sort {
@@ -289,11 +344,19 @@ impl SearchIndex {
                 page_and_counts(&searcher, query, top, counts)?
             }
         };
+        let sidebar = match (known, counts) {
+            (Some(known), _) => known,
+            (None, counted) => {
+                let sidebar = Arc::new(facets(&graph, &counted.unwrap_or_default(), &built.included, &built.excluded));
+                self.sidebars.insert(sidebar_key, sidebar.clone());
+                sidebar
+            }
+        };
         let hits = self.hits(&searcher, &addresses, built.text.as_deref())?;
         Ok(SearchResults {
             hits,
             total: total as u64,
-            facets: facets(&graph, &counts, &built.included, &built.excluded),
+            facets: sidebar.as_ref().clone(),
             notes: built.notes,
             included: built.included,
             excluded: built.excluded,
@@ -345,12 +408,13 @@ impl SearchIndex {
 }
 
 /// One pass over the matching works: the page in `top`'s order, the total and the counts.
+/// The page, the total, and the counts when `counts` is given (`None` when they are known).
 fn page_and_counts<S: 'static + Send, C: Collector<Fruit = Vec<(S, DocAddress)>>>(
     searcher: &Searcher,
     query: &dyn Query,
     top: C,
-    counts: FilterCounts,
-) -> tantivy::Result<(Vec<DocAddress>, usize, Counts)> {
+    counts: Option<FilterCounts>,
+) -> tantivy::Result<(Vec<DocAddress>, usize, Option<Counts>)> {
     let (docs, total, counts) = searcher.search(query, &(top, Count, counts))?;
     Ok((docs.into_iter().map(|(_, address)| address).collect(), total, counts))
 }
@@ -375,7 +439,7 @@ fn descending_with_id(reader: &SegmentReader, field: &str, signed: bool) -> impl
 
 /// The sidebar's groups: the most used tags of each kind among the results, plus the
 /// tags the reader chose (so a chosen tag stays visible even when it is not in the top).
-fn facets(graph: &TagGraph, counts: &Counts, included: &[i64], excluded: &[i64]) -> Vec<(TagKind, Vec<FacetCount>)> {
+fn facets(graph: &TagGraph, counts: &Counts, included: &[i64], excluded: &[i64]) -> Facets {
     // (count, id) per kind, names looked up only for the tags that will be shown.
     let mut by_kind: Vec<Vec<(u32, usize)>> = vec![vec![]; TagKind::ALL.len()];
     let chosen = |id: usize| included.contains(&(id as i64)) || excluded.contains(&(id as i64));

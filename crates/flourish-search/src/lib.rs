@@ -13,5 +13,5 @@ pub mod index;
 pub mod indexer;
 
 pub use filters::{Crossover, Sort, WorkQuery};
-pub use index::{FacetCount, Hit, SearchError, SearchIndex, SearchResults};
+pub use index::{FacetCount, Hit, Kept, SearchError, SearchIndex, SearchResults};
 pub use indexer::Indexer;

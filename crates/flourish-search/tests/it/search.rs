@@ -3,7 +3,7 @@
 
 use flourish_core::{TagKind, WorkDraft, WorkId};
 use flourish_search::{Crossover, Indexer, SearchIndex, Sort, WorkQuery};
-use flourish_store::{Store, TagStore, WorkStore};
+use flourish_store::{Store, TagStore, WorkEditing, WorkStore};
 use flourish_testkit::{fixtures, parity_test};
 use std::sync::Arc;
 
@@ -207,4 +207,49 @@ parity_test!(autocomplete_puts_canonical_tags_first_then_by_use, |store| {
         indexer.index.autocomplete("holm", Some(TagKind::Character), 10).into_iter().map(|s| s.name).collect();
     assert_eq!(names, ["Sherlock Holmes"], "word starts inside names match, filtered by kind");
     assert!(indexer.index.autocomplete("   ", None, 10).is_empty());
+});
+
+parity_test!(kept_counts_are_reused_until_a_write_changes_the_segment, |store| {
+    let owl = library(store).await[0];
+    let indexer = indexed(store).await;
+    indexer.index.keep_counts_from(0);
+    let hp = tag_id(store, "Harry Potter - J. K. Rowling").await;
+    let mut q = query();
+    q.include = vec![hp];
+    let freeform_counts = |results: &flourish_search::SearchResults| -> Vec<(String, u64)> {
+        let freeforms = &results.facets.iter().find(|(k, _)| *k == TagKind::Freeform).unwrap().1;
+        freeforms.iter().map(|f| (f.name.clone(), f.count)).collect()
+    };
+    let fresh = indexer.index.search(&q, NOW).unwrap();
+    let kept = indexer.index.search(&q, NOW).unwrap();
+    assert_eq!(freeform_counts(&kept), freeform_counts(&fresh), "the kept counts are the counted ones");
+    assert_eq!(kept.total, 2);
+    // Another query is not answered with the first one's counts.
+    let mut other = query();
+    other.include = vec![tag_id(store, "Sherlock Holmes - Arthur Conan Doyle").await];
+    assert_ne!(freeform_counts(&indexer.index.search(&other, NOW).unwrap()), freeform_counts(&fresh));
+
+    // A new work lands in a new segment, and its tags are counted.
+    let pseud = fixtures::writer(store, "lanternlight").await;
+    let mut d = fixtures::work("Owls Again", &pseud);
+    d.freeforms = vec!["Owls".into(), "Letters".into()];
+    let added = store.create_work(&d).await.unwrap();
+    indexer.catch_up().await.unwrap();
+    let after = freeform_counts(&indexer.index.search(&q, NOW).unwrap());
+    assert!(after.contains(&("Owls".to_owned(), 2)) && after.contains(&("Letters".to_owned(), 1)), "{after:?}");
+
+    // Deleting a work marks it deleted in its old segment: the counts follow.
+    store.delete_work(added).await.unwrap();
+    indexer.catch_up().await.unwrap();
+    assert_eq!(freeform_counts(&indexer.index.search(&q, NOW).unwrap()), freeform_counts(&fresh));
+    // Editing a work replaces its document: its old tags stop counting.
+    {
+        let work = store.work(owl, flourish_core::Viewer::Guest).await.unwrap().unwrap();
+        let mut draft = fixtures::work("The Owl at the Window", &work.creators[0]);
+        draft.freeforms = vec!["Angst".into()];
+        store.update_work(owl, &draft).await.unwrap();
+    }
+    indexer.catch_up().await.unwrap();
+    let after_edit = freeform_counts(&indexer.index.search(&q, NOW).unwrap());
+    assert!(!after_edit.iter().any(|(name, _)| name == "Owls"), "{after_edit:?}");
 });
