@@ -150,21 +150,20 @@ pub(crate) struct FilterCounts {
     /// loaded) are not counted, since the sidebar could not name them.
     size: usize,
     pool: Arc<CountPool>,
-    /// The query, as the cache names it; `None` counts without the cache.
-    query: Option<Arc<str>>,
-    cache: Arc<CountCache>,
+    /// Where segments' counts are kept, and the query as the cache names it; `None`
+    /// counts without the cache.
+    kept: Option<(Arc<CountCache>, Arc<str>)>,
 }
 
 impl FilterCounts {
     pub fn new(field: &'static str, max_id: i64, pool: Arc<CountPool>, flat: Arc<FlatCache>) -> FilterCounts {
-        FilterCounts { field, flat, size: max_id.max(0) as usize + 1, pool, query: None, cache: Arc::default() }
+        FilterCounts { field, flat, size: max_id.max(0) as usize + 1, pool, kept: None }
     }
 
     /// Keeps and reuses each segment's counts for `query` (its full description: two
     /// queries with one description count the same) in `cache`.
     pub fn cached(mut self, cache: Arc<CountCache>, query: String) -> FilterCounts {
-        self.cache = cache;
-        self.query = Some(query.into());
+        self.kept = Some((cache, query.into()));
         self
     }
 }
@@ -208,13 +207,16 @@ impl Collector for FilterCounts {
     type Child = SegmentCounts;
 
     fn for_segment(&self, _: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<SegmentCounts> {
-        let key = self.query.as_ref().map(|query| CountKey {
-            segment: reader.segment_id(),
-            deleted: reader.num_deleted_docs(),
-            max_id: u32::try_from(self.size).unwrap_or(u32::MAX),
-            query: query.clone(),
+        let keep = self.kept.as_ref().map(|(cache, query)| {
+            let key = CountKey {
+                segment: reader.segment_id(),
+                deleted: reader.num_deleted_docs(),
+                max_id: u32::try_from(self.size).unwrap_or(u32::MAX),
+                query: query.clone(),
+            };
+            (cache.clone(), key)
         });
-        if let Some(known) = key.as_ref().and_then(|k| self.cache.cache.get(k)) {
+        if let Some(known) = keep.as_ref().and_then(|(cache, key)| cache.cache.get(key)) {
             return Ok(SegmentCounts::Known(known));
         }
         Ok(SegmentCounts::Counting(Counting {
@@ -223,7 +225,7 @@ impl Collector for FilterCounts {
             touched: Vec::new(),
             pool: self.pool.clone(),
             matched: 0,
-            keep: key.map(|k| (self.cache.clone(), k)),
+            keep,
         }))
     }
 
