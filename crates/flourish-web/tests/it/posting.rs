@@ -417,8 +417,14 @@ async fn suggestions_are_offered_under_the_archive_s_canonical_names() {
     app.store().make_synonym(short.id, long.id).await.unwrap();
     assert_eq!(app.store().canonical_name("ron weasley").await.unwrap(), "Ronald Bilius Weasley");
     assert_eq!(app.store().canonical_name("Nobody Known").await.unwrap(), "Nobody Known");
-    let story = "Chapter 1\n\nHermione Granger climbed to the Owlery with a letter for Ron Weasley.\n\n\"You're up late,\" Ron said.\n";
+    let story = "Chapter 1\n\nHermione Granger climbed to the Owlery with a letter for Ron Weasley.\n\n\"You're up late,\" Ron said.\n\nRon kissed Hermione at the top of the stairs.\n";
     let r = writer.upload("/works/import", "owlery.txt", story.as_bytes()).await;
     assert!(r.body.contains("name=\"accept_characters\" value=\"Ronald Bilius Weasley\">"), "{}", r.body);
     assert!(!r.body.contains("value=\"Ron Weasley\">"));
+    // The pairing too, rebuilt from the canonical names in AO3's order.
+    assert!(
+        r.body.contains("name=\"accept_relationships\" value=\"Hermione Granger/Ronald Bilius Weasley\">"),
+        "{}",
+        r.body
+    );
 }
