@@ -1,10 +1,10 @@
 //! Counting filter tags over every matching work, for the sidebar.
 //!
-//! Tag ids are small dense integers, so counts live in a vector indexed by id: one
-//! increment per tag of each matching work, no hashing. An archive has hundreds of
-//! thousands of tags but a listing touches few of them, so each segment also notes which
-//! ids it touched: merging, reading and clearing cost what the result touched, not the size
-//! of the tag table, and the vectors are pooled rather than allocated per query.
+//! Counts live in a vector indexed by a segment's own tag numbers: one increment per tag of
+//! each matching work, no hashing. An archive has hundreds of thousands of tags but a
+//! listing touches few of them, so each segment also notes which numbers it touched:
+//! merging, reading and clearing cost what the result touched, not the size of the tag
+//! table, and the vectors are pooled rather than allocated per query.
 //!
 //! Counting is most of a large listing's time (a big fandom's page touches a hundred
 //! thousand works), and the same listings are asked for again and again. A segment's
@@ -23,33 +23,92 @@ use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 /// A segment's filter ids decoded once into flat arrays: counting then reads a slice per
 /// document instead of decoding each value through the column codec (a dynamic call per
-/// value, most of a large listing's time).
+/// value).
+///
+/// Counting is bound by memory, not arithmetic, so the arrays are kept small: each segment
+/// numbers its tags itself, most used first, and stores the numbers in 16 bits. The tags
+/// nearly every work carries then share a few cache lines of the count vector, and a
+/// document's tags take half the bytes to read. The rare tags numbered past 16 bits (the
+/// long tail of a big segment) are marked in a document's list by [`RARE`] and kept aside.
 pub(crate) struct FlatValues {
-    /// `values[offsets[doc]..offsets[doc + 1]]` are the document's ids.
+    /// `values[offsets[doc]..offsets[doc + 1]]` are the document's tags, as local numbers.
     offsets: Vec<u32>,
-    values: Vec<u32>,
+    values: Vec<u16>,
+    /// Local number → tag id.
+    ids: Vec<u32>,
+    /// The documents with rare tags, ascending, and their rare tags' local numbers:
+    /// `rare_values[rare_offsets[i]..rare_offsets[i + 1]]` for `rare_docs[i]`.
+    rare_docs: Vec<DocId>,
+    rare_offsets: Vec<u32>,
+    rare_values: Vec<u32>,
 }
+
+/// Stands in a document's list for its rare tags.
+const RARE: u16 = u16::MAX;
 
 impl FlatValues {
     fn decode(reader: &SegmentReader, field: &str) -> tantivy::Result<FlatValues> {
         let column = reader.fast_fields().u64(field)?;
         let docs = reader.max_doc();
-        let mut offsets = Vec::with_capacity(docs as usize + 1);
-        let mut values = Vec::new();
-        offsets.push(0);
+        let mut raw: Vec<u32> = Vec::new();
+        let mut raw_offsets = Vec::with_capacity(docs as usize + 1);
+        raw_offsets.push(0u32);
         for doc in 0..docs {
-            values.extend(column.values_for_doc(doc).map(|v| u32::try_from(v).unwrap_or(u32::MAX)));
+            raw.extend(column.values_for_doc(doc).map(|v| u32::try_from(v).unwrap_or(u32::MAX)));
+            raw_offsets.push(raw.len() as u32);
+        }
+        // Number the tags by use, most used first.
+        let max = raw.iter().copied().max().map_or(0, |m| m as usize + 1);
+        let mut uses = vec![0u32; max];
+        for &id in &raw {
+            uses[id as usize] += 1;
+        }
+        let mut ids: Vec<u32> = (0..max as u32).filter(|&id| uses[id as usize] > 0).collect();
+        ids.sort_unstable_by(|a, b| uses[*b as usize].cmp(&uses[*a as usize]).then(a.cmp(b)));
+        let mut local = uses;
+        for (n, &id) in ids.iter().enumerate() {
+            local[id as usize] = n as u32;
+        }
+        let mut offsets = Vec::with_capacity(docs as usize + 1);
+        let mut values = Vec::with_capacity(raw.len());
+        let (mut rare_docs, mut rare_offsets, mut rare_values) = (Vec::new(), vec![0u32], Vec::new());
+        offsets.push(0);
+        for doc in 0..docs as usize {
+            let mut rare = false;
+            for &id in &raw[raw_offsets[doc] as usize..raw_offsets[doc + 1] as usize] {
+                let n = local[id as usize];
+                match u16::try_from(n) {
+                    Ok(n) if n != RARE => values.push(n),
+                    _ => {
+                        rare_values.push(n);
+                        rare = true;
+                    }
+                }
+            }
+            if rare {
+                values.push(RARE);
+                rare_docs.push(doc as DocId);
+                rare_offsets.push(rare_values.len() as u32);
+            }
             offsets.push(values.len() as u32);
         }
-        Ok(FlatValues { offsets, values })
+        Ok(FlatValues { offsets, values, ids, rare_docs, rare_offsets, rare_values })
     }
 
     #[inline]
-    fn of(&self, doc: DocId) -> &[u32] {
+    fn of(&self, doc: DocId) -> &[u16] {
         let doc = doc as usize;
         match (self.offsets.get(doc), self.offsets.get(doc + 1)) {
             (Some(&from), Some(&to)) => &self.values[from as usize..to as usize],
             _ => &[],
+        }
+    }
+
+    /// A document's rare tags.
+    fn rare(&self, doc: DocId) -> &[u32] {
+        match self.rare_docs.binary_search(&doc) {
+            Ok(i) => &self.rare_values[self.rare_offsets[i] as usize..self.rare_offsets[i + 1] as usize],
+            Err(_) => &[],
         }
     }
 }
@@ -176,7 +235,10 @@ pub(crate) enum SegmentCounts {
 
 pub(crate) struct Counting {
     flat: Arc<FlatValues>,
+    /// By local number.
     counts: Vec<u32>,
+    /// Tags above it are left out (see [`FilterCounts`]).
+    max_id: u32,
     touched: Vec<u32>,
     pool: Arc<CountPool>,
     matched: u32,
@@ -188,14 +250,27 @@ impl Counting {
     #[inline]
     fn count(&mut self, doc: DocId) {
         self.matched += 1;
-        for &id in self.flat.of(doc) {
-            if let Some(count) = self.counts.get_mut(id as usize) {
-                if *count == 0 {
-                    self.touched.push(id);
+        let Counting { flat, counts, touched, .. } = self;
+        for &n in flat.of(doc) {
+            if n == RARE {
+                for &n in flat.rare(doc) {
+                    add(counts, touched, n);
                 }
-                *count += 1;
+            } else {
+                add(counts, touched, u32::from(n));
             }
         }
+    }
+}
+
+#[inline]
+fn add(counts: &mut [u32], touched: &mut Vec<u32>, n: u32) {
+    // The vector has a slot for every local number.
+    if let Some(count) = counts.get_mut(n as usize) {
+        if *count == 0 {
+            touched.push(n);
+        }
+        *count += 1;
     }
 }
 
@@ -219,9 +294,11 @@ impl Collector for FilterCounts {
         if let Some(known) = keep.as_ref().and_then(|(cache, key)| cache.cache.get(key)) {
             return Ok(SegmentCounts::Known(known));
         }
+        let flat = self.flat.get(reader, self.field)?;
         Ok(SegmentCounts::Counting(Counting {
-            flat: self.flat.get(reader, self.field)?,
-            counts: self.pool.take(self.size),
+            counts: self.pool.take(flat.ids.len()),
+            flat,
+            max_id: u32::try_from(self.size - 1).unwrap_or(u32::MAX),
             touched: Vec::new(),
             pool: self.pool.clone(),
             matched: 0,
@@ -276,7 +353,12 @@ impl SegmentCollector for SegmentCounts {
             SegmentCounts::Known(known) => return known.as_ref().clone(),
             SegmentCounts::Counting(c) => c,
         };
-        let counts: Counts = c.touched.iter().map(|&id| (id, c.counts[id as usize])).collect();
+        let counts: Counts = c
+            .touched
+            .iter()
+            .map(|&n| (c.flat.ids[n as usize], c.counts[n as usize]))
+            .filter(|&(id, _)| id <= c.max_id)
+            .collect();
         c.pool.give(c.counts, &c.touched);
         if let Some((cache, key)) = c.keep
             && c.matched >= cache.from_docs.load(Ordering::Relaxed)
@@ -284,5 +366,54 @@ impl SegmentCollector for SegmentCounts {
             cache.cache.insert(key, Arc::new(counts.clone()));
         }
         counts
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::collector::Count;
+    use tantivy::query::AllQuery;
+    use tantivy::schema::{FAST, INDEXED, Schema};
+    use tantivy::{Index, TantivyDocument};
+
+    /// More distinct tags than 16 bits can number: each document has a tag of its own
+    /// beside three shared ones, and the counts come out exactly as given.
+    #[test]
+    fn rare_tags_past_sixteen_bits_are_kept_aside_and_counted() {
+        let mut schema = Schema::builder();
+        let filter = schema.add_u64_field("filter", INDEXED | FAST);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer = index.writer_with_num_threads(1, 50_000_000).unwrap();
+        let docs: u64 = 70_000;
+        for doc in 0..docs {
+            let mut d = TantivyDocument::new();
+            // Shared tags 1 (every document), 2 (even ones), 3 (every tenth), and a tag of
+            // the document's own, 100 + doc.
+            d.add_u64(filter, 1);
+            if doc % 2 == 0 {
+                d.add_u64(filter, 2);
+            }
+            if doc % 10 == 0 {
+                d.add_u64(filter, 3);
+            }
+            d.add_u64(filter, 100 + doc);
+            writer.add_document(d).unwrap();
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        assert_eq!(searcher.segment_readers().len(), 1);
+        let flat = FlatValues::decode(&searcher.segment_readers()[0], "filter").unwrap();
+        assert_eq!(flat.ids[..3], [1, 2, 3], "most used first");
+        assert!(!flat.rare_docs.is_empty(), "some tags are numbered past 16 bits");
+
+        let max_id = 100 + docs as i64;
+        let counts = FilterCounts::new("filter", max_id, Arc::default(), Arc::default());
+        let (total, mut counts) = searcher.search(&AllQuery, &(Count, counts)).unwrap();
+        assert_eq!(total, docs as usize);
+        counts.sort_unstable();
+        assert_eq!(counts[..3], [(1, 70_000), (2, 35_000), (3, 7_000)]);
+        assert_eq!(counts.len(), 3 + docs as usize, "every document's own tag, rare or not");
+        assert!(counts[3..].iter().enumerate().all(|(i, &(id, n))| id == 100 + i as u32 && n == 1));
     }
 }
