@@ -16,12 +16,12 @@ mod vocabulary;
 use crate::document::{Block, Document, SectionKind};
 use crate::lexicon::Lexicon;
 use dialogue::{narration, quotations, self_names, speaker_after, speaker_before, vocatives};
-use names::{candidates, capitalized_inside_sentences, contains_name, lower_words, near};
+use names::{candidates, capitalized_inside_sentences, contains_name, contains_words, lower_words, near, titled};
 use relationships::relationships;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use vocabulary::{PLACE_NOUNS, TITLES};
+use vocabulary::PLACE_NOUNS;
 
 /// Words read at most; suggestions come from the opening of a very long text.
 pub const MAX_WORDS: usize = 400_000;
@@ -101,15 +101,16 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
     }
     let text_has = |name: &str| -> bool {
         // Split as the text's words are ("Ahch-To" is "ahch", "to").
-        let Some(first) = lower_words(name).into_iter().next() else {
+        let parts = lower_words(name);
+        let Some(first) = parts.first() else {
             return false;
         };
         let exact = vocabulary.get(first.as_str()).into_iter().flatten();
         let fuzzy = (first.chars().count() >= 6)
-            .then(|| vocabulary.iter().filter(|(w, _)| **w != first && near(w, &first)).flat_map(|(_, ps)| ps))
+            .then(|| vocabulary.iter().filter(|(w, _)| *w != first && near(w, first)).flat_map(|(_, ps)| ps))
             .into_iter()
             .flatten();
-        exact.chain(fuzzy).any(|&i| contains_name(&all_words[i], name))
+        exact.chain(fuzzy).any(|&i| contains_words(&all_words[i], &parts))
     };
 
     // Each paragraph's words, read once for the names below.
@@ -167,10 +168,9 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
         // sentences ("Mara Quill kept the light…" and later "…, Mara said").
         let word_inside = p.contains(' ') && p.split_whitespace().any(|w| stats.get(w).is_some_and(|s| s.1 > 0));
         // A title and a name ("Inspector Hale") are a person wherever they stand.
-        let titled = p.contains(' ') && TITLES.iter().any(|t| p.starts_with(&format!("{t} ")));
         !is_place_like(p)
             && article * 2 < n
-            && (inside > 0 || word_inside || titled || lexicon.is_some_and(|l| l.character(p).is_some()))
+            && (inside > 0 || word_inside || titled(p).is_some() || lexicon.is_some_and(|l| l.character(p).is_some()))
             && !p.ends_with("ers")
     };
 
@@ -178,22 +178,18 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
     let full_names: Vec<&str> = stats
         .keys()
         .copied()
-        .filter(|p| p.split_whitespace().count() >= 2 && !TITLES.iter().any(|t| p.starts_with(t)) && person_like(p))
+        .filter(|p| p.split_whitespace().count() >= 2 && titled(p).is_none() && person_like(p))
         .collect();
     let titled_names: Vec<&str> = stats
         .keys()
         .copied()
-        .filter(|p| {
-            p.split_whitespace().count() == 2
-                && TITLES.iter().any(|t| p.starts_with(&format!("{t} ")))
-                && person_like(p)
-        })
+        .filter(|p| p.split_whitespace().count() == 2 && titled(p).is_some() && person_like(p))
         .collect();
     let resolve = |mention: &str| -> Option<String> {
         if let Some(c) = lexicon.and_then(|l| l.character(mention)) {
             return Some(c.name.clone());
         }
-        let bare = TITLES.iter().find_map(|t| mention.strip_prefix(&format!("{t} "))).map_or(mention, str::trim);
+        let bare = titled(mention).map_or(mention, |(_, name)| name.trim());
         let owners: Vec<&&str> = full_names
             .iter()
             .filter(|f| {
@@ -203,8 +199,9 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
             .collect();
         // Without a full name, a surname goes by its title where the text gives one
         // ("Pell" is "Mrs. Pell").
-        let titled: Vec<&&str> = titled_names.iter().filter(|t| t.ends_with(&format!(" {bare}"))).collect();
-        match (owners.as_slice(), titled.as_slice()) {
+        let by_title: Vec<&&str> =
+            titled_names.iter().filter(|t| titled(t).is_some_and(|(_, name)| name == bare)).collect();
+        match (owners.as_slice(), by_title.as_slice()) {
             ([one], _) => Some((**one).to_owned()),
             ([], [one]) => Some((**one).to_owned()),
             ([], []) if person_like(mention) => Some(bare.to_owned()),

@@ -170,11 +170,22 @@ pub(super) fn near(a: &str, b: &str) -> bool {
 
 /// Whether `text` (lowercased words) holds `name`, each word of it equal or a letter off.
 pub(super) fn contains_name(text_words: &[String], name: &str) -> bool {
-    let parts = lower_words(name);
+    contains_words(text_words, &lower_words(name))
+}
+
+/// [`contains_name`] with the name already split by [`lower_words`], for a name looked for
+/// in many paragraphs.
+pub(super) fn contains_words(text_words: &[String], parts: &[String]) -> bool {
     if parts.is_empty() || parts.len() > text_words.len() {
         return false;
     }
-    text_words.windows(parts.len()).any(|w| w.iter().zip(&parts).all(|(a, b)| near(a, b)))
+    text_words.windows(parts.len()).any(|w| w.iter().zip(parts).all(|(a, b)| near(a, b)))
+}
+
+/// The title a phrase opens with and the name after it: `("Mrs.", "Pell")` for "Mrs. Pell";
+/// `None` for "Sirius Black", which only starts with the letters of "Sir".
+pub(super) fn titled(phrase: &str) -> Option<(&str, &str)> {
+    phrase.split_once(' ').filter(|(title, name)| TITLES.contains(title) && !name.trim().is_empty())
 }
 
 pub(super) fn lower_words(text: &str) -> Vec<String> {

@@ -138,3 +138,13 @@ fn precision_and_recall_on_the_annotated_fixtures() {
         assert!(recall >= 0.65, "{kind}: recall {recall:.2}");
     }
 }
+
+#[test]
+fn a_name_that_begins_with_a_title_s_letters_is_still_a_full_name() {
+    // "Missy" starts with "Miss" and "Sirius" with "Sir"; neither is a title.
+    let text = "Night Shift\n\nChapter 1\n\nThe bell rang twice before anyone answered it, and then it was Missy Quinn who did.\n\nShe let in the rain and a tall man with a lantern. \"You're late,\" Missy said.\n\n\"I'm always late,\" said the man, and Missy laughed.\n";
+    let (tags, _) = suggest(&read(text, "night.txt"), &[]);
+    let missy = tags.characters.iter().find(|c| c.name == "Missy Quinn").unwrap_or_else(|| panic!("{tags:?}"));
+    assert!(missy.aliases.iter().any(|a| a == "Missy"), "{missy:?}");
+    assert!(!tags.characters.iter().any(|c| c.name == "Missy"), "one person, not two: {tags:?}");
+}
