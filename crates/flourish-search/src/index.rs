@@ -310,8 +310,9 @@ impl SearchIndex {
         let offset = (q.page.max(1) as usize - 1).saturating_mul(per_page);
         let top = TopDocs::with_limit(per_page).and_offset(offset);
         // Counts depend on the query alone, not its order or page: they are kept under the
-        // query's description (the graph's size included: counts stop at its last tag).
-        let description = format!("{} {:?}", graph.max_id(), built.query);
+        // query's description (the segments' counts also under the graph's last tag, where
+        // counting stops; sidebars under the graph's version).
+        let description = format!("{:?}", built.query);
         let sidebar_key = SidebarKey {
             segments: searcher.segment_readers().iter().map(|r| (r.segment_id(), r.num_deleted_docs())).collect(),
             query: description.clone(),
