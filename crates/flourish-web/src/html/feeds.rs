@@ -129,7 +129,9 @@ async fn feed(
     response
 }
 
-fn latest(works: &[Work]) -> OffsetDateTime {
+/// When a feed last changed: its latest work's update (the epoch for an empty feed, so the
+/// value stays the same from one request to the next).
+pub(crate) fn latest(works: &[Work]) -> OffsetDateTime {
     works.iter().map(|w| w.updated_at).max().unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 

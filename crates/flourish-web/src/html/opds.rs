@@ -9,7 +9,7 @@
 //!
 //! Catalogs show what guests see: reader apps do not log in.
 
-use super::feeds::{SummaryAs, stamp, work_entry};
+use super::feeds::{SummaryAs, latest, stamp, work_entry};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
 use axum::extract::{Path, State};
@@ -126,7 +126,7 @@ fn paging(state: &AppState, path: &str, page: u32, total: u64) -> String {
 async fn acquisition(state: &AppState, path: &str, title: &str, query: WorkQuery) -> AppResult<Response> {
     let page = query.page;
     let (list, total) = super::listing::query_works(state, &query, Viewer::Guest).await?;
-    let updated = list.iter().map(|w| w.updated_at).max().unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let updated = latest(&list);
     let entries: String = list.iter().map(|w| acquisition_entry(state, w)).collect();
     let self_path = if page > 1 {
         format!("{path}{}page={page}", if path.contains('?') { '&' } else { '?' })
