@@ -2,14 +2,13 @@
 //! page. Turned into one Tantivy query here, so listings, tag pages, search and the API
 //! all filter the same way.
 
+use crate::fast_range::{FastRange, FastValue};
 use crate::graph::TagGraph;
 use crate::query::{self, Node, NumField, Op, TextField};
 use crate::schema::Fields;
 use std::ops::Bound;
 use tantivy::Term;
-use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
-};
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 
@@ -189,10 +188,10 @@ impl QueryBuilder<'_> {
             must.push(term_u64(f.complete, u64::from(complete)));
         }
         if q.words_from.is_some() || q.words_to.is_some() {
-            must.push(range_u64(f.words, q.words_from, q.words_to));
+            must.push(range(f.words, q.words_from, q.words_to));
         }
         if q.updated_from.is_some() || q.updated_to.is_some() {
-            must.push(range_i64(f.updated, q.updated_from, q.updated_to));
+            must.push(range(f.updated, q.updated_from, q.updated_to));
         }
         if let Some(lang) = q.language.as_deref().filter(|l| !l.is_empty()) {
             must.push(Box::new(TermQuery::new(Term::from_field_text(f.language, lang), IndexRecordOption::Basic)));
@@ -291,29 +290,29 @@ fn term_u64(field: Field, value: u64) -> Box<dyn Query> {
     Box::new(TermQuery::new(Term::from_field_u64(field, value), IndexRecordOption::Basic))
 }
 
-fn range_u64(field: Field, from: Option<u64>, to: Option<u64>) -> Box<dyn Query> {
-    let bound = |v: Option<u64>| v.map_or(Bound::Unbounded, |v| Bound::Included(Term::from_field_u64(field, v)));
-    Box::new(RangeQuery::new(bound(from), bound(to)))
-}
-
-fn range_i64(field: Field, from: Option<i64>, to: Option<i64>) -> Box<dyn Query> {
-    let bound = |v: Option<i64>| v.map_or(Bound::Unbounded, |v| Bound::Included(Term::from_field_i64(field, v)));
-    Box::new(RangeQuery::new(bound(from), bound(to)))
+/// Inclusive bounds, either optional.
+fn range<T: FastValue>(field: Field, from: Option<T>, to: Option<T>) -> Box<dyn Query> {
+    let bound = |v: Option<T>| v.map_or(Bound::Unbounded, Bound::Included);
+    Box::new(FastRange::new(field, bound(from), bound(to)))
 }
 
 fn compare(field: Field, op: Op, value: i64, signed: bool) -> Box<dyn Query> {
-    let term = |v: i64| {
-        if signed { Term::from_field_i64(field, v) } else { Term::from_field_u64(field, v.max(0) as u64) }
-    };
-    let (lower, upper) = match op {
-        Op::Lt => (Bound::Unbounded, Bound::Excluded(term(value))),
-        Op::Le => (Bound::Unbounded, Bound::Included(term(value))),
-        Op::Gt => (Bound::Excluded(term(value)), Bound::Unbounded),
-        Op::Ge => (Bound::Included(term(value)), Bound::Unbounded),
-        Op::Eq => (Bound::Included(term(value)), Bound::Included(term(value))),
-    };
-    if !signed && value < 0 && matches!(op, Op::Lt | Op::Le | Op::Eq) {
+    fn bounds<T: Copy>(op: Op, value: T) -> (Bound<T>, Bound<T>) {
+        match op {
+            Op::Lt => (Bound::Unbounded, Bound::Excluded(value)),
+            Op::Le => (Bound::Unbounded, Bound::Included(value)),
+            Op::Gt => (Bound::Excluded(value), Bound::Unbounded),
+            Op::Ge => (Bound::Included(value), Bound::Unbounded),
+            Op::Eq => (Bound::Included(value), Bound::Included(value)),
+        }
+    }
+    if signed {
+        let (lower, upper) = bounds(op, value);
+        return Box::new(FastRange::new(field, lower, upper));
+    }
+    if value < 0 && matches!(op, Op::Lt | Op::Le | Op::Eq) {
         return Box::new(EmptyQuery);
     }
-    Box::new(RangeQuery::new(lower, upper))
+    let (lower, upper) = bounds(op, value.max(0) as u64);
+    Box::new(FastRange::new(field, lower, upper))
 }

@@ -8,6 +8,7 @@ pub mod schema;
 pub use graph::{TagGraph, TagInfo};
 pub mod autocomplete;
 mod facets;
+mod fast_range;
 pub mod filters;
 pub mod index;
 pub mod indexer;
