@@ -212,7 +212,7 @@ impl<T: FastValue> DocSet for RangeDocs<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tantivy::collector::DocSetCollector;
+    use tantivy::collector::{Count, DocSetCollector};
     use tantivy::query::{BooleanQuery, Occur, RangeQuery, TermQuery};
     use tantivy::schema::{FAST, INDEXED, IndexRecordOption, Schema};
     use tantivy::{Index, TantivyDocument, Term};
@@ -226,6 +226,7 @@ mod tests {
         let words = schema.add_u64_field("words", FAST);
         let updated = schema.add_i64_field("updated", FAST);
         let tag = schema.add_u64_field("tag", INDEXED);
+        let pair = schema.add_u64_field("pair", FAST);
         let index = Index::create_in_ram(schema.build());
         let mut writer = index.writer_with_num_threads(1, 50_000_000).unwrap();
         for doc in 0..20_000u64 {
@@ -237,6 +238,9 @@ mod tests {
                 _ => mixed % 60_000,
             };
             d.add_u64(words, w);
+            // Two values a document apart, both in most ranges.
+            d.add_u64(pair, w % 1_000);
+            d.add_u64(pair, w % 1_000 + 1);
             d.add_i64(updated, if doc % 997 == 0 { i64::MIN } else { (mixed as i64 % 10_000) - 5_000 });
             // Tags at several densities, so the range is sought at short and long jumps.
             for every in [2u64, 7, 300] {
@@ -282,6 +286,14 @@ mod tests {
                 assert_eq!(a, b, "tag {every}, {lower:?}..{upper:?}");
             }
         }
+        // A document with both values in range is found once.
+        let term = |v: u64| Term::from_field_u64(pair, v);
+        let theirs = RangeQuery::new(Included(term(100)), Included(term(900)));
+        let ours = FastRange::new(pair, Included(100u64), Included(900));
+        let count = |query: &dyn Query| searcher.search(query, &Count).unwrap();
+        assert_eq!(count(&ours), docs(&ours).len());
+        assert_eq!(docs(&ours), docs(&theirs));
+
         let signed =
             [(Included(-100), Excluded(2_000)), (Unbounded, Excluded(i64::MIN + 1)), (Excluded(4_900), Unbounded)];
         for (lower, upper) in signed {
