@@ -1,7 +1,11 @@
 //! Counting filter tags over every matching work, for the sidebar.
 //!
 //! Counts live in a vector indexed by a segment's own tag numbers: one increment per tag of
-//! each matching work, no hashing. An archive has hundreds of thousands of tags but a
+//! each matching work, no hashing. Segments' counts are then added up by a second, dense
+//! numbering shared by all segments ([`Numbering`]): tag ids are sparse (a database burns
+//! ids on every conflicting insert; the generated million-work archive has 250,000 tags up
+//! to id 4.6 million), and a total indexed by id spread a big listing's 160,000 additions
+//! over 18 MiB, a cache miss each. An archive has hundreds of thousands of tags but a
 //! listing touches few of them, so each segment also notes which numbers it touched:
 //! merging, reading and clearing cost what the result touched, not the size of the tag
 //! table, and the vectors are pooled rather than allocated per query.
@@ -16,7 +20,7 @@
 use moka::sync::Cache;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::index::SegmentId;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
@@ -34,8 +38,9 @@ pub(crate) struct FlatValues {
     /// `values[offsets[doc]..offsets[doc + 1]]` are the document's tags, as local numbers.
     offsets: Vec<u32>,
     values: Vec<u16>,
-    /// Local number → tag id.
+    /// Local number → tag id, and → the number all segments share.
     ids: Vec<u32>,
+    shared: Vec<u32>,
     /// The documents with rare tags, ascending, and their rare tags' local numbers:
     /// `rare_values[rare_offsets[i]..rare_offsets[i + 1]]` for `rare_docs[i]`.
     rare_docs: Vec<DocId>,
@@ -47,7 +52,7 @@ pub(crate) struct FlatValues {
 const RARE: u16 = u16::MAX;
 
 impl FlatValues {
-    fn decode(reader: &SegmentReader, field: &str) -> tantivy::Result<FlatValues> {
+    fn decode(reader: &SegmentReader, field: &str, numbering: &RwLock<Numbering>) -> tantivy::Result<FlatValues> {
         let column = reader.fast_fields().u64(field)?;
         let docs = reader.max_doc();
         let mut raw: Vec<u32> = Vec::new();
@@ -92,7 +97,8 @@ impl FlatValues {
             }
             offsets.push(values.len() as u32);
         }
-        Ok(FlatValues { offsets, values, ids, rare_docs, rare_offsets, rare_values })
+        let shared = numbering.write().expect("numbering").number(&ids);
+        Ok(FlatValues { offsets, values, ids, shared, rare_docs, rare_offsets, rare_values })
     }
 
     #[inline]
@@ -116,22 +122,49 @@ impl FlatValues {
 /// Decoded segments by id; segments are immutable, so an entry never goes stale, and
 /// entries of merged-away segments are dropped by [`FlatCache::retain`].
 #[derive(Default)]
-pub(crate) struct FlatCache(Mutex<HashMap<SegmentId, Arc<FlatValues>>>);
+pub(crate) struct FlatCache {
+    segments: Mutex<HashMap<SegmentId, Arc<FlatValues>>>,
+    numbering: RwLock<Numbering>,
+}
 
 impl FlatCache {
     fn get(&self, reader: &SegmentReader, field: &str) -> tantivy::Result<Arc<FlatValues>> {
         let id = reader.segment_id();
-        if let Some(flat) = self.0.lock().expect("flat cache").get(&id) {
+        if let Some(flat) = self.segments.lock().expect("flat cache").get(&id) {
             return Ok(flat.clone());
         }
-        let flat = Arc::new(FlatValues::decode(reader, field)?);
-        self.0.lock().expect("flat cache").insert(id, flat.clone());
+        let flat = Arc::new(FlatValues::decode(reader, field, &self.numbering)?);
+        self.segments.lock().expect("flat cache").insert(id, flat.clone());
         Ok(flat)
     }
 
     /// Keeps only the segments still searched.
     pub fn retain(&self, live: &[SegmentId]) {
-        self.0.lock().expect("flat cache").retain(|id, _| live.contains(id));
+        self.segments.lock().expect("flat cache").retain(|id, _| live.contains(id));
+    }
+}
+
+/// Every tag id a decoded segment carried, numbered densely in the order first seen. The
+/// numbers are never reused or changed, so segments' counts kept under them stay right; the
+/// numbering only grows by the tags the index ever held.
+#[derive(Default)]
+pub(crate) struct Numbering {
+    of: HashMap<u32, u32>,
+    /// Number → tag id.
+    ids: Vec<u32>,
+}
+
+impl Numbering {
+    /// The numbers of `ids`, numbering the ones not seen before.
+    fn number(&mut self, ids: &[u32]) -> Vec<u32> {
+        ids.iter()
+            .map(|&id| {
+                *self.of.entry(id).or_insert_with(|| {
+                    self.ids.push(id);
+                    (self.ids.len() - 1) as u32
+                })
+            })
+            .collect()
     }
 }
 
@@ -163,7 +196,7 @@ impl CountPool {
 
 /// Segments' counts by segment, deletions and query; see the module's notes.
 pub(crate) struct CountCache {
-    cache: Cache<CountKey, Arc<Counts>>,
+    cache: Cache<CountKey, Arc<SharedCounts>>,
     /// A segment's counts are kept once the query matched this many of its works: smaller
     /// counts cost less to redo than to keep.
     from_docs: AtomicU32,
@@ -184,7 +217,7 @@ impl Default for CountCache {
     fn default() -> CountCache {
         CountCache {
             cache: Cache::builder()
-                .weigher(|_, counts: &Arc<Counts>| u32::try_from(counts.len()).unwrap_or(u32::MAX).max(1))
+                .weigher(|_, counts: &Arc<SharedCounts>| u32::try_from(counts.len()).unwrap_or(u32::MAX).max(1))
                 .max_capacity(COUNT_CACHE_ENTRIES)
                 .build(),
             from_docs: AtomicU32::new(2_000),
@@ -230,7 +263,7 @@ impl FilterCounts {
 /// One segment's counting: done afresh, or already known.
 pub(crate) enum SegmentCounts {
     Counting(Counting),
-    Known(Arc<Counts>),
+    Known(Arc<SharedCounts>),
 }
 
 pub(crate) struct Counting {
@@ -254,28 +287,31 @@ impl Counting {
         for &n in flat.of(doc) {
             if n == RARE {
                 for &n in flat.rare(doc) {
-                    add(counts, touched, n);
+                    add(counts, touched, n, 1);
                 }
             } else {
-                add(counts, touched, u32::from(n));
+                add(counts, touched, u32::from(n), 1);
             }
         }
     }
 }
 
+/// Adds `by` to slot `n`, noting the slots touched. The vector has a slot for every number.
 #[inline]
-fn add(counts: &mut [u32], touched: &mut Vec<u32>, n: u32) {
-    // The vector has a slot for every local number.
+fn add(counts: &mut [u32], touched: &mut Vec<u32>, n: u32, by: u32) {
     if let Some(count) = counts.get_mut(n as usize) {
         if *count == 0 {
             touched.push(n);
         }
-        *count += 1;
+        *count += by;
     }
 }
 
 /// (tag id, count) for every tag the matching works carry.
 pub(crate) type Counts = Vec<(u32, u32)>;
+
+/// A segment's counts, by [`Numbering`]'s numbers: (number, count).
+pub(crate) type SharedCounts = Vec<(u32, u32)>;
 
 impl Collector for FilterCounts {
     type Fruit = Counts;
@@ -310,29 +346,25 @@ impl Collector for FilterCounts {
         false
     }
 
-    fn merge_fruits(&self, fruits: Vec<Counts>) -> tantivy::Result<Counts> {
-        if fruits.len() == 1 {
-            return Ok(fruits.into_iter().next().unwrap_or_default());
-        }
-        let mut total = self.pool.take(self.size);
+    fn merge_fruits(&self, fruits: Vec<Arc<SharedCounts>>) -> tantivy::Result<Counts> {
+        // Every number in a fruit was given before the fruit was counted.
+        let numbering = self.flat.numbering.read().expect("numbering");
+        let mut total = self.pool.take(numbering.ids.len());
         let mut touched = Vec::new();
-        for fruit in fruits {
-            for (id, count) in fruit {
-                let slot = &mut total[id as usize];
-                if *slot == 0 {
-                    touched.push(id);
-                }
-                *slot += count;
+        for fruit in &fruits {
+            for &(n, count) in fruit.iter() {
+                add(&mut total, &mut touched, n, count);
             }
         }
-        let merged = touched.iter().map(|&id| (id, total[id as usize])).collect();
+        let merged =
+            touched.iter().filter_map(|&n| Some((*numbering.ids.get(n as usize)?, total[n as usize]))).collect();
         self.pool.give(total, &touched);
         Ok(merged)
     }
 }
 
 impl SegmentCollector for SegmentCounts {
-    type Fruit = Counts;
+    type Fruit = Arc<SharedCounts>;
 
     fn collect(&mut self, doc: DocId, _: Score) {
         if let SegmentCounts::Counting(c) = self {
@@ -348,22 +380,23 @@ impl SegmentCollector for SegmentCounts {
         }
     }
 
-    fn harvest(self) -> Counts {
+    fn harvest(self) -> Arc<SharedCounts> {
         let c = match self {
-            SegmentCounts::Known(known) => return known.as_ref().clone(),
+            SegmentCounts::Known(known) => return known,
             SegmentCounts::Counting(c) => c,
         };
-        let counts: Counts = c
-            .touched
-            .iter()
-            .map(|&n| (c.flat.ids[n as usize], c.counts[n as usize]))
-            .filter(|&(id, _)| id <= c.max_id)
-            .collect();
+        let counts: Arc<SharedCounts> = Arc::new(
+            c.touched
+                .iter()
+                .filter(|&&n| c.flat.ids[n as usize] <= c.max_id)
+                .map(|&n| (c.flat.shared[n as usize], c.counts[n as usize]))
+                .collect(),
+        );
         c.pool.give(c.counts, &c.touched);
         if let Some((cache, key)) = c.keep
             && c.matched >= cache.from_docs.load(Ordering::Relaxed)
         {
-            cache.cache.insert(key, Arc::new(counts.clone()));
+            cache.cache.insert(key, counts.clone());
         }
         counts
     }
@@ -403,7 +436,7 @@ mod tests {
         writer.commit().unwrap();
         let searcher = index.reader().unwrap().searcher();
         assert_eq!(searcher.segment_readers().len(), 1);
-        let flat = FlatValues::decode(&searcher.segment_readers()[0], "filter").unwrap();
+        let flat = FlatValues::decode(&searcher.segment_readers()[0], "filter", &Default::default()).unwrap();
         assert_eq!(flat.ids[..3], [1, 2, 3], "most used first");
         assert!(!flat.rare_docs.is_empty(), "some tags are numbered past 16 bits");
 
@@ -415,5 +448,16 @@ mod tests {
         assert_eq!(counts[..3], [(1, 70_000), (2, 35_000), (3, 7_000)]);
         assert_eq!(counts.len(), 3 + docs as usize, "every document's own tag, rare or not");
         assert!(counts[3..].iter().enumerate().all(|(i, &(id, n))| id == 100 + i as u32 && n == 1));
+    }
+
+    /// A tag has one shared number in every segment, and a number once given never moves.
+    #[test]
+    fn segments_share_one_numbering() {
+        let mut numbering = Numbering::default();
+        let first = numbering.number(&[4_600_000, 7, 12]);
+        let second = numbering.number(&[12, 99, 4_600_000]);
+        assert_eq!(first, [0, 1, 2]);
+        assert_eq!(second, [2, 3, 0]);
+        assert_eq!(numbering.ids, [4_600_000, 7, 12, 99]);
     }
 }
