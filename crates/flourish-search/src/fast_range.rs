@@ -25,35 +25,27 @@ pub(crate) trait FastValue: PartialOrd + Copy + Debug + Send + Sync + 'static {
     fn down(self) -> Option<Self>;
 }
 
-impl FastValue for u64 {
-    const MIN: u64 = u64::MIN;
-    const MAX: u64 = u64::MAX;
-    fn column(reader: &SegmentReader, field: &str) -> tantivy::Result<Option<Column<u64>>> {
-        reader.fast_fields().column_opt(field)
-    }
-    fn up(self) -> Option<u64> {
-        self.checked_add(1)
-    }
-    fn down(self) -> Option<u64> {
-        self.checked_sub(1)
-    }
+/// u64 and i64 differ only in their type.
+macro_rules! fast_value {
+    ($($t:ty),*) => {$(
+        impl FastValue for $t {
+            const MIN: $t = <$t>::MIN;
+            const MAX: $t = <$t>::MAX;
+            fn column(reader: &SegmentReader, field: &str) -> tantivy::Result<Option<Column<$t>>> {
+                reader.fast_fields().column_opt(field)
+            }
+            fn up(self) -> Option<$t> {
+                self.checked_add(1)
+            }
+            fn down(self) -> Option<$t> {
+                self.checked_sub(1)
+            }
+        }
+    )*};
 }
+fast_value!(u64, i64);
 
-impl FastValue for i64 {
-    const MIN: i64 = i64::MIN;
-    const MAX: i64 = i64::MAX;
-    fn column(reader: &SegmentReader, field: &str) -> tantivy::Result<Option<Column<i64>>> {
-        reader.fast_fields().column_opt(field)
-    }
-    fn up(self) -> Option<i64> {
-        self.checked_add(1)
-    }
-    fn down(self) -> Option<i64> {
-        self.checked_sub(1)
-    }
-}
-
-/// Works whose value of `field` lies in `range`.
+/// Works with a value of `field` between `lower` and `upper`.
 #[derive(Clone, Debug)]
 pub(crate) struct FastRange<T> {
     field: Field,
@@ -80,19 +72,19 @@ impl<T: FastValue> FastRange<T> {
         };
         (from <= to).then_some(from..=to)
     }
+
+    /// The segment's column and the range; `None` when the range is empty or no work in the
+    /// segment has the field.
+    fn column(&self, reader: &SegmentReader) -> tantivy::Result<Option<(Column<T>, RangeInclusive<T>)>> {
+        let name = reader.schema().get_field_name(self.field);
+        let Some(range) = self.inclusive() else { return Ok(None) };
+        Ok(T::column(reader, name)?.map(|column| (column, range)))
+    }
 }
 
 impl<T: FastValue> Query for FastRange<T> {
     fn weight(&self, _: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
         Ok(Box::new(self.clone()))
-    }
-}
-
-impl<T: FastValue> FastRange<T> {
-    fn column(&self, reader: &SegmentReader) -> tantivy::Result<Option<(Column<T>, RangeInclusive<T>)>> {
-        let name = reader.schema().get_field_name(self.field);
-        let Some(range) = self.inclusive() else { return Ok(None) };
-        Ok(T::column(reader, name)?.map(|column| (column, range)))
     }
 }
 
