@@ -62,13 +62,17 @@ impl FlatValues {
             raw.extend(column.values_for_doc(doc).map(|v| u32::try_from(v).unwrap_or(u32::MAX)));
             raw_offsets.push(raw.len() as u32);
         }
-        // Number the tags by use, most used first.
+        // Number the tags by use, most used first. The tags are noted as first met: ids are
+        // sparse, and a one-work segment must not scan every id up to its largest.
         let max = raw.iter().copied().max().map_or(0, |m| m as usize + 1);
         let mut uses = vec![0u32; max];
+        let mut ids: Vec<u32> = Vec::new();
         for &id in &raw {
+            if uses[id as usize] == 0 {
+                ids.push(id);
+            }
             uses[id as usize] += 1;
         }
-        let mut ids: Vec<u32> = (0..max as u32).filter(|&id| uses[id as usize] > 0).collect();
         ids.sort_unstable_by(|a, b| uses[*b as usize].cmp(&uses[*a as usize]).then(a.cmp(b)));
         let mut local = uses;
         for (n, &id) in ids.iter().enumerate() {
@@ -238,9 +242,9 @@ impl CountCache {
 pub(crate) struct FilterCounts {
     field: &'static str,
     flat: Arc<FlatCache>,
-    /// One past the highest tag id counted; ids above it (tags created since the graph was
-    /// loaded) are not counted, since the sidebar could not name them.
-    size: usize,
+    /// The highest tag id counted; ids above it (tags created since the graph was loaded) are
+    /// not counted, since the sidebar could not name them.
+    max_id: u32,
     pool: Arc<CountPool>,
     /// Where segments' counts are kept, and the query as the cache names it; `None`
     /// counts without the cache.
@@ -249,7 +253,8 @@ pub(crate) struct FilterCounts {
 
 impl FilterCounts {
     pub fn new(field: &'static str, max_id: i64, pool: Arc<CountPool>, flat: Arc<FlatCache>) -> FilterCounts {
-        FilterCounts { field, flat, size: max_id.max(0) as usize + 1, pool, kept: None }
+        let max_id = u32::try_from(max_id.max(0)).unwrap_or(u32::MAX);
+        FilterCounts { field, flat, max_id, pool, kept: None }
     }
 
     /// Keeps and reuses each segment's counts for `query` (its full description: two
@@ -322,7 +327,7 @@ impl Collector for FilterCounts {
             let key = CountKey {
                 segment: reader.segment_id(),
                 deleted: reader.num_deleted_docs(),
-                max_id: u32::try_from(self.size).unwrap_or(u32::MAX),
+                max_id: self.max_id,
                 query: query.clone(),
             };
             (cache.clone(), key)
@@ -334,7 +339,7 @@ impl Collector for FilterCounts {
         Ok(SegmentCounts::Counting(Counting {
             counts: self.pool.take(flat.ids.len()),
             flat,
-            max_id: u32::try_from(self.size - 1).unwrap_or(u32::MAX),
+            max_id: self.max_id,
             touched: Vec::new(),
             pool: self.pool.clone(),
             matched: 0,
