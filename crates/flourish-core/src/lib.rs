@@ -7,6 +7,7 @@
 pub mod account;
 pub mod ids;
 pub mod limits;
+pub mod links;
 pub mod tag;
 pub mod validation;
 pub mod vocabulary;

@@ -152,6 +152,21 @@ fn escape_markdown(text: &str, line_start: bool) -> String {
     out
 }
 
+/// A link target as a Markdown link destination: every byte outside the characters URLs
+/// are written with is percent-encoded, so spaces, brackets, quotes and `<` can neither end
+/// the destination early nor turn it into an autolink or raw HTML.
+fn markdown_destination(href: &str) -> String {
+    let mut out = String::with_capacity(href.len());
+    for b in href.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~:/?#@!$&'*+,;=%".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 pub fn blocks(html: &str) -> Vec<Block> {
     let mut s = State::default();
     walk(html, |event| match event {
@@ -171,7 +186,11 @@ pub fn blocks(html: &str) -> Vec<Block> {
             "s" | "strike" | "del" => s.inline("~~", ""),
             "code" | "tt" | "kbd" | "samp" if !s.pre => s.inline("`", ""),
             "a" => {
-                let href = attrs.iter().find(|(k, _)| *k == "href").map(|(_, v)| v.to_string());
+                // Text after the sanitizer must not create a link it refused.
+                let href = attrs
+                    .iter()
+                    .find(|(k, v)| *k == "href" && flourish_core::links::is_safe_link(v))
+                    .map(|(_, v)| v.chars().filter(|c| !c.is_control()).collect::<String>());
                 if href.is_some() {
                     s.inline("[", "");
                 }
@@ -222,7 +241,7 @@ pub fn blocks(html: &str) -> Vec<Block> {
             "code" | "tt" | "kbd" | "samp" if !s.pre => s.inline("`", ""),
             "a" => {
                 if let Some(href) = s.links.pop().filter(|h| !h.is_empty()) {
-                    let tail = format!("]({})", href.replace(' ', "%20").replace(')', "%29"));
+                    let tail = format!("]({})", markdown_destination(&href));
                     s.inline(&tail, "");
                 }
             }

@@ -3,7 +3,12 @@
 //! few tags and attributes HTML 5 no longer has (`center`, `big`, `tt`, `acronym`,
 //! `strike`, `align`, `a name`) turned into what it has. Remote images are not packaged:
 //! an EPUB must carry its resources, so an image becomes its alt text.
+//!
+//! This writer drops the characters XML forbids, so it checks every link again
+//! (`flourish_core::links::is_safe_link`) rather than trusting the sanitizer: nothing after
+//! the sanitizer may create what the sanitizer refuses.
 
+use flourish_core::links::{is_forbidden_control, is_safe_link};
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::{
     BufferQueue, CharacterTokens, EndTag, StartTag, TagToken, Token, TokenSink, TokenSinkResult, Tokenizer,
@@ -72,7 +77,7 @@ pub fn escape_into(out: &mut String, text: &str) {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             // Characters XML 1.0 does not allow at all.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c if is_forbidden_control(c) => {}
             '\u{FFFE}' | '\u{FFFF}' => {}
             c => out.push(c),
         }
@@ -108,9 +113,10 @@ pub fn to_xhtml(html: &str) -> String {
                 return;
             }
             let (mut tag, class) = modern(name);
+            let safe_href = |(k, v): &&(&str, &str)| *k == "href" && is_safe_link(v);
             // EPUB's schema wants every `a` to link somewhere; an anchor that only names a
-            // place is a span with that id.
-            if tag == "a" && !attrs.iter().any(|(k, _)| *k == "href") {
+            // place (or whose target was refused) is a span.
+            if tag == "a" && !attrs.iter().any(|a| safe_href(&a)) {
                 tag = "span";
             }
             out.push('<');
@@ -130,6 +136,7 @@ pub fn to_xhtml(html: &str) -> String {
                         escape_into(&mut out, &xml_id(v));
                         out.push('"');
                     }
+                    "href" if !is_safe_link(v) => {}
                     "href" | "title" | "dir" | "lang" | "colspan" | "rowspan" | "start" | "type" | "rel"
                     | "data-label" => {
                         out.push(' ');
@@ -201,5 +208,14 @@ mod tests {
         );
         assert_eq!(to_xhtml("<img src=\"http://x/y.png\" alt=\"A map\">"), "<span class=\"image-alt\">[A map]</span>");
         assert_eq!(to_xhtml("<p>a\u{1}b</p>"), "<p>ab</p>", "characters XML forbids are dropped");
+    }
+
+    #[test]
+    fn dropping_control_characters_never_makes_a_script_link() {
+        for href in ["\u{1}java\u{3}script:alert(1)", "&#1;java&#3;script:alert(1)", "java\u{0}script:x", "vbscript:x"]
+        {
+            let out = to_xhtml(&format!("<p><a href=\"{href}\">x</a></p>"));
+            assert_eq!(out, "<p><span>x</span></p>", "{href:?}");
+        }
     }
 }

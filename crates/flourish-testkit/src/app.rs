@@ -25,12 +25,13 @@ impl Drop for TestApp {
     }
 }
 
-/// A response with its body read as text.
+/// A response with its body read as text (and kept as bytes, for downloads).
 #[derive(Debug)]
 pub struct TestResponse {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: String,
+    pub bytes: Vec<u8>,
 }
 
 impl TestResponse {
@@ -139,7 +140,7 @@ async fn send(router: &Router, request: Request<Body>) -> TestResponse {
     let status = response.status();
     let headers = response.headers().clone();
     let bytes = axum::body::to_bytes(response.into_body(), 64 << 20).await.expect("body");
-    TestResponse { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    TestResponse { status, headers, body: String::from_utf8_lossy(&bytes).into_owned(), bytes: bytes.to_vec() }
 }
 
 /// A client with a cookie jar, driving the router in-process.

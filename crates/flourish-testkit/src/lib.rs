@@ -6,11 +6,13 @@
 //! - [`fixtures`]: works written in the style of the archive's first story.
 //! - [`TestApp`]: the web router driven in-process.
 //! - [`corpus`]: the deterministic synthetic corpus for benchmarks.
+//! - [`links`]: an independent judge of the links in pages, downloads and feeds.
 
 pub mod app;
 pub mod corpus;
 pub mod db;
 pub mod fixtures;
+pub mod links;
 
 pub use app::{Browser, TestApp, TestResponse};
 pub use db::{TestDb, require_or_skip, strict};

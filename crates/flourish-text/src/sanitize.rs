@@ -1,13 +1,23 @@
 //! The HTML allowlist. Everything writers submit passes through [`sanitize_html`] before it
 //! is stored; the version number is stored beside the content so content cleaned by older
 //! rules can be found and cleaned again when the rules change.
+//!
+//! Control characters: C0 controls (other than tab and line breaks) are removed before the
+//! HTML is parsed and again from every decoded attribute value and text, so stored HTML
+//! holds none. A later writer that drops the characters XML forbids therefore has nothing
+//! to drop, and cannot join `␁java␃script:` into a live link (see `flourish_core::links`).
 
 use ammonia::Builder;
+use flourish_core::links::{LINK_SCHEMES, is_safe_link, strip_control_chars};
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
-/// Bump whenever the allowlist changes.
-pub const SANITIZER_VERSION: i32 = 1;
+/// Bump whenever the allowlist changes: stored content cleaned by an older version is
+/// cleaned again at the next start (`flourish admin resanitize` does it at once).
+///
+/// 2: control characters removed, links checked as `flourish_core::links` reads them.
+pub const SANITIZER_VERSION: i32 = 2;
 
 /// Tags writers may use: AO3's allowlist.
 const TAGS: &[&str] = &[
@@ -98,7 +108,15 @@ static SANITIZER: LazyLock<Builder<'static>> = LazyLock::new(|| {
             ("section", ["data-label"].into_iter().collect()),
         ]))
         .allowed_classes(STRUCTURE_CLASSES.iter().map(|(t, c)| (*t, c.iter().copied().collect())).collect())
-        .url_schemes(["http", "https", "mailto"].into_iter().collect())
+        .url_schemes(LINK_SCHEMES.iter().copied().collect())
+        .attribute_filter(|_element, attribute, value| {
+            // Values arrive entity-decoded: `&#1;` is a control character by now.
+            let value = strip_control_chars(value);
+            if matches!(attribute, "href" | "src") && !is_safe_link(&value) {
+                return None;
+            }
+            Some(Cow::Owned(value.into_owned()))
+        })
         .link_rel(Some("nofollow"));
     b
 });
@@ -107,16 +125,24 @@ static SANITIZER: LazyLock<Builder<'static>> = LazyLock::new(|| {
 /// are removed with their content, event handlers and `javascript:` links are removed, and
 /// links get `rel="nofollow"`.
 pub fn sanitize_html(html: &str) -> String {
+    let html = strip_control_chars(html);
     // Most notes and summaries are empty; parsing nothing is still a parse.
     if html.trim().is_empty() {
         return String::new();
     }
     // HTML that Flourish made from plain text is already clean; checking that is ten times
     // cheaper than cleaning it again. Anything else goes through the allowlist.
-    if is_plainly_clean(html) {
-        return html.to_owned();
+    if is_plainly_clean(&html) {
+        return html.into_owned();
     }
-    SANITIZER.clean(html).to_string()
+    let clean = SANITIZER.clean(&html).to_string();
+    // Text written as `&#1;` is a control character after parsing. Attribute values were
+    // stripped above, and text is escaped (`<` and `&` cannot appear bare), so removing
+    // what remains cannot make markup or a link.
+    match strip_control_chars(&clean) {
+        Cow::Borrowed(_) => clean,
+        Cow::Owned(stripped) => stripped,
+    }
 }
 
 /// The only tags [`is_plainly_clean`] accepts, exactly as written (the section's label is
@@ -234,6 +260,35 @@ mod tests {
         ] {
             assert!(!is_plainly_clean(dirty), "{dirty}");
         }
+    }
+
+    #[test]
+    fn links_hidden_behind_control_characters_are_removed() {
+        for vector in [
+            "<a href=\"\u{1}java\u{3}script:alert(1)\">x</a>",
+            "<a href=\"&#1;java&#3;script:alert(1)\">x</a>",
+            "<a href=\"java&#0;script:alert(1)\">x</a>",
+            "<a href=\"java&#9;script:alert(1)\">x</a>",
+            "<a href=\"java&#x0A;script:alert(1)\">x</a>",
+            "<a href=\"java script:alert(1)\">x</a>",
+            "<a href=\"JaVaScRiPt:alert(1)\">x</a>",
+            "<a href=\"vbscript:msgbox(1)\">x</a>",
+            "<a href=\"data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;\">x</a>",
+            "<img src=\"\u{2}javascript:alert(1)\" alt=\"a\">",
+        ] {
+            let out = sanitize_html(vector);
+            assert!(!out.contains("href") && !out.contains("src"), "{vector:?} -> {out:?}");
+            assert!(!out.chars().any(flourish_core::links::is_forbidden_control), "{out:?}");
+        }
+        assert_eq!(
+            sanitize_html("<p>a&#1;b\u{2}c</p>"),
+            "<p>abc</p>",
+            "control characters in text are removed, raw or as references"
+        );
+        assert_eq!(
+            sanitize_html("<a href=\"https://e.org/\u{1}x\">e</a>"),
+            "<a href=\"https://e.org/x\" rel=\"nofollow\">e</a>"
+        );
     }
 
     #[test]

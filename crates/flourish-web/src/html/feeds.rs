@@ -72,11 +72,11 @@ pub(crate) fn work_entry(state: &AppState, w: &Work, summary_as: SummaryAs, extr
         w.language
     );
     match summary_as {
-        SummaryAs::Html => entry.push_str(&format!("<summary type=\"html\">{}</summary>\n", escape(&summary))),
+        SummaryAs::Html => entry.push_str(&format!("<summary type=\"html\">{}</summary>\n", escape_html(&summary))),
         SummaryAs::TextAndHtmlContent => entry.push_str(&format!(
             "<summary type=\"text\">{}</summary>\n<content type=\"html\">{}</content>\n",
             escape(&flourish_text::html_to_text(&summary)),
-            escape(&summary)
+            escape_html(&summary)
         )),
     }
     entry.push_str(extra);
@@ -96,8 +96,15 @@ fn chapter_entry(state: &AppState, w: &Work, c: &Chapter) -> String {
         escape(&format!("{}: {}", w.title, chapter_heading(c.position, &c.title))),
         stamp(c.published_at),
         stamp(c.published_at),
-        escape(&summary),
+        escape_html(&summary),
     )
+}
+
+/// HTML carried as escaped text in a feed. The XML escaper drops the characters XML
+/// forbids, which could join `␁java␃script:` into a live link in a feed reader; sanitizing
+/// again first (cheap on clean HTML) leaves it nothing to drop and checks every link.
+fn escape_html(html: &str) -> String {
+    escape(&flourish_text::sanitize_html(html))
 }
 
 /// A whole feed: `path` is the feed's own path, `page` the HTML page it follows.

@@ -13,7 +13,13 @@ fn body(r: &TestResponse) -> Value {
     serde_json::from_str(&r.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", r.body))
 }
 
-async fn send(app: &TestApp, method: &str, path: &str, token: Option<&str>, json: Option<Value>) -> TestResponse {
+pub(crate) async fn send(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    json: Option<Value>,
+) -> TestResponse {
     let mut request = Request::builder().method(method).uri(path);
     if let Some(t) = token {
         request = request.header("authorization", format!("Bearer {t}"));
@@ -29,7 +35,7 @@ async fn send(app: &TestApp, method: &str, path: &str, token: Option<&str>, json
 }
 
 /// A token for a new account, made through the account page as a writer would.
-async fn token_for(app: &TestApp, username: &str) -> String {
+pub(crate) async fn token_for(app: &TestApp, username: &str) -> String {
     let browser = app.logged_in(username, "mandrakes remember everything").await;
     let page = browser.post("/account/tokens", &[("token_name", "my script")]).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);

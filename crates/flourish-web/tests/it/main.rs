@@ -9,3 +9,4 @@ mod mail;
 mod opds;
 mod pages;
 mod posting;
+mod script_links;
