@@ -17,6 +17,7 @@ mod archive;
 mod backend;
 mod error;
 mod outbox;
+mod resanitize;
 mod rows;
 mod series;
 mod tags;
@@ -32,6 +33,7 @@ pub use accounts::{
 pub use archive::ArchiveTotals;
 pub use backend::{Backend, redact_url};
 pub use error::StoreError;
+pub use resanitize::{ContentCleaning, ResanitizeReport};
 pub use traits::{
     ArchiveCounts, IndexSource, OutboxEntry, OutboxStore, Page, SeriesStore, StatsStore, TagStore, UserStore, WorkStore,
 };

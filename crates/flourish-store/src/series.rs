@@ -29,13 +29,15 @@ impl SeriesStore for Store {
         let id = with_db!(self, db => {
             let mut tx = db.begin().await?;
             let (id,): (i64,) = sqlx::query_as(
-                "INSERT INTO series (title, summary, notes, complete, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+                "INSERT INTO series (title, summary, notes, complete, created_at, updated_at, sanitizer_version) \
+                 VALUES ($1, $2, $3, $4, $5, $5, $6) RETURNING id",
             )
             .bind(draft.title.trim())
             .bind(flourish_text::sanitize_html(&draft.summary))
             .bind(flourish_text::sanitize_html(&draft.notes))
             .bind(draft.complete)
             .bind(at)
+            .bind(i64::from(flourish_text::SANITIZER_VERSION))
             .fetch_one(&mut *tx)
             .await?;
             for (i, pseud) in draft.creators.iter().enumerate() {

@@ -65,7 +65,7 @@ macro_rules! bind_chapter {
             .bind(&$c.notes)
             .bind(&$c.end_notes)
             .bind(&$c.content)
-            .bind(SANITIZER_VERSION)
+            .bind(i64::from(SANITIZER_VERSION))
             .bind($c.word_count)
             .bind($published)
             .bind($created)
@@ -355,8 +355,8 @@ impl WorkStore for Store {
             for w in &works {
                 let (id,): (i64,) = sqlx::query_as(
                     "INSERT INTO works (title, summary, notes, end_notes, language, complete, expected_chapters, \
-                     chapter_count, posted, restricted, published_at, updated_at, word_count, version, created_at, content_hash, allow_downloads) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, 1, $13, $14, $15) RETURNING id",
+                     chapter_count, posted, restricted, published_at, updated_at, word_count, version, created_at, content_hash, allow_downloads, \
+                     sanitizer_version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, 1, $13, $14, $15, $16) RETURNING id",
                 )
                 .bind(&w.title)
                 .bind(&w.summary)
@@ -373,6 +373,7 @@ impl WorkStore for Store {
                 .bind(created)
                 .bind(&w.hash)
                 .bind(w.allow_downloads)
+                .bind(i64::from(SANITIZER_VERSION))
                 .fetch_one(&mut *tx)
                 .await?;
                 ids.push(id);

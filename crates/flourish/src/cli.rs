@@ -133,6 +133,9 @@ pub enum DevCommand {
 pub enum AdminCommand {
     /// Print a one-time link that creates an admin account (there is no default password).
     Create,
+    /// Clean stored HTML again with this version's sanitizer (the server also does it when
+    /// it starts), reindexing works that changed and rebuilding their downloads.
+    Resanitize,
 }
 
 #[derive(Subcommand)]
@@ -146,10 +149,11 @@ pub enum ConfigCommand {
 #[derive(Args, Default, Clone)]
 pub struct DatabaseArgs {
     /// Where data lives: the SQLite database and the search index.
-    #[arg(long)]
+    // Global, so `flourish admin resanitize --data-dir D` reads as well as `admin --data-dir D resanitize`.
+    #[arg(long, global = true)]
     pub data_dir: Option<PathBuf>,
     /// sqlite://PATH or postgres://USER:PASSWORD@HOST/DATABASE (default: SQLite in the data directory).
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub database_url: Option<String>,
 }
 
@@ -258,6 +262,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("Open this link within a day to create an admin account (it works once):\n\n    {link}");
             store.close().await;
             Ok(())
+        }
+        Command::Admin { command: AdminCommand::Resanitize, database } => {
+            let config = Config::load(cli.config.as_deref(), &database.overrides())?;
+            crate::logging::init(&config);
+            let store = crate::serve::open_store(&config).await?;
+            store.migrate().await?;
+            let result = crate::serve::resanitize(&store, true).await;
+            store.close().await;
+            result
         }
         Command::Reindex(database) => {
             let config = Config::load(cli.config.as_deref(), &database.overrides())?;

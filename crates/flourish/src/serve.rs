@@ -57,6 +57,58 @@ pub async fn reindex(config: &Config, store: &Store) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Cleans HTML stored under an older sanitizer again (see flourish-store's `resanitize`):
+/// at every start, where it costs one indexed count when nothing is stale, and from
+/// `flourish admin resanitize`, which shows a progress bar (`bar`).
+pub async fn resanitize(store: &Store, bar: bool) -> anyhow::Result<()> {
+    use flourish_store::ContentCleaning;
+    let (works, series) = store.stale_content().await?;
+    if works == 0 && series == 0 {
+        if bar {
+            println!("all stored HTML is already clean under sanitizer version {}", flourish_text::SANITIZER_VERSION);
+        }
+        return Ok(());
+    }
+    tracing::info!(works, series, "cleaning HTML stored under an older sanitizer");
+    let started = std::time::Instant::now();
+    let progress = if bar { indicatif::ProgressBar::new(works) } else { indicatif::ProgressBar::hidden() };
+    progress.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} works cleaned ({per_sec}, {eta} left)")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let mut logged = std::time::Instant::now();
+    let report = store
+        .resanitize(|done| {
+            progress.set_position(done);
+            if logged.elapsed() >= std::time::Duration::from_secs(5) {
+                logged = std::time::Instant::now();
+                tracing::info!(done, of = works, "cleaning stored HTML");
+            }
+        })
+        .await?;
+    progress.finish_and_clear();
+    tracing::info!(
+        works = report.works,
+        works_changed = report.works_changed,
+        series = report.series,
+        series_changed = report.series_changed,
+        ms = started.elapsed().as_millis() as u64,
+        "stored HTML cleaned again"
+    );
+    if bar {
+        println!(
+            "cleaned {} works ({} changed) and {} series ({} changed) in {:.1} s; changed works are reindexed and their \
+             downloads rebuilt",
+            report.works,
+            report.works_changed,
+            report.series,
+            report.series_changed,
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(())
+}
+
 fn dir_size(dir: &std::path::Path) -> u64 {
     std::fs::read_dir(dir)
         .map(|entries| {
@@ -79,6 +131,7 @@ pub async fn run(config: Config, demo: bool) -> anyhow::Result<()> {
     if applied > 0 {
         tracing::info!(applied, "database migrated");
     }
+    resanitize(&store, false).await?;
     if demo {
         let added = crate::demo::seed(&store).await.context("cannot add the demo works")?;
         if added > 0 {

@@ -123,7 +123,8 @@ impl WorkEditing for Store {
             let mut tx = db.begin().await?;
             let done = sqlx::query(
                 "UPDATE works SET title = $2, summary = $3, notes = $4, end_notes = $5, language = $6, complete = $7, \
-                 expected_chapters = $8, restricted = $9, published_at = COALESCE($10, published_at), allow_downloads = $11 WHERE id = $1",
+                 expected_chapters = $8, restricted = $9, published_at = COALESCE($10, published_at), allow_downloads = $11, \
+                 sanitizer_version = $12 WHERE id = $1",
             )
             .bind(work.0)
             .bind(draft.title.trim())
@@ -136,6 +137,7 @@ impl WorkEditing for Store {
             .bind(draft.restricted)
             .bind(published)
             .bind(draft.allow_downloads)
+            .bind(i64::from(flourish_text::SANITIZER_VERSION))
             .execute(&mut *tx)
             .await?;
             if done.rows_affected() == 0 {
@@ -201,7 +203,7 @@ impl WorkEditing for Store {
             .bind(&c.notes)
             .bind(&c.end_notes)
             .bind(&c.content)
-            .bind(flourish_text::SANITIZER_VERSION)
+            .bind(i64::from(flourish_text::SANITIZER_VERSION))
             .bind(c.word_count)
             .execute(&mut *tx)
             .await?;

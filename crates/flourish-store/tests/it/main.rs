@@ -5,3 +5,4 @@ mod accounts;
 mod archive;
 mod open;
 mod parity;
+mod resanitize;

@@ -202,6 +202,54 @@ fn export_all_and_import_archive_move_a_whole_archive() {
     assert!(!ok && format!("{out}{err}").contains("already holds an export"), "{out}{err}");
 }
 
+/// An archive as an older Flourish left it (issue 20): an export whose chapter still holds
+/// a link that hides `javascript:` behind control characters, under sanitizer version 1.
+fn import_old_archive(dir: &std::path::Path, data_dir: &str) {
+    if !dir.join("old").exists() {
+        let letters = concat!(env!("CARGO_MANIFEST_DIR"), "/../flourish-text/tests/it/fixtures/letters.txt");
+        let (ok, out, err) = run(
+            dir,
+            &["import", "--pseud", "quillwright", "--fandom", "Pride and Prejudice", "--data-dir", "new", letters],
+        );
+        assert!(ok, "{out}{err}");
+        let (ok, out, err) = run(dir, &["export", "--all", "old", "--data-dir", "new"]);
+        assert!(ok, "{out}{err}");
+        let chapters = dir.join("old").join("chapters.jsonl");
+        let text = std::fs::read_to_string(&chapters).unwrap();
+        let version = format!("\"sanitizer_version\":{}", flourish_text::SANITIZER_VERSION);
+        assert!(text.contains(&version) && text.contains("</p>"), "{text}");
+        let text = text.replace(&version, "\"sanitizer_version\":1").replacen(
+            "</p>",
+            "<a href=\\\"\\u0001java\\u0003script:alert(1)\\\">x</a></p>",
+            1,
+        );
+        std::fs::write(&chapters, text).unwrap();
+    }
+    let (ok, out, err) = run(dir, &["import", "--archive", "old", "--data-dir", data_dir]);
+    assert!(ok, "{out}{err}");
+}
+
+#[test]
+fn html_stored_by_an_older_sanitizer_is_cleaned_by_command_and_at_start() {
+    let dir = temp_dir();
+    import_old_archive(dir.path(), "by-command");
+    let (ok, out, err) = run(dir.path(), &["admin", "resanitize", "--data-dir", "by-command"]);
+    assert!(ok && out.contains("cleaned 1 works (1 changed)"), "{out}{err}");
+    let (ok, out, err) = run(dir.path(), &["admin", "resanitize", "--data-dir", "by-command"]);
+    assert!(ok && out.contains("already clean"), "a second run has nothing to do: {out}{err}");
+
+    import_old_archive(dir.path(), "at-start");
+    let server = Server::start(dir.path(), &["--data-dir", "at-start"]);
+    let startup = server.startup.join("\n");
+    assert!(startup.contains("stored HTML cleaned again") && startup.contains("works_changed=1"), "{startup}");
+    for path in ["/works/1", "/downloads/1/letters.html"] {
+        let (status, body) = server.get(path);
+        assert_eq!(status, 200, "{path}");
+        assert!(body.contains(">x</a>") || body.contains(">x<"), "the link text stays: {path}");
+        assert!(!body.contains("script:alert"), "{path} still carries the hidden script: {body}");
+    }
+}
+
 #[test]
 fn an_epub_flourish_wrote_imports_with_its_tags() {
     let dir = temp_dir();
