@@ -137,6 +137,8 @@ pub fn to_xhtml(html: &str) -> String {
                         out.push('"');
                     }
                     "href" if !is_safe_link(v) => {}
+                    // A link's relation means nothing on the span that replaced it.
+                    "rel" if tag != "a" => {}
                     "href" | "title" | "dir" | "lang" | "colspan" | "rowspan" | "start" | "type" | "rel"
                     | "data-label" => {
                         out.push(' ');
@@ -217,5 +219,6 @@ mod tests {
             let out = to_xhtml(&format!("<p><a href=\"{href}\">x</a></p>"));
             assert_eq!(out, "<p><span>x</span></p>", "{href:?}");
         }
+        assert_eq!(to_xhtml("<a rel=\"nofollow\">x</a>"), "<span>x</span>", "a refused link keeps its text");
     }
 }
