@@ -4,6 +4,7 @@
 //! Secrets never reach this module in the clear: the web crate hashes session ids and link
 //! tokens before storing or looking them up, and passwords arrive as argon2id PHC strings.
 
+use crate::changes::{Changed, works_changed};
 use crate::rows::{PseudRow, pseud_columns, ts};
 use crate::traits::Page;
 use crate::{Store, StoreError, name_key, now, with_db};
@@ -436,6 +437,9 @@ impl AccountStore for Store {
             .fetch_all(&mut *tx)
             .await?;
             for (work, shared) in &works {
+                // Before the row may go: a deleted work gets a version above its last too,
+                // so indexes drop it.
+                works_changed(&mut tx, Changed::Work(*work), at).await?;
                 if let Some(orphan) = orphan {
                     sqlx::query(
                         "INSERT INTO work_creators (work_id, pseud_id, position) VALUES ($1, $2, 1000) ON CONFLICT DO NOTHING",
@@ -452,16 +456,6 @@ impl AccountStore for Store {
                 )
                 .bind(work)
                 .bind(user.0)
-                .execute(&mut *tx)
-                .await?;
-                // A version above any the work had: deleted works get one too, so indexes drop them.
-                sqlx::query("UPDATE works SET version = version + 1 WHERE id = $1").bind(work).execute(&mut *tx).await?;
-                sqlx::query(
-                    "INSERT INTO outbox (work_id, version, created_at) \
-                     VALUES ($1, COALESCE((SELECT version FROM works WHERE id = $1), 0), $2)",
-                )
-                .bind(work)
-                .bind(at)
                 .execute(&mut *tx)
                 .await?;
             }

@@ -15,6 +15,7 @@
 mod accounts;
 mod archive;
 mod backend;
+mod changes;
 mod error;
 mod outbox;
 mod resanitize;

@@ -9,6 +9,7 @@
 //! only has its version mark raised. Running it twice, or on two nodes at once, is harmless:
 //! sanitizing clean HTML gives the same HTML.
 
+use crate::changes::{Changed, works_changed};
 use crate::{Store, StoreError, now, placeholders, with_db};
 use flourish_text::{SANITIZER_VERSION, count_words_in_html, sanitize_html};
 use sqlx::AssertSqlSafe;
@@ -171,26 +172,18 @@ impl Store {
             }
 
             if !changed.is_empty() {
-                // The outbox rule: a new version and an outbox row in the same transaction,
-                // so indexes, cached pages and cached downloads follow. `updated_at` stays:
-                // cleaning is not an update readers should be told of.
-                let in_changed = placeholders(2, changed.len());
-                for sql in [
-                    format!(
-                        "UPDATE works SET version = version + 1, \
-                         word_count = (SELECT COALESCE(SUM(word_count), 0) FROM chapters WHERE work_id = works.id) \
-                         WHERE $1 = $1 AND id IN ({in_changed})"
-                    ),
-                    format!(
-                        "INSERT INTO outbox (work_id, version, created_at) SELECT id, version, $1 FROM works WHERE id IN ({in_changed})"
-                    ),
-                ] {
-                    let mut q = sqlx::query(AssertSqlSafe(sql)).bind(at);
-                    for id in &changed {
-                        q = q.bind(id);
-                    }
-                    q.execute(&mut *tx).await?;
+                let mut q = sqlx::query(AssertSqlSafe(format!(
+                    "UPDATE works SET word_count = (SELECT COALESCE(SUM(word_count), 0) FROM chapters WHERE work_id = works.id) \
+                     WHERE id IN ({})",
+                    placeholders(1, changed.len())
+                )));
+                for id in &changed {
+                    q = q.bind(id);
                 }
+                q.execute(&mut *tx).await?;
+                // Indexes, cached pages and cached downloads follow. `updated_at` stays:
+                // cleaning is not an update readers should be told of.
+                works_changed(&mut tx, Changed::Works(&changed), at).await?;
             }
             tx.commit().await?;
             Ok((ids.len() as u64, changed.len() as u64))
@@ -225,13 +218,7 @@ impl Store {
                 .await?;
                 if is_changed {
                     changed += 1;
-                    for sql in [
-                        "UPDATE works SET version = version + 1 WHERE id IN (SELECT work_id FROM series_works WHERE series_id = $1) AND $2 = $2",
-                        "INSERT INTO outbox (work_id, version, created_at) \
-                         SELECT id, version, $2 FROM works WHERE id IN (SELECT work_id FROM series_works WHERE series_id = $1)",
-                    ] {
-                        sqlx::query(sql).bind(id).bind(at).execute(&mut *tx).await?;
-                    }
+                    works_changed(&mut tx, Changed::InSeries(*id), at).await?;
                 }
             }
             tx.commit().await?;

@@ -1,5 +1,6 @@
 //! Series and home-page statistics.
 
+use crate::changes::{Changed, works_changed};
 use crate::rows::{OwnedPseudRow, WorkRow, pseud_columns, ts, visible, work_columns};
 use crate::traits::{ArchiveCounts, SeriesStore, StatsStore};
 use crate::{Store, StoreError, now, with_db};
@@ -88,16 +89,7 @@ impl SeriesStore for Store {
             .execute(&mut *tx)
             .await?;
             sqlx::query("UPDATE series SET updated_at = $2 WHERE id = $1").bind(series.0).bind(at).execute(&mut *tx).await?;
-            let (version,): (i64,) = sqlx::query_as("UPDATE works SET version = version + 1 WHERE id = $1 RETURNING version")
-                .bind(work.0)
-                .fetch_one(&mut *tx)
-                .await?;
-            sqlx::query("INSERT INTO outbox (work_id, version, created_at) VALUES ($1, $2, $3)")
-                .bind(work.0)
-                .bind(version)
-                .bind(at)
-                .execute(&mut *tx)
-                .await?;
+            works_changed(&mut tx, Changed::Work(work.0), at).await?;
             tx.commit().await?;
         });
         Ok(())
@@ -212,7 +204,7 @@ impl StatsStore for Store {
             for (id, stats, words, updated_at) in works {
                 sqlx::query(
                     "UPDATE works SET hits = $2, kudos = $3, comments = $4, bookmarks = $5, word_count = $6, \
-                     updated_at = $7, version = version + 1 WHERE id = $1",
+                     updated_at = $7 WHERE id = $1",
                 )
                 .bind(id.0)
                 .bind(stats.hits as i64)
@@ -223,11 +215,7 @@ impl StatsStore for Store {
                 .bind(*updated_at)
                 .execute(&mut *tx)
                 .await?;
-                sqlx::query("INSERT INTO outbox (work_id, version, created_at) SELECT id, version, $2 FROM works WHERE id = $1")
-                    .bind(id.0)
-                    .bind(at)
-                    .execute(&mut *tx)
-                    .await?;
+                works_changed(&mut tx, Changed::Work(id.0), at).await?;
             }
             tx.commit().await?;
         });

@@ -1,5 +1,6 @@
 //! Tags and wrangling.
 
+use crate::changes::{Changed, works_changed};
 use crate::rows::{TagRow, tag_columns};
 use crate::traits::{Page, TagStore};
 use crate::works::Listing;
@@ -24,21 +25,9 @@ impl Store {
             return Ok(());
         }
         let at = now();
-        let ids_in = placeholders(2, tags.len());
-        let tagged = format!("SELECT work_id FROM work_tags WHERE tag_id IN ({ids_in})");
-        let update = format!("UPDATE works SET version = version + 1 WHERE $1 = $1 AND id IN ({tagged})");
-        let queue = format!(
-            "INSERT INTO outbox (work_id, version, created_at) SELECT w.id, w.version, $1 FROM works w WHERE w.id IN ({tagged})"
-        );
         with_db!(self, db => {
             let mut tx = db.begin().await?;
-            for sql in [update, queue] {
-                let mut q = sqlx::query(AssertSqlSafe(sql)).bind(at);
-                for id in tags {
-                    q = q.bind(id);
-                }
-                q.execute(&mut *tx).await?;
-            }
+            works_changed(&mut tx, Changed::TaggedWith(tags), at).await?;
             tx.commit().await?;
         });
         Ok(())

@@ -3,6 +3,7 @@
 mod editing;
 pub use editing::{CreatorInvitation, WorkEditing};
 
+use crate::changes::{Changed, works_changed};
 use crate::rows::{
     ChapterRow, ChapterSummaryRow, OwnedPseudRow, SeriesEntryRow, WorkRow, WorkTagRow, chapter_columns, pseud_columns,
     tag_columns, ts, visible, work_columns,
@@ -356,7 +357,7 @@ impl WorkStore for Store {
                 let (id,): (i64,) = sqlx::query_as(
                     "INSERT INTO works (title, summary, notes, end_notes, language, complete, expected_chapters, \
                      chapter_count, posted, restricted, published_at, updated_at, word_count, version, created_at, content_hash, allow_downloads, \
-                     sanitizer_version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, 1, $13, $14, $15, $16) RETURNING id",
+                     sanitizer_version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, 0, $13, $14, $15, $16) RETURNING id",
                 )
                 .bind(&w.title)
                 .bind(&w.summary)
@@ -427,18 +428,8 @@ impl WorkStore for Store {
                 }
                 q.execute(&mut *tx).await?;
             }
-            for batch in ids.chunks(rows_per_statement(3)) {
-                let mut q = sqlx::query(AssertSqlSafe(rows_sql(
-                    "INSERT INTO outbox (work_id, version, created_at) VALUES ",
-                    batch.len(),
-                    3,
-                    "",
-                )));
-                for id in batch {
-                    q = q.bind(id).bind(1i64).bind(created);
-                }
-                q.execute(&mut *tx).await?;
-            }
+            // Works start at version 0, so the outbox rule gives them version 1.
+            works_changed(&mut tx, Changed::Works(&ids), created).await?;
             tx.commit().await?;
             ids
         });
@@ -462,23 +453,17 @@ impl WorkStore for Store {
             let (id,): (i64,) = bind_chapter!(sqlx::query_as(AssertSqlSafe(sql)), work.0, position, c, at, at)
             .fetch_one(&mut *tx)
             .await?;
-            let (version,): (i64,) = sqlx::query_as(
+            sqlx::query(
                 "UPDATE works SET word_count = word_count + $2, chapter_count = chapter_count + 1, updated_at = $3, \
-                 version = version + 1, \
                  expected_chapters = CASE WHEN expected_chapters < chapter_count + 1 THEN NULL ELSE expected_chapters END \
-                 WHERE id = $1 RETURNING version",
+                 WHERE id = $1",
             )
             .bind(work.0)
             .bind(c.word_count)
             .bind(at)
-            .fetch_one(&mut *tx)
+            .execute(&mut *tx)
             .await?;
-            sqlx::query("INSERT INTO outbox (work_id, version, created_at) VALUES ($1, $2, $3)")
-                .bind(work.0)
-                .bind(version)
-                .bind(at)
-                .execute(&mut *tx)
-                .await?;
+            works_changed(&mut tx, Changed::Work(work.0), at).await?;
             tx.commit().await?;
             (id, position)
         });

@@ -1,8 +1,9 @@
 //! Changing works after they are made: what creators edit, what admins hide, and the
 //! co-creator invitations that need the invited writer's consent.
 //!
-//! Every change bumps the work's version and writes to the outbox in its own transaction
-//! ([`touch_work!`]), so search and cached pages follow every edit.
+//! Every change recounts the work and tells the outbox in its own transaction
+//! ([`touch_work!`], through `changes::works_changed`), so search and cached pages follow
+//! every edit.
 
 use super::{CleanChapter, draft_tags, work_tags_sql};
 use crate::rows::{ChapterRow, PseudRow, WorkRow, chapter_columns, pseud_columns, work_columns};
@@ -52,36 +53,31 @@ pub trait WorkEditing {
     async fn answer_creator_invitation(&self, work: WorkId, user: UserId, accept: bool) -> Result<bool, StoreError>;
 }
 
-/// Recounts a work from its chapters, marks it updated, bumps its version and tells the
-/// outbox, inside the transaction `$tx`.
+/// Recounts a work from its chapters, marks it updated and tells the outbox (a new version),
+/// inside the transaction `$tx`; a missing work rolls back and answers `NotFound`.
 macro_rules! touch_work {
     ($tx:expr, $work:expr, $at:expr) => {{
-        let version: Option<(i64,)> = sqlx::query_as(
+        let found = sqlx::query(
             "UPDATE works SET \
              word_count = (SELECT COALESCE(SUM(word_count), 0) FROM chapters WHERE work_id = $1), \
              chapter_count = CASE WHEN posted THEN (SELECT COUNT(*) FROM chapters WHERE work_id = $1) ELSE 0 END, \
              expected_chapters = CASE WHEN complete THEN (SELECT COUNT(*) FROM chapters WHERE work_id = $1) \
                  WHEN expected_chapters < (SELECT COUNT(*) FROM chapters WHERE work_id = $1) THEN NULL \
                  ELSE expected_chapters END, \
-             updated_at = CASE WHEN $2 > published_at THEN $2 ELSE published_at END, \
-             version = version + 1 WHERE id = $1 RETURNING version",
+             updated_at = CASE WHEN $2 > published_at THEN $2 ELSE published_at END \
+             WHERE id = $1",
         )
         .bind($work)
         .bind($at)
-        .fetch_optional(&mut *$tx)
+        .execute(&mut *$tx)
         .await?;
-        let Some((version,)) = version else {
+        if found.rows_affected() == 0 {
             // Roll back now: a dropped transaction holds SQLite's write lock until its
             // connection is next used.
             $tx.rollback().await?;
             return Err(StoreError::NotFound("work"));
-        };
-        sqlx::query("INSERT INTO outbox (work_id, version, created_at) VALUES ($1, $2, $3)")
-            .bind($work)
-            .bind(version)
-            .bind($at)
-            .execute(&mut *$tx)
-            .await?;
+        }
+        crate::changes::works_changed(&mut $tx, crate::changes::Changed::Work($work), $at).await?;
     }};
 }
 
