@@ -11,6 +11,7 @@ pub mod dto;
 pub mod input;
 
 use crate::AppState;
+use crate::audit::{Actor, work_changed};
 use crate::error::{AppError, AppResult};
 use crate::html::listing;
 use axum::Json;
@@ -107,7 +108,8 @@ impl FromRequestParts<AppState> for ApiViewer {
 }
 
 /// A writer: the owner of a valid token, whose account may write.
-pub struct ApiWriter(pub Account);
+/// The token's account, and who it is for the audit log.
+pub struct ApiWriter(pub Account, pub Actor);
 
 impl FromRequestParts<AppState> for ApiWriter {
     type Rejection = AppError;
@@ -120,7 +122,8 @@ impl FromRequestParts<AppState> for ApiWriter {
         if !account.can_write() {
             return Err(AppError::Forbidden("This account is suspended and cannot post or edit.".into()));
         }
-        Ok(ApiWriter(account))
+        let actor = Actor::api(&account, crate::auth::client_address(parts, state.config.trust_proxy));
+        Ok(ApiWriter(account, actor))
     }
 }
 
@@ -327,13 +330,20 @@ fn invalid(e: flourish_store::StoreError) -> AppError {
 )]
 async fn create_work(
     State(state): State<AppState>,
-    ApiWriter(account): ApiWriter,
+    ApiWriter(account, actor): ApiWriter,
     ApiJson(input): ApiJson<WorkInput>,
 ) -> AppResult<(StatusCode, [(header::HeaderName, String); 1], Json<Created>)> {
     let own = state.store.pseuds_of(account.id).await?;
     let draft = input.draft(&own).map_err(AppError::Invalid)?;
     let id = state.store.create_work(&draft).await.map_err(invalid)?;
+    let event = if draft.posted { "work_posted" } else { "draft_saved" };
+    work_changed(&state, &actor, id, &draft.title, event, "").await;
     Ok(created(&state, id))
+}
+
+/// A work's title, for the audit log.
+async fn title_of(state: &AppState, id: WorkId) -> AppResult<String> {
+    Ok(state.store.work_for_editing(id).await?.ok_or(AppError::NotFound)?.title)
 }
 
 /// The work if the token's owner is one of its creators.
@@ -359,7 +369,7 @@ async fn own_work(state: &AppState, account: &Account, id: &str) -> AppResult<Wo
 )]
 async fn update_work(
     State(state): State<AppState>,
-    ApiWriter(account): ApiWriter,
+    ApiWriter(account, actor): ApiWriter,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<WorkInput>,
 ) -> AppResult<Json<Created>> {
@@ -375,7 +385,7 @@ async fn update_work(
     if input.posted && !current.posted {
         state.store.post_work(id).await?;
     }
-    state.page_cache.forget(id);
+    work_changed(&state, &actor, id, &draft.title, "work_edited", "").await;
     Ok(Json(Created { id: id.0, url: state.config.url(&format!("/works/{id}")) }))
 }
 
@@ -402,7 +412,7 @@ fn prefixed(e: flourish_store::StoreError) -> AppError {
 )]
 async fn add_chapter(
     State(state): State<AppState>,
-    ApiWriter(account): ApiWriter,
+    ApiWriter(account, actor): ApiWriter,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<ChapterInput>,
 ) -> AppResult<(StatusCode, Json<ChapterOut>)> {
@@ -413,7 +423,8 @@ async fn add_chapter(
         return Err(AppError::Invalid(errors));
     }
     let chapter = state.store.add_chapter(id, &draft).await.map_err(prefixed)?;
-    state.page_cache.forget(id);
+    work_changed(&state, &actor, id, &title_of(&state, id).await?, "chapter_added", &format!("chapter {}", chapter.id))
+        .await;
     Ok((StatusCode::CREATED, Json(ChapterOut::new(&chapter))))
 }
 
@@ -427,7 +438,7 @@ async fn add_chapter(
 )]
 async fn update_chapter(
     State(state): State<AppState>,
-    ApiWriter(account): ApiWriter,
+    ApiWriter(account, actor): ApiWriter,
     Path((id, chapter)): Path<(String, String)>,
     ApiJson(input): ApiJson<ChapterInput>,
 ) -> AppResult<Json<ChapterOut>> {
@@ -439,7 +450,8 @@ async fn update_chapter(
         return Err(AppError::Invalid(errors));
     }
     state.store.update_chapter(id, chapter, &draft).await.map_err(prefixed)?;
-    state.page_cache.forget(id);
+    work_changed(&state, &actor, id, &title_of(&state, id).await?, "chapter_edited", &format!("chapter {chapter}"))
+        .await;
     let updated =
         state.store.chapters_for_editing(id).await?.into_iter().find(|c| c.id == chapter).ok_or(AppError::NotFound)?;
     Ok(Json(ChapterOut::new(&updated)))

@@ -14,7 +14,7 @@ use axum::http::{HeaderValue, Uri, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use flourish_core::{Account, SignupMode};
-use flourish_store::{AccountStore, AuditEntry, NewAccount, StoreError, TokenPurpose, UserStore, WorkEditing};
+use flourish_store::{AccountStore, NewAccount, StoreError, TokenPurpose, UserStore, WorkEditing};
 use serde::Serialize;
 
 /// Links in confirmation mail work for three days; reset links for an hour; setup links
@@ -41,21 +41,6 @@ pub fn routes() -> Router<AppState> {
         .route("/account/tokens/{id}/revoke", post(revoke_token))
         .route("/account/delete", post(delete_account))
         .route("/account/creator-invitations/{work}", post(answer_invitation))
-}
-
-/// Records a security event; a failure to record is logged, not shown.
-pub async fn audit(state: &AppState, visitor: &Visitor, action: &str, target: &str, detail: &str) {
-    let entry = AuditEntry {
-        actor: visitor.actor(),
-        action: action.to_owned(),
-        target: target.to_owned(),
-        detail: detail.to_owned(),
-        address: visitor.address.to_string(),
-        ..Default::default()
-    };
-    if let Err(e) = state.store.audit(&entry).await {
-        tracing::error!(error = %e, action, "cannot write the audit log");
-    }
 }
 
 /// A path on this archive to return to after logging in; anything else (another site,
@@ -151,13 +136,13 @@ async fn login(State(state): State<AppState>, visitor: Visitor, form: FormData) 
     };
     let Some(account) = account.filter(|_| matched) else {
         throttle::failed(&state, &keys).await?;
-        audit(&state, &visitor, "login_failed", &login, "").await;
+        crate::audit::by_visitor(&state, &visitor, "login_failed", &login, "").await;
         let page = login_page(&state, &visitor, refuse("The username or password is not right.")).await?;
         return Ok((axum::http::StatusCode::UNAUTHORIZED, page).into_response());
     };
     throttle::succeeded(&state, &keys).await?;
     if account.status == flourish_core::AccountStatus::Banned {
-        audit(&state, &visitor, "login_refused_banned", &account.username, "").await;
+        crate::audit::by_visitor(&state, &visitor, "login_refused_banned", &account.username, "").await;
         return Err(AppError::Forbidden("This account has been banned.".into()));
     }
     if !account.confirmed {
@@ -171,14 +156,14 @@ async fn login(State(state): State<AppState>, visitor: Visitor, form: FormData) 
     }
     let cookies = auth::start_session(&state, &visitor, &account, form.checked("remember")).await?;
     let as_account = visitor.clone().with_account(Some(account.clone()));
-    audit(&state, &as_account, "login", &account.username, "").await;
+    crate::audit::by_visitor(&state, &as_account, "login", &account.username, "").await;
     Ok(with_cookies(Redirect::to(&return_to).into_response(), cookies))
 }
 
 async fn logout(State(state): State<AppState>, visitor: Visitor) -> AppResult<Response> {
     let cookies = auth::end_session(&state, &visitor).await?;
     if visitor.account.is_some() {
-        audit(&state, &visitor, "logout", &visitor.actor(), "").await;
+        crate::audit::by_visitor(&state, &visitor, "logout", &visitor.actor(), "").await;
     }
     Ok(with_cookies(Redirect::to("/login?notice=logged_out").into_response(), cookies))
 }
@@ -285,7 +270,7 @@ async fn signup(State(state): State<AppState>, visitor: Visitor, form: FormData)
         return Ok(invalid(render(&state, &visitor, "account/signup.html", "Sign up", ctx).await?));
     };
     send_confirmation(&state, &account).await?;
-    audit(&state, &visitor, "signup", &account.username, mode.as_str()).await;
+    crate::audit::by_visitor(&state, &visitor, "signup", &account.username, mode.as_str()).await;
     let page = message(
         &state,
         &visitor,
@@ -363,7 +348,7 @@ async fn confirm(State(state): State<AppState>, visitor: Visitor, Path(token): P
         return Err(AppError::Gone(LINK_GONE.into()));
     };
     state.store.confirm_account(user).await?;
-    audit(&state, &visitor, "email_confirmed", &user.to_string(), "").await;
+    crate::audit::by_visitor(&state, &visitor, "email_confirmed", &user.to_string(), "").await;
     Ok(Redirect::to("/login?notice=confirmed").into_response())
 }
 
@@ -388,7 +373,7 @@ async fn forgot(State(state): State<AppState>, visitor: Visitor, form: FormData)
     if let Some(account) = state.store.account_by_login(login).await?.filter(|a| a.email.is_some()) {
         throttle::failed(&state, &keys).await?;
         send_reset(&state, &account).await?;
-        audit(&state, &visitor, "password_reset_requested", &account.username, "").await;
+        crate::audit::by_visitor(&state, &visitor, "password_reset_requested", &account.username, "").await;
     }
     message(
         &state,
@@ -469,7 +454,7 @@ async fn reset(
     state.store.set_password(account.id, &new_hash).await?;
     // Following the link proves the address, too.
     state.store.confirm_account(account.id).await?;
-    audit(&state, &visitor, "password_reset", &account.username, "").await;
+    crate::audit::by_visitor(&state, &visitor, "password_reset", &account.username, "").await;
     Ok(Redirect::to("/login?notice=password_reset").into_response())
 }
 
@@ -596,7 +581,7 @@ async fn setup(
         return Ok(invalid(render(&state, &visitor, "account/reset.html", "Create an admin account", ctx).await?));
     };
     let as_admin = visitor.clone().with_account(Some(account.clone()));
-    audit(&state, &as_admin, "admin_created", &account.username, "setup link").await;
+    crate::audit::by_visitor(&state, &as_admin, "admin_created", &account.username, "setup link").await;
     let cookies = auth::start_session(&state, &visitor, &account, false).await?;
     Ok(with_cookies(Redirect::to("/admin").into_response(), cookies))
 }
@@ -778,7 +763,14 @@ async fn create_token(
     let token = tokens::random_token();
     match state.store.create_api_token(account.id, form.get("token_name"), &tokens::hash_token(&token)).await {
         Ok(_) => {
-            audit(&state, &visitor, "api_token_created", &account.username, form.get("token_name").trim()).await;
+            crate::audit::by_visitor(
+                &state,
+                &visitor,
+                "api_token_created",
+                &account.username,
+                form.get("token_name").trim(),
+            )
+            .await;
             let notice = Some("Token made. Copy it now: it is shown only this once.");
             Ok(dashboard_with_token(&state, &visitor, &account, notice, FieldErrors::default(), Some(token))
                 .await?
@@ -804,7 +796,7 @@ async fn revoke_token(
     if !state.store.revoke_api_token(account.id, id).await? {
         return Err(AppError::NotFound);
     }
-    audit(&state, &visitor, "api_token_revoked", &account.username, &id.to_string()).await;
+    crate::audit::by_visitor(&state, &visitor, "api_token_revoked", &account.username, &id.to_string()).await;
     Ok(Redirect::to("/account?notice=token_revoked").into_response())
 }
 
@@ -837,7 +829,7 @@ async fn change_password(
     }
     let hash = state.passwords.hash(form.get("password")).await.map_err(AppError::internal)?;
     state.store.set_password(account.id, &hash).await?;
-    audit(&state, &visitor, "password_changed", &account.username, "").await;
+    crate::audit::by_visitor(&state, &visitor, "password_changed", &account.username, "").await;
     // Every session ended with the change; this browser gets a new one.
     let cookies = auth::start_session(&state, &visitor, &account, false).await?;
     Ok(with_cookies(Redirect::to("/account?notice=password_changed").into_response(), cookies))
@@ -859,7 +851,7 @@ async fn delete_account(
     }
     let orphan = form.get("works") != "delete";
     state.store.delete_account(account.id, orphan).await?;
-    audit(
+    crate::audit::by_visitor(
         &state,
         &visitor,
         "account_deleted",
@@ -890,8 +882,14 @@ async fn answer_invitation(
     if !state.store.answer_creator_invitation(work, account.id, accept).await? {
         return Err(AppError::NotFound);
     }
-    audit(&state, &visitor, if accept { "co_creator_accepted" } else { "co_creator_declined" }, &work.to_string(), "")
-        .await;
+    crate::audit::by_visitor(
+        &state,
+        &visitor,
+        if accept { "co_creator_accepted" } else { "co_creator_declined" },
+        &work.to_string(),
+        "",
+    )
+    .await;
     Ok(Redirect::to("/account?notice=invitation_answered").into_response())
 }
 

@@ -2,10 +2,11 @@
 //! site settings, invitations and the request queue, the audit log, and the mail that
 //! could not be sent. Every action is written to the audit log.
 
-use super::account::{audit, send_reset};
+use super::account::send_reset;
 use super::form::{FieldErrors, FormData, invalid};
 use super::{PageQuery, query_param, render};
 use crate::AppState;
+use crate::audit::by_visitor as audit;
 use crate::auth::{Admin, tokens};
 use crate::error::{AppError, AppResult};
 use crate::settings;
@@ -228,8 +229,8 @@ async fn work_action(
         "delete" => state.store.delete_work(id).await?,
         _ => return Err(AppError::NotFound),
     }
-    state.page_cache.forget(id);
-    audit(&state, &visitor, &format!("work_{action}"), &format!("work {id}: {}", work.title), form.get("reason")).await;
+    let actor = crate::audit::Actor::of(&visitor);
+    crate::audit::work_changed(&state, &actor, id, &work.title, &format!("work_{action}"), form.get("reason")).await;
     Ok(Redirect::to("/admin/works").into_response())
 }
 

@@ -6,6 +6,7 @@ use super::form::{FieldErrors, FormData, invalid};
 use super::render;
 use super::work::is_creator;
 use crate::AppState;
+use crate::audit::{Actor, work_changed};
 use crate::auth::{Visitor, Writer};
 use crate::error::{AppError, AppResult};
 use axum::Router;
@@ -483,14 +484,8 @@ async fn create(
         return Ok(invalid(page));
     };
     after_save(&state, &account, id, &co_creators, series, &fields).await?;
-    super::account::audit(
-        &state,
-        &visitor,
-        if action == "post" { "work_posted" } else { "draft_saved" },
-        &id.to_string(),
-        "",
-    )
-    .await;
+    let event = if action == "post" { "work_posted" } else { "draft_saved" };
+    work_changed(&state, &Actor::of(&visitor), id, &fields.title, event, "").await;
     let to = if action == "post" { format!("/works/{id}") } else { format!("/works/{id}/preview") };
     Ok(Redirect::to(&to).into_response())
 }
@@ -627,8 +622,7 @@ async fn post_draft(
     let work = own_work(&state, &visitor, &id).await?;
     if !work.posted {
         state.store.post_work(work.id).await?;
-        state.page_cache.forget(work.id);
-        super::account::audit(&state, &visitor, "work_posted", &work.id.to_string(), "").await;
+        work_changed(&state, &Actor::of(&visitor), work.id, &work.title, "work_posted", "").await;
     }
     Ok(Redirect::to(&format!("/works/{}", work.id)).into_response())
 }
@@ -669,8 +663,7 @@ async fn update(
         return Ok(invalid(page));
     }
     after_save(&state, &account, work.id, &co_creators, series, &fields).await?;
-    state.page_cache.forget(work.id);
-    super::account::audit(&state, &visitor, "work_edited", &work.id.to_string(), "").await;
+    work_changed(&state, &Actor::of(&visitor), work.id, &work.title, "work_edited", "").await;
     let to = if work.posted { format!("/works/{}", work.id) } else { format!("/works/{}/preview", work.id) };
     Ok(Redirect::to(&to).into_response())
 }
@@ -707,8 +700,7 @@ async fn delete(
 ) -> AppResult<Response> {
     let work = own_work(&state, &visitor, &id).await?;
     state.store.delete_work(work.id).await?;
-    state.page_cache.forget(work.id);
-    super::account::audit(&state, &visitor, "work_deleted", &work.id.to_string(), &work.title).await;
+    work_changed(&state, &Actor::of(&visitor), work.id, &work.title, "work_deleted", "").await;
     Ok(Redirect::to("/account").into_response())
 }
 
@@ -836,8 +828,7 @@ async fn after_chapter_save(
 ) -> AppResult<Response> {
     match saved {
         Ok(chapter) => {
-            state.page_cache.forget(work.id);
-            super::account::audit(state, visitor, event, &work.id.to_string(), &chapter.to_string()).await;
+            work_changed(state, &Actor::of(visitor), work.id, &work.title, event, &format!("chapter {chapter}")).await;
             let to = if work.posted {
                 format!("/works/{}/chapters/{chapter}", work.id)
             } else {
@@ -906,8 +897,8 @@ async fn delete_chapter(
     let c = own_chapter(&state, &work, &chapter).await?;
     match state.store.delete_chapter(work.id, c.id).await {
         Ok(()) => {
-            state.page_cache.forget(work.id);
-            super::account::audit(&state, &visitor, "chapter_deleted", &work.id.to_string(), &c.id.to_string()).await;
+            let detail = format!("chapter {}", c.id);
+            work_changed(&state, &Actor::of(&visitor), work.id, &work.title, "chapter_deleted", &detail).await;
             Ok(Redirect::to(&format!("/works/{}/chapters/manage", work.id)).into_response())
         }
         Err(StoreError::Conflict(m)) => Err(AppError::Conflict(m)),
@@ -983,8 +974,7 @@ async fn reorder_chapters(
     order.sort();
     let ids: Vec<ChapterId> = order.into_iter().map(|(_, _, id)| id).collect();
     state.store.reorder_chapters(work.id, &ids).await?;
-    state.page_cache.forget(work.id);
-    super::account::audit(&state, &visitor, "chapters_reordered", &work.id.to_string(), "").await;
+    work_changed(&state, &Actor::of(&visitor), work.id, &work.title, "chapters_reordered", "").await;
     Ok(Redirect::to(&format!("/works/{}/chapters/manage", work.id)).into_response())
 }
 

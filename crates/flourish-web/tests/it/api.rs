@@ -162,6 +162,22 @@ async fn a_token_posts_and_updates_a_work_and_its_chapters() {
     .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(body(&r)["code"], "forbidden");
+
+    // Every write through the API is audited as a form's would be, naming the API.
+    let log = app.store().audit_log(1, 50).await.unwrap().items;
+    let mine: Vec<(&str, &str, &str)> = log
+        .iter()
+        .filter(|e| e.actor == "scripter" && e.target.starts_with(&format!("work {id}:")))
+        .map(|e| (e.action.as_str(), e.target.as_str(), e.detail.as_str()))
+        .collect();
+    let actions: Vec<&str> = mine.iter().map(|(a, _, _)| *a).collect();
+    assert_eq!(actions, ["work_edited", "chapter_edited", "chapter_added", "work_posted"], "newest first: {mine:?}");
+    assert!(mine.iter().all(|(_, _, d)| d.contains("through the API")), "{mine:?}");
+    assert_eq!(mine[0].1, format!("work {id}: Renamed by Script"));
+    assert!(
+        !log.iter().any(|e| e.actor == "someone_else" && e.action.starts_with("chapter")),
+        "refusals change nothing"
+    );
 }
 
 #[tokio::test]
