@@ -20,6 +20,6 @@ pub use tag::{Pairing, Tag, TagKind, relationship_name, relationship_people, tag
 pub use validation::{FieldError, ValidationErrors};
 pub use vocabulary::{ArchiveWarning, Category, Rating};
 pub use work::{
-    Chapter, ChapterDraft, ChapterSummary, Pseud, Series, SeriesDraft, SeriesEntry, User, Viewer, Work, WorkDraft,
-    WorkStats, WorkTags,
+    Chapter, ChapterDraft, ChapterSummary, Pseud, Series, SeriesChoice, SeriesDraft, SeriesEntry, SeriesPlacement,
+    User, Viewer, Work, WorkDraft, WorkStats, WorkTags,
 };

@@ -2,7 +2,7 @@
 
 use crate::limits::Limits;
 use crate::tag::validate_tag_name;
-use crate::work::{ChapterDraft, SeriesDraft, WorkDraft};
+use crate::work::{ChapterDraft, SeriesChoice, SeriesDraft, WorkDraft};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -55,6 +55,14 @@ impl ValidationErrors {
             self.add(field, format!("{label} must be at most {max} characters long (it is {n})."));
         }
     }
+}
+
+/// What a writer is told when a work is dated in the future.
+pub const FUTURE_DATE: &str = "A work can be backdated, not dated in the future.";
+
+/// Backdating: a work may count as published on any day up to today (UTC), never later.
+pub fn may_be_published_on(date: time::Date) -> bool {
+    date <= time::OffsetDateTime::now_utc().date()
 }
 
 impl WorkDraft {
@@ -132,6 +140,18 @@ impl WorkDraft {
         if self.expected_chapters == Some(0) {
             errors.add("expected_chapters", "The planned number of chapters must be at least 1.");
         }
+        if self.published_at.is_some_and(|at| !may_be_published_on(at.date())) {
+            errors.add("published", FUTURE_DATE);
+        }
+        if let Some(placement) = &self.series {
+            if let SeriesChoice::New(title) | SeriesChoice::Titled(title) = &placement.series {
+                errors.required("series", "Series title", title);
+                errors.max_chars("series", "Series title", title, limits.title);
+            }
+            if placement.part == Some(0) {
+                errors.add("series", "A work's part in a series is 1 or more.");
+            }
+        }
         errors
     }
 }
@@ -205,6 +225,30 @@ mod tests {
         let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["title", "language", "warnings", "fandoms", "freeforms", "chapters[0].content"]);
         assert!(errors.0[0].message.contains("255"), "{}", errors.0[0].message);
+    }
+
+    #[test]
+    fn a_work_may_be_backdated_but_not_dated_in_the_future() {
+        let now = time::OffsetDateTime::now_utc();
+        let mut d = draft();
+        d.published_at = Some(now - time::Duration::days(3650));
+        assert_eq!(d.validate(&Limits::default()), Ok(()));
+        d.published_at = Some(now);
+        assert_eq!(d.validate(&Limits::default()), Ok(()), "today is not the future");
+        d.published_at = Some(now + time::Duration::days(2));
+        let errors = d.validate(&Limits::default()).unwrap_err();
+        assert_eq!(errors.0, [FieldError { field: "published".into(), message: FUTURE_DATE.into() }]);
+    }
+
+    #[test]
+    fn a_series_to_join_needs_a_title_and_a_real_part() {
+        use crate::work::{SeriesChoice, SeriesPlacement};
+        let mut d = draft();
+        d.series = Some(SeriesPlacement { series: SeriesChoice::New(" ".into()), part: Some(0) });
+        let errors = d.validate(&Limits::default()).unwrap_err();
+        assert_eq!(errors.for_field("series").count(), 2, "{errors}");
+        d.series = Some(SeriesPlacement { series: SeriesChoice::Titled("Letters".into()), part: None });
+        assert_eq!(d.validate(&Limits::default()), Ok(()));
     }
 
     #[test]

@@ -235,6 +235,30 @@ pub struct WorkDraft {
     #[serde(default = "yes")]
     pub allow_downloads: bool,
     pub chapters: Vec<ChapterDraft>,
+    /// The series the work joins, stored in the work's own transaction.
+    #[serde(default)]
+    pub series: Option<SeriesPlacement>,
+}
+
+/// Where a work goes in a series.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeriesPlacement {
+    pub series: SeriesChoice,
+    /// Its part (1 and up); `None` puts it at the end, or leaves a work already in the
+    /// series where it is.
+    pub part: Option<u32>,
+}
+
+/// Which series a work joins.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SeriesChoice {
+    /// A series that exists, by id (the caller has checked it is one of the creators').
+    Existing(SeriesId),
+    /// A new series of this title, credited to the work's creators.
+    New(String),
+    /// The first creator's series of this title (letter case aside), or a new one: how a
+    /// file names the series its work belongs to.
+    Titled(String),
 }
 
 fn yes() -> bool {
@@ -266,6 +290,7 @@ impl WorkDraft {
             published_at: None,
             allow_downloads: true,
             chapters: vec![ChapterDraft { content: content.to_owned(), ..Default::default() }],
+            series: None,
         }
     }
 

@@ -4,7 +4,108 @@ use crate::changes::{Changed, works_changed};
 use crate::rows::{OwnedPseudRow, WorkRow, pseud_columns, ts, visible, work_columns};
 use crate::traits::{ArchiveCounts, SeriesStore, StatsStore};
 use crate::{Store, StoreError, now, with_db};
-use flourish_core::{Series, SeriesDraft, SeriesId, Viewer, Work, WorkId};
+use flourish_core::{PseudId, Series, SeriesChoice, SeriesDraft, SeriesId, SeriesPlacement, Viewer, Work, WorkId};
+
+/// Puts `work` in the series `placement` names, inside the work's own transaction `tx`, so a
+/// crash never leaves a work without the series it was posted into. `creators` are the
+/// work's: a new series is credited to them, and a titled one is looked for among the
+/// first one's account's series.
+pub(crate) async fn place_in_series<DB>(
+    tx: &mut sqlx::Transaction<'_, DB>,
+    work: i64,
+    creators: &[PseudId],
+    placement: &SeriesPlacement,
+    at: i64,
+) -> Result<(), StoreError>
+where
+    DB: sqlx::Database,
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
+    DB::Arguments: sqlx::IntoArguments<DB>,
+    i64: for<'q> sqlx::Encode<'q, DB> + for<'r> sqlx::Decode<'r, DB> + sqlx::Type<DB>,
+    String: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    bool: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    usize: sqlx::ColumnIndex<DB::Row>,
+{
+    let first = creators.first().map_or(0, |p| p.0);
+    let existing = match &placement.series {
+        SeriesChoice::Existing(id) => {
+            let found = sqlx::query_scalar::<DB, i64>("SELECT id FROM series WHERE id = $1")
+                .bind(id.0)
+                .fetch_optional(&mut **tx)
+                .await?;
+            Some(found.ok_or(StoreError::NotFound("series"))?)
+        }
+        SeriesChoice::New(_) => None,
+        SeriesChoice::Titled(title) => {
+            sqlx::query_scalar::<DB, i64>(
+                "SELECT s.id FROM series s JOIN series_creators sc ON sc.series_id = s.id \
+                 JOIN pseuds p ON p.id = sc.pseud_id \
+                 WHERE p.user_id = (SELECT user_id FROM pseuds WHERE id = $1) AND LOWER(s.title) = LOWER($2) \
+                 ORDER BY s.id LIMIT 1",
+            )
+            .bind(first)
+            .bind(title.trim().to_owned())
+            .fetch_optional(&mut **tx)
+            .await?
+        }
+    };
+    let series = match (existing, &placement.series) {
+        (Some(id), _) => id,
+        (None, SeriesChoice::New(title) | SeriesChoice::Titled(title)) => {
+            let id = sqlx::query_scalar::<DB, i64>(
+                "INSERT INTO series (title, summary, notes, complete, created_at, updated_at, sanitizer_version) \
+                 VALUES ($1, '', '', $2, $3, $3, $4) RETURNING id",
+            )
+            .bind(title.trim().to_owned())
+            .bind(false)
+            .bind(at)
+            .bind(i64::from(flourish_text::SANITIZER_VERSION))
+            .fetch_one(&mut **tx)
+            .await?;
+            for (i, pseud) in creators.iter().enumerate() {
+                sqlx::query::<DB>(
+                    "INSERT INTO series_creators (series_id, pseud_id, position) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                )
+                .bind(id)
+                .bind(pseud.0)
+                .bind(i as i64)
+                .execute(&mut **tx)
+                .await?;
+            }
+            id
+        }
+        (None, SeriesChoice::Existing(_)) => unreachable!("an existing series was found or refused above"),
+    };
+    // A work already in the series keeps its part unless one is given; a new one goes last.
+    let part = match placement.part {
+        Some(part) => i64::from(part),
+        None => {
+            sqlx::query_scalar::<DB, i64>(
+                "SELECT COALESCE((SELECT position FROM series_works WHERE series_id = $1 AND work_id = $2), \
+             (SELECT COALESCE(MAX(position), 0) + 1 FROM series_works WHERE series_id = $1))",
+            )
+            .bind(series)
+            .bind(work)
+            .fetch_one(&mut **tx)
+            .await?
+        }
+    };
+    sqlx::query::<DB>(
+        "INSERT INTO series_works (series_id, work_id, position) VALUES ($1, $2, $3) \
+         ON CONFLICT (series_id, work_id) DO UPDATE SET position = excluded.position",
+    )
+    .bind(series)
+    .bind(work)
+    .bind(part)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query::<DB>("UPDATE series SET updated_at = $2 WHERE id = $1")
+        .bind(series)
+        .bind(at)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
 
 #[derive(sqlx::FromRow)]
 struct SeriesRow {
@@ -65,30 +166,15 @@ impl SeriesStore for Store {
         let at = now();
         with_db!(self, db => {
             let mut tx = db.begin().await?;
-            let exists: Option<(i64, i64)> = sqlx::query_as(
-                "SELECT (SELECT COALESCE(MAX(position), 0) + 1 FROM series_works WHERE series_id = $1), \
-                 (SELECT COUNT(*) FROM works WHERE id = $2) FROM series WHERE id = $1",
-            )
-            .bind(series.0)
-            .bind(work.0)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let next = match exists {
-                None => return Err(StoreError::NotFound("series")),
-                Some((_, 0)) => return Err(StoreError::NotFound("work")),
-                Some((next, _)) => next,
-            };
-            let position = position.map_or(next, i64::from);
-            sqlx::query(
-                "INSERT INTO series_works (series_id, work_id, position) VALUES ($1, $2, $3) \
-                 ON CONFLICT (series_id, work_id) DO UPDATE SET position = excluded.position",
-            )
-            .bind(series.0)
-            .bind(work.0)
-            .bind(position)
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query("UPDATE series SET updated_at = $2 WHERE id = $1").bind(series.0).bind(at).execute(&mut *tx).await?;
+            let (work_exists,): (bool,) = sqlx::query_as("SELECT EXISTS (SELECT 1 FROM works WHERE id = $1)")
+                .bind(work.0)
+                .fetch_one(&mut *tx)
+                .await?;
+            if !work_exists {
+                return Err(StoreError::NotFound("work"));
+            }
+            let placement = SeriesPlacement { series: SeriesChoice::Existing(series), part: position };
+            place_in_series(&mut tx, work.0, &[], &placement, at).await?;
             works_changed(&mut tx, Changed::Work(work.0), at).await?;
             tx.commit().await?;
         });

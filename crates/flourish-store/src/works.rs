@@ -8,6 +8,7 @@ use crate::rows::{
     ChapterRow, ChapterSummaryRow, OwnedPseudRow, SeriesEntryRow, WorkRow, WorkTagRow, chapter_columns, pseud_columns,
     tag_columns, ts, visible, work_columns,
 };
+use crate::series::place_in_series;
 use crate::traits::{Page, WorkStore};
 use crate::{Store, StoreError, now, placeholders, with_db};
 use flourish_core::{Chapter, ChapterDraft, ChapterId, ChapterSummary, TagKind, Viewer, Work, WorkDraft, WorkId};
@@ -378,6 +379,11 @@ impl WorkStore for Store {
                 .fetch_one(&mut *tx)
                 .await?;
                 ids.push(id);
+            }
+            for (draft, id) in drafts.iter().zip(&ids) {
+                if let Some(placement) = &draft.series {
+                    place_in_series(&mut tx, *id, &draft.creators, placement, created).await?;
+                }
             }
             let chapters: Vec<(i64, i64, &CleanChapter, i64)> = works
                 .iter()

@@ -2,7 +2,9 @@
 //! One place, for `flourish import` and the web's "import from file" alike.
 
 use crate::document::{Document, Position};
-use flourish_core::{ArchiveWarning, Category, ChapterDraft, Limits, PseudId, Rating, WorkDraft};
+use flourish_core::{
+    ArchiveWarning, Category, ChapterDraft, Limits, PseudId, Rating, SeriesChoice, SeriesPlacement, WorkDraft,
+};
 
 /// The work a document describes. `fandoms` and `rating`, when given, replace what the
 /// file says; a file that names no fandom gives a draft without one, which validation then
@@ -89,6 +91,7 @@ pub fn work_draft(
         _ => Some(chapters.len() as u32),
     };
     draft.chapters = chapters;
+    draft.series = series_of(doc).map(|(title, part)| SeriesPlacement { series: SeriesChoice::Titled(title), part });
     draft
 }
 
@@ -148,7 +151,7 @@ fn stats(doc: &Document) -> Stats {
     let published = find("published")
         .and_then(|d| time::Date::parse(d.trim(), time::macros::format_description!("[year]-[month]-[day]")).ok());
     let published =
-        published.filter(|d| *d <= time::OffsetDateTime::now_utc().date()).map(|d| d.midnight().assume_utc());
+        published.filter(|d| flourish_core::validation::may_be_published_on(*d)).map(|d| d.midnight().assume_utc());
     let planned = find("chapters").and_then(|c| {
         let (posted, planned) = c.trim().split_once('/')?;
         let posted = posted.trim().parse().ok()?;

@@ -59,8 +59,6 @@ const BATCH: usize = 200;
 struct Ready<'a> {
     file: &'a Path,
     draft: WorkDraft,
-    /// The series the file says the work belongs to, and its part.
-    series: Option<(String, Option<u32>)>,
     fingerprint: String,
     summary: String,
 }
@@ -150,13 +148,6 @@ pub async fn run(config: &Config, args: ImportArgs) -> anyhow::Result<()> {
             }
         }
         for (r, outcome) in store_all(&store, ready).await {
-            if let (Outcome::Imported(id, _), Some((title, part))) = (&outcome, &r.series)
-                && let Err(e) = join_series(&store, &pseud, *id, title, *part).await
-            {
-                bar.suspend(|| {
-                    eprintln!("warning: {} was imported but not added to the series {title:?}: {e}", r.file.display())
-                });
-            }
             report(r.file, outcome);
         }
         bar.inc(chunk.len() as u64);
@@ -182,23 +173,6 @@ async fn canonical_names(store: &Store, draft: &mut WorkDraft) -> anyhow::Result
         *list = store.canonical_names(list).await?;
     }
     draft.relationships = store.canonical_relationships(&draft.relationships).await?;
-    Ok(())
-}
-
-/// Puts an imported work in the series its file names: one of the writer's with that title,
-/// or a new one.
-async fn join_series(store: &Store, pseud: &Pseud, work: WorkId, title: &str, part: Option<u32>) -> anyhow::Result<()> {
-    use flourish_store::SeriesStore;
-    let existing = store.series_of_user(pseud.user_id).await?.into_iter().find(|s| s.title.eq_ignore_ascii_case(title));
-    let series = match existing {
-        Some(s) => s.id,
-        None => {
-            let draft =
-                flourish_core::SeriesDraft { title: title.to_owned(), creators: vec![pseud.id], ..Default::default() };
-            store.create_series(&draft).await?
-        }
-    };
-    store.add_to_series(series, work, part).await?;
     Ok(())
 }
 
@@ -292,13 +266,7 @@ fn read_one<'a>(
         if draft.chapters.len() == 1 { "" } else { "s" },
         doc.word_count
     );
-    Ok(Ready {
-        file,
-        fingerprint: flourish_store::fingerprint(&draft),
-        series: flourish_text::draft::series_of(&doc),
-        draft,
-        summary,
-    })
+    Ok(Ready { file, fingerprint: flourish_store::fingerprint(&draft), draft, summary })
 }
 
 /// The work a document describes, with what the command line adds.

@@ -158,6 +158,15 @@ impl WorkEditing for Store {
                 q = q.bind(work.0).bind(crate::name_key(name)).bind(i as i64);
             }
             q.execute(&mut *tx).await?;
+            if let Some(placement) = &draft.series {
+                let creators: Vec<(i64,)> =
+                    sqlx::query_as("SELECT pseud_id FROM work_creators WHERE work_id = $1 ORDER BY position")
+                        .bind(work.0)
+                        .fetch_all(&mut *tx)
+                        .await?;
+                let creators: Vec<PseudId> = creators.into_iter().map(|(p,)| PseudId(p)).collect();
+                crate::series::place_in_series(&mut tx, work.0, &creators, placement, at).await?;
+            }
             touch_work!(tx, work.0, at);
             tx.commit().await?;
         });

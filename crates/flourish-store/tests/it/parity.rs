@@ -1,5 +1,5 @@
 use flourish_core::{ArchiveWarning, ChapterId, PseudId, SeriesDraft, TagKind, Viewer, WorkId};
-use flourish_store::{OutboxStore, SeriesStore, StatsStore, StoreError, TagStore, UserStore, WorkStore};
+use flourish_store::{OutboxStore, SeriesStore, StatsStore, StoreError, TagStore, UserStore, WorkEditing, WorkStore};
 use flourish_testkit::{fixtures, parity_test};
 
 parity_test!(a_work_round_trips_with_tags_creators_and_chapters, |store| {
@@ -246,6 +246,40 @@ parity_test!(series_keep_their_works_in_order, |store| {
     assert_eq!(store.series_works(series, Viewer::Member(pseud.user_id)).await.unwrap().len(), 3);
     assert_eq!(store.series(series).await.unwrap().unwrap().creators[0].id, pseud.id);
     assert!(matches!(store.add_to_series(series, WorkId(999), None).await, Err(StoreError::NotFound("work"))));
+});
+
+parity_test!(a_work_joins_its_series_in_its_own_transaction, |store| {
+    use flourish_core::{SeriesChoice, SeriesPlacement};
+    let pseud = fixtures::writer(store, "quillwright").await;
+    let mut first = fixtures::work("Letter One", &pseud);
+    first.series = Some(SeriesPlacement { series: SeriesChoice::New("Winter Letters".into()), part: None });
+    let first = store.create_work(&first).await.unwrap();
+    let mine = store.series_of_user(pseud.user_id).await.unwrap();
+    assert_eq!(mine.len(), 1, "the new series was made with the work");
+    assert_eq!(store.series(mine[0].id).await.unwrap().unwrap().creators[0].id, pseud.id);
+
+    // A file names the series by title, in another letter case: the same series, at its part.
+    let mut second = fixtures::work("Letter Two", &pseud);
+    second.series = Some(SeriesPlacement { series: SeriesChoice::Titled("winter letters".into()), part: Some(2) });
+    let second = store.create_work(&second).await.unwrap();
+    let works = store.series_works(mine[0].id, Viewer::Guest).await.unwrap();
+    assert_eq!(works.iter().map(|(p, w)| (*p, w.id)).collect::<Vec<_>>(), [(1, first), (2, second)]);
+
+    // Editing the work without a part keeps its place; a series that does not exist refuses
+    // the whole write, so no work is left half-placed.
+    let mut edit = fixtures::work("Letter Two, revised", &pseud);
+    edit.series = Some(SeriesPlacement { series: SeriesChoice::Existing(mine[0].id), part: None });
+    store.update_work(second, &edit).await.unwrap();
+    assert_eq!(store.series_works(mine[0].id, Viewer::Guest).await.unwrap()[1].0, 2);
+    let before = store.work_count().await.unwrap();
+    let mut lost = fixtures::work("Lost Letter", &pseud);
+    lost.series = Some(SeriesPlacement { series: SeriesChoice::Existing(flourish_core::SeriesId(999)), part: None });
+    assert!(matches!(store.create_work(&lost).await, Err(StoreError::NotFound("series"))));
+    assert_eq!(store.work_count().await.unwrap(), before, "the work was not stored without its series");
+    edit.title = "Renamed in vain".into();
+    edit.series = lost.series.clone();
+    assert!(matches!(store.update_work(second, &edit).await, Err(StoreError::NotFound("series"))));
+    assert_eq!(store.work(second, Viewer::Guest).await.unwrap().unwrap().title, "Letter Two, revised");
 });
 
 parity_test!(every_visible_change_is_in_the_outbox_in_order, |store| {

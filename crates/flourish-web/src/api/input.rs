@@ -162,9 +162,9 @@ impl WorkInput {
         let published_at = match self.published.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(d) => match time::Date::parse(d, time::macros::format_description!("[year]-[month]-[day]")) {
-                Ok(date) if date <= time::OffsetDateTime::now_utc().date() => Some(date.midnight().assume_utc()),
+                Ok(date) if flourish_core::validation::may_be_published_on(date) => Some(date.midnight().assume_utc()),
                 Ok(_) => {
-                    errors.add("published", "A work can be backdated, not dated in the future.");
+                    errors.add("published", flourish_core::validation::FUTURE_DATE);
                     None
                 }
                 Err(_) => {
@@ -196,6 +196,7 @@ impl WorkInput {
             published_at,
             allow_downloads: self.allow_downloads,
             chapters,
+            series: None,
         };
         if errors.0.is_empty() { Ok(draft) } else { Err(errors) }
     }

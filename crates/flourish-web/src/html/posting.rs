@@ -16,6 +16,7 @@ use axum::routing::{get, post};
 use flourish_core::{
     Account, ArchiveWarning, Category, ChapterDraft, ChapterId, Rating, SeriesDraft, SeriesId, Work, WorkDraft, WorkId,
 };
+use flourish_core::{SeriesChoice, SeriesPlacement};
 use flourish_store::{AccountStore, SeriesStore, StoreError, UserStore, WorkEditing, WorkStore};
 use serde::Serialize;
 
@@ -315,9 +316,9 @@ impl WorkFields {
         let published_at = match self.published.trim() {
             "" => None,
             d => match time::Date::parse(d, time::macros::format_description!("[year]-[month]-[day]")) {
-                Ok(date) if date <= time::OffsetDateTime::now_utc().date() => Some(date.midnight().assume_utc()),
+                Ok(date) if flourish_core::validation::may_be_published_on(date) => Some(date.midnight().assume_utc()),
                 Ok(_) => {
-                    errors.add("published", "A work can be backdated, not dated in the future.");
+                    errors.add("published", flourish_core::validation::FUTURE_DATE);
                     None
                 }
                 Err(_) => {
@@ -362,6 +363,7 @@ impl WorkFields {
                     },
                 })
                 .collect(),
+            series: None,
         };
         // The archive's own rules, so every problem is shown at once, not only the form's.
         let checked = if with_chapters { draft.validate(limits) } else { draft.validate_metadata(limits) };
@@ -472,6 +474,7 @@ async fn create(
     let mut created = None;
     if let Some(mut draft) = fields.draft(&own, state.store.limits(), true, &mut errors) {
         draft.posted = action == "post";
+        draft.series = series;
         if errors.is_empty() {
             match state.store.create_work(&draft).await {
                 Ok(id) => created = Some(id),
@@ -483,7 +486,7 @@ async fn create(
         let page = work_form(&state, &visitor, &account, FormTarget::new_work(), fields, errors).await?;
         return Ok(invalid(page));
     };
-    after_save(&state, &account, id, &co_creators, series, &fields).await?;
+    invite_co_creators(&state, &account, id, &co_creators).await?;
     let event = if action == "post" { "work_posted" } else { "draft_saved" };
     work_changed(&state, &Actor::of(&visitor), id, &fields.title, event, "").await;
     let to = if action == "post" { format!("/works/{id}") } else { format!("/works/{id}/preview") };
@@ -518,7 +521,7 @@ async fn resolve_series(
     fields: &WorkFields,
     account: &Account,
     errors: &mut FieldErrors,
-) -> AppResult<Option<(Option<SeriesId>, Option<u32>)>> {
+) -> AppResult<Option<SeriesPlacement>> {
     let position = match fields.series_position.trim() {
         "" => None,
         p => match p.parse::<u32>() {
@@ -533,7 +536,10 @@ async fn resolve_series(
         if fields.new_series.chars().count() > state.store.limits().title {
             errors.add("new_series", "That series title is too long.");
         }
-        return Ok(Some((None, position)));
+        return Ok(Some(SeriesPlacement {
+            series: SeriesChoice::New(fields.new_series.trim().to_owned()),
+            part: position,
+        }));
     }
     match fields.series.trim() {
         "" => Ok(None),
@@ -541,7 +547,7 @@ async fn resolve_series(
             let id: Option<SeriesId> = id.parse().ok();
             let mine = state.store.series_of_user(account.id).await?;
             match id.filter(|id| mine.iter().any(|s| s.id == *id)) {
-                Some(id) => Ok(Some((Some(id), position))),
+                Some(id) => Ok(Some(SeriesPlacement { series: SeriesChoice::Existing(id), part: position })),
                 None => {
                     errors.add("series", "Choose one of your series.");
                     Ok(None)
@@ -551,35 +557,16 @@ async fn resolve_series(
     }
 }
 
-/// What follows a saved work: invitations to co-creators, and its place in a series.
-async fn after_save(
+/// What follows a saved work: invitations to co-creators. (Its series is joined in the
+/// work's own transaction, through the draft.)
+async fn invite_co_creators(
     state: &AppState,
     account: &Account,
     id: WorkId,
     co_creators: &[flourish_core::PseudId],
-    series: Option<(Option<SeriesId>, Option<u32>)>,
-    fields: &WorkFields,
 ) -> AppResult<()> {
     for pseud in co_creators {
         state.store.invite_creator(id, *pseud, account.id).await?;
-    }
-    if let Some((series, position)) = series {
-        let series = match series {
-            Some(s) => s,
-            None => {
-                let creators: Vec<_> = state
-                    .store
-                    .pseuds_of(account.id)
-                    .await?
-                    .into_iter()
-                    .filter(|p| fields.pseuds.contains(&p.id.0))
-                    .map(|p| p.id)
-                    .collect();
-                let draft = SeriesDraft { title: fields.new_series.trim().to_owned(), creators, ..Default::default() };
-                state.store.create_series(&draft).await?
-            }
-        };
-        state.store.add_to_series(series, id, position).await?;
     }
     Ok(())
 }
@@ -652,7 +639,8 @@ async fn update(
     let co_creators = resolve_co_creators(&state, &fields.co_creators, &account, &mut errors).await?;
     let series = resolve_series(&state, &fields, &account, &mut errors).await?;
     fields.pseuds = credited.iter().map(|p| p.id.0).collect();
-    if let Some(draft) = fields.draft(&credited, state.store.limits(), false, &mut errors)
+    let draft = fields.draft(&credited, state.store.limits(), false, &mut errors).map(|d| WorkDraft { series, ..d });
+    if let Some(draft) = draft
         && errors.is_empty()
         && let Err(e) = state.store.update_work(work.id, &draft).await
     {
@@ -662,7 +650,7 @@ async fn update(
         let page = work_form(&state, &visitor, &account, FormTarget::edit(&work), fields, errors).await?;
         return Ok(invalid(page));
     }
-    after_save(&state, &account, work.id, &co_creators, series, &fields).await?;
+    invite_co_creators(&state, &account, work.id, &co_creators).await?;
     work_changed(&state, &Actor::of(&visitor), work.id, &work.title, "work_edited", "").await;
     let to = if work.posted { format!("/works/{}", work.id) } else { format!("/works/{}/preview", work.id) };
     Ok(Redirect::to(&to).into_response())

@@ -206,6 +206,7 @@ pub async fn seed(store: &Store) -> anyhow::Result<usize> {
                 .into_iter()
                 .map(|(title, content)| ChapterDraft { title: title.into(), content, ..Default::default() })
                 .collect(),
+            series: None,
         };
         ids.push(store.create_work(&draft).await.with_context(|| format!("demo work {:?}", w.title))?);
     }
