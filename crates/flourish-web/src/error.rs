@@ -55,6 +55,32 @@ impl AppError {
         AppError::Internal(Box::new(e))
     }
 
+    // The refusals that recur, named once.
+
+    /// A work the visitor may see but not change.
+    pub fn not_a_creator() -> AppError {
+        AppError::Forbidden("Only this work's creators can change it.".into())
+    }
+
+    /// A suspended account trying to write (it may still read).
+    pub fn suspended() -> AppError {
+        AppError::Forbidden(
+            "Your account is suspended: you can read, but not post or edit, until an admin lifts the suspension."
+                .into(),
+        )
+    }
+
+    pub fn admins_only() -> AppError {
+        AppError::Forbidden("Only the archive's admins can do that.".into())
+    }
+}
+
+/// An id from a URL path: anything that is not one is a page that does not exist.
+pub fn path_id<T: std::str::FromStr>(segment: &str) -> AppResult<T> {
+    segment.parse().map_err(|_| AppError::NotFound)
+}
+
+impl AppError {
     fn page(&self) -> ErrorPage {
         let (status, code, message) = match self {
             AppError::NotFound => (
@@ -96,8 +122,8 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> AppError {
         match e {
             StoreError::NotFound(_) => AppError::NotFound,
-            StoreError::Invalid(errors) => AppError::BadRequest(errors.to_string()),
-            StoreError::Conflict(m) => AppError::BadRequest(m),
+            StoreError::Invalid(errors) => AppError::Invalid(errors),
+            StoreError::Conflict(m) => AppError::Conflict(m),
             other => AppError::internal(other),
         }
     }
@@ -135,3 +161,20 @@ impl IntoResponse for AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn store_errors_map_to_one_status_each() {
+        let status = |e: StoreError| AppError::from(e).page().status;
+        assert_eq!(status(StoreError::Conflict("A work needs at least one chapter.".into())), StatusCode::CONFLICT);
+        assert_eq!(status(StoreError::NotFound("work")), StatusCode::NOT_FOUND);
+        let mut errors = flourish_core::ValidationErrors::default();
+        errors.add("title", "Title can't be blank.");
+        let page = AppError::from(StoreError::Invalid(errors)).page();
+        assert_eq!((page.status, page.fields[0].field.as_str()), (StatusCode::UNPROCESSABLE_ENTITY, "title"));
+        assert_eq!(status(StoreError::Archive("x".into())), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+}

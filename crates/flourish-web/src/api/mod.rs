@@ -12,7 +12,7 @@ pub mod input;
 
 use crate::AppState;
 use crate::audit::{Actor, work_changed};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, path_id};
 use crate::html::listing;
 use axum::Json;
 use axum::Router;
@@ -120,7 +120,7 @@ impl FromRequestParts<AppState> for ApiWriter {
         })?;
         let account = token_account(state, token).await?;
         if !account.can_write() {
-            return Err(AppError::Forbidden("This account is suspended and cannot post or edit.".into()));
+            return Err(AppError::suspended());
         }
         let actor = Actor::api(&account, crate::auth::client_address(parts, state.config.trust_proxy));
         Ok(ApiWriter(account, actor))
@@ -208,7 +208,7 @@ async fn show_work(
     ApiViewer(viewer): ApiViewer,
     Path(id): Path<String>,
 ) -> AppResult<Json<WorkDetail>> {
-    let id: WorkId = id.parse().map_err(|_| AppError::NotFound)?;
+    let id: WorkId = path_id(&id)?;
     let work = state.store.work(id, viewer).await?.ok_or(AppError::NotFound)?;
     let chapters = state.store.chapters(id, viewer).await?;
     Ok(Json(WorkDetail {
@@ -281,7 +281,7 @@ async fn show_series(
     ApiViewer(viewer): ApiViewer,
     Path(id): Path<String>,
 ) -> AppResult<Json<SeriesOut>> {
-    let id: SeriesId = id.parse().map_err(|_| AppError::NotFound)?;
+    let id: SeriesId = path_id(&id)?;
     let series = state.store.series(id).await?.ok_or(AppError::NotFound)?;
     let works = state.store.series_works(id, viewer).await?;
     if works.is_empty() {
@@ -309,14 +309,6 @@ fn created(state: &AppState, id: WorkId) -> (StatusCode, [(header::HeaderName, S
     (StatusCode::CREATED, [(header::LOCATION, format!("/api/v1/works/{id}"))], Json(Created { id: id.0, url }))
 }
 
-/// Store validation errors become the API's field errors; anything else is itself.
-fn invalid(e: flourish_store::StoreError) -> AppError {
-    match e {
-        flourish_store::StoreError::Invalid(errors) => AppError::Invalid(errors),
-        other => other.into(),
-    }
-}
-
 #[utoipa::path(
     post,
     path = "/api/v1/works",
@@ -335,7 +327,7 @@ async fn create_work(
 ) -> AppResult<(StatusCode, [(header::HeaderName, String); 1], Json<Created>)> {
     let own = state.store.pseuds_of(account.id).await?;
     let draft = input.draft(&own).map_err(AppError::Invalid)?;
-    let id = state.store.create_work(&draft).await.map_err(invalid)?;
+    let id = state.store.create_work(&draft).await?;
     let event = if draft.posted { "work_posted" } else { "draft_saved" };
     work_changed(&state, &actor, id, &draft.title, event, "").await;
     Ok(created(&state, id))
@@ -348,13 +340,13 @@ async fn title_of(state: &AppState, id: WorkId) -> AppResult<String> {
 
 /// The work if the token's owner is one of its creators.
 async fn own_work(state: &AppState, account: &Account, id: &str) -> AppResult<WorkId> {
-    let id: WorkId = id.parse().map_err(|_| AppError::NotFound)?;
+    let id: WorkId = path_id(id)?;
     let creators = state.store.creator_accounts(id).await?;
     if creators.is_empty() {
         return Err(AppError::NotFound);
     }
     if !creators.contains(&account.id) {
-        return Err(AppError::Forbidden("Only this work's creators can change it.".into()));
+        return Err(AppError::not_a_creator());
     }
     Ok(id)
 }
@@ -381,25 +373,12 @@ async fn update_work(
     }
     let current = state.store.work_for_editing(id).await?.ok_or(AppError::NotFound)?;
     let draft = input.draft(&current.creators).map_err(AppError::Invalid)?;
-    state.store.update_work(id, &draft).await.map_err(invalid)?;
+    state.store.update_work(id, &draft).await?;
     if input.posted && !current.posted {
         state.store.post_work(id).await?;
     }
     work_changed(&state, &actor, id, &draft.title, "work_edited", "").await;
     Ok(Json(Created { id: id.0, url: state.config.url(&format!("/works/{id}")) }))
-}
-
-fn prefixed(e: flourish_store::StoreError) -> AppError {
-    match e {
-        flourish_store::StoreError::Invalid(v) => {
-            let mut errors = flourish_core::ValidationErrors::default();
-            for f in v.0 {
-                errors.add(f.field, f.message);
-            }
-            AppError::Invalid(errors)
-        }
-        other => other.into(),
-    }
 }
 
 #[utoipa::path(
@@ -422,7 +401,7 @@ async fn add_chapter(
     if !errors.0.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    let chapter = state.store.add_chapter(id, &draft).await.map_err(prefixed)?;
+    let chapter = state.store.add_chapter(id, &draft).await?;
     work_changed(&state, &actor, id, &title_of(&state, id).await?, "chapter_added", &format!("chapter {}", chapter.id))
         .await;
     Ok((StatusCode::CREATED, Json(ChapterOut::new(&chapter))))
@@ -443,13 +422,13 @@ async fn update_chapter(
     ApiJson(input): ApiJson<ChapterInput>,
 ) -> AppResult<Json<ChapterOut>> {
     let id = own_work(&state, &account, &id).await?;
-    let chapter: ChapterId = chapter.parse().map_err(|_| AppError::NotFound)?;
+    let chapter: ChapterId = path_id(&chapter)?;
     let mut errors = flourish_core::ValidationErrors::default();
     let draft = input.draft("", &mut errors);
     if !errors.0.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    state.store.update_chapter(id, chapter, &draft).await.map_err(prefixed)?;
+    state.store.update_chapter(id, chapter, &draft).await?;
     work_changed(&state, &actor, id, &title_of(&state, id).await?, "chapter_edited", &format!("chapter {chapter}"))
         .await;
     let updated =

@@ -112,10 +112,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Writer {
             return Err(AppError::LoginRequired(back.to_owned()));
         };
         if !account.can_write() {
-            return Err(AppError::Forbidden(
-                "Your account is suspended: you can read, but not post or edit, until an admin lifts the suspension."
-                    .into(),
-            ));
+            return Err(AppError::suspended());
         }
         Ok(Writer(visitor, account))
     }
@@ -130,7 +127,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Admin {
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
         let Writer(visitor, account) = Writer::from_request_parts(parts, state).await?;
         if !account.is_admin {
-            return Err(AppError::Forbidden("Only the archive's admins can do that.".into()));
+            return Err(AppError::admins_only());
         }
         Ok(Admin(visitor, account))
     }

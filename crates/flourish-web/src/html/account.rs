@@ -7,7 +7,7 @@ use super::form::{FieldErrors, FormData, invalid};
 use super::{query_param, render};
 use crate::AppState;
 use crate::auth::{self, Visitor, Writer, password, throttle, tokens};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, path_id};
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, Uri, header};
@@ -222,16 +222,6 @@ fn check_new_password(form: &FormData, username: &str, email: &str, errors: &mut
     }
 }
 
-fn store_errors(e: StoreError, errors: &mut FieldErrors) -> AppResult<()> {
-    match e {
-        StoreError::Invalid(v) => {
-            errors.extend(&v);
-            Ok(())
-        }
-        other => Err(other.into()),
-    }
-}
-
 async fn signup(State(state): State<AppState>, visitor: Visitor, form: FormData) -> AppResult<Response> {
     let mode = state.site().await.signup_mode;
     if let Some(page) = signup_mode_page(&state, &visitor, mode).await? {
@@ -258,7 +248,7 @@ async fn signup(State(state): State<AppState>, visitor: Visitor, form: FormData)
         };
         match state.store.register(&new).await {
             Ok((account, _)) => created = Some(account),
-            Err(e) => store_errors(e, &mut errors)?,
+            Err(e) => errors.take(e)?,
         }
     }
     let Some(account) = created else {
@@ -489,7 +479,7 @@ async fn request_invitation(State(state): State<AppState>, visitor: Visitor, for
     let mut errors = FieldErrors::default();
     match state.store.request_invitation(email, reason).await {
         Ok(()) => {}
-        Err(e) => store_errors(e, &mut errors)?,
+        Err(e) => errors.take(e)?,
     }
     if !errors.is_empty() {
         let ctx = RequestCtx { form: RequestForm { email: email.into(), reason: reason.into() }, errors };
@@ -567,7 +557,7 @@ async fn setup(
             Ok((account, _)) => created = Some(account),
             Err(e) => {
                 // The link was used for nothing: give it back as a fresh one in the form.
-                store_errors(e, &mut errors)?;
+                errors.take(e)?;
             }
         }
     }
@@ -749,7 +739,7 @@ async fn add_pseud(
         Ok(_) => Ok(Redirect::to("/account?notice=pseud_added").into_response()),
         Err(e) => {
             let mut errors = FieldErrors::default();
-            store_errors(e, &mut errors)?;
+            errors.take(e)?;
             Ok(invalid(dashboard_page(&state, &visitor, &account, None, errors).await?))
         }
     }
@@ -776,14 +766,11 @@ async fn create_token(
                 .await?
                 .into_response())
         }
-        Err(StoreError::Invalid(v)) => {
+        Err(e) => {
             let mut errors = FieldErrors::default();
-            for f in v.0 {
-                errors.add("token_name", f.message);
-            }
+            errors.take_as(e, |_| "token_name".to_owned())?;
             Ok(invalid(dashboard_page(&state, &visitor, &account, None, errors).await?))
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -792,7 +779,7 @@ async fn revoke_token(
     Writer(visitor, account): Writer,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
+    let id: i64 = path_id(&id)?;
     if !state.store.revoke_api_token(account.id, id).await? {
         return Err(AppError::NotFound);
     }
@@ -805,7 +792,7 @@ async fn default_pseud(
     Writer(_, account): Writer,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    let pseud = id.parse().map_err(|_| AppError::NotFound)?;
+    let pseud = path_id(&id)?;
     state.store.set_default_pseud(account.id, pseud).await?;
     Ok(Redirect::to("/account?notice=pseud_default").into_response())
 }
@@ -877,7 +864,7 @@ async fn answer_invitation(
     Path(work): Path<String>,
     form: FormData,
 ) -> AppResult<Response> {
-    let work = work.parse().map_err(|_| AppError::NotFound)?;
+    let work = path_id(&work)?;
     let accept = form.get("answer") == "accept";
     if !state.store.answer_creator_invitation(work, account.id, accept).await? {
         return Err(AppError::NotFound);

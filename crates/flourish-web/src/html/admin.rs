@@ -8,7 +8,7 @@ use super::{PageQuery, query_param, render};
 use crate::AppState;
 use crate::audit::by_visitor as audit;
 use crate::auth::{Admin, tokens};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, path_id};
 use crate::settings;
 use axum::Router;
 use axum::extract::{Path, State};
@@ -129,7 +129,7 @@ async fn users(
 }
 
 async fn target_account(state: &AppState, id: &str) -> AppResult<flourish_core::Account> {
-    let id: UserId = id.parse().map_err(|_| AppError::NotFound)?;
+    let id: UserId = path_id(id)?;
     state.store.account(id).await?.ok_or(AppError::NotFound)
 }
 
@@ -221,7 +221,7 @@ async fn work_action(
     Path((id, action)): Path<(String, String)>,
     form: FormData,
 ) -> AppResult<Response> {
-    let id: WorkId = id.parse().map_err(|_| AppError::NotFound)?;
+    let id: WorkId = path_id(&id)?;
     let work = state.store.work_for_editing(id).await?.ok_or(AppError::NotFound)?;
     match action.as_str() {
         "hide" => state.store.set_hidden(id, true).await?,
@@ -387,7 +387,7 @@ async fn answer_request(
     Path(id): Path<String>,
     form: FormData,
 ) -> AppResult<Response> {
-    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
+    let id: i64 = path_id(&id)?;
     let accept = form.get("answer") == "invite";
     let Some(request) = state.store.resolve_request(id, if accept { "invited" } else { "declined" }).await? else {
         return Err(AppError::NotFound);

@@ -4,7 +4,7 @@
 
 use crate::AppState;
 use crate::auth::Visitor;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, path_id};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -36,7 +36,7 @@ pub async fn download(
     Path((id, file)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> AppResult<Response> {
-    let id: WorkId = id.parse().map_err(|_| AppError::NotFound)?;
+    let id: WorkId = path_id(&id)?;
     let format = file.rsplit_once('.').and_then(|(_, ext)| Format::from_extension(ext)).ok_or(AppError::NotFound)?;
     let viewer = visitor.viewer();
     // A work the visitor may not see (a draft, hidden, members-only for a guest) is a 404,

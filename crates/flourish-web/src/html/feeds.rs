@@ -6,7 +6,7 @@
 //! - `/works/{id}/feed.atom`: a work's chapters, newest first, so readers hear of each new one.
 
 use crate::AppState;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, path_id};
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
@@ -175,7 +175,7 @@ pub async fn pseud(
 }
 
 pub async fn series(State(state): State<AppState>, Path(id): Path<String>) -> AppResult<Response> {
-    let id: SeriesId = id.parse().map_err(|_| AppError::NotFound)?;
+    let id: SeriesId = path_id(&id)?;
     let series = state.store.series(id).await?.ok_or(AppError::NotFound)?;
     let mut works: Vec<Work> = state.store.series_works(id, Viewer::Guest).await?.into_iter().map(|(_, w)| w).collect();
     works.sort_by_key(|w| std::cmp::Reverse(w.updated_at));
@@ -187,7 +187,7 @@ pub async fn series(State(state): State<AppState>, Path(id): Path<String>) -> Ap
 }
 
 pub async fn work(State(state): State<AppState>, Path(id): Path<String>) -> AppResult<Response> {
-    let id: WorkId = id.parse().map_err(|_| AppError::NotFound)?;
+    let id: WorkId = path_id(&id)?;
     let work = state.store.work(id, Viewer::Guest).await?.ok_or(AppError::NotFound)?;
     let mut chapters = state.store.chapters(id, Viewer::Guest).await?;
     chapters.sort_by(|a, b| b.published_at.cmp(&a.published_at).then(b.position.cmp(&a.position)));

@@ -1,10 +1,11 @@
 //! Reading HTML forms: every field as sent, repeated names kept (checkbox groups), and the
 //! field errors a form shows beside its inputs.
 
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use flourish_core::ValidationErrors;
+use flourish_store::StoreError;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -72,6 +73,30 @@ impl FieldErrors {
     pub fn extend(&mut self, errors: &ValidationErrors) {
         for e in &errors.0 {
             self.add(&e.field, e.message.clone());
+        }
+    }
+
+    /// The one conversion of a store error into what a form shows: validation errors on
+    /// their fields and a conflict as a general message; anything else is the handler's
+    /// error to return.
+    pub fn take(&mut self, e: StoreError) -> AppResult<()> {
+        self.take_as(e, str::to_owned)
+    }
+
+    /// [`FieldErrors::take`], with each field renamed to the form's name for it.
+    pub fn take_as(&mut self, e: StoreError, field: impl Fn(&str) -> String) -> AppResult<()> {
+        match e {
+            StoreError::Invalid(v) => {
+                for f in &v.0 {
+                    self.add(&field(&f.field), f.message.clone());
+                }
+                Ok(())
+            }
+            StoreError::Conflict(m) => {
+                self.general(m);
+                Ok(())
+            }
+            other => Err(other.into()),
         }
     }
 }

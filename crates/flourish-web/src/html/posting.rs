@@ -8,7 +8,7 @@ use super::work::is_creator;
 use crate::AppState;
 use crate::audit::{Actor, work_changed};
 use crate::auth::{Visitor, Writer};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, path_id};
 use axum::Router;
 use axum::extract::{Multipart, Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -437,17 +437,6 @@ async fn new_form(State(state): State<AppState>, Writer(visitor, account): Write
     work_form(&state, &visitor, &account, FormTarget::new_work(), form, FieldErrors::default()).await
 }
 
-/// Turns store validation errors into form errors; anything else is the caller's error.
-fn field_errors(e: StoreError, errors: &mut FieldErrors) -> AppResult<()> {
-    match e {
-        StoreError::Invalid(v) => {
-            errors.extend(&v);
-            Ok(())
-        }
-        other => Err(other.into()),
-    }
-}
-
 async fn create(
     State(state): State<AppState>,
     Writer(visitor, account): Writer,
@@ -478,7 +467,7 @@ async fn create(
         if errors.is_empty() {
             match state.store.create_work(&draft).await {
                 Ok(id) => created = Some(id),
-                Err(e) => field_errors(e, &mut errors)?,
+                Err(e) => errors.take(e)?,
             }
         }
     }
@@ -577,17 +566,13 @@ async fn invite_co_creators(
 /// that the visitor could not see anyway (a draft or hidden work of someone else), 403
 /// for a work they can see but not edit.
 async fn own_work(state: &AppState, visitor: &Visitor, id: &str) -> AppResult<Work> {
-    let id: WorkId = id.parse().map_err(|_| AppError::NotFound)?;
+    let id: WorkId = path_id(id)?;
     let work = state.store.work_for_editing(id).await?.ok_or(AppError::NotFound)?;
     if is_creator(visitor, &work) {
         return Ok(work);
     }
     let visible = work.is_listed() && (!work.restricted || visitor.account.is_some());
-    if visible || visitor.is_admin() {
-        Err(AppError::Forbidden("Only this work's creators can change it.".into()))
-    } else {
-        Err(AppError::NotFound)
-    }
+    if visible || visitor.is_admin() { Err(AppError::not_a_creator()) } else { Err(AppError::NotFound) }
 }
 
 async fn preview(
@@ -644,7 +629,7 @@ async fn update(
         && errors.is_empty()
         && let Err(e) = state.store.update_work(work.id, &draft).await
     {
-        field_errors(e, &mut errors)?;
+        errors.take(e)?;
     }
     if !errors.is_empty() {
         let page = work_form(&state, &visitor, &account, FormTarget::edit(&work), fields, errors).await?;
@@ -755,19 +740,8 @@ fn read_chapter(form: &FormData) -> (ChapterFields, String, ChapterDraft) {
 /// like the work form's first chapter.
 fn chapter_errors(e: StoreError) -> AppResult<FieldErrors> {
     let mut errors = FieldErrors::default();
-    match e {
-        StoreError::Invalid(v) => {
-            for f in &v.0 {
-                errors.add(&format!("chapters[0].{}", f.field), f.message.clone());
-            }
-            Ok(errors)
-        }
-        StoreError::Conflict(m) => {
-            errors.general(m);
-            Ok(errors)
-        }
-        other => Err(other.into()),
-    }
+    errors.take_as(e, |field| format!("chapters[0].{field}"))?;
+    Ok(errors)
 }
 
 async fn new_chapter_form(
@@ -832,7 +806,7 @@ async fn after_chapter_save(
 }
 
 async fn own_chapter(state: &AppState, work: &Work, chapter: &str) -> AppResult<flourish_core::Chapter> {
-    let chapter: ChapterId = chapter.parse().map_err(|_| AppError::NotFound)?;
+    let chapter: ChapterId = path_id(chapter)?;
     state.store.chapters_for_editing(work.id).await?.into_iter().find(|c| c.id == chapter).ok_or(AppError::NotFound)
 }
 
@@ -883,15 +857,11 @@ async fn delete_chapter(
 ) -> AppResult<Response> {
     let work = own_work(&state, &visitor, &id).await?;
     let c = own_chapter(&state, &work, &chapter).await?;
-    match state.store.delete_chapter(work.id, c.id).await {
-        Ok(()) => {
-            let detail = format!("chapter {}", c.id);
-            work_changed(&state, &Actor::of(&visitor), work.id, &work.title, "chapter_deleted", &detail).await;
-            Ok(Redirect::to(&format!("/works/{}/chapters/manage", work.id)).into_response())
-        }
-        Err(StoreError::Conflict(m)) => Err(AppError::Conflict(m)),
-        Err(e) => Err(e.into()),
-    }
+    // The last chapter cannot go: the store's conflict is a 409 page that says so.
+    state.store.delete_chapter(work.id, c.id).await?;
+    let detail = format!("chapter {}", c.id);
+    work_changed(&state, &Actor::of(&visitor), work.id, &work.title, "chapter_deleted", &detail).await;
+    Ok(Redirect::to(&format!("/works/{}/chapters/manage", work.id)).into_response())
 }
 
 #[derive(Serialize)]
@@ -1117,7 +1087,7 @@ async fn create_series(
         Ok(id) => Ok(Redirect::to(&format!("/series/{id}")).into_response()),
         Err(e) => {
             let mut errors = FieldErrors::default();
-            field_errors(e, &mut errors)?;
+            errors.take(e)?;
             let ctx = SeriesFormCtx { form: fields, errors };
             Ok(invalid(render(&state, &visitor, "posting/series_form.html", "New series", ctx).await?))
         }

@@ -3,7 +3,7 @@
 use super::render;
 use crate::AppState;
 use crate::auth::Visitor;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, path_id};
 use crate::views::{SeriesView, WorkView};
 use axum::extract::{Path, State};
 use axum::response::Html;
@@ -13,7 +13,7 @@ use serde::Serialize;
 
 pub async fn show(State(state): State<AppState>, visitor: Visitor, Path(id): Path<String>) -> AppResult<Html<String>> {
     let viewer = visitor.viewer();
-    let id: SeriesId = id.parse().map_err(|_| AppError::NotFound)?;
+    let id: SeriesId = path_id(&id)?;
     let series = state.store.series(id).await?.ok_or(AppError::NotFound)?;
     let works = state.store.series_works(id, viewer).await?;
     // A series whose works are all hidden from this reader does not exist for them.

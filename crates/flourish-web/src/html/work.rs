@@ -4,7 +4,7 @@
 use super::{query_param, render};
 use crate::AppState;
 use crate::auth::Visitor;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, path_id};
 use crate::views::{ChapterLink, ChapterView, WorkView};
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::Uri;
@@ -26,7 +26,7 @@ impl<S: Send + Sync> FromRequestParts<S> for FullWork {
 }
 
 async fn load(state: &AppState, id: &str, viewer: Viewer) -> AppResult<(Work, Vec<ChapterSummary>)> {
-    let id: WorkId = id.parse().map_err(|_| AppError::NotFound)?;
+    let id: WorkId = path_id(id)?;
     let work = state.store.work(id, viewer).await?.ok_or(AppError::NotFound)?;
     let index = state.store.chapter_index(id, viewer).await?;
     Ok((work, index))
@@ -139,7 +139,7 @@ pub async fn chapter(
     Path((id, chapter)): Path<(String, String)>,
 ) -> AppResult<Html<String>> {
     let viewer = visitor.viewer();
-    let chapter: ChapterId = chapter.parse().map_err(|_| AppError::NotFound)?;
+    let chapter: ChapterId = path_id(&chapter)?;
     let (work, index) = load(&state, &id, viewer).await?;
     let chapter = state.store.chapter(work.id, chapter, viewer).await?.ok_or(AppError::NotFound)?;
     page(&state, &visitor, &work, &index, &[chapter], index.len() <= 1).await
