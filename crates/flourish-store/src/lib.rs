@@ -26,7 +26,8 @@ pub mod traits;
 mod users;
 mod works;
 
-pub mod baseline;
+#[cfg(feature = "dev")]
+pub mod dev;
 pub use accounts::{
     AccountRequest, AccountStore, ApiToken, AuditEntry, Invitation, MailRecord, NewAccount, ORPHAN_ACCOUNT,
     SessionRecord, TokenPurpose,

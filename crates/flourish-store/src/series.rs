@@ -279,32 +279,4 @@ impl StatsStore for Store {
             words: words as u64,
         })
     }
-
-    async fn set_synthetic_stats(
-        &self,
-        works: &[(WorkId, flourish_core::WorkStats, u64, i64)],
-    ) -> Result<(), StoreError> {
-        let at = crate::now();
-        with_db!(self, db => {
-            let mut tx = db.begin().await?;
-            for (id, stats, words, updated_at) in works {
-                sqlx::query(
-                    "UPDATE works SET hits = $2, kudos = $3, comments = $4, bookmarks = $5, word_count = $6, \
-                     updated_at = $7 WHERE id = $1",
-                )
-                .bind(id.0)
-                .bind(stats.hits as i64)
-                .bind(stats.kudos as i64)
-                .bind(stats.comments as i64)
-                .bind(stats.bookmarks as i64)
-                .bind(*words as i64)
-                .bind(*updated_at)
-                .execute(&mut *tx)
-                .await?;
-                works_changed(&mut tx, Changed::Work(id.0), at).await?;
-            }
-            tx.commit().await?;
-        });
-        Ok(())
-    }
 }

@@ -5,7 +5,7 @@
 use crate::StoreError;
 use flourish_core::{
     Chapter, ChapterDraft, ChapterSummary, Pseud, PseudId, Series, SeriesDraft, SeriesId, Tag, TagId, TagKind, User,
-    Viewer, Work, WorkDraft, WorkId, WorkStats,
+    Viewer, Work, WorkDraft, WorkId,
 };
 
 /// One page of a listing. Pages are numbered from 1.
@@ -171,10 +171,6 @@ pub struct ArchiveCounts {
 
 pub trait StatsStore {
     async fn counts(&self, viewer: Viewer) -> Result<ArchiveCounts, StoreError>;
-    /// Sets reader statistics, word counts and updated dates (Unix seconds) directly, bumping versions through the outbox.
-    /// Only synthetic corpora use it: until kudos and hits exist nothing else sets stats,
-    /// and a generated million works cannot carry 500,000 words of text each.
-    async fn set_synthetic_stats(&self, works: &[(WorkId, WorkStats, u64, i64)]) -> Result<(), StoreError>;
 }
 
 /// What a search index reads: works of any visibility (the index keeps its own visibility

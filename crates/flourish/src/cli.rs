@@ -175,143 +175,123 @@ impl DatabaseArgs {
     }
 }
 
+/// What every command that works on the archive does around its own work: load the
+/// configuration, start logging, open the database and bring its schema up to date, then
+/// close it whatever the command returned.
+async fn with_store<T>(
+    config_file: Option<&std::path::Path>,
+    database: &DatabaseArgs,
+    command: impl AsyncFnOnce(&Config, &flourish_store::Store) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    let config = Config::load(config_file, &database.overrides())?;
+    crate::logging::init(&config);
+    let store = crate::serve::open_store(&config).await?;
+    let result = match store.migrate().await {
+        Ok(_) => command(&config, &store).await,
+        Err(e) => Err(e.into()),
+    };
+    store.close().await;
+    result
+}
+
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config_file = cli.config.as_deref();
     match cli.command {
         Command::Config { command: ConfigCommand::Default } => {
             print!("{}", crate::config::DEFAULT_FILE);
             Ok(())
         }
         Command::Config { command: ConfigCommand::Show(db) } => {
-            let config = Config::load(cli.config.as_deref(), &db.overrides())?;
+            let config = Config::load(config_file, &db.overrides())?;
             print!("{}", config.to_toml());
             Ok(())
         }
         Command::Migrate(db) => {
-            let config = Config::load(cli.config.as_deref(), &db.overrides())?;
+            // Not through with_store: it reports how many migrations it applied.
+            let config = Config::load(config_file, &db.overrides())?;
             crate::logging::init(&config);
             let store = crate::serve::open_store(&config).await?;
-            let applied = store.migrate().await?;
+            let applied = store.migrate().await;
+            store.close().await;
             println!(
-                "{applied} migration(s) applied; the database at {} is up to date.",
+                "{} migration(s) applied; the database at {} is up to date.",
+                applied?,
                 config.database_url_redacted()
             );
-            store.close().await;
             Ok(())
         }
         Command::Dev { command: DevCommand::GenCorpus { works, seed, database } } => {
-            let config = Config::load(cli.config.as_deref(), &database.overrides())?;
-            crate::logging::init(&config);
-            let store = crate::serve::open_store(&config).await?;
-            store.migrate().await?;
-            crate::dev::gen_corpus(&store, works, seed).await?;
-            store.close().await;
-            Ok(())
+            with_store(config_file, &database, async |_, store| crate::dev::gen_corpus(store, works, seed).await).await
         }
         Command::Dev { command: DevCommand::AddAccounts { count, prefix, password, database } } => {
-            let config = Config::load(cli.config.as_deref(), &database.overrides())?;
-            crate::logging::init(&config);
-            let store = crate::serve::open_store(&config).await?;
-            store.migrate().await?;
-            let result = crate::dev::add_accounts(&store, count, &prefix, &password).await;
-            store.close().await;
-            result
+            with_store(config_file, &database, async |_, store| {
+                crate::dev::add_accounts(store, count, &prefix, &password).await
+            })
+            .await
         }
         Command::Dev { command: DevCommand::BenchExport { work, iterations, database } } => {
-            let config = Config::load(cli.config.as_deref(), &database.overrides())?;
-            crate::logging::init(&config);
-            let store = crate::serve::open_store(&config).await?;
-            store.migrate().await?;
-            let result = crate::dev::bench_export(&store, flourish_core::WorkId(work), iterations.max(1)).await;
-            store.close().await;
-            result
+            with_store(config_file, &database, async |_, store| {
+                crate::dev::bench_export(store, flourish_core::WorkId(work), iterations.max(1)).await
+            })
+            .await
         }
         Command::Dev { command: DevCommand::BenchPassword { iterations } } => {
             crate::dev::bench_password(iterations.max(1)).await
         }
         Command::Dev { command: DevCommand::BenchQueries { iterations, paths, no_baseline, database } } => {
-            let config = Config::load(cli.config.as_deref(), &database.overrides())?;
-            crate::logging::init(&config);
-            let store = crate::serve::open_store(&config).await?;
-            store.migrate().await?;
-            let result = crate::dev::bench_queries(
-                &store,
-                &config.index_dir(),
-                iterations.max(1),
-                paths.as_deref(),
-                !no_baseline,
-            )
-            .await;
-            store.close().await;
-            result
+            with_store(config_file, &database, async |config, store| {
+                crate::dev::bench_queries(store, &config.index_dir(), iterations.max(1), paths.as_deref(), !no_baseline)
+                    .await
+            })
+            .await
         }
         Command::Tags { command, database } => {
-            let config = Config::load(cli.config.as_deref(), &database.overrides())?;
-            crate::logging::init(&config);
-            let store = crate::serve::open_store(&config).await?;
-            store.migrate().await?;
-            let result = crate::tags::run(&store, command).await;
-            store.close().await;
-            result
+            with_store(config_file, &database, async |_, store| crate::tags::run(store, command).await).await
         }
         Command::Admin { command: AdminCommand::Create, database } => {
-            let config = Config::load(cli.config.as_deref(), &database.overrides())?;
-            crate::logging::init(&config);
-            let store = crate::serve::open_store(&config).await?;
-            store.migrate().await?;
-            let link = flourish_web::html::account::setup_link(&store, &config.public_url()).await?;
-            println!("Open this link within a day to create an admin account (it works once):\n\n    {link}");
-            store.close().await;
-            Ok(())
+            with_store(config_file, &database, async |config, store| {
+                let link = flourish_web::html::account::setup_link(store, &config.public_url()).await?;
+                println!("Open this link within a day to create an admin account (it works once):\n\n    {link}");
+                Ok(())
+            })
+            .await
         }
         Command::Admin { command: AdminCommand::Resanitize, database } => {
-            let config = Config::load(cli.config.as_deref(), &database.overrides())?;
-            crate::logging::init(&config);
-            let store = crate::serve::open_store(&config).await?;
-            store.migrate().await?;
-            let result = crate::serve::resanitize(&store, true).await;
-            store.close().await;
-            result
+            with_store(config_file, &database, async |_, store| crate::serve::resanitize(store, true).await).await
         }
         Command::Reindex(database) => {
-            let config = Config::load(cli.config.as_deref(), &database.overrides())?;
-            crate::logging::init(&config);
-            let store = crate::serve::open_store(&config).await?;
-            store.migrate().await?;
-            let result = crate::serve::reindex(&config, &store).await;
-            store.close().await;
-            result
+            with_store(config_file, &database, async |config, store| crate::serve::reindex(config, store).await).await
         }
         Command::Export { all, work, format, output, database } => {
-            let config = Config::load(cli.config.as_deref(), &database.overrides())?;
-            crate::logging::init(&config);
-            let store = crate::serve::open_store(&config).await?;
-            store.migrate().await?;
-            let started = std::time::Instant::now();
-            let result = match (all, work, output) {
-                (Some(dir), _, _) => store.export_archive(&dir).await.map_err(anyhow::Error::from).map(|counts| {
-                    println!("exported {counts} to {} in {:.1} s", dir.display(), started.elapsed().as_secs_f64())
-                }),
-                (None, Some(work), Some(output)) => {
-                    crate::dev::export_work(&store, &config, work, &format, &output).await
+            with_store(config_file, &database, async |config, store| {
+                let started = std::time::Instant::now();
+                match (all, work, output) {
+                    (Some(dir), _, _) => {
+                        let counts = store.export_archive(&dir).await?;
+                        println!("exported {counts} to {} in {:.1} s", dir.display(), started.elapsed().as_secs_f64());
+                        Ok(())
+                    }
+                    (None, Some(work), Some(output)) => {
+                        crate::dev::export_work(store, config, work, &format, &output).await
+                    }
+                    _ => Err(anyhow::anyhow!("pass --all DIR, or --work ID --output FILE")),
                 }
-                _ => Err(anyhow::anyhow!("pass --all DIR, or --work ID --output FILE")),
-            };
-            store.close().await;
-            result
+            })
+            .await
         }
         Command::Inspect { file, json } => {
-            let config = Config::load(cli.config.as_deref(), &Overrides::default())?;
+            let config = Config::load(config_file, &Overrides::default())?;
             crate::inspect::run(&file, json, &config.lexicons()?)
         }
         Command::Import(args) => {
-            let config = Config::load(cli.config.as_deref(), &args.database.overrides())?;
+            let config = Config::load(config_file, &args.database.overrides())?;
             crate::logging::init(&config);
             crate::import::run(&config, args).await
         }
         Command::Serve(args) => {
             let mut overrides = args.database.overrides();
             overrides.listen = args.listen.clone();
-            let config = Config::load(cli.config.as_deref(), &overrides)?;
+            let config = Config::load(config_file, &overrides)?;
             crate::logging::init(&config);
             crate::serve::run(config, args.demo).await
         }

@@ -1,14 +1,18 @@
-//! `flourish dev …`: tools for development and benchmarks.
+//! `flourish dev …`: tools for development and benchmarks. They stay in the release binary:
+//! benchmarks, and admins trying Flourish at scale, run `flourish dev gen-corpus`.
+
+pub mod corpus;
 
 use anyhow::Context;
-use flourish_store::{StatsStore, Store, UserStore, WorkStore};
-use flourish_testkit::corpus::Corpus;
+use corpus::Corpus;
+use flourish_store::dev::SyntheticStats;
+use flourish_store::{Store, UserStore, WorkStore};
 use std::time::Instant;
 
 /// Works stored per transaction.
 const BATCH: usize = 500;
 
-/// Adds `works` generated works (see `flourish_testkit::corpus`), credited to one generated
+/// Adds `works` generated works (see [`corpus`]), credited to one generated
 /// writer per fifty works, prolific writers more often.
 pub async fn gen_corpus(store: &Store, works: usize, seed: u64) -> anyhow::Result<()> {
     let writers = (works / 50).clamp(10, 20_000);
@@ -58,7 +62,7 @@ pub async fn bench_queries(
 ) -> anyhow::Result<()> {
     use flourish_core::TagKind;
     use flourish_search::{Indexer, Kept, SearchIndex, Sort, WorkQuery};
-    use flourish_store::baseline::BaselineQuery;
+    use flourish_store::dev::baseline::BaselineQuery;
     use std::sync::Arc;
 
     let index = Arc::new(SearchIndex::open(index_dir)?);

@@ -419,11 +419,6 @@ impl Corpus {
             updated_at: OffsetDateTime::from_unix_timestamp(updated).unwrap_or(OffsetDateTime::UNIX_EPOCH),
         }
     }
-
-    /// A fandom's name by rank, for tests and benchmarks that query a known fandom.
-    pub fn fandom(&self, rank: usize) -> &str {
-        &self.fandoms[rank].name
-    }
 }
 
 fn fandom_name(rank: usize) -> String {
