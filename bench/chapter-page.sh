@@ -42,8 +42,12 @@ echo "--- generating $WORKS works"
 # The per-address request limit is off: every request comes from one address here.
 export FLOURISH_RATE_LIMIT_REQUESTS=0
 (cd "$WORK" && FLOURISH_LOG=warn "$BIN" serve --listen 127.0.0.1:$FLOURISH_PORT) &
-# A second node on the same database with the page cache off: what rendering costs.
-(cd "$WORK" && FLOURISH_LOG=warn FLOURISH_PAGE_CACHE_MB=0 "$BIN" serve --listen 127.0.0.1:$UNCACHED_PORT) &
+# A second node on the same database with the page cache off: what rendering costs. Like
+# any second node it has a data directory of its own (its search index), and names the
+# shared database by URL.
+mkdir -p "$WORK/node2"
+(cd "$WORK" && FLOURISH_LOG=warn FLOURISH_PAGE_CACHE_MB=0 FLOURISH_DATA_DIR="$WORK/node2" \
+  FLOURISH_DATABASE_URL="sqlite://$WORK/data/flourish.db" "$BIN" serve --listen 127.0.0.1:$UNCACHED_PORT) &
 for port in $FLOURISH_PORT $UNCACHED_PORT; do
   for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
 done
