@@ -39,7 +39,7 @@ pub use resanitize::{ContentCleaning, ResanitizeReport};
 pub use traits::{
     ArchiveCounts, IndexSource, OutboxEntry, OutboxStore, Page, SeriesStore, StatsStore, TagStore, UserStore, WorkStore,
 };
-pub use works::{CreatorInvitation, WorkEditing, fingerprint};
+pub use works::{CreatorInvitation, WorkEditing};
 
 use flourish_core::Limits;
 

@@ -34,6 +34,14 @@ pub trait WorkStore {
     /// Stores many works in one transaction (all or none): for bulk imports, where the
     /// round trips per work, not the work itself, are the cost.
     async fn create_works(&self, drafts: &[WorkDraft]) -> Result<Vec<WorkId>, StoreError>;
+    /// [`WorkStore::create_works`] for drafts whose fingerprints
+    /// (`flourish_text::pipeline::fingerprint`) the caller has already taken, to find
+    /// duplicates: each is computed once.
+    async fn create_fingerprinted_works(
+        &self,
+        drafts: &[WorkDraft],
+        fingerprints: &[String],
+    ) -> Result<Vec<WorkId>, StoreError>;
     /// Adds a chapter at the end; the work's word count, chapter count, updated date and
     /// version follow.
     async fn add_chapter(&self, work: WorkId, draft: &ChapterDraft) -> Result<Chapter, StoreError>;
@@ -51,7 +59,7 @@ pub trait WorkStore {
     /// Every chapter with its text, in order: the "entire work" view.
     async fn chapters(&self, work: WorkId, viewer: Viewer) -> Result<Vec<Chapter>, StoreError>;
     async fn work_count(&self) -> Result<u64, StoreError>;
-    /// Stored works (any visibility) with these [`crate::fingerprint`]s, the lowest id for
+    /// Stored works (any visibility) with these fingerprints (`flourish_text::pipeline::fingerprint`), the lowest id for
     /// each, so an import can refuse duplicates.
     async fn works_with_fingerprints(&self, fingerprints: &[String]) -> Result<Vec<(String, WorkId)>, StoreError>;
 }

@@ -12,6 +12,7 @@ use crate::series::place_in_series;
 use crate::traits::{Page, WorkStore};
 use crate::{Store, StoreError, now, placeholders, with_db};
 use flourish_core::{Chapter, ChapterDraft, ChapterId, ChapterSummary, TagKind, Viewer, Work, WorkDraft, WorkId};
+use flourish_text::pipeline::fingerprint;
 use flourish_text::{SANITIZER_VERSION, count_words_in_html, sanitize_html};
 use sqlx::AssertSqlSafe;
 use std::collections::HashMap;
@@ -38,18 +39,6 @@ impl CleanChapter {
             content,
         }
     }
-}
-
-/// A fingerprint of a work's text: its chapters' content as submitted, in order. Importing
-/// the same file twice gives the same fingerprint whatever the titles or tags.
-pub fn fingerprint(draft: &WorkDraft) -> String {
-    use sha2::{Digest, Sha256};
-    let mut hasher = Sha256::new();
-    for c in &draft.chapters {
-        hasher.update(c.content.as_bytes());
-        hasher.update([0u8]);
-    }
-    hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The start of every chapter insert; [`bind_chapter!`] binds a row's values in this order.
@@ -123,7 +112,7 @@ struct CleanWork {
 }
 
 impl CleanWork {
-    fn new(draft: &WorkDraft, now: i64) -> CleanWork {
+    fn new(draft: &WorkDraft, hash: String, now: i64) -> CleanWork {
         let chapters: Vec<CleanChapter> = draft.chapters.iter().map(CleanChapter::new).collect();
         let tags = draft_tags(draft);
         CleanWork {
@@ -140,7 +129,7 @@ impl CleanWork {
             allow_downloads: draft.allow_downloads,
             published: draft.published_at.map_or(now, |t| t.unix_timestamp()),
             words: chapters.iter().map(|c| c.word_count).sum(),
-            hash: fingerprint(draft),
+            hash,
             chapters,
             tags,
         }
@@ -308,6 +297,16 @@ impl WorkStore for Store {
     }
 
     async fn create_works(&self, drafts: &[WorkDraft]) -> Result<Vec<WorkId>, StoreError> {
+        let fingerprints: Vec<String> = drafts.iter().map(fingerprint).collect();
+        self.create_fingerprinted_works(drafts, &fingerprints).await
+    }
+
+    async fn create_fingerprinted_works(
+        &self,
+        drafts: &[WorkDraft],
+        fingerprints: &[String],
+    ) -> Result<Vec<WorkId>, StoreError> {
+        assert_eq!(drafts.len(), fingerprints.len(), "one fingerprint per draft");
         if drafts.is_empty() {
             return Ok(vec![]);
         }
@@ -315,7 +314,8 @@ impl WorkStore for Store {
             draft.validate(&self.limits)?;
         }
         let created = now();
-        let works: Vec<CleanWork> = drafts.iter().map(|d| CleanWork::new(d, created)).collect();
+        let works: Vec<CleanWork> =
+            drafts.iter().zip(fingerprints).map(|(d, hash)| CleanWork::new(d, hash.clone(), created)).collect();
         let pseuds: Vec<i64> = {
             let mut ids: Vec<i64> = drafts.iter().flat_map(|d| d.creators.iter().map(|p| p.0)).collect();
             ids.sort_unstable();

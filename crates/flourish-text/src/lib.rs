@@ -1,19 +1,23 @@
 //! Turning text into a work. Pure functions: no database, no I/O.
 //!
-//! Today: the HTML sanitizer, plain text to paragraphs, and AO3's word count. The importer
-//! (structure recovery from txt, md, html and epub) grows here.
+//! Start at [`pipeline`]: one file to one work draft, for every caller. Below it: format
+//! detection and structure recovery (`import`, `txt`, `md`, `html`, `epub`), suggested tags
+//! (`suggest`), the mapping onto a draft (`draft`); and for every writer's HTML, the
+//! sanitizer and AO3's word count.
 
 mod blocks;
 pub mod decode;
 pub mod document;
 pub mod draft;
 pub mod epub;
+pub mod formats;
 pub mod html;
 pub mod import;
 pub mod lexicon;
 pub mod md;
 pub mod paragraphs;
 pub mod patterns;
+pub mod pipeline;
 pub mod sanitize;
 pub mod suggest;
 pub mod txt;

@@ -284,9 +284,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             crate::inspect::run(&file, json, &config.lexicons()?)
         }
         Command::Import(args) => {
-            let config = Config::load(config_file, &args.database.overrides())?;
-            crate::logging::init(&config);
-            crate::import::run(&config, args).await
+            crate::import::check(&args)?;
+            with_store(config_file, &args.database, async |config, store| {
+                crate::import::run(config, store, &args).await
+            })
+            .await
         }
         Command::Serve(args) => {
             let mut overrides = args.database.overrides();

@@ -6,9 +6,9 @@ use crate::cli::DatabaseArgs;
 use crate::config::Config;
 use anyhow::{Context, bail};
 use clap::Args;
-use flourish_core::{Limits, Pseud, Rating, WorkDraft, WorkId};
+use flourish_core::{Pseud, Rating, WorkDraft, WorkId};
 use flourish_store::{Store, UserStore, WorkStore};
-use flourish_text::Document;
+use flourish_text::pipeline::{FileRequest, Suggestions, fingerprint, read_work};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -63,26 +63,35 @@ struct Ready<'a> {
     summary: String,
 }
 
-pub async fn run(config: &Config, args: ImportArgs) -> anyhow::Result<()> {
-    if let Some(dir) = &args.archive {
-        let store = crate::serve::open_store(config).await?;
-        store.migrate().await?;
-        let started = std::time::Instant::now();
-        let result = store.import_archive(dir).await;
-        store.close().await;
-        let counts = result?;
-        println!("imported {counts} from {} in {:.1} s", dir.display(), started.elapsed().as_secs_f64());
-        return Ok(());
-    }
+/// Refuses what can be refused before the archive is opened.
+pub fn check(args: &ImportArgs) -> anyhow::Result<()> {
     if let Some(r) = &args.rating
         && Rating::parse_lenient(r).is_none()
     {
         bail!("unknown rating {r:?}: use General, Teen, Mature, Explicit or Not Rated");
     }
-    let store = crate::serve::open_store(config).await?;
-    store.migrate().await?;
-    let pseud = resolve_pseud(&store, &args.pseud).await?;
+    Ok(())
+}
+
+pub async fn run(config: &Config, store: &Store, args: &ImportArgs) -> anyhow::Result<()> {
+    if let Some(dir) = &args.archive {
+        let started = std::time::Instant::now();
+        let counts = store.import_archive(dir).await?;
+        println!("imported {counts} from {} in {:.1} s", dir.display(), started.elapsed().as_secs_f64());
+        return Ok(());
+    }
+    let pseud = resolve_pseud(store, &args.pseud).await?;
     let lexicons = config.lexicons()?;
+    // What every file shares; each file adds only its own name.
+    let request = FileRequest {
+        name: None,
+        creator: pseud.id,
+        fandoms: &args.fandom,
+        rating: args.rating.as_deref(),
+        suggestions: if args.accept_suggested_tags { Suggestions::Accept } else { Suggestions::Skip },
+        lexicons: &lexicons,
+        limits: store.limits(),
+    };
 
     let bar = ProgressBar::new(args.files.len() as u64);
     bar.set_style(
@@ -120,7 +129,7 @@ pub async fn run(config: &Config, args: ImportArgs) -> anyhow::Result<()> {
         bar.set_message(chunk[0].display().to_string());
         let mut ready = Vec::new();
         for file in chunk {
-            match read_one(file, &pseud, &args, store.limits(), &lexicons) {
+            match read_one(file, &request) {
                 Ok(r) => ready.push(r),
                 Err(e) => report(file, Outcome::Failed(format!("{e:#}"))),
             }
@@ -144,11 +153,11 @@ pub async fn run(config: &Config, args: ImportArgs) -> anyhow::Result<()> {
         }
         if args.accept_suggested_tags {
             for r in &mut ready {
-                canonical_names(&store, &mut r.draft).await?;
+                canonical_names(store, &mut r.draft).await?;
             }
         }
-        for (r, outcome) in store_all(&store, ready).await {
-            report(r.file, outcome);
+        for (file, outcome) in store_all(store, ready).await {
+            report(file, outcome);
         }
         bar.inc(chunk.len() as u64);
     }
@@ -158,7 +167,6 @@ pub async fn run(config: &Config, args: ImportArgs) -> anyhow::Result<()> {
         "{imported} imported, {duplicates} skipped as duplicates, {failed} failed, in {secs:.1} s ({:.0} files/s).",
         args.files.len() as f64 / secs.max(1e-9)
     );
-    store.close().await;
     if failed > 0 {
         bail!("{failed} of {} files could not be imported", args.files.len());
     }
@@ -178,29 +186,28 @@ async fn canonical_names(store: &Store, draft: &mut WorkDraft) -> anyhow::Result
 
 /// Stores a batch in one transaction; if that fails, each work on its own, so one bad file
 /// costs only itself. Every work is stored whole or not at all either way.
-async fn store_all<'a>(store: &Store, ready: Vec<Ready<'a>>) -> Vec<(Ready<'a>, Outcome)> {
-    let drafts: Vec<WorkDraft> = ready.iter().map(|r| r.draft.clone()).collect();
-    match store.create_works(&drafts).await {
-        Ok(ids) => ready
+async fn store_all<'a>(store: &Store, ready: Vec<Ready<'a>>) -> Vec<(&'a Path, Outcome)> {
+    let mut drafts = Vec::with_capacity(ready.len());
+    let mut fingerprints = Vec::with_capacity(ready.len());
+    let mut reports = Vec::with_capacity(ready.len());
+    for r in ready {
+        drafts.push(r.draft);
+        fingerprints.push(r.fingerprint);
+        reports.push((r.file, r.summary));
+    }
+    if let Ok(ids) = store.create_fingerprinted_works(&drafts, &fingerprints).await {
+        return reports
             .into_iter()
             .zip(ids)
-            .map(|(r, id)| {
-                let summary = r.summary.clone();
-                (r, Outcome::Imported(id, summary))
-            })
-            .collect(),
-        Err(_) => {
-            let mut out = Vec::with_capacity(ready.len());
-            for r in ready {
-                let outcome = match store.create_work(&r.draft).await {
-                    Ok(id) => Outcome::Imported(id, r.summary.clone()),
-                    Err(e) => Outcome::Failed(e.to_string()),
-                };
-                out.push((r, outcome));
-            }
-            out
-        }
+            .map(|((file, summary), id)| (file, Outcome::Imported(id, summary)))
+            .collect();
     }
+    let mut out = Vec::with_capacity(reports.len());
+    for (i, (file, summary)) in reports.into_iter().enumerate() {
+        let one = store.create_fingerprinted_works(&drafts[i..=i], &fingerprints[i..=i]).await;
+        out.push((file, one.map_or_else(|e| Outcome::Failed(e.to_string()), |ids| Outcome::Imported(ids[0], summary))));
+    }
+    out
 }
 
 /// `USER` or `USER/PSEUD`; the account is created when missing (this is an admin's tool).
@@ -227,60 +234,25 @@ async fn resolve_pseud(store: &Store, spec: &str) -> anyhow::Result<Pseud> {
     }
 }
 
-fn read_one<'a>(
-    file: &'a Path,
-    pseud: &Pseud,
-    args: &ImportArgs,
-    limits: &Limits,
-    lexicons: &[flourish_text::lexicon::Lexicon],
-) -> anyhow::Result<Ready<'a>> {
-    let doc = crate::inspect::read(file)?;
-    let mut args_fandoms = args.fandom.clone();
-    let suggested = args.accept_suggested_tags.then(|| flourish_text::suggest::suggest(&doc, lexicons).0);
-    if let Some(s) = &suggested
-        && args_fandoms.is_empty()
-        && doc.header_field("fandom").is_none()
-    {
-        args_fandoms = s.fandoms.clone();
-    }
-    let with_fandoms = ImportArgs { fandom: args_fandoms, ..args.clone() };
-    let mut draft = draft_from(&doc, file, pseud, &with_fandoms, limits)?;
-    if let Some(s) = suggested {
-        let add = |list: &mut Vec<String>, names: Vec<String>| {
-            for n in names {
-                if !list.iter().any(|t| t.eq_ignore_ascii_case(&n)) {
-                    list.push(n);
-                }
-            }
-        };
-        add(&mut draft.characters, s.characters.iter().map(|c| c.name.clone()).collect());
-        add(&mut draft.relationships, s.relationships.iter().map(|r| r.name.clone()).collect());
-        add(&mut draft.freeforms, s.places.clone());
-    }
-    // Validate here, so a bad file fails alone instead of failing its batch.
-    draft.validate(limits).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let summary = format!(
-        "{:?}, {} chapter{}, {} words",
-        draft.title,
-        draft.chapters.len(),
-        if draft.chapters.len() == 1 { "" } else { "s" },
-        doc.word_count
-    );
-    Ok(Ready { file, fingerprint: flourish_store::fingerprint(&draft), draft, summary })
-}
-
-/// The work a document describes, with what the command line adds.
-fn draft_from(
-    doc: &Document,
-    file: &Path,
-    pseud: &Pseud,
-    args: &ImportArgs,
-    limits: &Limits,
-) -> anyhow::Result<WorkDraft> {
-    let title = file.file_stem().map(|s| s.to_string_lossy().replace(['_', '-'], " ")).unwrap_or_default();
-    let draft = flourish_text::draft::work_draft(doc, &title, &args.fandom, args.rating.as_deref(), pseud.id, limits);
-    if draft.fandoms.is_empty() {
+/// Reads one file through the import pipeline and validates its draft here, so a bad file
+/// fails alone instead of failing its batch.
+fn read_one<'a>(file: &'a Path, shared: &FileRequest<'_>) -> anyhow::Result<Ready<'a>> {
+    let bytes = read_bounded(file)?;
+    let name = file.file_name().and_then(|n| n.to_str());
+    let read = read_work(&bytes, &FileRequest { name, ..*shared })?;
+    if read.draft.fandoms.is_empty() {
         bail!("no fandom: pass --fandom (the file does not name one)");
     }
-    Ok(draft)
+    read.validate(shared.limits).map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(Ready { file, fingerprint: fingerprint(&read.draft), summary: read.describe(), draft: read.draft })
+}
+
+/// A file's bytes, refusing a huge file before reading it into memory.
+pub fn read_bounded(file: &Path) -> anyhow::Result<Vec<u8>> {
+    let meta = std::fs::metadata(file).context("cannot read the file")?;
+    let max = flourish_text::import::MAX_FILE_BYTES;
+    if meta.len() > max as u64 {
+        bail!("the file is {} bytes; the largest accepted is {max} bytes", meta.len());
+    }
+    std::fs::read(file).context("cannot read the file")
 }

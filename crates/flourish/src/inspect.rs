@@ -2,38 +2,33 @@
 
 use anyhow::Context;
 use flourish_text::Document;
+use flourish_text::pipeline::{FileRequest, Suggestions, read_work};
 use std::path::Path;
 
 pub fn run(file: &Path, json: bool, lexicons: &[flourish_text::lexicon::Lexicon]) -> anyhow::Result<()> {
-    let doc = read(file).with_context(|| file.display().to_string())?;
-    let (suggested, speakers) = flourish_text::suggest::suggest(&doc, lexicons);
+    let bytes = crate::import::read_bounded(file).with_context(|| file.display().to_string())?;
+    let limits = flourish_core::Limits::default();
+    let request = FileRequest {
+        name: file.file_name().and_then(|n| n.to_str()),
+        creator: flourish_core::PseudId(0),
+        fandoms: &[],
+        rating: None,
+        suggestions: Suggestions::Offer,
+        lexicons,
+        limits: &limits,
+    };
+    let read = read_work(&bytes, &request).with_context(|| file.display().to_string())?;
     if json {
         // The document's own fields, then what the text suggests (issue 7's names).
-        let mut value = serde_json::to_value(&doc)?;
-        value["suggested_tags"] = serde_json::to_value(&suggested)?;
-        value["speakers"] = serde_json::to_value(&speakers)?;
+        let mut value = serde_json::to_value(&read.document)?;
+        value["suggested_tags"] = serde_json::to_value(&read.suggested)?;
+        value["speakers"] = serde_json::to_value(&read.speakers)?;
         println!("{}", serde_json::to_string_pretty(&value)?);
     } else {
-        print!("{}", summary(&doc));
-        print!("{}", suggestions(&suggested));
+        print!("{}", summary(&read.document));
+        print!("{}", suggestions(&read.suggested));
     }
     Ok(())
-}
-
-/// Reads and parses a file.
-pub fn read(file: &Path) -> anyhow::Result<Document> {
-    // Refuse a huge file before reading it into memory.
-    let meta = std::fs::metadata(file).context("cannot read the file")?;
-    if meta.len() > flourish_text::import::MAX_FILE_BYTES as u64 {
-        anyhow::bail!(
-            "the file is {} bytes; the largest accepted is {} bytes",
-            meta.len(),
-            flourish_text::import::MAX_FILE_BYTES
-        );
-    }
-    let bytes = std::fs::read(file).context("cannot read the file")?;
-    let name = file.file_name().and_then(|n| n.to_str());
-    Ok(flourish_text::read_document(&bytes, name)?)
 }
 
 fn suggestions(s: &flourish_text::suggest::SuggestedTags) -> String {

@@ -309,7 +309,7 @@ parity_test!(co_creators_are_credited_in_order, |store| {
 });
 
 parity_test!(a_work_with_the_same_text_is_found, |store| {
-    use flourish_store::fingerprint;
+    use flourish_text::pipeline::fingerprint;
     let pseud = fixtures::writer(store, "quillwright").await;
     let draft = fixtures::work("Original", &pseud);
     assert!(store.works_with_fingerprints(&[fingerprint(&draft)]).await.unwrap().is_empty());

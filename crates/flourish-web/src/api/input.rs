@@ -69,7 +69,7 @@ impl ChapterInput {
             summary: self.summary.clone(),
             notes: self.notes.clone(),
             end_notes: self.end_notes.clone(),
-            content: crate::html::posting::to_html(&self.content, format),
+            content: flourish_text::formats::to_html(&self.content, format),
         }
     }
 }

@@ -18,6 +18,8 @@ use flourish_core::{
 };
 use flourish_core::{SeriesChoice, SeriesPlacement};
 use flourish_store::{AccountStore, SeriesStore, StoreError, UserStore, WorkEditing, WorkStore};
+use flourish_text::formats::{paragraphs_in_html, to_html};
+use flourish_text::pipeline::{FileRequest, Suggestions, read_work};
 use serde::Serialize;
 
 /// The largest upload (or form) accepted: a long novel as EPUB fits with room to spare.
@@ -37,42 +39,6 @@ pub fn routes() -> Router<AppState> {
         .route("/works/{id}/chapters/{chapter}/edit", get(edit_chapter_form).post(update_chapter))
         .route("/works/{id}/chapters/{chapter}/delete", post(delete_chapter))
         .route("/series/new", get(new_series_form).post(create_series))
-}
-
-// --- Text formats ---------------------------------------------------------------------------
-
-/// How a writer typed a chapter: AO3's rich text (HTML, where blank lines still make
-/// paragraphs), Markdown, or plain text.
-pub(crate) fn to_html(text: &str, format: &str) -> String {
-    match format {
-        "markdown" => {
-            let mut html = String::new();
-            pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(text));
-            html
-        }
-        "plain" => flourish_text::plain_to_html(text),
-        _ => paragraphs_in_html(text),
-    }
-}
-
-/// HTML typed without paragraph tags gets them from its blank lines, and `<br>` from its
-/// single line breaks, as AO3's editor does; HTML with block tags is kept as written. The
-/// store sanitizes either way.
-fn paragraphs_in_html(text: &str) -> String {
-    let lower = text.to_ascii_lowercase();
-    if ["<p", "<div", "<br", "<blockquote", "<h1", "<h2", "<h3", "<ul", "<ol", "<hr", "<section", "<table"]
-        .iter()
-        .any(|t| lower.contains(t))
-    {
-        return text.to_owned();
-    }
-    let text = text.replace("\r\n", "\n");
-    text.split("\n\n")
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .map(|p| format!("<p>{}</p>", p.replace('\n', "<br>\n")))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 // --- The work form --------------------------------------------------------------------------
@@ -133,7 +99,12 @@ impl SuggestedChoices {
     }
 
     fn of(state: &AppState, doc: &flourish_text::Document) -> SuggestedChoices {
-        let (s, _) = flourish_text::suggest::suggest(doc, &state.config.lexicons);
+        SuggestedChoices::from(flourish_text::suggest::suggest(doc, &state.config.lexicons).0)
+    }
+}
+
+impl From<flourish_text::suggest::SuggestedTags> for SuggestedChoices {
+    fn from(s: flourish_text::suggest::SuggestedTags) -> SuggestedChoices {
         SuggestedChoices {
             fandoms: s.fandoms,
             characters: s.characters.into_iter().map(|c| c.name).collect(),
@@ -975,31 +946,41 @@ async fn import(
             Err(e) => return Err(AppError::BadRequest(format!("The upload could not be read: {}", e.body_text()))),
         }
     }
-    let doc = match file.as_ref().filter(|(_, b)| !b.is_empty()) {
+    let pseuds = state.store.pseuds_of(account.id).await?;
+    let default = pseuds.iter().find(|p| p.is_default).map(|p| p.id).unwrap_or(flourish_core::PseudId(0));
+    let read = match file.as_ref().filter(|(_, b)| !b.is_empty()) {
         None => {
             errors.add("file", "Choose a file to import.");
             None
         }
-        Some((name, bytes)) => match flourish_text::read_document(bytes, name.as_deref()) {
-            Ok(doc) => Some((name.clone(), doc)),
-            Err(e) => {
-                errors.add("file", format!("This file could not be read: {e}."));
-                None
+        Some((name, bytes)) => {
+            // The same pipeline as `flourish import`; suggestions are offered, not added.
+            let request = FileRequest {
+                name: name.as_deref(),
+                creator: default,
+                fandoms: &[],
+                rating: None,
+                suggestions: Suggestions::Offer,
+                lexicons: &state.config.lexicons,
+                limits: state.store.limits(),
+            };
+            match read_work(bytes, &request) {
+                Ok(read) => Some((name.clone(), read)),
+                Err(e) => {
+                    errors.add("file", format!("This file could not be read: {e}."));
+                    None
+                }
             }
-        },
+        }
     };
-    let Some((name, doc)) = doc else {
+    let Some((name, read)) = read else {
         let ctx = ImportCtx { errors, csrf_action: format!("/works/import?csrf={}", visitor.csrf) };
         return Ok(invalid(render(&state, &visitor, "posting/import.html", "Import a work from a file", ctx).await?));
     };
-    let pseuds = state.store.pseuds_of(account.id).await?;
-    let default = pseuds.iter().find(|p| p.is_default).map(|p| p.id).unwrap_or(flourish_core::PseudId(0));
-    let stem =
-        name.as_deref().and_then(|n| n.rsplit_once('.').map(|(s, _)| s.replace(['_', '-'], " "))).unwrap_or_default();
-    let draft = flourish_text::draft::work_draft(&doc, &stem, &[], None, default, state.store.limits());
-    let mut fields = fields_of_draft(&draft);
+    let (doc, draft) = (&read.document, &read.draft);
+    let mut fields = fields_of_draft(draft);
     fields.pseuds = vec![default.0];
-    fields.suggested = Some(SuggestedChoices::of(&state, &doc).canonical(&state).await?);
+    fields.suggested = Some(SuggestedChoices::from(read.suggested.clone()).canonical(&state).await?);
     let mut page_errors = FieldErrors::default();
     page_errors.general(format!(
         "Imported {} chapter{} ({} words) from {}. Check every field, then preview or post.",
@@ -1091,18 +1072,5 @@ async fn create_series(
             let ctx = SeriesFormCtx { form: fields, errors };
             Ok(invalid(render(&state, &visitor, "posting/series_form.html", "New series", ctx).await?))
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn typed_text_becomes_paragraphs_in_every_format() {
-        assert_eq!(to_html("One.\n\nTwo\nlines.", "html"), "<p>One.</p>\n<p>Two<br>\nlines.</p>");
-        assert_eq!(to_html("<p>Kept</p>", "html"), "<p>Kept</p>");
-        assert!(to_html("*Dark* night", "markdown").contains("<em>Dark</em>"));
-        assert!(to_html("a < b", "plain").contains("a &lt; b"));
     }
 }
