@@ -23,21 +23,22 @@ mod rows;
 mod series;
 mod tags;
 pub mod traits;
-mod users;
+
 mod works;
 
 #[cfg(feature = "dev")]
 pub mod dev;
 pub use accounts::{
-    AccountRequest, AccountStore, ApiToken, AuditEntry, Invitation, MailRecord, NewAccount, ORPHAN_ACCOUNT,
-    SessionRecord, TokenPurpose,
+    AccountRequest, AccountStore, ApiToken, ApiTokenStore, AuditEntry, AuditStore, Invitation, InvitationStore,
+    LoginThrottle, MailLogStore, MailRecord, NewAccount, ORPHAN_ACCOUNT, OneTimeLinkStore, SessionRecord, SessionStore,
+    SettingsStore, TokenPurpose,
 };
 pub use archive::ArchiveTotals;
 pub use backend::{Backend, redact_url};
 pub use error::StoreError;
 pub use resanitize::{ContentCleaning, ResanitizeReport};
 pub use traits::{
-    ArchiveCounts, IndexSource, OutboxEntry, OutboxStore, Page, SeriesStore, StatsStore, TagStore, UserStore, WorkStore,
+    ArchiveCounts, IndexSource, OutboxEntry, OutboxStore, Page, SeriesStore, StatsStore, TagStore, WorkStore,
 };
 pub use works::{CreatorInvitation, WorkEditing};
 

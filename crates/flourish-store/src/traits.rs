@@ -4,8 +4,8 @@
 
 use crate::StoreError;
 use flourish_core::{
-    Chapter, ChapterDraft, ChapterSummary, Pseud, PseudId, Series, SeriesDraft, SeriesId, Tag, TagId, TagKind, User,
-    Viewer, Work, WorkDraft, WorkId,
+    Chapter, ChapterDraft, ChapterSummary, Series, SeriesDraft, SeriesId, Tag, TagId, TagKind, Viewer, Work, WorkDraft,
+    WorkId,
 };
 
 /// One page of a listing. Pages are numbered from 1.
@@ -136,21 +136,6 @@ pub trait TagStore {
     async fn works_with_tag(
         &self,
         tag: TagId,
-        viewer: Viewer,
-        page: u32,
-        per_page: u32,
-    ) -> Result<Page<Work>, StoreError>;
-}
-
-pub trait UserStore {
-    /// Creates an account and its default pseud, named like the account.
-    async fn create_user(&self, username: &str) -> Result<(User, Pseud), StoreError>;
-    async fn add_pseud(&self, user: flourish_core::UserId, name: &str) -> Result<Pseud, StoreError>;
-    async fn pseud(&self, username: &str, pseud: &str) -> Result<Option<Pseud>, StoreError>;
-    async fn user_by_name(&self, username: &str) -> Result<Option<User>, StoreError>;
-    async fn works_by_pseud(
-        &self,
-        pseud: PseudId,
         viewer: Viewer,
         page: u32,
         per_page: u32,

@@ -2,7 +2,7 @@
 //! chapter with a point-of-view banner and a flashback). Never real stories.
 
 use flourish_core::{ArchiveWarning, Category, ChapterDraft, Pseud, Rating, WorkDraft};
-use flourish_store::{Store, UserStore};
+use flourish_store::{AccountStore, Store};
 
 /// A chapter with a POV banner, a flashback and dialogue, as sanitized-ready HTML.
 pub const POV_CHAPTER: &str = r#"<section class="pov" data-label="Neville"><p class="section-label">Neville's Point of View</p>

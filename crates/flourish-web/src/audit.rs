@@ -7,7 +7,8 @@
 use crate::AppState;
 use crate::auth::Visitor;
 use flourish_core::{Account, WorkId};
-use flourish_store::{AccountStore, AuditEntry};
+use flourish_store::AuditEntry;
+use flourish_store::AuditStore;
 use std::net::IpAddr;
 
 /// Who did something, as the audit log names them.

@@ -3,7 +3,8 @@
 //! admin page, so a small archive works without a mail server. Every message is kept in
 //! the mail log either way.
 
-use flourish_store::{AccountStore, Store};
+use flourish_store::MailLogStore;
+use flourish_store::Store;
 use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 

@@ -4,7 +4,8 @@
 
 use crate::AppState;
 use flourish_core::SignupMode;
-use flourish_store::{AccountStore, StoreError};
+use flourish_store::SettingsStore;
+use flourish_store::StoreError;
 use std::time::{Duration, Instant};
 
 #[derive(Clone, Debug, PartialEq, Eq)]

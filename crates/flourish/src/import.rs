@@ -7,7 +7,7 @@ use crate::config::Config;
 use anyhow::{Context, bail};
 use clap::Args;
 use flourish_core::{Pseud, Rating, WorkDraft, WorkId};
-use flourish_store::{Store, UserStore, WorkStore};
+use flourish_store::{AccountStore, Store, WorkStore};
 use flourish_text::pipeline::{FileRequest, Suggestions, fingerprint, read_work};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::collections::HashMap;

@@ -1,8 +1,16 @@
 //! Accounts, sessions, one-time links, throttling and work editing, on both backends.
 
 use flourish_core::{AccountStatus, ChapterDraft, UserId, Viewer};
+use flourish_store::ApiTokenStore;
+use flourish_store::AuditStore;
+use flourish_store::InvitationStore;
+use flourish_store::LoginThrottle;
+use flourish_store::MailLogStore;
+use flourish_store::OneTimeLinkStore;
+use flourish_store::SessionStore;
+use flourish_store::SettingsStore;
 use flourish_store::{
-    AccountStore, AuditEntry, NewAccount, OutboxStore, StoreError, TokenPurpose, UserStore, WorkEditing, WorkStore,
+    AccountStore, AuditEntry, NewAccount, OutboxStore, StoreError, TokenPurpose, WorkEditing, WorkStore,
 };
 use flourish_testkit::{fixtures, parity_test};
 

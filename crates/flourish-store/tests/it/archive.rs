@@ -2,9 +2,8 @@
 //! the other backend and exported again gives the same bytes.
 
 use flourish_core::{SeriesDraft, TagKind, Viewer};
-use flourish_store::{
-    AccountStore, NewAccount, SeriesStore, Store, StoreError, TagStore, UserStore, WorkEditing, WorkStore,
-};
+use flourish_store::SettingsStore;
+use flourish_store::{AccountStore, NewAccount, SeriesStore, Store, StoreError, TagStore, WorkEditing, WorkStore};
 use flourish_testkit::{TestDb, fixtures};
 use std::path::Path;
 

@@ -1,5 +1,7 @@
 use flourish_core::{ArchiveWarning, ChapterId, PseudId, SeriesDraft, TagKind, Viewer, WorkId};
-use flourish_store::{OutboxStore, SeriesStore, StatsStore, StoreError, TagStore, UserStore, WorkEditing, WorkStore};
+use flourish_store::{
+    AccountStore, OutboxStore, SeriesStore, StatsStore, StoreError, TagStore, WorkEditing, WorkStore,
+};
 use flourish_testkit::{fixtures, parity_test};
 
 parity_test!(a_work_round_trips_with_tags_creators_and_chapters, |store| {

@@ -23,7 +23,8 @@ use axum::routing::{get, post, put};
 use base64::Engine;
 use dto::*;
 use flourish_core::{Account, ChapterId, SeriesId, Viewer, WorkId, tag_from_url_segment};
-use flourish_store::{AccountStore, SeriesStore, TagStore, UserStore, WorkEditing, WorkStore};
+use flourish_store::ApiTokenStore;
+use flourish_store::{AccountStore, SeriesStore, TagStore, WorkEditing, WorkStore};
 use input::{ApiJson, ChapterInput, WorkInput};
 use utoipa::OpenApi;
 

@@ -4,7 +4,7 @@
 
 use crate::AppState;
 use crate::error::AppError;
-use flourish_store::AccountStore;
+use flourish_store::LoginThrottle;
 use std::net::IpAddr;
 
 pub const TRIES: u64 = 5;

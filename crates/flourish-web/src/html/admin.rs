@@ -16,6 +16,10 @@ use axum::http::Uri;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use flourish_core::{AccountStatus, SignupMode, UserId, WorkId};
+use flourish_store::AuditStore;
+use flourish_store::InvitationStore;
+use flourish_store::MailLogStore;
+use flourish_store::SettingsStore;
 use flourish_store::{AccountStore, WorkEditing, WorkStore};
 use serde::Serialize;
 

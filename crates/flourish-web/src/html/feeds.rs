@@ -14,7 +14,7 @@ use flourish_core::{Chapter, SeriesId, Viewer, Work, WorkId, tag_from_url_segmen
 use flourish_export::meta::chapter_heading;
 use flourish_export::xhtml::escape;
 use flourish_search::WorkQuery;
-use flourish_store::{SeriesStore, TagStore, UserStore, WorkStore};
+use flourish_store::{AccountStore, SeriesStore, TagStore, WorkStore};
 use time::OffsetDateTime;
 
 /// Entries per feed: a reader polls often, so only what is recent.

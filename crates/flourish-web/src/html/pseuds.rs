@@ -7,7 +7,7 @@ use crate::error::{AppError, AppResult};
 use crate::views::Listing;
 use axum::extract::{Path, State};
 use axum::response::{Html, Redirect};
-use flourish_store::UserStore;
+use flourish_store::AccountStore;
 use serde::Serialize;
 
 /// `/users/{username}`: the default pseud's page.

@@ -3,7 +3,11 @@
 
 use axum::http::StatusCode;
 use flourish_core::SignupMode;
-use flourish_store::{AccountStore, UserStore};
+use flourish_store::AccountStore;
+use flourish_store::AuditStore;
+use flourish_store::InvitationStore;
+use flourish_store::MailLogStore;
+use flourish_store::SessionStore;
 use flourish_testkit::{Browser, TestApp, TestDb};
 use flourish_web::WebConfig;
 

@@ -5,6 +5,7 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use flourish_core::Viewer;
+use flourish_store::AuditStore;
 use flourish_store::{AccountStore, WorkStore};
 use flourish_testkit::{TestApp, TestResponse, fixtures};
 use serde_json::{Value, json};

@@ -2,7 +2,7 @@
 //! is a few lines that speak the protocol and keep what they are sent.
 
 use axum::http::StatusCode;
-use flourish_store::AccountStore;
+use flourish_store::MailLogStore;
 use flourish_testkit::{TestApp, TestDb};
 use flourish_web::WebConfig;
 use std::sync::{Arc, Mutex};

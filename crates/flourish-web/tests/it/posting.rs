@@ -2,6 +2,7 @@
 
 use axum::http::StatusCode;
 use flourish_core::{Viewer, WorkId};
+use flourish_store::AuditStore;
 use flourish_store::{AccountStore, SeriesStore, WorkEditing, WorkStore};
 use flourish_testkit::{Browser, TestApp, fixtures};
 

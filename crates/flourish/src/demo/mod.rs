@@ -3,7 +3,7 @@
 
 use anyhow::Context;
 use flourish_core::{ArchiveWarning, Category, ChapterDraft, PseudId, Rating, SeriesDraft, WorkDraft};
-use flourish_store::{SeriesStore, Store, UserStore, WorkStore};
+use flourish_store::{AccountStore, SeriesStore, Store, WorkStore};
 use flourish_text::plain_to_html;
 use time::{Duration, OffsetDateTime};
 

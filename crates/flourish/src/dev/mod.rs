@@ -6,7 +6,7 @@ pub mod corpus;
 use anyhow::Context;
 use corpus::Corpus;
 use flourish_store::dev::SyntheticStats;
-use flourish_store::{Store, UserStore, WorkStore};
+use flourish_store::{AccountStore, Store, WorkStore};
 use std::time::Instant;
 
 /// Works stored per transaction.

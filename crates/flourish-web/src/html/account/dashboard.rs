@@ -1,6 +1,7 @@
 //! The dashboard.
 
 use super::*;
+use flourish_store::ApiTokenStore;
 
 #[derive(Serialize)]
 pub(super) struct DashboardWork {

@@ -18,7 +18,7 @@ use axum::http::{HeaderValue, Uri, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use flourish_core::{Account, SignupMode};
-use flourish_store::{AccountStore, NewAccount, StoreError, TokenPurpose, UserStore, WorkEditing};
+use flourish_store::{AccountStore, NewAccount, StoreError, TokenPurpose, WorkEditing};
 use serde::Serialize;
 
 mod dashboard;

@@ -1,6 +1,7 @@
 //! Password reset.
 
 use super::*;
+use flourish_store::OneTimeLinkStore;
 
 #[derive(Serialize, Default)]
 pub(super) struct ForgotCtx {

@@ -1,6 +1,7 @@
 //! The invitation request queue.
 
 use super::*;
+use flourish_store::InvitationStore;
 
 #[derive(Serialize, Default)]
 pub(super) struct RequestForm {

@@ -1,6 +1,7 @@
 //! First admin.
 
 use super::*;
+use flourish_store::OneTimeLinkStore;
 
 /// Makes a one-time link that creates an admin account; `flourish serve` prints one when
 /// the archive has no admin, and `flourish admin create` prints one on demand.

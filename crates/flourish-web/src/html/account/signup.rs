@@ -1,6 +1,8 @@
 //! Signing up.
 
 use super::*;
+use flourish_store::InvitationStore;
+use flourish_store::OneTimeLinkStore;
 
 #[derive(Serialize, Default)]
 pub(super) struct SignupForm {

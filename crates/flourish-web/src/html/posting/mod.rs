@@ -21,7 +21,7 @@ use flourish_core::{
     Account, ArchiveWarning, Category, ChapterDraft, ChapterId, Rating, SeriesDraft, SeriesId, Work, WorkDraft, WorkId,
 };
 use flourish_core::{SeriesChoice, SeriesPlacement};
-use flourish_store::{AccountStore, SeriesStore, StoreError, UserStore, WorkEditing, WorkStore};
+use flourish_store::{AccountStore, SeriesStore, StoreError, WorkEditing, WorkStore};
 use flourish_text::formats::{paragraphs_in_html, to_html};
 use flourish_text::pipeline::{FileRequest, Suggestions, read_work};
 use serde::Serialize;

@@ -1,14 +1,18 @@
-//! Accounts: credentials, sessions, one-time links, invitations and the request queue,
-//! login throttling, the audit log, site settings and the mail log.
+//! Accounts: credentials, pseuds and writers without a login ([`AccountStore`], in this
+//! file), and one small trait each for what hangs off them: sessions, one-time links,
+//! invitations and the request queue, login throttling, the audit log, site settings, the
+//! mail log and API tokens (the files below).
 //!
 //! Secrets never reach this module in the clear: the web crate hashes session ids and link
 //! tokens before storing or looking them up, and passwords arrive as argon2id PHC strings.
 
 use crate::changes::{Changed, works_changed};
+use crate::rows::UserRow;
 use crate::rows::{PseudRow, pseud_columns, ts};
 use crate::traits::Page;
+use crate::works::Listing;
 use crate::{Store, StoreError, name_key, now, with_db};
-use flourish_core::{Account, AccountStatus, Pseud, PseudId, UserId, is_plausible_email};
+use flourish_core::{Account, AccountStatus, Pseud, PseudId, User, UserId, Viewer, Work, is_plausible_email};
 
 /// What sign-up submits, already checked by the web layer for password strength.
 #[derive(Clone, Debug)]
@@ -167,69 +171,24 @@ pub trait AccountStore {
     /// Makes one of the account's pseuds its default (the one new works are credited to).
     async fn set_default_pseud(&self, user: UserId, pseud: PseudId) -> Result<(), StoreError>;
 
-    async fn create_session(
+    // Accounts without a login (imported writers) and pseuds.
+    /// Creates an account and its default pseud, named like the account.
+    async fn create_user(&self, username: &str) -> Result<(User, Pseud), StoreError>;
+    async fn add_pseud(&self, user: flourish_core::UserId, name: &str) -> Result<Pseud, StoreError>;
+    async fn pseud(&self, username: &str, pseud: &str) -> Result<Option<Pseud>, StoreError>;
+    async fn user_by_name(&self, username: &str) -> Result<Option<User>, StoreError>;
+    async fn works_by_pseud(
         &self,
-        id_hash: &str,
-        user: UserId,
-        expires_at: i64,
-        remember: bool,
-    ) -> Result<(), StoreError>;
-    /// The session and its account, if the session exists and has not expired.
-    async fn session(&self, id_hash: &str) -> Result<Option<SessionRecord>, StoreError>;
-    async fn extend_session(&self, id_hash: &str, expires_at: i64) -> Result<(), StoreError>;
-    async fn end_session(&self, id_hash: &str) -> Result<(), StoreError>;
-    async fn end_sessions(&self, user: UserId) -> Result<(), StoreError>;
-
-    async fn create_token(
-        &self,
-        token_hash: &str,
-        purpose: TokenPurpose,
-        user: Option<UserId>,
-        expires_at: i64,
-    ) -> Result<(), StoreError>;
-    /// Whether the token is unused and unexpired: `Some(user)` if so. Nothing changes.
-    async fn check_token(&self, token_hash: &str, purpose: TokenPurpose) -> Result<Option<Option<UserId>>, StoreError>;
-    /// Uses the token up, atomically: of two requests with the same link, one wins.
-    async fn use_token(&self, token_hash: &str, purpose: TokenPurpose) -> Result<Option<Option<UserId>>, StoreError>;
-
-    async fn create_invitation(&self, code: &str, email: Option<&str>, by: Option<UserId>) -> Result<(), StoreError>;
-    async fn invitation_usable(&self, code: &str) -> Result<bool, StoreError>;
-    async fn invitations(&self, limit: u32) -> Result<Vec<Invitation>, StoreError>;
-    /// Queues a request for an invitation; one per email.
-    async fn request_invitation(&self, email: &str, reason: &str) -> Result<(), StoreError>;
-    async fn pending_requests(&self) -> Result<Vec<AccountRequest>, StoreError>;
-    /// Marks a pending request `invited` or `declined`; `None` if it was not pending.
-    async fn resolve_request(&self, id: i64, status: &str) -> Result<Option<AccountRequest>, StoreError>;
-
-    /// Failed logins per key since `since` (Unix seconds), in the order of `keys`.
-    async fn login_failures(&self, keys: &[String], since: i64) -> Result<Vec<u64>, StoreError>;
-    async fn record_login_failure(&self, keys: &[String]) -> Result<(), StoreError>;
-    async fn clear_login_failures(&self, key: &str) -> Result<(), StoreError>;
-
-    async fn audit(&self, entry: &AuditEntry) -> Result<(), StoreError>;
-    async fn audit_log(&self, page: u32, per_page: u32) -> Result<Page<AuditEntry>, StoreError>;
-
-    async fn settings(&self) -> Result<Vec<(String, String)>, StoreError>;
-    async fn set_setting(&self, name: &str, value: &str) -> Result<(), StoreError>;
-
-    async fn log_mail(&self, recipient: &str, subject: &str, body: &str, sent: bool) -> Result<(), StoreError>;
-    async fn mail_log(&self, limit: u32) -> Result<Vec<MailRecord>, StoreError>;
-
-    async fn create_api_token(&self, user: UserId, name: &str, token_hash: &str) -> Result<i64, StoreError>;
-    async fn api_tokens(&self, user: UserId) -> Result<Vec<ApiToken>, StoreError>;
-    /// Revokes one of the account's tokens; false if it has no such token.
-    async fn revoke_api_token(&self, user: UserId, id: i64) -> Result<bool, StoreError>;
-    /// The account a token belongs to, marking the token used.
-    async fn account_by_api_token(&self, token_hash: &str) -> Result<Option<Account>, StoreError>;
+        pseud: PseudId,
+        viewer: Viewer,
+        page: u32,
+        per_page: u32,
+    ) -> Result<Page<Work>, StoreError>;
 }
-
-/// Rows older than this are deleted when new failures are recorded; no throttle looks
-/// further back.
-const FAILURES_KEPT_SECS: i64 = 3600;
 
 impl AccountStore for Store {
     async fn register(&self, new: &NewAccount<'_>) -> Result<(Account, Pseud), StoreError> {
-        crate::users::check_username(new.username)?;
+        check_username(new.username)?;
         if !is_plausible_email(new.email) {
             return Err(StoreError::invalid("email", "Enter an email address such as name@example.org."));
         }
@@ -500,404 +459,116 @@ impl AccountStore for Store {
         Ok(())
     }
 
-    async fn create_session(
-        &self,
-        id_hash: &str,
-        user: UserId,
-        expires_at: i64,
-        remember: bool,
-    ) -> Result<(), StoreError> {
-        with_db!(self, db => {
-            sqlx::query("INSERT INTO sessions (id_hash, user_id, created_at, expires_at, remember) VALUES ($1, $2, $3, $4, $5)")
-                .bind(id_hash)
-                .bind(user.0)
-                .bind(now())
-                .bind(expires_at)
-                .bind(remember)
-                .execute(db)
-                .await?;
-        });
-        Ok(())
-    }
-
-    async fn session(&self, id_hash: &str) -> Result<Option<SessionRecord>, StoreError> {
-        #[derive(sqlx::FromRow)]
-        struct Row {
-            #[sqlx(flatten)]
-            account: AccountRow,
-            expires_at: i64,
-            remember: bool,
-        }
-        const SQL: &str = concat!(
-            "SELECT ",
-            account_columns!(),
-            ", s.expires_at, s.remember FROM sessions s JOIN users u ON u.id = s.user_id \
-             WHERE s.id_hash = $1 AND s.expires_at > $2"
-        );
-        let row: Option<Row> =
-            with_db!(self, db => sqlx::query_as(SQL).bind(id_hash).bind(now()).fetch_optional(db).await?);
-        Ok(row.map(|r| SessionRecord {
-            account: r.account.into_account(),
-            expires_at: r.expires_at,
-            remember: r.remember,
-        }))
-    }
-
-    async fn extend_session(&self, id_hash: &str, expires_at: i64) -> Result<(), StoreError> {
-        with_db!(self, db => {
-            sqlx::query("UPDATE sessions SET expires_at = $2 WHERE id_hash = $1")
-                .bind(id_hash)
-                .bind(expires_at)
-                .execute(db)
-                .await?;
-        });
-        Ok(())
-    }
-
-    async fn end_session(&self, id_hash: &str) -> Result<(), StoreError> {
-        with_db!(self, db => {
-            sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(db).await?;
-            // Expired sessions go whenever someone logs out; no timer needed.
-            sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(now()).execute(db).await?;
-        });
-        Ok(())
-    }
-
-    async fn end_sessions(&self, user: UserId) -> Result<(), StoreError> {
-        with_db!(self, db => {
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user.0).execute(db).await?;
-        });
-        Ok(())
-    }
-
-    async fn create_token(
-        &self,
-        token_hash: &str,
-        purpose: TokenPurpose,
-        user: Option<UserId>,
-        expires_at: i64,
-    ) -> Result<(), StoreError> {
-        with_db!(self, db => {
-            sqlx::query(
-                "INSERT INTO account_tokens (token_hash, purpose, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(token_hash)
-            .bind(purpose.as_str())
-            .bind(user.map(|u| u.0))
-            .bind(now())
-            .bind(expires_at)
-            .execute(db)
-            .await?;
-        });
-        Ok(())
-    }
-
-    async fn check_token(&self, token_hash: &str, purpose: TokenPurpose) -> Result<Option<Option<UserId>>, StoreError> {
-        let row: Option<(Option<i64>,)> = with_db!(self, db => {
-            sqlx::query_as(
-                "SELECT user_id FROM account_tokens WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3",
-            )
-            .bind(token_hash)
-            .bind(purpose.as_str())
-            .bind(now())
-            .fetch_optional(db)
-            .await?
-        });
-        Ok(row.map(|(u,)| u.map(UserId)))
-    }
-
-    async fn use_token(&self, token_hash: &str, purpose: TokenPurpose) -> Result<Option<Option<UserId>>, StoreError> {
+    async fn create_user(&self, username: &str) -> Result<(User, Pseud), StoreError> {
+        check_username(username)?;
         let at = now();
-        let row: Option<(Option<i64>,)> = with_db!(self, db => {
-            sqlx::query_as(
-                "UPDATE account_tokens SET used_at = $3 \
-                 WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3 RETURNING user_id",
-            )
-            .bind(token_hash)
-            .bind(purpose.as_str())
-            .bind(at)
-            .fetch_optional(db)
-            .await?
-        });
-        Ok(row.map(|(u,)| u.map(UserId)))
-    }
-
-    async fn create_invitation(&self, code: &str, email: Option<&str>, by: Option<UserId>) -> Result<(), StoreError> {
-        with_db!(self, db => {
-            sqlx::query("INSERT INTO invitations (code, email, created_by, created_at) VALUES ($1, $2, $3, $4)")
-                .bind(code)
-                .bind(email)
-                .bind(by.map(|u| u.0))
-                .bind(now())
-                .execute(db)
+        let result: Result<(i64, i64), sqlx::Error> = with_db!(self, db => {
+            async {
+                let mut tx = db.begin().await?;
+                let (user_id,): (i64,) = sqlx::query_as(
+                    "INSERT INTO users (username, username_key, created_at) VALUES ($1, $2, $3) RETURNING id",
+                )
+                .bind(username)
+                .bind(name_key(username))
+                .bind(at)
+                .fetch_one(&mut *tx)
                 .await?;
+                let (pseud_id,): (i64,) = sqlx::query_as(
+                    "INSERT INTO pseuds (user_id, name, name_key, is_default, created_at) VALUES ($1, $2, $3, TRUE, $4) RETURNING id",
+                )
+                .bind(user_id)
+                .bind(username)
+                .bind(name_key(username))
+                .bind(at)
+                .fetch_one(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok((user_id, pseud_id))
+            }
+            .await
         });
-        Ok(())
+        let (user_id, pseud_id) = result.map_err(|e| {
+            if is_unique_violation(&e) {
+                StoreError::invalid("username", format!("The username {username} is already taken."))
+            } else {
+                e.into()
+            }
+        })?;
+        let user = User { id: UserId(user_id), username: username.to_owned(), created_at: crate::rows::ts(at) };
+        let pseud = Pseud {
+            id: PseudId(pseud_id),
+            user_id: user.id,
+            username: username.to_owned(),
+            name: username.to_owned(),
+            is_default: true,
+            description: String::new(),
+        };
+        Ok((user, pseud))
     }
 
-    async fn invitation_usable(&self, code: &str) -> Result<bool, StoreError> {
-        let row: Option<(String,)> = with_db!(self, db => {
-            sqlx::query_as("SELECT code FROM invitations WHERE code = $1 AND used_at IS NULL")
-                .bind(code.trim())
-                .fetch_optional(db)
-                .await?
-        });
-        Ok(row.is_some())
-    }
-
-    async fn invitations(&self, limit: u32) -> Result<Vec<Invitation>, StoreError> {
-        let rows = with_db!(self, db => {
+    async fn add_pseud(&self, user: UserId, name: &str) -> Result<Pseud, StoreError> {
+        check_pseud_name(name)?;
+        let result: Result<Option<(i64, String)>, sqlx::Error> = with_db!(self, db => {
             sqlx::query_as(
-                "SELECT i.code, i.email, i.created_at, u.username AS used_by, i.used_at FROM invitations i \
-                 LEFT JOIN users u ON u.id = i.used_by ORDER BY i.created_at DESC, i.code LIMIT $1",
+                "INSERT INTO pseuds (user_id, name, name_key, is_default, created_at) \
+                 SELECT id, $2, $3, FALSE, $4 FROM users WHERE id = $1 \
+                 RETURNING id, (SELECT username FROM users WHERE id = $1)",
             )
-            .bind(limit as i64)
-            .fetch_all(db)
-            .await?
-        });
-        Ok(rows)
-    }
-
-    async fn request_invitation(&self, email: &str, reason: &str) -> Result<(), StoreError> {
-        if !is_plausible_email(email.trim()) {
-            return Err(StoreError::invalid("email", "Enter an email address such as name@example.org."));
-        }
-        if reason.chars().count() > 1000 {
-            return Err(StoreError::invalid("reason", "Tell us in at most 1,000 characters."));
-        }
-        let result: Result<(), sqlx::Error> = with_db!(self, db => {
-            sqlx::query("INSERT INTO account_requests (email, email_key, reason, created_at) VALUES ($1, $2, $3, $4)")
-                .bind(email.trim())
-                .bind(name_key(email))
-                .bind(reason.trim())
-                .bind(now())
-                .execute(db)
-                .await
-                .map(|_| ())
+            .bind(user.0)
+            .bind(name)
+            .bind(name_key(name))
+            .bind(now())
+            .fetch_optional(db)
+            .await
         });
         match result {
-            Ok(()) => Ok(()),
+            Ok(Some((id, username))) => Ok(Pseud {
+                id: PseudId(id),
+                user_id: user,
+                username,
+                name: name.to_owned(),
+                is_default: false,
+                description: String::new(),
+            }),
+            Ok(None) => Err(StoreError::NotFound("user")),
             Err(e) if is_unique_violation(&e) => {
-                Err(StoreError::invalid("email", "This address is already in the queue; we will write to it."))
+                Err(StoreError::invalid("name", format!("You already have a pseud named {name}.")))
             }
             Err(e) => Err(e.into()),
         }
     }
 
-    async fn pending_requests(&self) -> Result<Vec<AccountRequest>, StoreError> {
-        let rows = with_db!(self, db => {
-            sqlx::query_as(
-                "SELECT id, email, reason, status, created_at FROM account_requests WHERE status = 'pending' ORDER BY id",
-            )
-            .fetch_all(db)
-            .await?
-        });
-        Ok(rows)
-    }
-
-    async fn resolve_request(&self, id: i64, status: &str) -> Result<Option<AccountRequest>, StoreError> {
-        let row = with_db!(self, db => {
-            sqlx::query_as(
-                "UPDATE account_requests SET status = $2 WHERE id = $1 AND status = 'pending' \
-                 RETURNING id, email, reason, status, created_at",
-            )
-            .bind(id)
-            .bind(status)
-            .fetch_optional(db)
-            .await?
-        });
-        Ok(row)
-    }
-
-    async fn login_failures(&self, keys: &[String], since: i64) -> Result<Vec<u64>, StoreError> {
-        let mut counts = Vec::with_capacity(keys.len());
-        for key in keys {
-            let (n,): (i64,) = with_db!(self, db => {
-                sqlx::query_as("SELECT COUNT(*) FROM login_failures WHERE throttle_key = $1 AND at > $2")
-                    .bind(key)
-                    .bind(since)
-                    .fetch_one(db)
-                    .await?
-            });
-            counts.push(n as u64);
-        }
-        Ok(counts)
-    }
-
-    async fn record_login_failure(&self, keys: &[String]) -> Result<(), StoreError> {
-        let at = now();
-        with_db!(self, db => {
-            let mut tx = db.begin().await?;
-            for key in keys {
-                sqlx::query("INSERT INTO login_failures (throttle_key, at) VALUES ($1, $2)")
-                    .bind(key)
-                    .bind(at)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            sqlx::query("DELETE FROM login_failures WHERE at < $1")
-                .bind(at - FAILURES_KEPT_SECS)
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
-        });
-        Ok(())
-    }
-
-    async fn clear_login_failures(&self, key: &str) -> Result<(), StoreError> {
-        with_db!(self, db => {
-            sqlx::query("DELETE FROM login_failures WHERE throttle_key = $1").bind(key).execute(db).await?;
-        });
-        Ok(())
-    }
-
-    async fn audit(&self, e: &AuditEntry) -> Result<(), StoreError> {
-        with_db!(self, db => {
-            sqlx::query(
-                "INSERT INTO audit_log (at, actor, action, target, detail, address) VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(now())
-            .bind(&e.actor)
-            .bind(&e.action)
-            .bind(&e.target)
-            .bind(&e.detail)
-            .bind(&e.address)
-            .execute(db)
-            .await?;
-        });
-        Ok(())
-    }
-
-    async fn audit_log(&self, page: u32, per_page: u32) -> Result<Page<AuditEntry>, StoreError> {
-        let (items, total): (Vec<AuditEntry>, i64) = with_db!(self, db => {
-            let items = sqlx::query_as(
-                "SELECT id, at, actor, action, target, detail, address FROM audit_log ORDER BY id DESC LIMIT $1 OFFSET $2",
-            )
-            .bind(per_page as i64)
-            .bind(Page::<()>::offset(page, per_page))
-            .fetch_all(db)
-            .await?;
-            let (total,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_log").fetch_one(db).await?;
-            (items, total)
-        });
-        Ok(Page { items, page: page.max(1), per_page, total: total as u64 })
-    }
-
-    async fn settings(&self) -> Result<Vec<(String, String)>, StoreError> {
-        let rows = with_db!(self, db => {
-            sqlx::query_as("SELECT name, value FROM settings ORDER BY name").fetch_all(db).await?
-        });
-        Ok(rows)
-    }
-
-    async fn set_setting(&self, name: &str, value: &str) -> Result<(), StoreError> {
-        with_db!(self, db => {
-            sqlx::query(
-                "INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-            )
-            .bind(name)
-            .bind(value)
-            .execute(db)
-            .await?;
-        });
-        Ok(())
-    }
-
-    async fn log_mail(&self, recipient: &str, subject: &str, body: &str, sent: bool) -> Result<(), StoreError> {
-        with_db!(self, db => {
-            sqlx::query("INSERT INTO mail_log (recipient, subject, body, sent, created_at) VALUES ($1, $2, $3, $4, $5)")
-                .bind(recipient)
-                .bind(subject)
-                .bind(body)
-                .bind(sent)
-                .bind(now())
-                .execute(db)
-                .await?;
-        });
-        Ok(())
-    }
-
-    async fn create_api_token(&self, user: UserId, name: &str, token_hash: &str) -> Result<i64, StoreError> {
-        let name = name.trim();
-        if name.is_empty() || name.chars().count() > 100 {
-            return Err(StoreError::invalid(
-                "name",
-                "Name the token (at most 100 characters), to tell your tokens apart.",
-            ));
-        }
-        let (id,): (i64,) = with_db!(self, db => {
-            sqlx::query_as("INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
-                .bind(user.0)
-                .bind(name)
-                .bind(token_hash)
-                .bind(now())
-                .fetch_one(db)
-                .await?
-        });
-        Ok(id)
-    }
-
-    async fn api_tokens(&self, user: UserId) -> Result<Vec<ApiToken>, StoreError> {
-        let rows = with_db!(self, db => {
-            sqlx::query_as("SELECT id, name, created_at, last_used_at FROM api_tokens WHERE user_id = $1 ORDER BY id")
-                .bind(user.0)
-                .fetch_all(db)
-                .await?
-        });
-        Ok(rows)
-    }
-
-    async fn revoke_api_token(&self, user: UserId, id: i64) -> Result<bool, StoreError> {
-        let deleted: u64 = with_db!(self, db => {
-            sqlx::query("DELETE FROM api_tokens WHERE id = $1 AND user_id = $2")
-                .bind(id)
-                .bind(user.0)
-                .execute(db)
-                .await?
-                .rows_affected()
-        });
-        Ok(deleted == 1)
-    }
-
-    async fn account_by_api_token(&self, token_hash: &str) -> Result<Option<Account>, StoreError> {
-        #[derive(sqlx::FromRow)]
-        struct Row {
-            #[sqlx(flatten)]
-            account: AccountRow,
-            last_used_at: Option<i64>,
-        }
+    async fn pseud(&self, username: &str, pseud: &str) -> Result<Option<Pseud>, StoreError> {
         const SQL: &str = concat!(
             "SELECT ",
-            account_columns!(),
-            ", t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1"
+            pseud_columns!(),
+            " FROM pseuds p JOIN users u ON u.id = p.user_id ",
+            "WHERE u.username_key = $1 AND p.name_key = $2"
         );
-        let row: Option<Row> = with_db!(self, db => sqlx::query_as(SQL).bind(token_hash).fetch_optional(db).await?);
-        let Some(row) = row else { return Ok(None) };
-        // A use is recorded at most once a minute: a write on every API request would take
-        // SQLite's write lock for every read a script makes.
-        let at = now();
-        if row.last_used_at.is_none_or(|t| t < at - 60) {
-            with_db!(self, db => {
-                sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE token_hash = $1")
-                    .bind(token_hash)
-                    .bind(at)
-                    .execute(db)
-                    .await?;
-            });
-        }
-        Ok(Some(row.account.into_account()))
+        let row: Option<PseudRow> = with_db!(self, db => {
+            sqlx::query_as(SQL).bind(name_key(username)).bind(name_key(pseud)).fetch_optional(db).await?
+        });
+        Ok(row.map(PseudRow::into_pseud))
     }
 
-    async fn mail_log(&self, limit: u32) -> Result<Vec<MailRecord>, StoreError> {
-        let rows = with_db!(self, db => {
-            sqlx::query_as(
-                "SELECT id, recipient, subject, body, sent, created_at FROM mail_log ORDER BY id DESC LIMIT $1",
-            )
-            .bind(limit as i64)
-            .fetch_all(db)
-            .await?
+    async fn user_by_name(&self, username: &str) -> Result<Option<User>, StoreError> {
+        let row: Option<UserRow> = with_db!(self, db => {
+            sqlx::query_as("SELECT id, username, created_at FROM users WHERE username_key = $1")
+                .bind(name_key(username))
+                .fetch_optional(db)
+                .await?
         });
-        Ok(rows)
+        Ok(row.map(UserRow::into_user))
+    }
+
+    async fn works_by_pseud(
+        &self,
+        pseud: PseudId,
+        viewer: Viewer,
+        page: u32,
+        per_page: u32,
+    ) -> Result<Page<Work>, StoreError> {
+        self.list_works(Listing::Pseud(pseud.0), viewer, page, per_page).await
     }
 }
 
@@ -921,7 +592,6 @@ impl Store {
 
     /// The default pseud of [`ORPHAN_ACCOUNT`], made on first use.
     async fn orphan_pseud(&self) -> Result<PseudId, StoreError> {
-        use crate::UserStore;
         if let Some(p) = self.pseud(ORPHAN_ACCOUNT, ORPHAN_ACCOUNT).await? {
             return Ok(p.id);
         }
@@ -935,3 +605,19 @@ impl Store {
         }
     }
 }
+
+// After `account_columns!`, which the submodules use.
+mod api_tokens;
+mod audit;
+mod invitations;
+mod links;
+mod mail_log;
+mod names;
+mod sessions;
+mod settings;
+mod throttle;
+use names::{check_pseud_name, check_username};
+pub use {
+    api_tokens::ApiTokenStore, audit::AuditStore, invitations::InvitationStore, links::OneTimeLinkStore,
+    mail_log::MailLogStore, sessions::SessionStore, settings::SettingsStore, throttle::LoginThrottle,
+};
