@@ -4,8 +4,8 @@
 //! work edited through a script is audited like one edited on a page, and its cached
 //! pages are forgotten the same way. Account-security events call [`record`].
 
-use crate::AppState;
 use crate::auth::Visitor;
+use crate::state::AppState;
 use flourish_core::{Account, WorkId};
 use flourish_store::AuditEntry;
 use flourish_store::AuditStore;

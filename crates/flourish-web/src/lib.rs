@@ -1,196 +1,45 @@
 //! Flourish's web front: pages readers see, served by axum.
 //!
-//! Open [`router`] first: it lists every route and the layers around them. Handlers live
-//! in `html/`, one file per kind of page; [`error::AppError`] decides every status code;
-//! [`templates`] loads the embedded templates (or an archive's own, from an override folder).
+//! Open [`router`] first: it lists the reading routes (works, listings, tags, feeds, OPDS,
+//! downloads) and the layers around every route, and merges the route groups that each
+//! module lists in its own `routes()`: accounts (`html::account`), posting
+//! (`html::posting`), administration (`html::admin`) and the JSON API (`api`).
+//!
+//! Where things live: `html/` has one file (or folder) per kind of page; `api/` the JSON
+//! API; [`feeds`] the Atom feeds and the OPDS catalog; [`downloads`] the EPUB, HTML, TXT
+//! and Markdown files; [`listing`] the filtered listings pages and the API share;
+//! [`state`] what every request shares; [`audit`] the audit log and the one step after a
+//! work changes; [`error::AppError`] decides every status code; [`templates`] loads the
+//! embedded templates (or an archive's own, from an override folder).
 
 pub mod api;
 pub mod assets;
 pub mod audit;
 pub mod auth;
+pub mod downloads;
 pub mod error;
+pub mod feeds;
 pub mod html;
+pub mod listing;
 pub mod mail;
 pub mod middleware;
 pub mod page_cache;
+pub mod query_string;
 pub mod rate_limit;
 pub mod settings;
+pub mod state;
 pub mod templates;
 pub mod views;
+
+pub use state::{AppState, Inner, StateError, WebConfig};
 
 use axum::Router;
 use axum::http::HeaderValue;
 use axum::routing::get;
-use flourish_search::SearchIndex;
-use flourish_store::Store;
-use std::path::PathBuf;
-use std::sync::Arc;
 use tower::ServiceBuilder;
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
-
-/// What the web front needs to know about the archive it serves.
-#[derive(Clone, Debug)]
-pub struct WebConfig {
-    pub archive_name: String,
-    pub archive_description: String,
-    /// A folder whose templates replace the embedded ones of the same name.
-    pub templates_dir: Option<PathBuf>,
-    /// Works per page in listings.
-    pub per_page: u32,
-    /// Memory for rendered work pages served to guests, in bytes; 0 turns the cache off.
-    pub page_cache_bytes: u64,
-    /// The address readers use, for links in mail (`https://archive.example.org`). An
-    /// `https` address also marks cookies Secure.
-    pub public_url: String,
-    /// Read the client's address from `X-Forwarded-For` (set only behind a reverse proxy).
-    pub trust_proxy: bool,
-    /// How people join until an admin changes it on the settings page.
-    pub signup_mode: flourish_core::SignupMode,
-    /// Requests per client address per `rate_limit_secs`; 0 turns the limit off.
-    pub rate_limit_requests: u32,
-    pub rate_limit_secs: u64,
-    /// `smtps://user:password@host`; unset, mail goes to the log and the admin page.
-    pub smtp_url: Option<String>,
-    pub mail_from: String,
-    /// Password hashes computed at once (each takes a core for ~25 ms).
-    pub concurrent_hashes: usize,
-    /// What tag suggestions read stories against: the bundled lexicons and the archive's own.
-    pub lexicons: Vec<flourish_text::lexicon::Lexicon>,
-}
-
-impl WebConfig {
-    pub fn secure_cookies(&self) -> bool {
-        self.public_url.starts_with("https://")
-    }
-
-    /// `path` as an absolute URL on this archive.
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.public_url.trim_end_matches('/'))
-    }
-}
-
-impl Default for WebConfig {
-    fn default() -> Self {
-        WebConfig {
-            archive_name: "Flourish".into(),
-            archive_description: "A fan fiction archive".into(),
-            templates_dir: None,
-            per_page: 20,
-            page_cache_bytes: 64 << 20,
-            public_url: "http://127.0.0.1:8080".into(),
-            trust_proxy: false,
-            signup_mode: flourish_core::SignupMode::Open,
-            rate_limit_requests: 300,
-            rate_limit_secs: 300,
-            smtp_url: None,
-            mail_from: "Flourish <noreply@localhost>".into(),
-            // Half the cores hash passwords at most; the other half keep serving readers
-            // during a burst of logins.
-            concurrent_hashes: std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1)),
-            lexicons: flourish_text::lexicon::Lexicon::bundled(),
-        }
-    }
-}
-
-/// Why the web front cannot start.
-#[derive(Debug, thiserror::Error)]
-pub enum StateError {
-    #[error(transparent)]
-    Templates(#[from] templates::TemplateError),
-    #[error(transparent)]
-    Mail(#[from] mail::MailConfigError),
-}
-
-/// Shared by every request.
-#[derive(Clone)]
-pub struct AppState(Arc<Inner>);
-
-pub struct Inner {
-    pub store: Store,
-    /// The search index every listing reads; kept current by [`flourish_search::Indexer`].
-    pub search: Arc<SearchIndex>,
-    pub config: WebConfig,
-    pub templates: templates::Templates,
-    pub page_cache: Arc<page_cache::PageCache>,
-    pub passwords: auth::password::Passwords,
-    pub mailer: mail::Mailer,
-    pub rate_limiter: Option<rate_limit::Limiter>,
-    pub downloads: html::downloads::DownloadCache,
-    site: std::sync::Mutex<Option<(std::time::Instant, settings::SiteSettings)>>,
-    /// The front page's totals per kind of viewer (guest, member), recounted at most once a
-    /// minute: they take a moment on a large archive and need not be exact to the second.
-    counts: std::sync::Mutex<[Option<(std::time::Instant, flourish_store::ArchiveCounts)>; 2]>,
-}
-
-impl std::ops::Deref for AppState {
-    type Target = Inner;
-    fn deref(&self) -> &Inner {
-        &self.0
-    }
-}
-
-impl AppState {
-    pub fn new(store: Store, search: Arc<SearchIndex>, config: WebConfig) -> Result<AppState, StateError> {
-        let templates = templates::Templates::new(config.templates_dir.clone())?;
-        let page_cache = Arc::new(page_cache::PageCache::new(config.page_cache_bytes));
-        let mailer = mail::Mailer::new(config.smtp_url.as_deref(), &config.mail_from)?;
-        // Downloads share the page cache's memory budget (at least 16 MiB: books are large).
-        let downloads = html::downloads::DownloadCache::new(config.page_cache_bytes.max(16 << 20));
-        let rate_limiter = rate_limit::Limiter::new(
-            config.rate_limit_requests,
-            std::time::Duration::from_secs(config.rate_limit_secs.max(1)),
-        );
-        Ok(AppState(Arc::new(Inner {
-            store,
-            search,
-            passwords: auth::password::Passwords::new(config.concurrent_hashes),
-            config,
-            templates,
-            page_cache,
-            mailer,
-            rate_limiter,
-            downloads,
-            site: Default::default(),
-            counts: Default::default(),
-        })))
-    }
-
-    /// The archive's totals as `viewer` may see them, from a cache at most a minute old.
-    pub async fn archive_counts(
-        &self,
-        viewer: flourish_core::Viewer,
-    ) -> Result<flourish_store::ArchiveCounts, flourish_store::StoreError> {
-        const FRESH: std::time::Duration = std::time::Duration::from_secs(60);
-        let slot = usize::from(viewer.is_member());
-        if let Some((at, counts)) = self.counts.lock().expect("counts lock")[slot]
-            && at.elapsed() < FRESH
-        {
-            return Ok(counts);
-        }
-        let counts = flourish_store::StatsStore::counts(&self.store, viewer).await?;
-        self.counts.lock().expect("counts lock")[slot] = Some((std::time::Instant::now(), counts));
-        Ok(counts)
-    }
-
-    /// Starts what runs beside the requests: the outbox watcher that keeps cached pages
-    /// current. Call once, inside the runtime that serves.
-    pub fn start_background_tasks(&self) -> tokio::task::JoinHandle<()> {
-        let state = self.clone();
-        tokio::spawn(async move {
-            let forget = async {
-                loop {
-                    tokio::time::sleep(std::time::Duration::from_secs(60)).await;
-                    if let Some(limiter) = &state.rate_limiter {
-                        limiter.forget_idle();
-                    }
-                }
-            };
-            tokio::join!(page_cache::watch_outbox(state.store.clone(), state.page_cache.clone()), forget);
-        })
-    }
-}
 
 /// Every route Flourish serves.
 pub fn router(state: AppState) -> Router {
@@ -207,24 +56,24 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(html::home::show))
         .route("/works", get(html::works::index))
         .route("/works/search", get(html::works::search))
-        .route("/api/v1/tags/autocomplete", get(html::autocomplete::tags))
+        .route("/api/v1/tags/autocomplete", get(api::autocomplete::tags))
         .merge(work_pages)
         .route("/tags/{name}/works", get(html::tags::works))
         .route("/tags/{name}", get(html::tags::redirect_to_works))
         .route("/users/{username}", get(html::pseuds::user))
         .route("/users/{username}/pseuds/{pseud}", get(html::pseuds::show))
         .route("/series/{id}", get(html::series::show))
-        .route("/downloads/{id}/{file}", get(html::downloads::download))
-        .route("/tags/{name}/feed.atom", get(html::feeds::tag))
-        .route("/users/{username}/pseuds/{pseud}/feed.atom", get(html::feeds::pseud))
-        .route("/series/{id}/feed.atom", get(html::feeds::series))
-        .route("/works/{id}/feed.atom", get(html::feeds::work))
-        .route("/opds", get(html::opds::start))
-        .route("/opds/recent", get(html::opds::recent))
-        .route("/opds/fandoms", get(html::opds::fandoms))
-        .route("/opds/tags/{name}", get(html::opds::tag))
-        .route("/opds/search", get(html::opds::search))
-        .route("/opds/search.xml", get(html::opds::opensearch))
+        .route("/downloads/{id}/{file}", get(downloads::download))
+        .route("/tags/{name}/feed.atom", get(feeds::tag))
+        .route("/users/{username}/pseuds/{pseud}/feed.atom", get(feeds::pseud))
+        .route("/series/{id}/feed.atom", get(feeds::series))
+        .route("/works/{id}/feed.atom", get(feeds::work))
+        .route("/opds", get(feeds::opds::start))
+        .route("/opds/recent", get(feeds::opds::recent))
+        .route("/opds/fandoms", get(feeds::opds::fandoms))
+        .route("/opds/tags/{name}", get(feeds::opds::tag))
+        .route("/opds/search", get(feeds::opds::search))
+        .route("/opds/search.xml", get(feeds::opds::opensearch))
         .fallback(html::not_found);
     let security = middleware::SECURITY_HEADERS
         .map(|(name, value)| SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)));

@@ -1,7 +1,7 @@
 //! Layers around every route: request ids and logs, security headers, error pages.
 
-use crate::AppState;
 use crate::error::ErrorPage;
+use crate::state::AppState;
 use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware::Next;

@@ -6,7 +6,7 @@
 //! [`watch_outbox`] — and [`TTL`] bounds anything the outbox does not cover. Members are never
 //! served from the cache, since what they see depends on who they are.
 
-use crate::AppState;
+use crate::state::AppState;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};

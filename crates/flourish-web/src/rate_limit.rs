@@ -3,8 +3,8 @@
 //! client spread over n nodes by a balancer gets up to n times the limit); static assets
 //! and the health check are not counted.
 
-use crate::AppState;
 use crate::error::AppError;
+use crate::state::AppState;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};

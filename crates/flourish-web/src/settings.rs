@@ -2,7 +2,7 @@
 //! They live in the database, so every node sees them; each node re-reads them every few
 //! seconds and at once after a change it made itself.
 
-use crate::AppState;
+use crate::state::AppState;
 use flourish_core::SignupMode;
 use flourish_store::SettingsStore;
 use flourish_store::StoreError;

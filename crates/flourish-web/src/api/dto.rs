@@ -1,7 +1,7 @@
 //! What the API returns: plain JSON shapes, documented in the OpenAPI document, made from
 //! the domain types in one place each.
 
-use crate::AppState;
+use crate::state::AppState;
 use flourish_core::{Chapter, Pseud, Tag, TagKind, Work};
 use serde::Serialize;
 use utoipa::ToSchema;

@@ -7,13 +7,14 @@
 //! per-address rate limit. Every error is `{"code", "message"}`, with `fields` for
 //! invalid input.
 
+pub mod autocomplete;
 pub mod dto;
 pub mod input;
 
-use crate::AppState;
 use crate::audit::{Actor, work_changed};
 use crate::error::{AppError, AppResult, path_id};
-use crate::html::listing;
+use crate::listing;
+use crate::state::AppState;
 use axum::Json;
 use axum::Router;
 use axum::extract::{FromRequestParts, Path, State};
@@ -48,7 +49,7 @@ pub fn routes() -> Router<AppState> {
         version = "1",
         description = "Read the archive's works, tags, pseuds and series; post and update works with a personal API token (made on the account page). Every error is {\"code\", \"message\"}, with \"fields\" for invalid input."
     ),
-    paths(list_works, search, show_work, create_work, update_work, add_chapter, update_chapter, show_tag, show_pseud, show_series, crate::html::autocomplete::tags),
+    paths(list_works, search, show_work, create_work, update_work, add_chapter, update_chapter, show_tag, show_pseud, show_series, autocomplete::tags),
     components(schemas(ErrorOut, WorkInput, ChapterInput)),
     modifiers(&BearerAuth)
 )]
@@ -187,7 +188,7 @@ async fn search(State(state): State<AppState>, ApiViewer(viewer): ApiViewer, uri
 }
 
 async fn works_page(state: &AppState, viewer: Viewer, uri: &Uri) -> AppResult<Json<WorkPage>> {
-    let page = match crate::html::query_param(uri, "cursor") {
+    let page = match crate::query_string::query_param(uri, "cursor") {
         Some(c) => decode_cursor(&c)?,
         None => 1,
     };

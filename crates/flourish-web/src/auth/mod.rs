@@ -9,8 +9,8 @@ pub mod password;
 pub mod throttle;
 pub mod tokens;
 
-use crate::AppState;
 use crate::error::AppError;
+use crate::state::AppState;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::request::Parts;

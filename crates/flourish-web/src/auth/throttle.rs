@@ -2,8 +2,8 @@
 //! address and against one account. Failures are counted in the database, so the limit
 //! holds across every node of an archive.
 
-use crate::AppState;
 use crate::error::AppError;
+use crate::state::AppState;
 use flourish_store::LoginThrottle;
 use std::net::IpAddr;
 

@@ -5,11 +5,11 @@
 use super::account::send_reset;
 use super::form::{FieldErrors, FormData, invalid};
 use super::{PageQuery, query_param, render};
-use crate::AppState;
 use crate::audit::by_visitor as audit;
 use crate::auth::{Admin, tokens};
 use crate::error::{AppError, AppResult, path_id};
 use crate::settings;
+use crate::state::AppState;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::Uri;

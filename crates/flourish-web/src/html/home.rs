@@ -1,9 +1,9 @@
 //! The front page: what is new, and how big the archive is.
 
 use super::render;
-use crate::AppState;
 use crate::auth::Visitor;
 use crate::error::AppResult;
+use crate::state::AppState;
 use crate::views::WorkView;
 use axum::extract::State;
 use axum::response::Html;

@@ -2,14 +2,8 @@
 
 pub mod account;
 pub mod admin;
-pub mod autocomplete;
-pub mod downloads;
-pub mod feeds;
-pub mod filters;
 pub mod form;
 pub mod home;
-pub mod listing;
-pub mod opds;
 pub mod posting;
 pub mod pseuds;
 pub mod series;
@@ -17,22 +11,15 @@ pub mod tags;
 pub mod work;
 pub mod works;
 
-use crate::AppState;
 use crate::auth::Visitor;
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use axum::extract::{FromRequestParts, State};
-use axum::http::Uri;
 use axum::http::request::Parts;
 use axum::response::Html;
 use serde::Serialize;
 
-/// The first value of query parameter `name`, if any. Reading the query by hand (rather
-/// than with `Query<T>`) means odd query strings — repeated keys, unknown keys — never turn
-/// into errors on pages that only need one value.
-pub fn query_param(uri: &Uri, name: &str) -> Option<String> {
-    let query = uri.query()?;
-    form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
-}
+pub use crate::query_string::query_param;
 
 /// `?page=N`. Anything that is not a page number counts as page 1, and a page past the end
 /// is an empty page, so a hand-edited URL never errors.

@@ -1,9 +1,9 @@
 //! A creator's works, by pseud.
 
 use super::{PageQuery, render};
-use crate::AppState;
 use crate::auth::Visitor;
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use crate::views::Listing;
 use axum::extract::{Path, State};
 use axum::response::{Html, Redirect};

@@ -1,9 +1,9 @@
 //! A series and its works, in order.
 
 use super::render;
-use crate::AppState;
 use crate::auth::Visitor;
 use crate::error::{AppError, AppResult, path_id};
+use crate::state::AppState;
 use crate::views::{SeriesView, WorkView};
 use axum::extract::{Path, State};
 use axum::response::Html;

@@ -1,11 +1,11 @@
 //! A tag's works: the tag, its canonical tag, every synonym and every subtag, with the
 //! filter sidebar.
 
-use super::listing::{FilteredListing, filtered};
 use super::render;
-use crate::AppState;
 use crate::auth::Visitor;
 use crate::error::{AppError, AppResult};
+use crate::listing::{FilteredListing, filtered};
+use crate::state::AppState;
 use crate::views::Link;
 use axum::extract::{Path, State};
 use axum::http::Uri;

@@ -2,9 +2,9 @@
 //! the chapter index.
 
 use super::{query_param, render};
-use crate::AppState;
 use crate::auth::Visitor;
 use crate::error::{AppError, AppResult, path_id};
+use crate::state::AppState;
 use crate::views::{ChapterLink, ChapterView, WorkView};
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::Uri;

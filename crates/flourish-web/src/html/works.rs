@@ -1,10 +1,10 @@
 //! The works listing and search results: one filtered listing (see [`super::listing`]).
 
-use super::listing::{FilteredListing, filtered};
 use super::render;
-use crate::AppState;
 use crate::auth::Visitor;
 use crate::error::AppResult;
+use crate::listing::{FilteredListing, filtered};
+use crate::state::AppState;
 use axum::extract::State;
 use axum::http::Uri;
 use axum::response::Html;

@@ -9,9 +9,9 @@
 
 use super::form::{FieldErrors, FormData, invalid};
 use super::{query_param, render};
-use crate::AppState;
 use crate::auth::{self, Visitor, Writer, password, throttle, tokens};
 use crate::error::{AppError, AppResult, path_id};
+use crate::state::AppState;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, Uri, header};

@@ -9,10 +9,10 @@
 use super::form::{FieldErrors, FormData, invalid};
 use super::render;
 use super::work::is_creator;
-use crate::AppState;
 use crate::audit::{Actor, work_changed};
 use crate::auth::{Visitor, Writer};
 use crate::error::{AppError, AppResult, path_id};
+use crate::state::AppState;
 use axum::Router;
 use axum::extract::{Multipart, Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};

@@ -1,3 +1,5 @@
+//! Feeds are not pages: Atom feeds here, and the OPDS catalog for e-readers in [`opds`].
+//!
 //! Atom feeds (RFC 4287) for feed readers, which do not log in: what guests may see.
 //!
 //! - `/tags/{name}/feed.atom`: the works a tag page lists (synonyms, subtags), newest update first;
@@ -5,8 +7,10 @@
 //! - `/series/{id}/feed.atom`: a series' works;
 //! - `/works/{id}/feed.atom`: a work's chapters, newest first, so readers hear of each new one.
 
-use crate::AppState;
+pub mod opds;
+
 use crate::error::{AppError, AppResult, path_id};
+use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
@@ -149,7 +153,7 @@ pub async fn tag(State(state): State<AppState>, Path(name): Path<String>) -> App
         None => tag.id,
     };
     let query = WorkQuery { include: vec![filter.0], per_page: ENTRIES, page: 1, ..Default::default() };
-    let (works, _) = super::listing::query_works(&state, &query, Viewer::Guest).await?;
+    let (works, _) = crate::listing::query_works(&state, &query, Viewer::Guest).await?;
     let entries: String = works.iter().map(|w| work_entry(&state, w, SummaryAs::Html, "")).collect();
     let path = format!("/tags/{}/feed.atom", flourish_core::tag_url_segment(&tag.name));
     Ok(feed(&state, &path, &tag.works_path(), &format!("Works in {}", tag.name), latest(&works), entries).await)

@@ -2,9 +2,9 @@
 //! work version and format and kept in memory; each carries an ETag of that version, so
 //! e-readers and browsers that ask again with `If-None-Match` get a 304.
 
-use crate::AppState;
 use crate::auth::Visitor;
 use crate::error::{AppError, AppResult, path_id};
+use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};

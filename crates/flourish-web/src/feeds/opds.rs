@@ -9,9 +9,9 @@
 //!
 //! Catalogs show what guests see: reader apps do not log in.
 
-use super::feeds::{SummaryAs, latest, stamp, work_entry};
-use crate::AppState;
+use super::{SummaryAs, latest, stamp, work_entry};
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, Uri, header};
 use axum::response::{IntoResponse, Response};
@@ -105,7 +105,7 @@ fn acquisition_entry(state: &AppState, w: &Work) -> String {
 }
 
 fn page_of(uri: &Uri) -> u32 {
-    super::query_param(uri, "page").and_then(|p| p.parse().ok()).unwrap_or(1).clamp(1, 10_000)
+    crate::query_string::query_param(uri, "page").and_then(|p| p.parse().ok()).unwrap_or(1).clamp(1, 10_000)
 }
 
 /// `rel="next"` and `rel="previous"` links for page `page` of `total` works at `path`.
@@ -125,7 +125,7 @@ fn paging(state: &AppState, path: &str, page: u32, total: u64) -> String {
 
 async fn acquisition(state: &AppState, path: &str, title: &str, query: WorkQuery) -> AppResult<Response> {
     let page = query.page;
-    let (list, total) = super::listing::query_works(state, &query, Viewer::Guest).await?;
+    let (list, total) = crate::listing::query_works(state, &query, Viewer::Guest).await?;
     let updated = latest(&list);
     let entries: String = list.iter().map(|w| acquisition_entry(state, w)).collect();
     let self_path = if page > 1 {
@@ -183,7 +183,7 @@ pub async fn tag(State(state): State<AppState>, Path(name): Path<String>, uri: U
 }
 
 pub async fn search(State(state): State<AppState>, uri: Uri) -> AppResult<Response> {
-    let q = super::query_param(&uri, "q").unwrap_or_default();
+    let q = crate::query_string::query_param(&uri, "q").unwrap_or_default();
     if q.chars().count() > 1000 {
         return Err(AppError::BadRequest("The search is too long: at most 1000 characters, please.".into()));
     }

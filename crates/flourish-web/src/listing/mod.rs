@@ -1,9 +1,10 @@
 //! Filtered listings: the works index, search results and tag pages share this, so the
 //! sidebar, sorting and pagination behave the same everywhere.
 
-use super::filters;
-use crate::AppState;
+pub mod filters;
+
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use crate::views::Listing;
 use flourish_core::{Viewer, Work, tag_url_segment};
 use flourish_search::{Crossover, SearchResults, Sort, WorkQuery};
