@@ -6,11 +6,36 @@
 //! invitation to comment are boilerplate. Any other page goes through the same structure
 //! recovery as plain text, with the page's own headings as chapter candidates.
 
-use crate::document::{Document, Format, NoteKind};
-use crate::html::{HtmlBlock, span};
+use crate::document::{Document, Format, LineSpan, NoteKind};
 use crate::paragraphs::unescape_text;
 use crate::patterns::{self, Heading, HeadingLevel, LineKind};
 use crate::txt::{Unit, parse_units};
+
+/// One block of the page: a paragraph, heading, list item, rule.
+#[derive(Debug, Clone)]
+pub(crate) struct HtmlBlock {
+    pub tag: String,
+    pub line: usize,
+    /// Inline HTML: text and the inline tags worth keeping.
+    pub html: String,
+    pub text: String,
+    /// The text cut at each `<br>`, when it has any: header blocks list fields that way.
+    pub lines: Vec<String>,
+    /// Tag names, ids and classes of the elements around it, lowercased and separated by
+    /// spaces, for finding regions.
+    pub context: String,
+}
+
+impl HtmlBlock {
+    pub fn within(&self, marker: &str) -> bool {
+        self.context.split(' ').any(|c| c == marker)
+    }
+}
+
+/// The span of one line of the page.
+pub(crate) fn span(line: usize) -> LineSpan {
+    LineSpan { start_line: Some(line), end_line: Some(line) }
+}
 
 pub(crate) fn parse_blocks(blocks: Vec<HtmlBlock>, format: Format) -> Document {
     let mut doc = Document::new(format, "utf-8");

@@ -3,6 +3,8 @@
 //! boilerplate. `flourish inspect --json` prints this; `flourish import` stores it.
 
 use crate::paragraphs::escape_text;
+// What kind of note a block is, as the line patterns recognise it.
+pub use crate::patterns::NoteKind;
 use serde::Serialize;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -19,16 +21,6 @@ pub enum Format {
 pub struct LineSpan {
     pub start_line: Option<usize>,
     pub end_line: Option<usize>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum NoteKind {
-    AuthorNote,
-    Disclaimer,
-    Summary,
-    Acknowledgements,
-    Other,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

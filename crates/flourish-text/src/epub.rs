@@ -6,9 +6,9 @@
 //! An EPUB is a zip file, so reading one is bounded: entry count, each entry's real size
 //! (read through a limit, whatever its header claims) and the total.
 
+use crate::blocks::HtmlBlock;
 use crate::document::{Document, Format};
-use crate::html::HtmlBlock;
-use crate::import::ImportError;
+use crate::error::ImportError;
 use quick_xml::events::Event;
 use std::io::Read;
 

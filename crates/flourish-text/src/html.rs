@@ -6,7 +6,8 @@
 //! extra), and a story only needs its blocks in order — paragraphs, headings, rules — each
 //! with its inline markup and the regions (preface, notes, afterword) it sits in.
 
-use crate::document::{Document, Format, LineSpan};
+use crate::blocks::HtmlBlock;
+use crate::document::{Document, Format};
 use crate::paragraphs::escape_text;
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::states::RawKind;
@@ -15,27 +16,6 @@ use html5ever::tokenizer::{
     TokenizerOpts,
 };
 use std::cell::RefCell;
-
-/// One block of the page: a paragraph, heading, list item, rule.
-#[derive(Debug, Clone)]
-pub(crate) struct HtmlBlock {
-    pub tag: String,
-    pub line: usize,
-    /// Inline HTML: text and the inline tags worth keeping.
-    pub html: String,
-    pub text: String,
-    /// The text cut at each `<br>`, when it has any: header blocks list fields that way.
-    pub lines: Vec<String>,
-    /// Tag names, ids and classes of the elements around it, lowercased and separated by
-    /// spaces, for finding regions.
-    pub context: String,
-}
-
-impl HtmlBlock {
-    pub fn within(&self, marker: &str) -> bool {
-        self.context.split(' ').any(|c| c == marker)
-    }
-}
 
 // Tag sets as `matches!`, which compile to a few comparisons by length and bytes; these
 // run for every tag of the page.
@@ -338,8 +318,4 @@ pub fn parse_html(html: &str, encoding: &str) -> Document {
         doc.title = page_title;
     }
     doc
-}
-
-pub(crate) fn span(line: usize) -> LineSpan {
-    LineSpan { start_line: Some(line), end_line: Some(line) }
 }

@@ -1,23 +1,12 @@
 //! Reading any story file: format detection from the content (the file name only breaks
 //! ties), decoding, and the parser for the format.
 
-use crate::decode::{DecodeError, decode};
+use crate::decode::decode;
 use crate::document::{Document, Format};
+pub use crate::error::ImportError;
 
 /// Files larger than this are refused before any parsing (the default; callers may lower it).
 pub const MAX_FILE_BYTES: usize = 50 << 20;
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ImportError {
-    #[error(transparent)]
-    Decode(#[from] DecodeError),
-    #[error("the file is {size} bytes; the largest accepted is {max} bytes")]
-    TooLarge { size: usize, max: usize },
-    #[error("no story text was found in the file")]
-    NoText,
-    #[error("not a valid EPUB: {0}")]
-    Epub(String),
-}
 
 /// What the content says the format is; `name` (a file name) decides only between text
 /// formats that look alike.

@@ -10,6 +10,7 @@ pub mod decode;
 pub mod document;
 pub mod draft;
 pub mod epub;
+pub mod error;
 pub mod formats;
 pub mod html;
 pub mod import;

@@ -2,8 +2,8 @@
 //! repeat are chapters, a lone one above them is the title, `---` and `* * *` are scene
 //! breaks.
 
+use crate::blocks::HtmlBlock;
 use crate::document::{Document, Format};
-use crate::html::HtmlBlock;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 pub fn parse_md(text: &str, encoding: &str) -> Document {

@@ -3,9 +3,20 @@
 //! Each recognizer looks at the line alone; the parser decides, with context, which
 //! candidates to believe (a table of contents, a lone `I.`, a list).
 
-use crate::document::NoteKind;
 use regex::Regex;
+use serde::Serialize;
 use std::sync::LazyLock;
+
+/// What kind of note a block is: an author's note, a disclaimer, a summary…
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoteKind {
+    AuthorNote,
+    Disclaimer,
+    Summary,
+    Acknowledgements,
+    Other,
+}
 
 /// A chapter-like heading.
 #[derive(Clone, Debug, PartialEq, Eq)]

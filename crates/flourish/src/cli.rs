@@ -1,6 +1,6 @@
 //! The command line.
 
-use crate::config::{Config, Overrides};
+use crate::config::{Config, DatabaseArgs, Overrides};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -146,17 +146,6 @@ pub enum ConfigCommand {
     Show(DatabaseArgs),
 }
 
-#[derive(Args, Default, Clone)]
-pub struct DatabaseArgs {
-    /// Where data lives: the SQLite database and the search index.
-    // Global, so `flourish admin resanitize --data-dir D` reads as well as `admin --data-dir D resanitize`.
-    #[arg(long, global = true)]
-    pub data_dir: Option<PathBuf>,
-    /// sqlite://PATH or postgres://USER:PASSWORD@HOST/DATABASE (default: SQLite in the data directory).
-    #[arg(long, global = true)]
-    pub database_url: Option<String>,
-}
-
 #[derive(Args)]
 pub struct ServeArgs {
     /// The address to listen on, such as 127.0.0.1:8080 or 0.0.0.0:80.
@@ -167,12 +156,6 @@ pub struct ServeArgs {
     /// Fill an empty archive with a few demo works (an archive with works is left alone).
     #[arg(long)]
     pub demo: bool,
-}
-
-impl DatabaseArgs {
-    pub fn overrides(&self) -> Overrides {
-        Overrides { data_dir: self.data_dir.clone(), database_url: self.database_url.clone(), listen: None }
-    }
 }
 
 /// What every command that works on the archive does around its own work: load the

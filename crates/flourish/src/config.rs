@@ -330,6 +330,24 @@ fn leaf_keys(table: &Table, prefix: &str) -> Vec<String> {
         .collect()
 }
 
+/// The flags every command that opens the archive takes.
+#[derive(clap::Args, Default, Clone)]
+pub struct DatabaseArgs {
+    /// Where data lives: the SQLite database and the search index.
+    // Global, so `flourish admin resanitize --data-dir D` reads as well as `admin --data-dir D resanitize`.
+    #[arg(long, global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// sqlite://PATH or postgres://USER:PASSWORD@HOST/DATABASE (default: SQLite in the data directory).
+    #[arg(long, global = true)]
+    pub database_url: Option<String>,
+}
+
+impl DatabaseArgs {
+    pub fn overrides(&self) -> Overrides {
+        Overrides { data_dir: self.data_dir.clone(), database_url: self.database_url.clone(), listen: None }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

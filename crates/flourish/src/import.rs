@@ -2,8 +2,7 @@
 //! transaction, or not at all; a failing file does not stop the others, but makes the
 //! command exit non-zero.
 
-use crate::cli::DatabaseArgs;
-use crate::config::Config;
+use crate::config::{Config, DatabaseArgs};
 use anyhow::{Context, bail};
 use clap::Args;
 use flourish_core::{Pseud, Rating, WorkDraft, WorkId};
