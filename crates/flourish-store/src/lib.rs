@@ -1,8 +1,14 @@
 //! Flourish storage: the only crate that speaks SQL.
 //!
 //! [`Store`] is opened from a URL (`sqlite://…` or `postgres://…`); the capability traits in
-//! [`traits`] are what the rest of Flourish calls. The parity suite (`tests/it`) runs every
-//! trait test on both backends.
+//! [`traits`] (works, series, tags, statistics, the index's reads, the outbox) and in
+//! `accounts/` (accounts and one small trait per thing hanging off them) are what the rest
+//! of Flourish calls. The parity suite (`tests/it`) runs every trait test on both backends.
+//!
+//! One rule per place: `changes.rs` is the outbox rule every write calls (a new version and
+//! an outbox row in the write's transaction); `series.rs` places a work in a series inside
+//! the work's own transaction; `resanitize.rs` cleans stored HTML again when the sanitizer
+//! changes. What only `flourish dev` uses sits in `dev/`, behind the `dev` feature.
 //!
 //! How two backends share one implementation: every query is written once in the SQL both
 //! SQLite and PostgreSQL accept (`$1` placeholders, `RETURNING`, `ON CONFLICT`, integers for
