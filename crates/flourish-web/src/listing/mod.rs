@@ -1,5 +1,5 @@
-//! Filtered listings: the works index, search results and tag pages share this, so the
-//! sidebar, sorting and pagination behave the same everywhere.
+//! Filtered listings: the works index, search results, tag pages, feeds and the JSON API
+//! share this, so filters, sorting and pagination behave the same everywhere.
 
 pub mod filters;
 
