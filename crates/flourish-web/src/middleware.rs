@@ -84,6 +84,8 @@ pub async fn render_error_pages(State(state): State<AppState>, request: Request,
             title => page.status.canonical_reason().unwrap_or("Error"),
             status => page.status.as_u16(),
             message => &page.message,
+            // Input a page refused without a form to show it on: what was wrong.
+            fields => &page.fields,
         };
         match state.templates.render("error.html", ctx) {
             Ok(html) => Html(html).into_response(),
