@@ -76,12 +76,17 @@ pub fn escape_into(out: &mut String, text: &str) {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
-            // Characters XML 1.0 does not allow at all.
-            c if is_forbidden_control(c) => {}
-            '\u{FFFE}' | '\u{FFFF}' => {}
+            c if is_xml_forbidden(c) => {}
             c => out.push(c),
         }
     }
+}
+
+/// Characters XML 1.0 does not allow at all, which [`escape`] drops. Dropping one from
+/// inside a link could join what it separated, so whoever escapes HTML as text (the
+/// feeds) checks for these first.
+pub fn is_xml_forbidden(c: char) -> bool {
+    is_forbidden_control(c) || matches!(c, '\u{FFFE}' | '\u{FFFF}')
 }
 
 /// The element HTML 5 has for an obsolete one, with the class that keeps its look.
