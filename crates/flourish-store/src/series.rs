@@ -24,6 +24,7 @@ where
     i64: for<'q> sqlx::Encode<'q, DB> + for<'r> sqlx::Decode<'r, DB> + sqlx::Type<DB>,
     String: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
     bool: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    // Reading one column by position, for query_scalar.
     usize: sqlx::ColumnIndex<DB::Row>,
 {
     let first = creators.first().map_or(0, |p| p.0);

@@ -1,14 +1,15 @@
 //! One way from a story file to a work draft, for every caller: `flourish import`,
 //! `flourish inspect`, and the posting form's "Import from file". Read the bytes (bounded,
 //! format recognised, structure recovered), read the text for suggested tags when asked,
-//! map the document onto a draft, merge the suggestions the caller accepts, and say
-//! whether the draft would be stored. Each caller passes only what it decides.
+//! map the document onto a draft and merge the suggestions the caller accepts; the caller
+//! validates the draft (`WorkDraft::validate`) where it must. Each caller passes only what
+//! it decides.
 
 use crate::document::Document;
 use crate::import::ImportError;
 use crate::lexicon::Lexicon;
 use crate::suggest::{Speaker, SuggestedTags};
-use flourish_core::{Limits, PseudId, ValidationErrors, WorkDraft};
+use flourish_core::{Limits, PseudId, WorkDraft};
 
 /// What to do with the tags a text suggests.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,12 +51,6 @@ pub struct ReadWork {
 }
 
 impl ReadWork {
-    /// Whether the draft would be stored as it is: every rule of the archive, checked
-    /// before any database is touched, so a bad file fails alone.
-    pub fn validate(&self, limits: &Limits) -> Result<(), ValidationErrors> {
-        self.draft.validate(limits)
-    }
-
     /// "Title", 3 chapters, 1,234 words: for reports.
     pub fn describe(&self) -> String {
         let chapters = self.draft.chapters.len();
@@ -149,7 +144,7 @@ mod tests {
         assert_eq!(read.draft.title, "the robe shop");
         assert_eq!(read.draft.fandoms, fandoms);
         assert!(read.suggested.characters.is_empty(), "skipped");
-        assert_eq!(read.validate(&limits), Ok(()));
+        assert_eq!(read.draft.validate(&limits), Ok(()));
         assert!(read.describe().contains("1 chapter,"), "{}", read.describe());
     }
 
@@ -159,7 +154,7 @@ mod tests {
         let offered = read_work(STORY.as_bytes(), &request(Suggestions::Offer, &[], &limits)).unwrap();
         assert!(offered.suggested.characters.iter().any(|c| c.name == "Draco Malfoy"), "{:?}", offered.suggested);
         assert!(offered.draft.characters.is_empty(), "offered, not added");
-        assert!(offered.validate(&limits).is_err(), "no fandom anywhere: the caller must ask for one");
+        assert!(offered.draft.validate(&limits).is_err(), "no fandom anywhere: the caller must ask for one");
         let accepted = read_work(STORY.as_bytes(), &request(Suggestions::Accept, &[], &limits)).unwrap();
         assert!(accepted.draft.characters.iter().any(|c| c == "Draco Malfoy"), "{:?}", accepted.draft.characters);
     }

@@ -242,7 +242,7 @@ fn read_one<'a>(file: &'a Path, shared: &FileRequest<'_>) -> anyhow::Result<Read
     if read.draft.fandoms.is_empty() {
         bail!("no fandom: pass --fandom (the file does not name one)");
     }
-    read.validate(shared.limits).map_err(|e| anyhow::anyhow!("{e}"))?;
+    read.draft.validate(shared.limits).map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(Ready { file, fingerprint: fingerprint(&read.draft), summary: read.describe(), draft: read.draft })
 }
 

@@ -70,10 +70,10 @@ pub(super) async fn import(
         let ctx = ImportCtx { errors, csrf_action: format!("/works/import?csrf={}", visitor.csrf) };
         return Ok(invalid(render(&state, &visitor, "posting/import.html", "Import a work from a file", ctx).await?));
     };
-    let (doc, draft) = (&read.document, &read.draft);
-    let mut fields = fields_of_draft(draft);
+    let flourish_text::pipeline::ReadWork { document: doc, draft, suggested, .. } = read;
+    let mut fields = fields_of_draft(&draft);
     fields.pseuds = vec![default.0];
-    fields.suggested = Some(SuggestedChoices::from(read.suggested.clone()).canonical(&state).await?);
+    fields.suggested = Some(SuggestedChoices::from(suggested).canonical(&state).await?);
     let mut page_errors = FieldErrors::default();
     page_errors.general(format!(
         "Imported {} chapter{} ({} words) from {}. Check every field, then preview or post.",
