@@ -335,22 +335,14 @@ async fn create_work(
     Ok(created(&state, id))
 }
 
-/// A work's title, for the audit log.
-async fn title_of(state: &AppState, id: WorkId) -> AppResult<String> {
-    Ok(state.store.work_for_editing(id).await?.ok_or(AppError::NotFound)?.title)
-}
-
-/// The work if the token's owner is one of its creators.
-async fn own_work(state: &AppState, account: &Account, id: &str) -> AppResult<WorkId> {
-    let id: WorkId = path_id(id)?;
-    let creators = state.store.creator_accounts(id).await?;
-    if creators.is_empty() {
-        return Err(AppError::NotFound);
-    }
-    if !creators.contains(&account.id) {
+/// The work, in any state, if the token's owner is one of its creators: loaded once, for
+/// the check, the write and the audit entry.
+async fn own_work(state: &AppState, account: &Account, id: &str) -> AppResult<flourish_core::Work> {
+    let work = state.store.work_for_editing(path_id(id)?).await?.ok_or(AppError::NotFound)?;
+    if !work.creators.iter().any(|p| p.user_id == account.id) {
         return Err(AppError::not_a_creator());
     }
-    Ok(id)
+    Ok(work)
 }
 
 #[utoipa::path(
@@ -367,13 +359,13 @@ async fn update_work(
     Path(id): Path<String>,
     ApiJson(input): ApiJson<WorkInput>,
 ) -> AppResult<Json<Created>> {
-    let id = own_work(&state, &account, &id).await?;
+    let current = own_work(&state, &account, &id).await?;
+    let id = current.id;
     if !input.chapters.is_empty() {
         let mut errors = flourish_core::ValidationErrors::default();
         errors.add("chapters", "Change chapters through /api/v1/works/{id}/chapters.");
         return Err(AppError::Invalid(errors));
     }
-    let current = state.store.work_for_editing(id).await?.ok_or(AppError::NotFound)?;
     let draft = input.draft(&current.creators).map_err(AppError::Invalid)?;
     state.store.update_work(id, &draft).await?;
     if input.posted && !current.posted {
@@ -397,15 +389,14 @@ async fn add_chapter(
     Path(id): Path<String>,
     ApiJson(input): ApiJson<ChapterInput>,
 ) -> AppResult<(StatusCode, Json<ChapterOut>)> {
-    let id = own_work(&state, &account, &id).await?;
+    let work = own_work(&state, &account, &id).await?;
     let mut errors = flourish_core::ValidationErrors::default();
     let draft = input.draft("", &mut errors);
     if !errors.0.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    let chapter = state.store.add_chapter(id, &draft).await?;
-    work_changed(&state, &actor, id, &title_of(&state, id).await?, "chapter_added", &format!("chapter {}", chapter.id))
-        .await;
+    let chapter = state.store.add_chapter(work.id, &draft).await?;
+    work_changed(&state, &actor, work.id, &work.title, "chapter_added", &format!("chapter {}", chapter.id)).await;
     Ok((StatusCode::CREATED, Json(ChapterOut::new(&chapter))))
 }
 
@@ -423,7 +414,8 @@ async fn update_chapter(
     Path((id, chapter)): Path<(String, String)>,
     ApiJson(input): ApiJson<ChapterInput>,
 ) -> AppResult<Json<ChapterOut>> {
-    let id = own_work(&state, &account, &id).await?;
+    let work = own_work(&state, &account, &id).await?;
+    let id = work.id;
     let chapter: ChapterId = path_id(&chapter)?;
     let mut errors = flourish_core::ValidationErrors::default();
     let draft = input.draft("", &mut errors);
@@ -431,8 +423,7 @@ async fn update_chapter(
         return Err(AppError::Invalid(errors));
     }
     state.store.update_chapter(id, chapter, &draft).await?;
-    work_changed(&state, &actor, id, &title_of(&state, id).await?, "chapter_edited", &format!("chapter {chapter}"))
-        .await;
+    work_changed(&state, &actor, id, &work.title, "chapter_edited", &format!("chapter {chapter}")).await;
     let updated =
         state.store.chapters_for_editing(id).await?.into_iter().find(|c| c.id == chapter).ok_or(AppError::NotFound)?;
     Ok(Json(ChapterOut::new(&updated)))
