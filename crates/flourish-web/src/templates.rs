@@ -114,4 +114,22 @@ mod tests {
         assert_eq!(thousands(Value::from(999)), "999");
         drop(t);
     }
+
+    #[test]
+    fn the_error_page_lists_what_was_wrong() {
+        let t = Templates::new(None).unwrap();
+        let fields = [flourish_core::FieldError { field: "order".into(), message: "List every chapter once.".into() }];
+        let ctx = minijinja::context! {
+            archive_name => "Flourish", visitor => crate::auth::VisitorView::default(), title => "Unprocessable Entity",
+            status => 422, message => "Some fields are not right; nothing was saved.", fields => &fields,
+        };
+        let page = t.render("error.html", ctx).unwrap();
+        assert!(page.contains("<li>List every chapter once.</li>"), "{page}");
+        let none: [flourish_core::FieldError; 0] = [];
+        let ctx = minijinja::context! {
+            archive_name => "Flourish", visitor => crate::auth::VisitorView::default(), title => "Not Found",
+            status => 404, message => "Gone.", fields => &none,
+        };
+        assert!(!t.render("error.html", ctx).unwrap().contains("class=\"errors\""), "no list without fields");
+    }
 }
