@@ -55,8 +55,12 @@ pub struct Account {
     pub password_hash: Option<String>,
     pub confirmed: bool,
     pub is_admin: bool,
+    /// Works the report queue, and nothing else an admin does.
+    pub is_moderator: bool,
     pub status: AccountStatus,
     pub created_at: OffsetDateTime,
+    /// Unread entries in the inbox, for the header.
+    pub unread_notifications: u32,
 }
 
 impl fmt::Debug for Account {

@@ -44,6 +44,10 @@ id_type! {
     TagId,
     /// A series' id.
     SeriesId,
+    /// A comment's id.
+    CommentId,
+    /// A notification's id.
+    NotificationId,
 }
 
 /// A string that is not a valid id.

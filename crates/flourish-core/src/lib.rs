@@ -5,6 +5,7 @@
 //! depend on it and its rules are tested without a running archive.
 
 pub mod account;
+pub mod conversation;
 pub mod ids;
 pub mod limits;
 pub mod links;
@@ -14,7 +15,11 @@ pub mod vocabulary;
 pub mod work;
 
 pub use account::{Account, AccountStatus, SignupMode, is_plausible_email};
-pub use ids::{ChapterId, PseudId, SeriesId, TagId, UserId, WorkId};
+pub use conversation::{
+    Channel, Comment, CommentAuthor, CommentPolicy, CommentState, Commenter, NewComment, Notification,
+    NotificationKind, TextFormat,
+};
+pub use ids::{ChapterId, CommentId, NotificationId, PseudId, SeriesId, TagId, UserId, WorkId};
 pub use limits::Limits;
 pub use tag::{Pairing, Tag, TagKind, relationship_name, relationship_people, tag_from_url_segment, tag_url_segment};
 pub use validation::{FieldError, ValidationErrors};

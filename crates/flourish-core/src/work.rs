@@ -103,6 +103,12 @@ pub struct Work {
     /// Whether readers may download it (EPUB, HTML, TXT, Markdown); creators choose.
     #[serde(default = "yes")]
     pub allow_downloads: bool,
+    /// Who may comment.
+    #[serde(default)]
+    pub comment_policy: crate::CommentPolicy,
+    /// New comments wait for a creator's approval.
+    #[serde(default)]
+    pub moderated: bool,
     #[serde(with = "time::serde::rfc3339")]
     pub published_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
@@ -234,6 +240,12 @@ pub struct WorkDraft {
     /// Whether readers may download the work.
     #[serde(default = "yes")]
     pub allow_downloads: bool,
+    /// Who may comment.
+    #[serde(default)]
+    pub comment_policy: crate::CommentPolicy,
+    /// New comments wait for a creator's approval.
+    #[serde(default)]
+    pub moderated: bool,
     pub chapters: Vec<ChapterDraft>,
     /// The series the work joins, stored in the work's own transaction.
     #[serde(default)]
@@ -289,6 +301,8 @@ impl WorkDraft {
             restricted: false,
             published_at: None,
             allow_downloads: true,
+            comment_policy: crate::CommentPolicy::default(),
+            moderated: false,
             chapters: vec![ChapterDraft { content: content.to_owned(), ..Default::default() }],
             series: None,
         }

@@ -36,6 +36,8 @@ pub fn work() -> (Work, Vec<Chapter>) {
         restricted: false,
         hidden: false,
         allow_downloads: true,
+        comment_policy: flourish_core::CommentPolicy::default(),
+        moderated: false,
         published_at: published,
         updated_at: updated,
         word_count: 1234,

@@ -4,7 +4,11 @@
 //! SQLite to PostgreSQL (or back) and can be checked by exporting again.
 //!
 //! Operational tables are not carried: sessions, one-time links, login failures, the
-//! outbox (rebuilt: every imported work is queued for indexing), the mail and audit logs.
+//! outbox (rebuilt: every imported work is queued for indexing), the mail and audit logs,
+//! the job queue, and the site's secret keys (a new archive makes its own).
+//!
+//! The format has a version: a table or column a later version added is read from older
+//! exports as absent (the table empty, the column at its schema default).
 //!
 //! One column list per table drives both directions, so a column added by a migration is
 //! added here once.
@@ -31,6 +35,11 @@ struct Table {
     key: &'static [&'static str],
     /// Has an identity `id` whose sequence PostgreSQL must move past imported ids.
     identity: bool,
+    /// The format version that added the table; older exports do not have its file.
+    since: u32,
+    /// Columns added after the table, with the format version that added each: rows from
+    /// older exports lack them, and the column's default in the schema applies.
+    added: &'static [(&'static str, u32)],
 }
 
 use Ty::*;
@@ -50,9 +59,12 @@ const TABLES: &[Table] = &[
             ("confirmed", Bool),
             ("is_admin", Bool),
             ("status", Text),
+            ("unread_notifications", Int),
         ],
         key: &["id"],
         identity: true,
+        since: 1,
+        added: &[("unread_notifications", 2)],
     },
     Table {
         name: "pseuds",
@@ -67,6 +79,8 @@ const TABLES: &[Table] = &[
         ],
         key: &["id"],
         identity: true,
+        since: 1,
+        added: &[],
     },
     Table {
         name: "tags",
@@ -81,18 +95,24 @@ const TABLES: &[Table] = &[
         ],
         key: &["id"],
         identity: true,
+        since: 1,
+        added: &[],
     },
     Table {
         name: "meta_tags",
         columns: &[("sub_id", Int), ("meta_id", Int)],
         key: &["sub_id", "meta_id"],
         identity: false,
+        since: 1,
+        added: &[],
     },
     Table {
         name: "tag_parents",
         columns: &[("child_id", Int), ("parent_id", Int)],
         key: &["child_id", "parent_id"],
         identity: false,
+        since: 1,
+        added: &[],
     },
     Table {
         name: "works",
@@ -120,21 +140,30 @@ const TABLES: &[Table] = &[
             ("bookmarks", Int),
             ("hidden", Bool),
             ("allow_downloads", Bool),
+            ("comment_policy", Text),
+            ("moderated", Bool),
+            ("guest_kudos", Int),
         ],
         key: &["id"],
         identity: true,
+        since: 1,
+        added: &[("comment_policy", 2), ("moderated", 2), ("guest_kudos", 2)],
     },
     Table {
         name: "work_creators",
         columns: &[("work_id", Int), ("pseud_id", Int), ("position", Int)],
         key: &["work_id", "pseud_id"],
         identity: false,
+        since: 1,
+        added: &[],
     },
     Table {
         name: "work_tags",
         columns: &[("work_id", Int), ("tag_id", Int), ("position", Int)],
         key: &["work_id", "tag_id"],
         identity: false,
+        since: 1,
+        added: &[],
     },
     Table {
         name: "chapters",
@@ -154,6 +183,8 @@ const TABLES: &[Table] = &[
         ],
         key: &["id"],
         identity: true,
+        since: 1,
+        added: &[],
     },
     Table {
         name: "series",
@@ -168,25 +199,115 @@ const TABLES: &[Table] = &[
         ],
         key: &["id"],
         identity: true,
+        since: 1,
+        added: &[],
     },
     Table {
         name: "series_creators",
         columns: &[("series_id", Int), ("pseud_id", Int), ("position", Int)],
         key: &["series_id", "pseud_id"],
         identity: false,
+        since: 1,
+        added: &[],
     },
     Table {
         name: "series_works",
         columns: &[("series_id", Int), ("work_id", Int), ("position", Int)],
         key: &["series_id", "work_id"],
         identity: false,
+        since: 1,
+        added: &[],
     },
-    Table { name: "settings", columns: &[("name", Text), ("value", Text)], key: &["name"], identity: false },
+    Table {
+        name: "settings",
+        columns: &[("name", Text), ("value", Text)],
+        key: &["name"],
+        identity: false,
+        since: 1,
+        added: &[],
+    },
+    Table {
+        name: "kudos",
+        columns: &[("id", Int), ("work_id", Int), ("user_id", OptInt), ("guest_key", OptText), ("created_at", Int)],
+        key: &["id"],
+        identity: true,
+        since: 2,
+        added: &[],
+    },
+    Table {
+        name: "comments",
+        columns: &[
+            ("id", Int),
+            ("work_id", Int),
+            ("chapter_id", Int),
+            ("parent_id", OptInt),
+            ("thread_id", Int),
+            ("depth", Int),
+            ("user_id", OptInt),
+            ("pseud_id", OptInt),
+            ("guest_name", OptText),
+            ("guest_email", OptText),
+            ("guest_key", OptText),
+            ("content", Text),
+            ("content_hash", Text),
+            ("state", Text),
+            ("spam_score", Int),
+            ("deleted", Bool),
+            ("hidden", Bool),
+            ("frozen", Bool),
+            ("replies", Int),
+            ("created_at", Int),
+            ("edited_at", OptInt),
+        ],
+        key: &["id"],
+        identity: true,
+        since: 2,
+        added: &[],
+    },
+    Table {
+        name: "blocks",
+        columns: &[("blocker_id", Int), ("blocked_id", Int), ("created_at", Int)],
+        key: &["blocker_id", "blocked_id"],
+        identity: false,
+        since: 2,
+        added: &[],
+    },
+    Table {
+        name: "notifications",
+        columns: &[
+            ("id", Int),
+            ("user_id", Int),
+            ("kind", Text),
+            ("work_id", OptInt),
+            ("comment_id", OptInt),
+            ("actor", Text),
+            ("title", Text),
+            ("body", Text),
+            ("url", Text),
+            ("digest", Bool),
+            ("read", Bool),
+            ("created_at", Int),
+        ],
+        key: &["id"],
+        identity: true,
+        since: 2,
+        added: &[],
+    },
+    Table {
+        name: "notification_prefs",
+        columns: &[("user_id", Int), ("kind", Text), ("channel", Text)],
+        key: &["user_id", "kind"],
+        identity: false,
+        since: 2,
+        added: &[],
+    },
 ];
 
 /// The file that marks a directory as an export, and says which format it is in.
 const MANIFEST: &str = "flourish-archive.json";
-const FORMAT_VERSION: u32 = 1;
+/// 2 added the conversation (kudos, comments, blocks, notifications); version 1 exports
+/// are still read.
+const FORMAT_VERSION: u32 = 2;
 /// Rows read or written per statement.
 const BATCH: usize = 500;
 
@@ -205,8 +326,17 @@ fn io(path: &Path, e: std::io::Error) -> StoreError {
     StoreError::Archive(format!("{}: {e}", path.display()))
 }
 
-fn column_list(t: &Table) -> String {
-    t.columns.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(", ")
+fn column_list(columns: &[(&str, Ty)]) -> String {
+    columns.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(", ")
+}
+
+/// The columns of `t` an export in format `version` carries.
+fn columns_in(t: &Table, version: u32) -> Vec<(&'static str, Ty)> {
+    t.columns
+        .iter()
+        .filter(|(name, _)| t.added.iter().all(|(added, since)| added != name || *since <= version))
+        .copied()
+        .collect()
 }
 
 /// One row of `t` as a JSON object (keys in column order).
@@ -245,8 +375,12 @@ impl Store {
             let path = dir.join(format!("{}.jsonl", t.name));
             let file = std::fs::File::create(&path).map_err(|e| io(&path, e))?;
             let mut out = std::io::BufWriter::new(file);
-            let sql =
-                format!("SELECT {} FROM {} ORDER BY {} LIMIT $1 OFFSET $2", column_list(t), t.name, t.key.join(", "));
+            let sql = format!(
+                "SELECT {} FROM {} ORDER BY {} LIMIT $1 OFFSET $2",
+                column_list(t.columns),
+                t.name,
+                t.key.join(", ")
+            );
             let mut offset = 0i64;
             loop {
                 let lines: Vec<String> = with_db!(self, db => {
@@ -283,7 +417,8 @@ impl Store {
         })?;
         let manifest: serde_json::Value = serde_json::from_str(&manifest)
             .map_err(|e| StoreError::Archive(format!("{}: {e}", manifest_path.display())))?;
-        if manifest["format"] != "flourish-archive" || manifest["version"] != FORMAT_VERSION {
+        let version = manifest["version"].as_u64().and_then(|v| u32::try_from(v).ok()).unwrap_or(0);
+        if manifest["format"] != "flourish-archive" || !(1..=FORMAT_VERSION).contains(&version) {
             return Err(StoreError::Archive(format!(
                 "{} is in a format this Flourish cannot read ({manifest})",
                 manifest_path.display()
@@ -291,7 +426,7 @@ impl Store {
         }
         let at = crate::now();
         let counts = with_db!(self, db => {
-            let mut tx = db.begin().await?;
+            let mut tx = db.begin_write().await?;
             // Everything inside one block, so any error rolls the whole import back at once.
             let result: Result<ArchiveTotals, StoreError> = async {
                 let (users,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users").fetch_one(&mut *tx).await?;
@@ -306,6 +441,10 @@ impl Store {
                 // tag is in.
                 let mut synonyms: Vec<(i64, i64)> = Vec::new();
                 for t in TABLES {
+                    if t.since > version {
+                        continue;
+                    }
+                    let columns = columns_in(t, version);
                     let path = dir.join(format!("{}.jsonl", t.name));
                     let file = std::fs::File::open(&path).map_err(|e| io(&path, e))?;
                     let mut batch: Vec<serde_json::Value> = Vec::with_capacity(BATCH);
@@ -318,19 +457,19 @@ impl Store {
                         }
                         let value: serde_json::Value = serde_json::from_str(&line)
                             .map_err(|e| StoreError::Archive(format!("{} line {}: {e}", path.display(), i + 1)))?;
-                        check_row(t, &value).map_err(|m| StoreError::Archive(format!("{} line {}: {m}", path.display(), i + 1)))?;
+                        check_row(t, &columns, &value).map_err(|m| StoreError::Archive(format!("{} line {}: {m}", path.display(), i + 1)))?;
                         batch.push(value);
                         if batch.len() == BATCH || lines.peek().is_none() {
-                            let columns = t.columns.len();
+                            let width = columns.len();
                             // The fixed vocabulary is in every new archive already, with the same ids.
                             let conflict = if t.name == "tags" { " ON CONFLICT (id) DO NOTHING" } else { "" };
                             let values: Vec<String> = (0..batch.len())
-                                .map(|r| format!("({})", crate::placeholders(r * columns + 1, columns)))
+                                .map(|r| format!("({})", crate::placeholders(r * width + 1, width)))
                                 .collect();
-                            let sql = format!("INSERT INTO {} ({}) VALUES {}{conflict}", t.name, column_list(t), values.join(", "));
+                            let sql = format!("INSERT INTO {} ({}) VALUES {}{conflict}", t.name, column_list(&columns), values.join(", "));
                             let mut q = sqlx::query(AssertSqlSafe(sql));
                             for row in &batch {
-                                for (name, ty) in t.columns {
+                                for (name, ty) in &columns {
                                     let v = &row[*name];
                                     if t.name == "tags" && *name == "synonym_of" {
                                         if let (Some(id), Some(of)) = (row["id"].as_i64(), v.as_i64()) {
@@ -392,10 +531,10 @@ impl Store {
     }
 }
 
-/// A row must have every column, with a value of the column's kind.
-fn check_row(t: &Table, row: &serde_json::Value) -> Result<(), String> {
+/// A row must have every column of its format, `columns`, with a value of the column's kind.
+fn check_row(t: &Table, columns: &[(&str, Ty)], row: &serde_json::Value) -> Result<(), String> {
     let object = row.as_object().ok_or("not a JSON object")?;
-    for (name, ty) in t.columns {
+    for (name, ty) in columns {
         let v = object.get(*name).ok_or_else(|| format!("no {name:?}"))?;
         let ok = match ty {
             Int => v.is_i64(),
@@ -415,7 +554,7 @@ fn check_row(t: &Table, row: &serde_json::Value) -> Result<(), String> {
             ));
         }
     }
-    if let Some(extra) = object.keys().find(|k| !t.columns.iter().any(|(c, _)| c == k)) {
+    if let Some(extra) = object.keys().find(|k| !columns.iter().any(|(c, _)| c == k)) {
         return Err(format!("{extra:?} is not a column of {}", t.name));
     }
     Ok(())
@@ -428,12 +567,29 @@ mod tests {
     #[test]
     fn rows_are_checked_before_any_is_written() {
         let t = TABLES.iter().find(|t| t.name == "settings").unwrap();
-        assert!(check_row(t, &serde_json::json!({"name": "a", "value": "b"})).is_ok());
-        assert!(check_row(t, &serde_json::json!({"name": "a"})).unwrap_err().contains("no \"value\""));
-        assert!(check_row(t, &serde_json::json!({"name": 1, "value": "b"})).unwrap_err().contains("not a string"));
+        let c = columns_in(t, FORMAT_VERSION);
+        assert!(check_row(t, &c, &serde_json::json!({"name": "a", "value": "b"})).is_ok());
+        assert!(check_row(t, &c, &serde_json::json!({"name": "a"})).unwrap_err().contains("no \"value\""));
+        assert!(check_row(t, &c, &serde_json::json!({"name": 1, "value": "b"})).unwrap_err().contains("not a string"));
         assert!(
-            check_row(t, &serde_json::json!({"name": "a", "value": "b", "x": 1})).unwrap_err().contains("not a column")
+            check_row(t, &c, &serde_json::json!({"name": "a", "value": "b", "x": 1}))
+                .unwrap_err()
+                .contains("not a column")
         );
-        assert!(check_row(t, &serde_json::json!([1])).is_err());
+        assert!(check_row(t, &c, &serde_json::json!([1])).is_err());
+    }
+
+    #[test]
+    fn older_formats_lack_the_columns_added_after_them() {
+        let works = TABLES.iter().find(|t| t.name == "works").unwrap();
+        let v1: Vec<&str> = columns_in(works, 1).iter().map(|(n, _)| *n).collect();
+        let v2: Vec<&str> = columns_in(works, 2).iter().map(|(n, _)| *n).collect();
+        assert!(!v1.contains(&"comment_policy") && v2.contains(&"comment_policy"));
+        assert_eq!(v2.len(), works.columns.len());
+        // A table is listed after every table it references, and a newer table never
+        // claims columns added later than itself.
+        for t in TABLES {
+            assert!(t.added.iter().all(|(_, since)| *since > t.since), "{}", t.name);
+        }
     }
 }

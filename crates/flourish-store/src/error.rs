@@ -40,6 +40,16 @@ pub enum StoreError {
     #[error("{0}")]
     Conflict(String),
 
+    /// The rules refuse this account (or guest) this action: a blocked reader, comments
+    /// turned off, a suspended account. The message says why, for the person refused.
+    #[error("{0}")]
+    Forbidden(String),
+
+    /// Too many of these too quickly (comments per 15 minutes); try again after
+    /// `retry_after` seconds.
+    #[error("{message}")]
+    RateLimited { retry_after: u64, message: String },
+
     /// A whole-archive export or import that cannot go on, and why.
     #[error("{0}")]
     Archive(String),

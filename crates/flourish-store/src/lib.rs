@@ -22,6 +22,7 @@ mod accounts;
 mod archive;
 mod backend;
 mod changes;
+pub mod conversation;
 mod error;
 mod outbox;
 mod resanitize;
@@ -41,6 +42,10 @@ pub use accounts::{
 };
 pub use archive::ArchiveTotals;
 pub use backend::{Backend, redact_url};
+pub use conversation::{
+    BlockStore, CommentOrder, CommentReader, CommentStore, CommentsPage, InboxFilter, JobStore, KudosGiver, KudosList,
+    KudosStore, NotificationStore,
+};
 pub use error::StoreError;
 pub use resanitize::{ContentCleaning, ResanitizeReport};
 pub use traits::{
@@ -99,8 +104,16 @@ impl Store {
 macro_rules! with_db {
     ($store:expr, $db:ident => $body:expr) => {
         match &$store.db {
-            $crate::backend::Db::Sqlite($db) => $body,
-            $crate::backend::Db::Postgres($db) => $body,
+            $crate::backend::Db::Sqlite($db) => {
+                #[allow(unused_imports)]
+                use $crate::backend::BeginWrite as _;
+                $body
+            }
+            $crate::backend::Db::Postgres($db) => {
+                #[allow(unused_imports)]
+                use $crate::backend::BeginWrite as _;
+                $body
+            }
         }
     };
 }

@@ -18,7 +18,7 @@ macro_rules! work_columns {
     () => {
         "w.id, w.title, w.summary, w.notes, w.end_notes, w.language, w.complete, w.expected_chapters, \
          w.chapter_count, w.posted, w.restricted, w.published_at, w.updated_at, w.word_count, w.version, \
-         w.hits, w.kudos, w.comments, w.bookmarks, w.hidden, w.allow_downloads"
+         w.hits, w.kudos, w.comments, w.bookmarks, w.hidden, w.allow_downloads, w.comment_policy, w.moderated"
     };
 }
 
@@ -74,6 +74,8 @@ pub(crate) struct WorkRow {
     pub bookmarks: i64,
     pub hidden: bool,
     pub allow_downloads: bool,
+    pub comment_policy: String,
+    pub moderated: bool,
 }
 
 impl WorkRow {
@@ -92,6 +94,9 @@ impl WorkRow {
             restricted: self.restricted,
             hidden: self.hidden,
             allow_downloads: self.allow_downloads,
+            // Written only from the enum; an unknown value reads as the default.
+            comment_policy: self.comment_policy.parse().unwrap_or_default(),
+            moderated: self.moderated,
             published_at: ts(self.published_at),
             updated_at: ts(self.updated_at),
             word_count: self.word_count as u64,

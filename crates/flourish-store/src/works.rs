@@ -103,6 +103,8 @@ struct CleanWork {
     posted: bool,
     restricted: bool,
     allow_downloads: bool,
+    comment_policy: &'static str,
+    moderated: bool,
     published: i64,
     words: i64,
     hash: String,
@@ -127,6 +129,8 @@ impl CleanWork {
             posted: draft.posted,
             restricted: draft.restricted,
             allow_downloads: draft.allow_downloads,
+            comment_policy: draft.comment_policy.as_str(),
+            moderated: draft.moderated,
             published: draft.published_at.map_or(now, |t| t.unix_timestamp()),
             words: chapters.iter().map(|c| c.word_count).sum(),
             hash,
@@ -341,7 +345,7 @@ impl WorkStore for Store {
         let pseuds_sql = format!("SELECT id FROM pseuds WHERE id IN ({})", placeholders(1, pseuds.len()));
 
         let ids = with_db!(self, db => {
-            let mut tx = db.begin().await?;
+            let mut tx = db.begin_write().await?;
             let mut q = sqlx::query_as::<_, (i64,)>(AssertSqlSafe(pseuds_sql.clone()));
             for id in &pseuds {
                 q = q.bind(id);
@@ -358,7 +362,8 @@ impl WorkStore for Store {
                 let (id,): (i64,) = sqlx::query_as(
                     "INSERT INTO works (title, summary, notes, end_notes, language, complete, expected_chapters, \
                      chapter_count, posted, restricted, published_at, updated_at, word_count, version, created_at, content_hash, allow_downloads, \
-                     sanitizer_version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, 0, $13, $14, $15, $16) RETURNING id",
+                     sanitizer_version, comment_policy, moderated) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, 0, $13, $14, $15, $16, $17, $18) RETURNING id",
                 )
                 .bind(&w.title)
                 .bind(&w.summary)
@@ -376,6 +381,8 @@ impl WorkStore for Store {
                 .bind(&w.hash)
                 .bind(w.allow_downloads)
                 .bind(i64::from(SANITIZER_VERSION))
+                .bind(w.comment_policy)
+                .bind(w.moderated)
                 .fetch_one(&mut *tx)
                 .await?;
                 ids.push(id);
@@ -447,7 +454,7 @@ impl WorkStore for Store {
         let c = CleanChapter::new(draft);
         let at = now();
         let (id, position) = with_db!(self, db => {
-            let mut tx = db.begin().await?;
+            let mut tx = db.begin_write().await?;
             let next: Option<(i64,)> = sqlx::query_as(
                 "SELECT (SELECT COALESCE(MAX(position), 0) + 1 FROM chapters WHERE work_id = $1) FROM works WHERE id = $1",
             )

@@ -25,7 +25,7 @@ pub mod txt;
 pub mod word_count;
 
 pub use paragraphs::{html_to_text, plain_to_html};
-pub use sanitize::{SANITIZER_VERSION, is_plainly_clean, sanitize_html};
+pub use sanitize::{SANITIZER_VERSION, is_plainly_clean, sanitize_comment_html, sanitize_html};
 pub use word_count::{count_words, count_words_in_html};
 
 pub use document::Document;

@@ -92,9 +92,44 @@ const TAGS: &[&str] = &[
 const STRUCTURE_CLASSES: &[(&str, &[&str])] =
     &[("section", &["pov", "flashback", "letter"]), ("p", &["section-label", "scene-break"]), ("hr", &["scene-break"])];
 
-static SANITIZER: LazyLock<Builder<'static>> = LazyLock::new(|| {
+static SANITIZER: LazyLock<Builder<'static>> = LazyLock::new(|| builder(TAGS, "nofollow"));
+
+/// What readers may use in comments: text formatting, quotes, lists and links, but no
+/// headings, tables or structure (AO3's comment allowlist is of the same kind). Links are
+/// user-generated content to search engines.
+const COMMENT_TAGS: &[&str] = &[
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "cite",
+    "code",
+    "del",
+    "em",
+    "i",
+    "ins",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "s",
+    "small",
+    "strike",
+    "strong",
+    "sub",
+    "sup",
+    "u",
+    "ul",
+];
+
+static COMMENT_SANITIZER: LazyLock<Builder<'static>> = LazyLock::new(|| builder(COMMENT_TAGS, "nofollow ugc"));
+
+/// Every sanitizer shares these rules; only the tags and the links' `rel` differ.
+fn builder(tags: &[&'static str], rel: &'static str) -> Builder<'static> {
     let mut b = Builder::default();
-    b.tags(TAGS.iter().copied().collect::<HashSet<_>>())
+    b.tags(tags.iter().copied().collect::<HashSet<_>>())
         .clean_content_tags(
             ["script", "style", "iframe", "object", "embed", "noscript", "template"].into_iter().collect(),
         )
@@ -117,9 +152,23 @@ static SANITIZER: LazyLock<Builder<'static>> = LazyLock::new(|| {
             }
             Some(Cow::Owned(value.into_owned()))
         })
-        .link_rel(Some("nofollow"));
+        .link_rel(Some(rel));
     b
-});
+}
+
+/// Cleans a reader's comment: [`sanitize_html`]'s rules with [`COMMENT_TAGS`], links
+/// marked `rel="nofollow ugc"`.
+pub fn sanitize_comment_html(html: &str) -> String {
+    let html = strip_control_chars(html);
+    if html.trim().is_empty() {
+        return String::new();
+    }
+    let clean = COMMENT_SANITIZER.clean(&html).to_string();
+    match strip_control_chars(&clean) {
+        Cow::Borrowed(_) => clean,
+        Cow::Owned(stripped) => stripped,
+    }
+}
 
 /// Cleans writer-supplied HTML: unknown tags are unwrapped, `script`, `style` and `iframe`
 /// are removed with their content, event handlers and `javascript:` links are removed, and
@@ -303,5 +352,20 @@ mod tests {
             r#"<section class="pov evil" data-label="Draco"><p class="section-label big">x</p></section>"#,
         );
         assert_eq!(out, r#"<section class="pov" data-label="Draco"><p class="section-label">x</p></section>"#);
+    }
+}
+
+#[cfg(test)]
+mod comment_tests {
+    use super::*;
+
+    #[test]
+    fn comments_keep_formatting_and_mark_links_as_user_content() {
+        let clean = sanitize_comment_html(
+            "<h1>Big</h1><p><em>Loved</em> it! <a href=\"https://example.org\">see</a><img src=x onerror=alert(1)></p><table><tr><td>t</td></tr></table><script>x</script>",
+        );
+        assert_eq!(clean, "Big<p><em>Loved</em> it! <a href=\"https://example.org\" rel=\"nofollow ugc\">see</a></p>t");
+        assert!(!sanitize_comment_html("<a href=\"java\u{1}script:alert(1)\">x</a>").contains("script"));
+        assert_eq!(sanitize_comment_html("  "), "");
     }
 }

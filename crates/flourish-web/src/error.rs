@@ -124,6 +124,8 @@ impl From<StoreError> for AppError {
             StoreError::NotFound(_) => AppError::NotFound,
             StoreError::Invalid(errors) => AppError::Invalid(errors),
             StoreError::Conflict(m) => AppError::Conflict(m),
+            StoreError::Forbidden(m) => AppError::Forbidden(m),
+            StoreError::RateLimited { retry_after, message } => AppError::TooManyRequests { retry_after, message },
             other => AppError::internal(other),
         }
     }

@@ -20,6 +20,7 @@ pub mod downloads;
 pub mod error;
 pub mod feeds;
 pub mod html;
+pub mod jobs;
 pub mod listing;
 pub mod mail;
 pub mod middleware;
@@ -30,6 +31,7 @@ pub mod settings;
 pub mod state;
 pub mod templates;
 pub mod views;
+pub mod visitors;
 
 pub use state::{AppState, Inner, StateError, WebConfig};
 
@@ -83,6 +85,7 @@ pub fn router(state: AppState) -> Router {
         .merge(html::account::routes())
         .merge(html::posting::routes())
         .merge(html::admin::routes())
+        .merge(html::conversation::routes())
         .merge(api::routes())
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::visit))
         .route("/healthz", get(html::healthz))

@@ -39,6 +39,46 @@ impl Mailer {
         Mailer { smtp: None, from: "Flourish <noreply@localhost>".parse().expect("valid address") }
     }
 
+    /// The domain of the archive's sending address, for `Message-ID`s.
+    pub fn domain(&self) -> String {
+        self.from.email.domain().to_owned()
+    }
+
+    /// Whether an SMTP server is set.
+    pub fn can_send(&self) -> bool {
+        self.smtp.is_some()
+    }
+
+    /// Sends one queued message (the job worker's path): with the job's own `Message-ID`,
+    /// so a message sent twice after a crash folds into one in mail clients, and with
+    /// RFC 8058 one-click unsubscribe headers when `unsubscribe` is given. `Ok(false)` means
+    /// no SMTP server is set and the message went to the mail log instead; an error is
+    /// worth trying again.
+    pub async fn send_queued(&self, store: &Store, mail: &QueuedMail<'_>) -> Result<bool, String> {
+        let Some(smtp) = &self.smtp else {
+            tracing::warn!(
+                to = mail.to,
+                subject = mail.subject,
+                "mail not sent (no SMTP server set): listed on the admin page"
+            );
+            store.log_mail(mail.to, mail.subject, mail.body, false).await.map_err(|e| e.to_string())?;
+            return Ok(false);
+        };
+        let to: Mailbox = mail.to.parse().map_err(|e| format!("bad address {:?}: {e}", mail.to))?;
+        let mut builder = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(mail.subject)
+            .message_id(Some(mail.message_id.clone()));
+        if let Some(url) = &mail.unsubscribe {
+            builder = builder.header(ListUnsubscribe(format!("<{url}>"))).header(ListUnsubscribePost);
+        }
+        let message = builder.body(mail.body.to_owned()).map_err(|e| e.to_string())?;
+        smtp.send(message).await.map_err(|e| e.to_string())?;
+        store.log_mail(mail.to, mail.subject, mail.body, true).await.map_err(|e| e.to_string())?;
+        Ok(true)
+    }
+
     /// Sends (or logs) a message. Failure to send is logged, never the caller's error: the
     /// link is on the admin page either way.
     pub async fn send(&self, store: &Store, to: &str, subject: &str, body: &str) {
@@ -68,5 +108,48 @@ impl Mailer {
         if let Err(e) = store.log_mail(to, subject, body, sent).await {
             tracing::error!(error = %e, "cannot record mail in the mail log");
         }
+    }
+}
+
+/// A message from the job queue.
+pub struct QueuedMail<'a> {
+    pub to: &'a str,
+    pub subject: &'a str,
+    pub body: &'a str,
+    /// `<…@domain>`, the same on every attempt.
+    pub message_id: String,
+    /// The one-click unsubscribe URL.
+    pub unsubscribe: Option<String>,
+}
+
+/// `List-Unsubscribe` (RFC 2369), which lettre has no type for.
+#[derive(Clone)]
+struct ListUnsubscribe(String);
+
+impl lettre::message::header::Header for ListUnsubscribe {
+    fn name() -> lettre::message::header::HeaderName {
+        lettre::message::header::HeaderName::new_from_ascii_str("List-Unsubscribe")
+    }
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(ListUnsubscribe(s.to_owned()))
+    }
+    fn display(&self) -> lettre::message::header::HeaderValue {
+        lettre::message::header::HeaderValue::new(Self::name(), self.0.clone())
+    }
+}
+
+/// `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058).
+#[derive(Clone)]
+struct ListUnsubscribePost;
+
+impl lettre::message::header::Header for ListUnsubscribePost {
+    fn name() -> lettre::message::header::HeaderName {
+        lettre::message::header::HeaderName::new_from_ascii_str("List-Unsubscribe-Post")
+    }
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(ListUnsubscribePost)
+    }
+    fn display(&self) -> lettre::message::header::HeaderValue {
+        lettre::message::header::HeaderValue::new(Self::name(), "List-Unsubscribe=One-Click".to_owned())
     }
 }

@@ -87,10 +87,11 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
         return next.run(request).await;
     };
     let key = request.uri().to_string();
+    let csrf = request.extensions().get::<crate::auth::Visitor>().map(|v| v.csrf.clone()).unwrap_or_default();
     if let Some(page) = cache.pages.get(&key) {
         return Response::builder()
             .header(header::CONTENT_TYPE, page.content_type)
-            .body(Body::from(page.body))
+            .body(Body::from(replace(&page.body, CSRF_SLOT.as_bytes(), csrf.as_bytes())))
             .unwrap_or_else(|_| Response::new(Body::empty()));
     }
     let started_at = cache.applied.load(Ordering::Acquire);
@@ -104,9 +105,34 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
     };
     let changed_since = cache.evicted.get(&work).is_some_and(|id| id > started_at);
     if let Some(content_type) = parts.headers.get(header::CONTENT_TYPE).filter(|_| !changed_since) {
-        cache.pages.insert(key, Page { work, content_type: content_type.clone(), body: bytes.clone() });
+        // The guest forms on the page (kudos, comments) carry this visitor's CSRF token; the
+        // cached copy carries a slot each later guest's own token is put in.
+        let body = if csrf.is_empty() { bytes.clone() } else { replace(&bytes, csrf.as_bytes(), CSRF_SLOT.as_bytes()) };
+        cache.pages.insert(key, Page { work, content_type: content_type.clone(), body });
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// What stands for the visitor's CSRF token in a cached page. Tokens are 64 hex digits, so
+/// neither can be mistaken for the other or for text a writer wrote around them.
+const CSRF_SLOT: &str = "{{flourish-csrf-token}}";
+
+/// `body` with every `from` replaced by `to`; the same bytes when there is none.
+fn replace(body: &Bytes, from: &[u8], to: &[u8]) -> Bytes {
+    let finder = memchr::memmem::Finder::new(from);
+    let mut at = finder.find_iter(body).peekable();
+    if at.peek().is_none() {
+        return body.clone();
+    }
+    let mut out = Vec::with_capacity(body.len());
+    let mut last = 0;
+    for i in at {
+        out.extend_from_slice(&body[last..i]);
+        out.extend_from_slice(to);
+        last = i + from.len();
+    }
+    out.extend_from_slice(&body[last..]);
+    Bytes::from(out)
 }
 
 /// Follows the outbox for as long as the archive runs, evicting changed works' pages.
@@ -140,6 +166,18 @@ pub async fn watch_outbox(store: Store, cache: std::sync::Arc<PageCache>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tokens_are_swapped_for_a_slot_and_back() {
+        let page = Bytes::from_static(b"<input value=\"aa\"><p>x</p><input value=\"aa\">");
+        let slotted = replace(&page, b"aa", CSRF_SLOT.as_bytes());
+        assert!(!slotted.windows(2).any(|w| w == b"aa"));
+        assert_eq!(
+            replace(&slotted, CSRF_SLOT.as_bytes(), b"bb"),
+            Bytes::from_static(b"<input value=\"bb\"><p>x</p><input value=\"bb\">")
+        );
+        assert_eq!(replace(&page, b"zz", b"q"), page);
+    }
 
     #[test]
     fn only_work_paths_are_cached() {

@@ -95,6 +95,8 @@ pub struct Inner {
     pub mailer: mail::Mailer,
     pub rate_limiter: Option<rate_limit::Limiter>,
     pub downloads: downloads::DownloadCache,
+    /// The key guests' addresses are hashed with (`visitors`), read once from the database.
+    pub(crate) secrets: tokio::sync::OnceCell<String>,
     pub(crate) site: std::sync::Mutex<Option<(std::time::Instant, settings::SiteSettings)>>,
     /// The front page's totals per kind of viewer (guest, member), recounted at most once a
     /// minute: they take a moment on a large archive and need not be exact to the second.
@@ -129,6 +131,7 @@ impl AppState {
             mailer,
             rate_limiter,
             downloads,
+            secrets: Default::default(),
             site: Default::default(),
             counts: Default::default(),
         })))
@@ -152,7 +155,7 @@ impl AppState {
     }
 
     /// Starts what runs beside the requests: the outbox watcher that keeps cached pages
-    /// current. Call once, inside the runtime that serves.
+    /// current, and the job worker (mail, digests). Call once, inside the runtime that serves.
     pub fn start_background_tasks(&self) -> tokio::task::JoinHandle<()> {
         let state = self.clone();
         tokio::spawn(async move {
@@ -164,7 +167,11 @@ impl AppState {
                     }
                 }
             };
-            tokio::join!(page_cache::watch_outbox(state.store.clone(), state.page_cache.clone()), forget);
+            tokio::join!(
+                page_cache::watch_outbox(state.store.clone(), state.page_cache.clone()),
+                forget,
+                crate::jobs::run(state.clone())
+            );
         })
     }
 }

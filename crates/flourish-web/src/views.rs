@@ -66,6 +66,8 @@ pub struct WorkView {
     pub end_notes: String,
     pub language: String,
     pub words: u64,
+    /// Hits, kudos, comments and bookmarks, as counted on the work row.
+    pub stats: flourish_core::WorkStats,
     pub chapters: String,
     pub chapter_count: u32,
     pub complete: bool,
@@ -128,6 +130,7 @@ impl WorkView {
             end_notes: work.end_notes.clone(),
             language: language_name(&work.language),
             words: work.word_count,
+            stats: work.stats,
             chapters: work.chapters_label(),
             chapter_count: work.chapter_count,
             complete: work.complete,

@@ -78,6 +78,8 @@ fn work_from_file(path: &Path) -> (Work, Vec<Chapter>) {
         restricted: false,
         hidden: false,
         allow_downloads: true,
+        comment_policy: flourish_core::CommentPolicy::default(),
+        moderated: false,
         published_at: at,
         updated_at: at,
         word_count: chapters.iter().map(|c| c.word_count).sum(),

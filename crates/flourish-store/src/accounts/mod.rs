@@ -114,13 +114,16 @@ struct AccountRow {
     password_hash: Option<String>,
     confirmed: bool,
     is_admin: bool,
+    is_moderator: bool,
     status: String,
     created_at: i64,
+    unread_notifications: i64,
 }
 
 macro_rules! account_columns {
     () => {
-        "u.id, u.username, u.email, u.password_hash, u.confirmed, u.is_admin, u.status, u.created_at"
+        "u.id, u.username, u.email, u.password_hash, u.confirmed, u.is_admin, u.is_moderator, u.status, u.created_at, \
+         u.unread_notifications"
     };
 }
 
@@ -133,9 +136,11 @@ impl AccountRow {
             password_hash: self.password_hash,
             confirmed: self.confirmed,
             is_admin: self.is_admin,
+            is_moderator: self.is_moderator,
             // Only this module writes the column, with `AccountStatus::as_str`.
             status: self.status.parse().unwrap_or(AccountStatus::Banned),
             created_at: ts(self.created_at),
+            unread_notifications: self.unread_notifications.max(0) as u32,
         }
     }
 }
@@ -195,7 +200,7 @@ impl AccountStore for Store {
         let at = now();
         let result: Result<(i64, i64), StoreError> = with_db!(self, db => {
             async {
-                let mut tx = db.begin().await?;
+                let mut tx = db.begin_write().await?;
                 if let Some(code) = new.invitation {
                     let used = sqlx::query(
                         "UPDATE invitations SET used_at = $2 WHERE code = $1 AND used_at IS NULL",
@@ -263,8 +268,10 @@ impl AccountStore for Store {
             password_hash: Some(new.password_hash.to_owned()),
             confirmed: new.confirmed,
             is_admin: new.is_admin,
+            is_moderator: false,
             status: AccountStatus::Active,
             created_at: ts(at),
+            unread_notifications: 0,
         };
         let pseud = Pseud {
             id: PseudId(pseud_id),
@@ -326,7 +333,7 @@ impl AccountStore for Store {
 
     async fn set_password(&self, user: UserId, password_hash: &str) -> Result<(), StoreError> {
         with_db!(self, db => {
-            let mut tx = db.begin().await?;
+            let mut tx = db.begin_write().await?;
             let done = sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
                 .bind(user.0)
                 .bind(password_hash)
@@ -351,7 +358,7 @@ impl AccountStore for Store {
 
     async fn set_status(&self, user: UserId, status: AccountStatus) -> Result<(), StoreError> {
         with_db!(self, db => {
-            let mut tx = db.begin().await?;
+            let mut tx = db.begin_write().await?;
             let done = sqlx::query("UPDATE users SET status = $2 WHERE id = $1")
                 .bind(user.0)
                 .bind(status.as_str())
@@ -380,7 +387,7 @@ impl AccountStore for Store {
         let orphan = if orphan_works { Some(self.orphan_pseud().await?) } else { None };
         let at = now();
         with_db!(self, db => {
-            let mut tx = db.begin().await?;
+            let mut tx = db.begin_write().await?;
             let exists: Option<(i64,)> =
                 sqlx::query_as("SELECT id FROM users WHERE id = $1").bind(user.0).fetch_optional(&mut *tx).await?;
             if exists.is_none() {
@@ -440,7 +447,7 @@ impl AccountStore for Store {
 
     async fn set_default_pseud(&self, user: UserId, pseud: PseudId) -> Result<(), StoreError> {
         with_db!(self, db => {
-            let mut tx = db.begin().await?;
+            let mut tx = db.begin_write().await?;
             let owned: Option<(i64,)> = sqlx::query_as("SELECT id FROM pseuds WHERE id = $1 AND user_id = $2")
                 .bind(pseud.0)
                 .bind(user.0)
@@ -464,7 +471,7 @@ impl AccountStore for Store {
         let at = now();
         let result: Result<(i64, i64), sqlx::Error> = with_db!(self, db => {
             async {
-                let mut tx = db.begin().await?;
+                let mut tx = db.begin_write().await?;
                 let (user_id,): (i64,) = sqlx::query_as(
                     "INSERT INTO users (username, username_key, created_at) VALUES ($1, $2, $3) RETURNING id",
                 )

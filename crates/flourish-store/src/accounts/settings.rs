@@ -5,6 +5,9 @@ use super::*;
 pub trait SettingsStore {
     async fn settings(&self) -> Result<Vec<(String, String)>, StoreError>;
     async fn set_setting(&self, name: &str, value: &str) -> Result<(), StoreError>;
+    /// The site's secret called `name`, made from `candidate` the first time it is asked
+    /// for (by whichever node asks first). Secrets never leave the database.
+    async fn site_secret(&self, name: &str, candidate: &str) -> Result<String, StoreError>;
 }
 
 impl SettingsStore for Store {
@@ -26,5 +29,17 @@ impl SettingsStore for Store {
             .await?;
         });
         Ok(())
+    }
+
+    async fn site_secret(&self, name: &str, candidate: &str) -> Result<String, StoreError> {
+        let (value,): (String,) = with_db!(self, db => {
+            sqlx::query("INSERT INTO site_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
+                .bind(name)
+                .bind(candidate)
+                .execute(db)
+                .await?;
+            sqlx::query_as("SELECT value FROM site_secrets WHERE name = $1").bind(name).fetch_one(db).await?
+        });
+        Ok(value)
     }
 }

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod archive;
+mod conversation;
 mod open;
 mod parity;
 mod resanitize;

@@ -6,7 +6,7 @@ use flourish_core::{Chapter, Pseud, Tag, TagKind, Work};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-fn stamp(t: time::OffsetDateTime) -> String {
+pub(crate) fn stamp(t: time::OffsetDateTime) -> String {
     t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
 }
 
@@ -79,6 +79,10 @@ pub struct WorkSummary {
     pub series: Vec<SeriesRef>,
     pub stats: Stats,
     pub allow_downloads: bool,
+    /// Who may comment: `everyone`, `members` or `no_one`.
+    pub comment_policy: String,
+    /// New comments wait for a creator's approval.
+    pub moderated: bool,
 }
 
 impl WorkSummary {
@@ -117,6 +121,8 @@ impl WorkSummary {
                 bookmarks: w.stats.bookmarks,
             },
             allow_downloads: w.allow_downloads,
+            comment_policy: w.comment_policy.as_str().to_owned(),
+            moderated: w.moderated,
         }
     }
 }

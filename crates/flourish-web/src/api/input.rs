@@ -121,6 +121,12 @@ pub struct WorkInput {
     pub published: Option<String>,
     #[serde(default = "yes")]
     pub allow_downloads: bool,
+    /// Who may comment: `everyone`, `members` (the default) or `no_one`.
+    #[serde(default)]
+    pub comment_policy: Option<String>,
+    /// Hold new comments until a creator approves them.
+    #[serde(default)]
+    pub moderated: bool,
     /// The work's chapters when posting; absent when updating (chapters have their own routes).
     #[serde(default)]
     pub chapters: Vec<ChapterInput>,
@@ -173,6 +179,13 @@ impl WorkInput {
                 }
             },
         };
+        let comment_policy = match self.comment_policy.as_deref() {
+            None => flourish_core::CommentPolicy::default(),
+            Some(p) => p.parse().unwrap_or_else(|_| {
+                errors.add("comment_policy", "Use one of: everyone, members, no_one.");
+                flourish_core::CommentPolicy::default()
+            }),
+        };
         let chapters =
             self.chapters.iter().enumerate().map(|(i, c)| c.draft(&format!("chapters[{i}]."), &mut errors)).collect();
         let draft = WorkDraft {
@@ -195,6 +208,8 @@ impl WorkInput {
             restricted: self.restricted,
             published_at,
             allow_downloads: self.allow_downloads,
+            comment_policy,
+            moderated: self.moderated,
             chapters,
             series: None,
         };

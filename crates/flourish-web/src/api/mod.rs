@@ -8,6 +8,7 @@
 //! invalid input.
 
 pub mod autocomplete;
+pub mod conversation;
 pub mod dto;
 pub mod input;
 
@@ -40,6 +41,13 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/pseuds/{username}/{pseud}", get(show_pseud))
         .route("/api/v1/series/{id}", get(show_series))
         .route("/api/v1/search", get(search))
+        .route("/api/v1/works/{id}/kudos", post(conversation::give_kudos))
+        .route("/api/v1/works/{id}/comments", get(conversation::list_comments).post(conversation::create_comment))
+        .route(
+            "/api/v1/comments/{id}",
+            get(conversation::show_comment).put(conversation::update_comment).delete(conversation::delete_comment),
+        )
+        .route("/api/v1/notifications", get(conversation::notifications))
 }
 
 #[derive(OpenApi)]
@@ -47,10 +55,15 @@ pub fn routes() -> Router<AppState> {
     info(
         title = "Flourish API",
         version = "1",
-        description = "Read the archive's works, tags, pseuds and series; post and update works with a personal API token (made on the account page). Every error is {\"code\", \"message\"}, with \"fields\" for invalid input."
+        description = "Read the archive's works, tags, pseuds, series and comments; post and update works, leave kudos and comments, and read your notifications with a personal API token (made on the account page). Every error is {\"code\", \"message\"}, with \"fields\" for invalid input."
     ),
-    paths(list_works, search, show_work, create_work, update_work, add_chapter, update_chapter, show_tag, show_pseud, show_series, autocomplete::tags),
-    components(schemas(ErrorOut, WorkInput, ChapterInput)),
+    paths(
+        list_works, search, show_work, create_work, update_work, add_chapter, update_chapter, show_tag, show_pseud,
+        show_series, autocomplete::tags, conversation::give_kudos, conversation::list_comments,
+        conversation::show_comment, conversation::create_comment, conversation::update_comment,
+        conversation::delete_comment, conversation::notifications
+    ),
+    components(schemas(ErrorOut, WorkInput, ChapterInput, conversation::CommentInput, conversation::CommentEdit)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;

@@ -73,6 +73,8 @@ impl Visitor {
         VisitorView {
             username: self.account.as_ref().map(|a| a.username.clone()),
             is_admin: self.is_admin(),
+            is_moderator: self.account.as_ref().is_some_and(|a| a.is_admin || a.is_moderator),
+            unread: self.account.as_ref().map_or(0, |a| a.unread_notifications),
             csrf: self.csrf.clone(),
         }
     }
@@ -87,6 +89,10 @@ impl Visitor {
 pub struct VisitorView {
     pub username: Option<String>,
     pub is_admin: bool,
+    /// Works the report queue (admins too).
+    pub is_moderator: bool,
+    /// Unread notifications, for the header.
+    pub unread: u32,
     pub csrf: String,
 }
 
@@ -273,7 +279,9 @@ pub async fn visit(State(state): State<AppState>, request: Request, next: Next) 
 /// The API never acts on cookies: it writes only for a bearer token, which another site
 /// cannot make a browser send, so CSRF does not apply to it.
 fn is_token_authenticated(parts: &Parts) -> bool {
-    parts.uri.path().starts_with("/api/")
+    // An unsubscribe link carries its own signed token, and RFC 8058 mail clients post to
+    // it without cookies.
+    parts.uri.path().starts_with("/api/") || parts.uri.path().starts_with("/unsubscribe/")
 }
 
 const CSRF_MESSAGE: &str =

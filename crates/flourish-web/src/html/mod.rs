@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod conversation;
 pub mod form;
 pub mod home;
 pub mod posting;

@@ -55,6 +55,8 @@ struct Ctx {
     next_url: Option<String>,
     full_url: String,
     index_url: String,
+    /// Kudos and comments.
+    conversation: super::conversation::views::ConversationView,
 }
 
 pub(crate) async fn page(
@@ -64,6 +66,7 @@ pub(crate) async fn page(
     index: &[ChapterSummary],
     chapters: &[Chapter],
     full: bool,
+    uri: &Uri,
 ) -> AppResult<Html<String>> {
     let links: Vec<ChapterLink> = index.iter().map(|c| ChapterLink::new(work, c)).collect();
     let current = if full { 0 } else { chapters.first().map_or(1, |c| c.position) };
@@ -77,7 +80,21 @@ pub(crate) async fn page(
         let chapter = &chapters[0];
         format!("{} - Chapter {}", work.title, chapter.position)
     };
+    // Comments belong to the chapter being read; in the entire work, to the last one.
+    let commented =
+        if full { index.last().map(|c| (c.id, c.position)) } else { chapters.first().map(|c| (c.id, c.position)) };
+    let base_url = if full && links.len() > 1 {
+        format!("/works/{}?view_full_work=true", work.id)
+    } else if let Some(c) = chapters.first().filter(|_| !full) {
+        format!("/works/{}/chapters/{}", work.id, c.id)
+    } else {
+        format!("/works/{}", work.id)
+    };
+    let conversation =
+        super::conversation::views::for_work_page(state, visitor, work, commented, links.len() > 1, &base_url, uri)
+            .await?;
     let ctx = Ctx {
+        conversation,
         can_edit: is_creator(visitor, work),
         draft: !work.posted,
         hidden: work.hidden,
@@ -121,15 +138,16 @@ pub async fn show(
     visitor: Visitor,
     Path(id): Path<String>,
     FullWork(full): FullWork,
+    uri: Uri,
 ) -> AppResult<Html<String>> {
     let viewer = visitor.viewer();
     let (work, index) = load(&state, &id, viewer).await?;
     if full || index.len() <= 1 {
         let chapters = state.store.chapters(work.id, viewer).await?;
-        return page(&state, &visitor, &work, &index, &chapters, true).await;
+        return page(&state, &visitor, &work, &index, &chapters, true, &uri).await;
     }
     let first = state.store.chapter(work.id, index[0].id, viewer).await?.ok_or(AppError::NotFound)?;
-    page(&state, &visitor, &work, &index, &[first], false).await
+    page(&state, &visitor, &work, &index, &[first], false, &uri).await
 }
 
 /// `/works/{id}/chapters/{chapter}`.
@@ -137,12 +155,13 @@ pub async fn chapter(
     State(state): State<AppState>,
     visitor: Visitor,
     Path((id, chapter)): Path<(String, String)>,
+    uri: Uri,
 ) -> AppResult<Html<String>> {
     let viewer = visitor.viewer();
     let chapter: ChapterId = path_id(&chapter)?;
     let (work, index) = load(&state, &id, viewer).await?;
     let chapter = state.store.chapter(work.id, chapter, viewer).await?.ok_or(AppError::NotFound)?;
-    page(&state, &visitor, &work, &index, &[chapter], index.len() <= 1).await
+    page(&state, &visitor, &work, &index, &[chapter], index.len() <= 1, &uri).await
 }
 
 /// `/works/{id}/navigate`: the chapter index. With `?chapter=ID` (the chapter menu's

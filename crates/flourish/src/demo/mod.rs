@@ -201,6 +201,8 @@ pub async fn seed(store: &Store) -> anyhow::Result<usize> {
             restricted: false,
             published_at: Some(now - Duration::days(w.days_ago) + Duration::minutes(i as i64)),
             allow_downloads: true,
+            comment_policy: flourish_core::CommentPolicy::Everyone,
+            moderated: false,
             chapters: w
                 .chapters
                 .into_iter()

@@ -50,6 +50,9 @@ pub(super) struct DashboardCtx {
     pub(super) invitations: Vec<DashboardInvitation>,
     pub(super) notice: Option<&'static str>,
     pub(super) errors: FieldErrors,
+    /// Accounts this one has blocked: (user id, username).
+    pub(super) blocked: Vec<(i64, String)>,
+    pub(super) max_blocks: u64,
 }
 
 #[derive(Serialize)]
@@ -91,7 +94,10 @@ pub(super) async fn dashboard_with_token(
         .collect();
     let pseuds = state.store.pseuds_of(account.id).await?;
     let invitations = state.store.creator_invitations(account.id).await?;
+    let blocked = flourish_store::BlockStore::blocked_accounts(&state.store, account.id).await?;
     let ctx = DashboardCtx {
+        blocked: blocked.into_iter().map(|b| (b.user_id, b.username)).collect(),
+        max_blocks: flourish_store::conversation::MAX_BLOCKS,
         account: DashboardAccount { username: account.username.clone() },
         tokens,
         new_token,
@@ -138,6 +144,10 @@ pub(super) async fn dashboard(State(state): State<AppState>, visitor: Visitor, u
         Some("token_revoked") => Some("Token revoked: it no longer works."),
         Some("password_changed") => Some("Password changed. Other sessions of this account have been logged out."),
         Some("invitation_answered") => Some("Thank you for answering."),
+        Some("blocked") => {
+            Some("Blocked. They can no longer comment on, reply to or give kudos to your works and comments.")
+        }
+        Some("unblocked") => Some("Unblocked."),
         _ => None,
     };
     Ok(dashboard_page(&state, &visitor, &account, notice, FieldErrors::default()).await?.into_response())

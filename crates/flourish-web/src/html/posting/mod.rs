@@ -73,11 +73,12 @@ async fn preview(
     State(state): State<AppState>,
     Writer(visitor, _): Writer,
     Path(id): Path<String>,
+    uri: axum::http::Uri,
 ) -> AppResult<Html<String>> {
     let work = own_work(&state, &visitor, &id).await?;
     let chapters = state.store.chapters_for_editing(work.id).await?;
     let index: Vec<_> = chapters.iter().map(|c| c.summary()).collect();
-    super::work::page(&state, &visitor, &work, &index, &chapters, true).await
+    super::work::page(&state, &visitor, &work, &index, &chapters, true, &uri).await
 }
 
 async fn post_draft(

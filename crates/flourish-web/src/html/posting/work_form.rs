@@ -31,6 +31,9 @@ pub(super) struct WorkFields {
     pub(super) expected_chapters: String,
     pub(super) restricted: bool,
     pub(super) allow_downloads: bool,
+    /// `everyone`, `members` or `no_one` (flourish_core::CommentPolicy).
+    pub(super) comment_policy: String,
+    pub(super) moderated: bool,
     pub(super) published: String,
     pub(super) series: String,
     pub(super) series_position: String,
@@ -125,6 +128,7 @@ impl WorkFields {
             language: "en".into(),
             complete: true,
             allow_downloads: true,
+            comment_policy: flourish_core::CommentPolicy::default().as_str().into(),
             text_format: "html".into(),
             pseuds: default_pseud.into_iter().collect(),
             chapters: vec![ChapterFields::default()],
@@ -164,6 +168,8 @@ impl WorkFields {
             expected_chapters: form.get("expected_chapters").to_owned(),
             restricted: form.checked("restricted"),
             allow_downloads: form.checked("allow_downloads"),
+            comment_policy: form.get("comment_policy").to_owned(),
+            moderated: form.checked("moderated"),
             published: form.get("published").to_owned(),
             series: form.get("series").to_owned(),
             series_position: form.get("series_position").to_owned(),
@@ -195,6 +201,8 @@ impl WorkFields {
             expected_chapters: work.expected_chapters.map(|n| n.to_string()).unwrap_or_default(),
             restricted: work.restricted,
             allow_downloads: work.allow_downloads,
+            comment_policy: work.comment_policy.as_str().to_owned(),
+            moderated: work.moderated,
             published: work.published_at.date().to_string(),
             text_format: "html".into(),
             chapters: vec![],
@@ -257,6 +265,13 @@ impl WorkFields {
                 }
             },
         };
+        let comment_policy = match self.comment_policy.trim() {
+            "" => flourish_core::CommentPolicy::default(),
+            p => p.parse().unwrap_or_else(|_| {
+                errors.add("comment_policy", "Choose who may comment.");
+                flourish_core::CommentPolicy::default()
+            }),
+        };
         let html = |text: &str| if text.trim().is_empty() { String::new() } else { paragraphs_in_html(text) };
         let draft = WorkDraft {
             title: self.title.trim().to_owned(),
@@ -278,6 +293,8 @@ impl WorkFields {
             restricted: self.restricted,
             published_at,
             allow_downloads: self.allow_downloads,
+            comment_policy,
+            moderated: self.moderated,
             chapters: self
                 .chapters
                 .iter()

@@ -1,0 +1,53 @@
+//! Readers answering writers, as pages: kudos ([`kudos`]), comment threads and their
+//! moderation ([`comments`], with what the work page shows in [`views`]), the inbox and
+//! notification preferences ([`inbox`]), blocking ([`blocks`]) and one-click unsubscribe.
+//! Every rule is the store's (`flourish_store::conversation`); these handlers only read
+//! forms, call it and show the answer, so the pages and the API cannot disagree.
+
+pub mod blocks;
+pub mod comments;
+pub mod inbox;
+pub mod kudos;
+pub mod views;
+
+use crate::state::AppState;
+use axum::Router;
+use axum::routing::{get, post};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/works/{id}/kudos", post(kudos::give).get(kudos::list))
+        .route("/works/{id}/comments", post(comments::create))
+        .route("/works/{id}/comments/held", get(comments::held))
+        .route("/works/{id}/comments/approve", post(comments::approve))
+        .route("/comments/{id}", get(comments::thread))
+        .route("/comments/{id}/edit", get(comments::edit_form).post(comments::edit))
+        .route("/comments/{id}/delete", get(comments::delete_form).post(comments::delete))
+        .route("/comments/{id}/freeze", post(comments::freeze))
+        .route("/comments/{id}/unfreeze", post(comments::unfreeze))
+        .route("/comments/{id}/hide", post(comments::hide))
+        .route("/comments/{id}/unhide", post(comments::unhide))
+        .route("/inbox", get(inbox::show).post(inbox::mark))
+        .route("/account/notifications", get(inbox::prefs_form).post(inbox::save_prefs))
+        .route("/unsubscribe/{token}", get(inbox::unsubscribe_form).post(inbox::unsubscribe))
+        .route("/account/blocks", post(blocks::block))
+        .route("/account/blocks/{user}/unblock", post(blocks::unblock))
+}
+
+/// A path on this archive to send someone back to, or `None` for anything else (an open
+/// redirect would let another site borrow the archive's name).
+pub(crate) fn local_path(path: &str) -> Option<&str> {
+    (path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\") && !path.contains(['\r', '\n']))
+        .then_some(path)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert_eq!(super::local_path("/inbox"), Some("/inbox"));
+        for bad in ["//evil.example/", "https://evil.example/", "/\\evil.example", "", "inbox"] {
+            assert_eq!(super::local_path(bad), None, "{bad}");
+        }
+    }
+}
