@@ -84,17 +84,11 @@ impl FromStr for TextFormat {
 /// Who is commenting.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Commenter {
-    Member {
-        user: UserId,
-        pseud: PseudId,
-    },
+    /// A member, under one of their pseuds (their default pseud when `None`).
+    Member { user: UserId, pseud: Option<PseudId> },
     /// A guest's name and email address (shown to nobody but admins) and the keyed hash of
     /// their address that per-address limits count by.
-    Guest {
-        name: String,
-        email: String,
-        address_key: String,
-    },
+    Guest { name: String, email: String, address_key: String },
 }
 
 impl Commenter {
@@ -151,6 +145,13 @@ pub struct CommentAuthor {
     pub user: Option<UserId>,
     pub username: Option<String>,
     pub pseud: Option<PseudId>,
+}
+
+impl CommentAuthor {
+    /// The page of the pseud it was written under; `None` for a guest or a deleted account.
+    pub fn path(&self) -> Option<String> {
+        self.username.as_deref().map(|u| crate::work::pseud_path(u, &self.name))
+    }
 }
 
 /// The deepest level shown under a comment before "continue this thread".

@@ -51,8 +51,13 @@ impl Pseud {
 
     /// The path of this pseud's page.
     pub fn path(&self) -> String {
-        format!("/users/{}/pseuds/{}", self.username, self.name)
+        pseud_path(&self.username, &self.name)
     }
+}
+
+/// The path of the page of pseud `name` of account `username`.
+pub fn pseud_path(username: &str, name: &str) -> String {
+    format!("/users/{username}/pseuds/{name}")
 }
 
 /// A work's tags, kept in the order the store returns them (kind, then name).
@@ -128,6 +133,9 @@ pub struct Work {
 pub struct WorkStats {
     pub hits: u64,
     pub kudos: u64,
+    /// Of `kudos`, how many guests left ("and N guests").
+    #[serde(default)]
+    pub guest_kudos: u64,
     pub comments: u64,
     pub bookmarks: u64,
 }

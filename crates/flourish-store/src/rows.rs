@@ -18,7 +18,7 @@ macro_rules! work_columns {
     () => {
         "w.id, w.title, w.summary, w.notes, w.end_notes, w.language, w.complete, w.expected_chapters, \
          w.chapter_count, w.posted, w.restricted, w.published_at, w.updated_at, w.word_count, w.version, \
-         w.hits, w.kudos, w.comments, w.bookmarks, w.hidden, w.allow_downloads, w.comment_policy, w.moderated"
+         w.hits, w.kudos, w.guest_kudos, w.comments, w.bookmarks, w.hidden, w.allow_downloads, w.comment_policy, w.moderated"
     };
 }
 
@@ -70,6 +70,7 @@ pub(crate) struct WorkRow {
     pub version: i64,
     pub hits: i64,
     pub kudos: i64,
+    pub guest_kudos: i64,
     pub comments: i64,
     pub bookmarks: i64,
     pub hidden: bool,
@@ -104,6 +105,7 @@ impl WorkRow {
             stats: WorkStats {
                 hits: self.hits as u64,
                 kudos: self.kudos as u64,
+                guest_kudos: self.guest_kudos as u64,
                 comments: self.comments as u64,
                 bookmarks: self.bookmarks as u64,
             },

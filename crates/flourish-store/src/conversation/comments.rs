@@ -6,7 +6,7 @@
 //! text is not a repeat; then the spam score decides whether the comment waits for the
 //! creator. Counts, outbox and notices follow in the same transaction.
 
-use super::{Notice, blocked_by_creator, check_active, creator_users, notify, standing, work_is_open};
+use super::{Notice, blocked_by_creator, check_active, creator_users, moderates, notify, standing, work_is_open};
 use crate::changes::{Changed, works_changed};
 use crate::rows::ts;
 use crate::{Store, StoreError, now, placeholders, with_db};
@@ -283,6 +283,40 @@ impl Store {
         self.comment_rows(&sql, &binds, sees_held).await
     }
 
+    /// Top-level comments in `scope` (a condition on `$1`, `scope_id`) the reader may see,
+    /// chosen by `tail` (its placeholders from `$3`, bound to `binds`), with their replies,
+    /// how many there are in all, and for moderators how many wait on the work.
+    async fn threads_page(
+        &self,
+        work: i64,
+        reader: CommentReader,
+        scope: &str,
+        scope_id: i64,
+        tail: &str,
+        binds: &[i64],
+    ) -> Result<CommentsPage, StoreError> {
+        let (sees_held, sees_hidden) = privileges(self, work, reader.user).await?;
+        let top_level = format!("{scope} AND c.parent_id IS NULL AND {SHOWN}");
+        let mut all = vec![scope_id];
+        all.extend_from_slice(binds);
+        let roots = self.comment_rows(&format!("{SELECT} WHERE {top_level} {tail}"), &all, sees_held).await?;
+        let count_sql = format!("SELECT COUNT(*) FROM comments c WHERE {top_level}");
+        let (total,): (i64,) = with_db!(self, db => {
+            sqlx::query_as(AssertSqlSafe(count_sql)).bind(scope_id).bind(sees_held).fetch_one(db).await?
+        });
+        let root_ids: Vec<i64> = roots.iter().map(|r| r.id).collect();
+        let replies = self.replies_under(&root_ids, sees_held).await?;
+        Ok(CommentsPage {
+            comments: roots.into_iter().chain(replies).map(|r| r.into_comment(sees_hidden)).collect(),
+            roots: root_ids.into_iter().map(CommentId).collect(),
+            // The callers know their paging.
+            page: 1,
+            per_page: 0,
+            total: total as u64,
+            held: if sees_held { self.held_count(work).await? } else { 0 },
+        })
+    }
+
     async fn held_count(&self, work: i64) -> Result<u64, StoreError> {
         let (n,): (i64,) = with_db!(self, db => {
             sqlx::query_as("SELECT COUNT(*) FROM comments WHERE work_id = $1 AND state = 'held'").bind(work).fetch_one(db).await?
@@ -321,20 +355,24 @@ impl CommentStore for Store {
                 return Err(StoreError::NotFound("work"));
             }
             let creators = creator_users!(tx, new.work.0);
-            let (actor, account_age) = match &new.by {
+            let (actor, account_age, pseud) = match &new.by {
                 Commenter::Member { user, pseud } => {
-                    let Some((status, created, _)) = standing!(tx, user.0) else { return Err(StoreError::NotFound("account")) };
+                    let Some((status, created)) = standing!(tx, user.0) else { return Err(StoreError::NotFound("account")) };
                     check_active(&status)?;
-                    let owner: Option<(i64, String)> = sqlx::query_as("SELECT user_id, name FROM pseuds WHERE id = $1")
-                        .bind(pseud.0)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                    match owner {
-                        Some((owner, name)) if owner == user.0 => (name, Some(at - created)),
-                        _ => return Err(StoreError::invalid("pseud_id", "Choose one of your own pseuds.")),
-                    }
+                    // The pseud chosen, or the account's default one: only its own.
+                    let owned: Option<(i64, String)> = sqlx::query_as(
+                        "SELECT id, name FROM pseuds WHERE user_id = $1 AND (($2 IS NULL AND is_default) OR id = $2)",
+                    )
+                    .bind(user.0)
+                    .bind(pseud.map(|p| p.0))
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    let Some((pseud, name)) = owned else {
+                        return Err(StoreError::invalid("pseud_id", "Choose one of your own pseuds."));
+                    };
+                    (name, Some(at - created), Some(pseud))
                 }
-                Commenter::Guest { name, .. } => (name.trim().to_owned(), None),
+                Commenter::Guest { name, .. } => (name.trim().to_owned(), None, None),
             };
             match comment_policy.parse::<CommentPolicy>().unwrap_or_default() {
                 CommentPolicy::NoOne => return Err(StoreError::Forbidden("Comments are turned off on this work.".into())),
@@ -448,9 +486,9 @@ impl CommentStore for Store {
             let score = if is_creator { 0 } else { spam_score(&clean, &spam_words, !repeats.is_empty(), newcomer) };
             let held = !is_creator && (moderated || score >= policy.hold_at);
             let state = if held { CommentState::Held } else { CommentState::Published };
-            let (pseud, guest_name) = match &new.by {
-                Commenter::Member { pseud, .. } => (Some(pseud.0), None),
-                Commenter::Guest { name, .. } => (None, Some(name.trim().to_owned())),
+            let guest_name = match &new.by {
+                Commenter::Member { .. } => None,
+                Commenter::Guest { name, .. } => Some(name.trim().to_owned()),
             };
             let (id,): (i64,) = sqlx::query_as(
                 "INSERT INTO comments (work_id, chapter_id, parent_id, thread_id, depth, user_id, pseud_id, guest_name, guest_email, \
@@ -536,32 +574,18 @@ impl CommentStore for Store {
             sqlx::query_as("SELECT work_id FROM chapters WHERE id = $1").bind(chapter.0).fetch_optional(db).await?
         });
         let Some((work,)) = work else { return Ok(CommentsPage { page: 1, per_page, ..Default::default() }) };
-        let (sees_held, sees_hidden) = privileges(self, work, reader.user).await?;
         let direction = match order {
             CommentOrder::Oldest => "ASC",
             CommentOrder::Newest => "DESC",
         };
-        let sql = format!(
-            "{SELECT} WHERE c.chapter_id = $1 AND c.parent_id IS NULL AND {SHOWN} ORDER BY c.id {direction} LIMIT $3 OFFSET $4"
-        );
-        let count_sql =
-            format!("SELECT COUNT(*) FROM comments c WHERE c.chapter_id = $1 AND c.parent_id IS NULL AND {SHOWN}");
         let offset = crate::Page::<()>::offset(page, per_page);
-        let roots = self.comment_rows(&sql, &[chapter.0, i64::from(per_page), offset], sees_held).await?;
-        let (total,): (i64,) = with_db!(self, db => {
-            sqlx::query_as(AssertSqlSafe(count_sql)).bind(chapter.0).bind(sees_held).fetch_one(db).await?
-        });
-        let root_ids: Vec<i64> = roots.iter().map(|r| r.id).collect();
-        let replies = self.replies_under(&root_ids, sees_held).await?;
-        let held = if sees_held { self.held_count(work).await? } else { 0 };
-        Ok(CommentsPage {
-            comments: roots.into_iter().chain(replies).map(|r| r.into_comment(sees_hidden)).collect(),
-            roots: root_ids.into_iter().map(CommentId).collect(),
-            page: page.max(1),
-            per_page,
-            total: total as u64,
-            held,
-        })
+        let tail = format!("ORDER BY c.id {direction} LIMIT $3 OFFSET $4");
+        let mut found = self
+            .threads_page(work, reader, "c.chapter_id = $1", chapter.0, &tail, &[i64::from(per_page), offset])
+            .await?;
+        found.page = page.max(1);
+        found.per_page = per_page;
+        Ok(found)
     }
 
     async fn comment_thread(&self, root: CommentId, reader: CommentReader) -> Result<Option<Vec<Comment>>, StoreError> {
@@ -590,26 +614,12 @@ impl CommentStore for Store {
         after: Option<CommentId>,
         limit: u32,
     ) -> Result<CommentsPage, StoreError> {
-        let (sees_held, sees_hidden) = privileges(self, work.0, reader.user).await?;
-        let sql = format!(
-            "{SELECT} WHERE c.work_id = $1 AND c.parent_id IS NULL AND {SHOWN} AND c.id > $3 ORDER BY c.id LIMIT $4"
-        );
-        let roots = self.comment_rows(&sql, &[work.0, after.map_or(0, |a| a.0), i64::from(limit)], sees_held).await?;
-        let count_sql =
-            format!("SELECT COUNT(*) FROM comments c WHERE c.work_id = $1 AND c.parent_id IS NULL AND {SHOWN}");
-        let (total,): (i64,) = with_db!(self, db => {
-            sqlx::query_as(AssertSqlSafe(count_sql)).bind(work.0).bind(sees_held).fetch_one(db).await?
-        });
-        let root_ids: Vec<i64> = roots.iter().map(|r| r.id).collect();
-        let replies = self.replies_under(&root_ids, sees_held).await?;
-        Ok(CommentsPage {
-            comments: roots.into_iter().chain(replies).map(|r| r.into_comment(sees_hidden)).collect(),
-            roots: root_ids.into_iter().map(CommentId).collect(),
-            page: 1,
-            per_page: limit,
-            total: total as u64,
-            held: if sees_held { self.held_count(work.0).await? } else { 0 },
-        })
+        let binds = [after.map_or(0, |a| a.0), i64::from(limit)];
+        let mut found = self
+            .threads_page(work.0, reader, "c.work_id = $1", work.0, "AND c.id > $3 ORDER BY c.id LIMIT $4", &binds)
+            .await?;
+        found.per_page = limit;
+        Ok(found)
     }
 
     async fn held_comments(&self, work: WorkId) -> Result<Vec<Comment>, StoreError> {
@@ -643,7 +653,7 @@ impl CommentStore for Store {
             if author != Some(by.0) {
                 return Err(StoreError::Forbidden("Only the person who wrote a comment can edit it.".into()));
             }
-            let Some((status, _, _)) = standing!(tx, by.0) else { return Err(StoreError::NotFound("account")) };
+            let Some((status, _)) = standing!(tx, by.0) else { return Err(StoreError::NotFound("account")) };
             check_active(&status)?;
             if frozen {
                 return Err(StoreError::Forbidden("This thread is frozen: its comments can't be edited.".into()));
@@ -680,8 +690,7 @@ impl CommentStore for Store {
             if deleted {
                 return Err(StoreError::NotFound("comment"));
             }
-            let Some((_, _, is_admin)) = standing!(tx, by.0) else { return Err(StoreError::NotFound("account")) };
-            if author != Some(by.0) && !is_admin && !creator_users!(tx, work).contains(&by.0) {
+            if author != Some(by.0) && !moderates!(tx, work, by.0) {
                 return Err(StoreError::Forbidden("Only a comment's writer, the work's creators and admins can delete it.".into()));
             }
             if replies > 0 {
@@ -705,8 +714,7 @@ impl CommentStore for Store {
         let at = now();
         let approved = with_db!(self, db => {
             let mut tx = db.begin_write().await?;
-            let Some((_, _, is_admin)) = standing!(tx, by.0) else { return Err(StoreError::NotFound("account")) };
-            if !is_admin && !creator_users!(tx, work.0).contains(&by.0) {
+            if !moderates!(tx, work.0, by.0) {
                 return Err(StoreError::Forbidden("Only this work's creators can approve its comments.".into()));
             }
             let held: Vec<(i64, Option<i64>, String, bool, String)> = sqlx::query_as(
@@ -751,8 +759,7 @@ impl CommentStore for Store {
             let mut tx = db.begin_write().await?;
             let work: Option<(i64,)> = sqlx::query_as("SELECT work_id FROM comments WHERE id = $1").bind(id.0).fetch_optional(&mut *tx).await?;
             let Some((work,)) = work else { return Err(StoreError::NotFound("comment")) };
-            let Some((_, _, is_admin)) = standing!(tx, by.0) else { return Err(StoreError::NotFound("account")) };
-            if !is_admin && !creator_users!(tx, work).contains(&by.0) {
+            if !moderates!(tx, work, by.0) {
                 return Err(StoreError::Forbidden("Only this work's creators can freeze its threads.".into()));
             }
             sqlx::query(

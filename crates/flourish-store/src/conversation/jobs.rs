@@ -14,6 +14,9 @@ pub const MAIL_DIGEST: &str = "mail_digest";
 /// The daily round: the kudos summaries, then a digest job per account.
 pub const DAILY: &str = "daily";
 
+/// Jobs that may be taken at `$1`: due ones, and running ones whose lease ran out.
+const DUE: &str = "(state = 'ready' AND run_at <= $1) OR (state = 'running' AND lease_until < $1)";
+
 /// A claimed job.
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct Job {
@@ -69,13 +72,20 @@ impl JobStore for Store {
 
     async fn claim_job(&self, lease_secs: i64) -> Result<Option<Job>, StoreError> {
         let at = now();
+        // Idle workers ask every half second on every node: a read answers "nothing due"
+        // without taking SQLite's write lock from the requests.
+        let due: Option<(i64,)> = with_db!(self, db => {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT id FROM jobs WHERE {DUE} LIMIT 1"))).bind(at).fetch_optional(db).await?
+        });
+        if due.is_none() {
+            return Ok(None);
+        }
         // SQLite has one writer, so the UPDATE alone is atomic; PostgreSQL needs the row
         // lock, and SKIP LOCKED lets each node take a different job instead of waiting.
         let lock = if self.backend() == Backend::Postgres { " FOR UPDATE SKIP LOCKED" } else { "" };
         let sql = format!(
             "UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_until = $2 WHERE id = (\
-             SELECT id FROM jobs WHERE (state = 'ready' AND run_at <= $1) OR (state = 'running' AND lease_until < $1) \
-             ORDER BY run_at, id LIMIT 1{lock}) RETURNING id, kind, idempotency_key, payload, attempts"
+             SELECT id FROM jobs WHERE {DUE} ORDER BY run_at, id LIMIT 1{lock}) RETURNING id, kind, idempotency_key, payload, attempts"
         );
         let job = with_db!(self, db => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(at).bind(at + lease_secs).fetch_optional(db).await?

@@ -14,21 +14,20 @@ pub enum KudosGiver {
     Guest(String),
 }
 
-/// Who gave a work kudos: members' names newest first, and how many guests.
+/// Members who gave a work kudos, newest first. The counts, guests' too, are the work's
+/// (`WorkStats`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct KudosList {
     pub names: Vec<String>,
     /// More names than were asked for.
     pub more: bool,
-    pub guests: u64,
-    pub total: u64,
 }
 
 pub trait KudosStore {
     /// Leaves kudos. A second time is a `Conflict` that says so and changes nothing; a
     /// creator, a suspended account or a blocked one is `Forbidden`; a work the giver may
-    /// not see is `NotFound`.
-    async fn give_kudos(&self, work: WorkId, giver: &KudosGiver) -> Result<(), StoreError>;
+    /// not see is `NotFound`. Returns the work's kudos after it.
+    async fn give_kudos(&self, work: WorkId, giver: &KudosGiver) -> Result<u64, StoreError>;
     /// Members who gave kudos, newest first, from `offset`, at most `limit`.
     async fn kudos_list(&self, work: WorkId, offset: u32, limit: u32) -> Result<KudosList, StoreError>;
     async fn has_given_kudos(&self, work: WorkId, user: UserId) -> Result<bool, StoreError>;
@@ -37,9 +36,9 @@ pub trait KudosStore {
 const ALREADY: &str = "You have already left kudos here. :)";
 
 impl KudosStore for Store {
-    async fn give_kudos(&self, work: WorkId, giver: &KudosGiver) -> Result<(), StoreError> {
+    async fn give_kudos(&self, work: WorkId, giver: &KudosGiver) -> Result<u64, StoreError> {
         let at = now();
-        with_db!(self, db => {
+        let total = with_db!(self, db => {
             let mut tx = db.begin_write().await?;
             let row: Option<(bool, bool, bool)> =
                 sqlx::query_as("SELECT posted, hidden, restricted FROM works WHERE id = $1")
@@ -52,7 +51,7 @@ impl KudosStore for Store {
             }
             let inserted = match giver {
                 KudosGiver::Member(user) => {
-                    let Some((status, _, _)) = standing!(tx, user.0) else { return Err(StoreError::NotFound("account")) };
+                    let Some((status, _)) = standing!(tx, user.0) else { return Err(StoreError::NotFound("account")) };
                     check_active(&status)?;
                     if creator_users!(tx, work.0).contains(&user.0) {
                         return Err(StoreError::Forbidden("You can't leave kudos on your own work.".into()));
@@ -80,20 +79,22 @@ impl KudosStore for Store {
                 return Err(StoreError::Conflict(ALREADY.into()));
             }
             let guest = i64::from(matches!(giver, KudosGiver::Guest(_)));
-            sqlx::query("UPDATE works SET kudos = kudos + 1, guest_kudos = guest_kudos + $2 WHERE id = $1")
-                .bind(work.0)
-                .bind(guest)
-                .execute(&mut *tx)
-                .await?;
+            let (total,): (i64,) =
+                sqlx::query_as("UPDATE works SET kudos = kudos + 1, guest_kudos = guest_kudos + $2 WHERE id = $1 RETURNING kudos")
+                    .bind(work.0)
+                    .bind(guest)
+                    .fetch_one(&mut *tx)
+                    .await?;
             works_changed(&mut tx, Changed::Work(work.0), at).await?;
             tx.commit().await?;
+            total
         });
-        Ok(())
+        Ok(total.max(0) as u64)
     }
 
     async fn kudos_list(&self, work: WorkId, offset: u32, limit: u32) -> Result<KudosList, StoreError> {
-        let (names, counts): (Vec<(String,)>, Option<(i64, i64)>) = with_db!(self, db => {
-            let names = sqlx::query_as(
+        let names: Vec<(String,)> = with_db!(self, db => {
+            sqlx::query_as(
                 "SELECT u.username FROM kudos k JOIN users u ON u.id = k.user_id WHERE k.work_id = $1 \
                  ORDER BY k.id DESC LIMIT $2 OFFSET $3",
             )
@@ -101,18 +102,10 @@ impl KudosStore for Store {
             .bind(i64::from(limit) + 1)
             .bind(i64::from(offset))
             .fetch_all(db)
-            .await?;
-            let counts = sqlx::query_as("SELECT kudos, guest_kudos FROM works WHERE id = $1").bind(work.0).fetch_optional(db).await?;
-            (names, counts)
+            .await?
         });
-        let (total, guests) = counts.unwrap_or((0, 0));
         let more = names.len() > limit as usize;
-        Ok(KudosList {
-            names: names.into_iter().take(limit as usize).map(|(n,)| n).collect(),
-            more,
-            guests: guests.max(0) as u64,
-            total: total.max(0) as u64,
-        })
+        Ok(KudosList { names: names.into_iter().take(limit as usize).map(|(n,)| n).collect(), more })
     }
 
     async fn has_given_kudos(&self, work: WorkId, user: UserId) -> Result<bool, StoreError> {

@@ -137,19 +137,33 @@ macro_rules! blocked_by_creator {
     }};
 }
 
-/// An account's standing, read in the caller's transaction: (status, created_at, is_admin).
+/// Whether `$user` moderates the work's comments: one of its creators, or an admin.
+macro_rules! moderates {
+    ($tx:expr, $work:expr, $user:expr) => {{
+        let (allowed,): (bool,) = sqlx::query_as(
+            "SELECT EXISTS (SELECT 1 FROM users WHERE id = $2 AND is_admin = TRUE) \
+             OR EXISTS (SELECT 1 FROM work_creators wc JOIN pseuds p ON p.id = wc.pseud_id WHERE wc.work_id = $1 AND p.user_id = $2)",
+        )
+        .bind($work)
+        .bind($user)
+        .fetch_one(&mut *$tx)
+        .await?;
+        allowed
+    }};
+}
+
+/// An account's standing, read in the caller's transaction: (status, created_at).
 macro_rules! standing {
     ($tx:expr, $user:expr) => {{
-        let row: Option<(String, i64, bool)> =
-            sqlx::query_as("SELECT status, created_at, is_admin FROM users WHERE id = $1")
-                .bind($user)
-                .fetch_optional(&mut *$tx)
-                .await?;
+        let row: Option<(String, i64)> = sqlx::query_as("SELECT status, created_at FROM users WHERE id = $1")
+            .bind($user)
+            .fetch_optional(&mut *$tx)
+            .await?;
         row
     }};
 }
 
-pub(crate) use {blocked_by_creator, creator_users, enqueue_job, notify, standing};
+pub(crate) use {blocked_by_creator, creator_users, enqueue_job, moderates, notify, standing};
 
 /// Refuses an account that may not act: only active accounts comment, give kudos or report.
 pub(crate) fn check_active(status: &str) -> Result<(), crate::StoreError> {

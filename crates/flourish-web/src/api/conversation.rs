@@ -47,10 +47,9 @@ pub async fn give_kudos(
     Path(id): Path<String>,
 ) -> AppResult<(StatusCode, Json<KudosOut>)> {
     let work: WorkId = path_id(&id)?;
-    state.store.give_kudos(work, &KudosGiver::Member(account.id)).await?;
+    let kudos = state.store.give_kudos(work, &KudosGiver::Member(account.id)).await?;
     state.page_cache.forget(work);
-    let list = state.store.kudos_list(work, 0, 0).await?;
-    Ok((StatusCode::CREATED, Json(KudosOut { kudos: list.total })))
+    Ok((StatusCode::CREATED, Json(KudosOut { kudos })))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -246,24 +245,13 @@ pub async fn create_comment(
     ApiJson(input): ApiJson<CommentInput>,
 ) -> AppResult<(StatusCode, Json<CommentOut>)> {
     let work: WorkId = path_id(&id)?;
-    let pseud = match input.pseud_id {
-        Some(p) => PseudId(p),
-        None => state
-            .store
-            .pseuds_of(account.id)
-            .await?
-            .into_iter()
-            .find(|p| p.is_default)
-            .map(|p| p.id)
-            .ok_or(AppError::NotFound)?,
-    };
     let new = NewComment {
         work,
         chapter: input.chapter_id.map(ChapterId),
         parent: input.parent_id.map(CommentId),
         content: input.content,
         format: format_of(input.format.as_deref())?,
-        by: Commenter::Member { user: account.id, pseud },
+        by: Commenter::Member { user: account.id, pseud: input.pseud_id.map(PseudId) },
     };
     let comment = state.store.add_comment(&new).await?;
     state.page_cache.forget(work);

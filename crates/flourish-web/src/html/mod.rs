@@ -86,6 +86,47 @@ pub async fn render_string(
     Ok(state.templates.render(template, site)?)
 }
 
+/// A page that says one thing: a heading, paragraphs and a link onward.
+pub(crate) async fn message(
+    state: &AppState,
+    visitor: &Visitor,
+    heading: &str,
+    paragraphs: &[&str],
+    link: Option<(&str, &str)>,
+) -> AppResult<Html<String>> {
+    message_with_button(state, visitor, heading, paragraphs, link, None).await
+}
+
+/// [`message`] with a button that posts to `button`'s (action, label): a confirmation.
+pub(crate) async fn message_with_button(
+    state: &AppState,
+    visitor: &Visitor,
+    heading: &str,
+    paragraphs: &[&str],
+    link: Option<(&str, &str)>,
+    button: Option<(&str, &str)>,
+) -> AppResult<Html<String>> {
+    #[derive(Serialize)]
+    struct Action<'a> {
+        href: &'a str,
+        text: &'a str,
+    }
+    #[derive(Serialize)]
+    struct Ctx<'a> {
+        heading: &'a str,
+        paragraphs: &'a [&'a str],
+        link: Option<Action<'a>>,
+        button: Option<Action<'a>>,
+    }
+    let ctx = Ctx {
+        heading,
+        paragraphs,
+        link: link.map(|(href, text)| Action { href, text }),
+        button: button.map(|(href, text)| Action { href, text }),
+    };
+    render(state, visitor, "account/message.html", heading, ctx).await
+}
+
 pub async fn not_found() -> AppError {
     AppError::NotFound
 }

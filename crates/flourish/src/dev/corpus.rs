@@ -344,6 +344,7 @@ impl Corpus {
             hits: kudos * rng.random_range(8..30) + rng.random_range(0..50),
             comments: kudos / rng.random_range(5..15),
             bookmarks: kudos / rng.random_range(4..12),
+            guest_kudos: 0,
         };
 
         let title = format!(

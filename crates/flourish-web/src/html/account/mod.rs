@@ -75,25 +75,4 @@ fn with_cookies(mut response: Response, cookies: Vec<HeaderValue>) -> Response {
     response
 }
 
-#[derive(Serialize)]
-struct MessageLink {
-    href: String,
-    text: String,
-}
-
-async fn message(
-    state: &AppState,
-    visitor: &Visitor,
-    heading: &str,
-    paragraphs: &[&str],
-    link: Option<(&str, &str)>,
-) -> AppResult<Html<String>> {
-    #[derive(Serialize)]
-    struct Ctx<'a> {
-        heading: &'a str,
-        paragraphs: &'a [&'a str],
-        link: Option<MessageLink>,
-    }
-    let link = link.map(|(href, text)| MessageLink { href: href.into(), text: text.into() });
-    render(state, visitor, "account/message.html", heading, Ctx { heading, paragraphs, link }).await
-}
+use super::message;

@@ -14,7 +14,7 @@ use axum::extract::{Path, State};
 use axum::http::Uri;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use flourish_core::{ChapterId, Comment, CommentId, Commenter, NewComment, TextFormat, Work, WorkId};
-use flourish_store::{AccountStore, CommentReader, CommentStore, StoreError, WorkStore};
+use flourish_store::{CommentReader, CommentStore, StoreError, WorkStore};
 use serde::Serialize;
 
 fn reader(visitor: &Visitor) -> CommentReader {
@@ -44,8 +44,6 @@ struct FormPage {
     work: crate::views::WorkView,
     form: CommentForm,
     errors: FieldErrors,
-    /// The comment being answered, shown above the form.
-    replying_to: Option<super::views::CommentView>,
 }
 
 /// `POST /works/{id}/comments`: a new comment (on `chapter_id`, or the last chapter) or a
@@ -57,7 +55,6 @@ pub async fn create(
     form: FormData,
 ) -> AppResult<Response> {
     let work_id: WorkId = path_id(&id)?;
-    let work = state.store.work(work_id, visitor.viewer()).await?.ok_or(AppError::NotFound)?;
     let optional_id = |name: &str| -> AppResult<Option<i64>> {
         match form.get(name).trim() {
             "" => Ok(None),
@@ -68,18 +65,7 @@ pub async fn create(
     let parent = optional_id("parent_id")?.map(CommentId);
     let by = match &visitor.account {
         Some(account) => {
-            let pseud = match optional_id("pseud_id")? {
-                Some(p) => flourish_core::PseudId(p),
-                None => state
-                    .store
-                    .pseuds_of(account.id)
-                    .await?
-                    .into_iter()
-                    .find(|p| p.is_default)
-                    .map(|p| p.id)
-                    .ok_or(AppError::NotFound)?,
-            };
-            Commenter::Member { user: account.id, pseud }
+            Commenter::Member { user: account.id, pseud: optional_id("pseud_id")?.map(flourish_core::PseudId) }
         }
         None => Commenter::Guest {
             name: form.get("name").to_owned(),
@@ -88,7 +74,7 @@ pub async fn create(
         },
     };
     let new = NewComment {
-        work: work.id,
+        work: work_id,
         chapter,
         parent,
         content: form.get("content").to_owned(),
@@ -97,7 +83,7 @@ pub async fn create(
     };
     match state.store.add_comment(&new).await {
         Ok(comment) => {
-            state.page_cache.forget(work.id);
+            state.page_cache.forget(work_id);
             let notice = if comment.state == flourish_core::CommentState::Held { "held" } else { "posted" };
             let back = local_path(form.get("return_to"))
                 .map(str::to_owned)
@@ -105,6 +91,9 @@ pub async fn create(
             Ok(Redirect::to(&back).into_response())
         }
         Err(StoreError::Invalid(v)) => {
+            // The work is read only to show the form again: a comment that is posted
+            // needs nothing but the store's checks.
+            let work = state.store.work(work_id, visitor.viewer()).await?.ok_or(AppError::NotFound)?;
             let mut errors = FieldErrors::default();
             errors.extend(&v);
             let mut comment_form = CommentForm::new(&state, &visitor, &work).await?;
@@ -120,7 +109,6 @@ pub async fn create(
                 work: crate::views::WorkView::new(&work),
                 form: comment_form,
                 errors,
-                replying_to: None,
             };
             Ok(invalid(render(&state, &visitor, "comments/form.html", "Comment", ctx).await?))
         }
@@ -211,15 +199,10 @@ async fn edit_page(
     form.content = content;
     form.format = format.to_owned();
     form.pseuds.clear();
-    let ctx = FormPage {
-        heading: "Edit comment".into(),
-        work: crate::views::WorkView::new(work),
-        form,
-        replying_to: None,
-        errors: errors.clone(),
-    };
+    let failed = !errors.is_empty();
+    let ctx = FormPage { heading: "Edit comment".into(), work: crate::views::WorkView::new(work), form, errors };
     let page = render(state, visitor, "comments/form.html", "Edit comment", ctx).await?;
-    Ok(if errors.is_empty() { page.into_response() } else { invalid(page) })
+    Ok(if failed { invalid(page) } else { page.into_response() })
 }
 
 /// `POST /comments/{id}/edit`.
@@ -393,7 +376,7 @@ pub async fn held(
 /// `POST /works/{id}/comments/approve`: `id` (one or more), or `all`.
 pub async fn approve(
     State(state): State<AppState>,
-    Writer(visitor, account): Writer,
+    Writer(_, account): Writer,
     Path(id): Path<String>,
     form: FormData,
 ) -> AppResult<Response> {
@@ -402,6 +385,5 @@ pub async fn approve(
     let which = if form.checked("all") { None } else { Some(ids.as_slice()) };
     state.store.approve_comments(work_id, which, account.id).await?;
     state.page_cache.forget(work_id);
-    let _ = visitor;
     Ok(Redirect::to(&format!("/works/{work_id}/comments/held")).into_response())
 }

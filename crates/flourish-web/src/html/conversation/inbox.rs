@@ -4,7 +4,7 @@
 use crate::auth::{Visitor, Writer};
 use crate::error::{AppError, AppResult};
 use crate::html::form::FormData;
-use crate::html::{PageQuery, query_param, render};
+use crate::html::{PageQuery, message, message_with_button, query_param, render};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::Uri;
@@ -152,20 +152,6 @@ pub async fn save_prefs(
     Ok(Redirect::to("/account/notifications?saved=1").into_response())
 }
 
-#[derive(Serialize)]
-struct UnsubscribeCtx {
-    heading: &'static str,
-    paragraphs: Vec<String>,
-    action: Option<String>,
-    link: Option<Link>,
-}
-
-#[derive(Serialize)]
-struct Link {
-    href: &'static str,
-    text: &'static str,
-}
-
 /// `GET /unsubscribe/{token}`: what the link in a mail's footer opens. Nothing changes until
 /// the button is pressed (link checkers follow GET links).
 pub async fn unsubscribe_form(
@@ -174,13 +160,9 @@ pub async fn unsubscribe_form(
     Path(token): Path<String>,
 ) -> AppResult<Html<String>> {
     let (_, kind) = crate::visitors::check_unsubscribe(&state, &token).await?.ok_or(AppError::NotFound)?;
-    let ctx = UnsubscribeCtx {
-        heading: "Unsubscribe",
-        paragraphs: vec![format!("Stop emails for: {}. They stay in your inbox on the site.", kind.label())],
-        action: Some(format!("/unsubscribe/{token}")),
-        link: None,
-    };
-    render(&state, &visitor, "account/unsubscribe.html", "Unsubscribe", ctx).await
+    let said = format!("Stop emails for: {}. They stay in your inbox on the site.", kind.label());
+    let action = format!("/unsubscribe/{token}");
+    message_with_button(&state, &visitor, "Unsubscribe", &[&said], None, Some((&action, "Unsubscribe"))).await
 }
 
 /// `POST /unsubscribe/{token}`: RFC 8058's one click, from a mail client or the page above.
@@ -192,14 +174,7 @@ pub async fn unsubscribe(
 ) -> AppResult<Html<String>> {
     let (user, kind) = crate::visitors::check_unsubscribe(&state, &token).await?.ok_or(AppError::NotFound)?;
     state.store.set_notification_pref(user, kind, Channel::Site).await?;
-    let ctx = UnsubscribeCtx {
-        heading: "Unsubscribed",
-        paragraphs: vec![format!(
-            "No more emails for: {}. You can change this in your notification preferences.",
-            kind.label()
-        )],
-        action: None,
-        link: Some(Link { href: "/account/notifications", text: "Notification preferences" }),
-    };
-    render(&state, &visitor, "account/unsubscribe.html", "Unsubscribed", ctx).await
+    let said = format!("No more emails for: {}. You can change this in your notification preferences.", kind.label());
+    let link = Some(("/account/notifications", "Notification preferences"));
+    message(&state, &visitor, "Unsubscribed", &[&said], link).await
 }

@@ -2,7 +2,7 @@
 
 use crate::auth::Visitor;
 use crate::error::{AppError, AppResult, path_id};
-use crate::html::{PageQuery, render};
+use crate::html::{PageQuery, message, render};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -19,29 +19,14 @@ pub async fn give(State(state): State<AppState>, visitor: Visitor, Path(id): Pat
         None => KudosGiver::Guest(crate::visitors::kudos_key(&state, work, visitor.address).await?),
     };
     match state.store.give_kudos(work, &giver).await {
-        Ok(()) => {
+        Ok(_) => {
             state.page_cache.forget(work);
             Ok(Redirect::to(&format!("/works/{work}#kudos")).into_response())
         }
         // Said politely, on a page that leads back: nothing changed.
-        Err(StoreError::Conflict(message)) => {
-            #[derive(Serialize)]
-            struct Ctx {
-                heading: &'static str,
-                paragraphs: Vec<String>,
-                link: Link,
-            }
-            #[derive(Serialize)]
-            struct Link {
-                href: String,
-                text: &'static str,
-            }
-            let ctx = Ctx {
-                heading: "Kudos",
-                paragraphs: vec![message],
-                link: Link { href: format!("/works/{work}#kudos"), text: "Back to the work" },
-            };
-            let page = render(&state, &visitor, "account/message.html", "Kudos", ctx).await?;
+        Err(StoreError::Conflict(said)) => {
+            let back = format!("/works/{work}#kudos");
+            let page = message(&state, &visitor, "Kudos", &[&said], Some((&back, "Back to the work"))).await?;
             Ok((StatusCode::CONFLICT, page).into_response())
         }
         Err(e) => Err(e.into()),
@@ -72,8 +57,8 @@ pub async fn list(
         next: list.more.then(|| format!("/works/{}/kudos?page={}", work.id, page + 1)),
         work: crate::views::WorkView::new(&work),
         names: list.names,
-        guests: list.guests,
-        total: list.total,
+        guests: work.stats.guest_kudos,
+        total: work.stats.kudos,
     };
     Ok(render(&state, &visitor, "kudos.html", &format!("Kudos on {}", work.title), ctx).await?.into_response())
 }

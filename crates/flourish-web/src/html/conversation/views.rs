@@ -43,18 +43,12 @@ pub struct Powers {
 impl Powers {
     pub fn of(visitor: &Visitor, work: &Work) -> Powers {
         let account = visitor.account.as_ref();
-        let may_comment = match work.comment_policy {
-            CommentPolicy::Everyone => true,
-            CommentPolicy::Members => account.is_some(),
-            CommentPolicy::NoOne => false,
-        } && account.is_none_or(|a| a.can_write())
-            && work.posted;
         Powers {
             user: account.map(|a| a.id.0),
             creator: crate::html::work::is_creator(visitor, work),
             moderator: account.is_some_and(|a| a.is_admin || a.is_moderator),
             admin: account.is_some_and(|a| a.is_admin),
-            may_comment,
+            may_comment: closed_reason(visitor, work).is_none(),
         }
     }
 }
@@ -89,17 +83,11 @@ impl CommentView {
         let c = node.comment;
         let mine = powers.user.is_some() && c.author.user.map(|u| u.0) == powers.user;
         let open = !c.deleted && !c.hidden && c.state == CommentState::Published;
-        let author_url = c.author.username.as_ref().map(|u| match c.author.pseud {
-            Some(_) if !c.author.name.eq_ignore_ascii_case(u) => {
-                format!("/users/{}/pseuds/{}", urlencode(u), urlencode(&c.author.name))
-            }
-            _ => format!("/users/{}", urlencode(u)),
-        });
         CommentView {
             id: c.id.0,
             author: if c.author.name.is_empty() { "(Previous user)".to_owned() } else { c.author.name.clone() },
             guest: c.author.user.is_none() && !c.author.name.is_empty(),
-            author_url,
+            author_url: c.author.path(),
             posted: stamp(c.created_at),
             edited: c.edited_at.map(stamp),
             depth: c.depth,
@@ -107,7 +95,7 @@ impl CommentView {
             can_reply: powers.may_comment && open && !c.frozen,
             can_edit: mine && c.editable() && !c.hidden,
             can_delete: !c.deleted && (mine || powers.creator || powers.admin),
-            can_freeze: !c.deleted && powers.creator,
+            can_freeze: !c.deleted && (powers.creator || powers.admin),
             can_hide: !c.deleted && powers.moderator,
             url: format!("/comments/{}", c.id),
             continue_url: node.continues.then(|| format!("/comments/{}", c.id)),
@@ -170,7 +158,8 @@ impl CommentForm {
     }
 }
 
-/// Why there is no comment form, when there is none.
+/// Why there is no comment form, when there is none: the one statement of who may
+/// comment as pages show it (the store enforces the same rules on every write).
 pub fn closed_reason(visitor: &Visitor, work: &Work) -> Option<&'static str> {
     if !work.posted {
         return Some("Comments open when the work is posted.");
@@ -227,10 +216,10 @@ pub async fn for_work_page(
         _ => false,
     };
     let kudos = KudosView {
-        total: list.total,
+        total: work.stats.kudos,
         more_url: list.more.then(|| format!("/works/{}/kudos", work.id)),
         names: list.names,
-        guests: list.guests,
+        guests: work.stats.guest_kudos,
         given,
         can_give: work.posted && !powers.creator,
         action: format!("/works/{}/kudos", work.id),
