@@ -788,12 +788,25 @@ impl CommentStore for Store {
             if !allowed.is_some_and(|(a, m)| a || m) {
                 return Err(StoreError::Forbidden("Only admins and moderators can hide comments.".into()));
             }
-            let row: Option<(i64, bool, bool, String)> = sqlx::query_as("SELECT work_id, hidden, deleted, state FROM comments WHERE id = $1")
-                .bind(id.0)
-                .fetch_optional(&mut *tx)
-                .await?;
-            let Some((work, was, deleted, state)) = row else { return Err(StoreError::NotFound("comment")) };
+            let row: Option<(i64, bool, bool, String, Option<i64>, String)> = sqlx::query_as(
+                "SELECT c.work_id, c.hidden, c.deleted, c.state, c.user_id, w.title FROM comments c JOIN works w ON w.id = c.work_id WHERE c.id = $1",
+            )
+            .bind(id.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((work, was, deleted, state, author, title)) = row else { return Err(StoreError::NotFound("comment")) };
             if was != hidden {
+                // Its writer hears of it in the inbox (a moderation event).
+                if let Some(author) = author {
+                    let title = if hidden {
+                        format!("An admin hid your comment on “{title}”")
+                    } else {
+                        format!("Your comment on “{title}” is shown again")
+                    };
+                    let url = format!("/comments/{}", id.0);
+                    let notice = Notice { user: author, kind: NotificationKind::Moderation, work: Some(work), comment: Some(id.0), actor: "", title: &title, body: "", url: &url };
+                    notify!(tx, &notice, at);
+                }
                 sqlx::query("UPDATE comments SET hidden = $2 WHERE id = $1").bind(id.0).bind(hidden).execute(&mut *tx).await?;
                 if state == "published" && !deleted {
                     let delta: i64 = if hidden { -1 } else { 1 };

@@ -383,7 +383,7 @@ impl WorkEditing for Store {
                 .await?;
                 touch_work!(tx, work.0, at);
             } else {
-                sqlx::query(
+                let invited = sqlx::query(
                     "INSERT INTO creator_invitations (work_id, pseud_id, invited_by, created_at) VALUES ($1, $2, $3, $4) \
                      ON CONFLICT DO NOTHING",
                 )
@@ -392,7 +392,30 @@ impl WorkEditing for Store {
                 .bind(by.0)
                 .bind(at)
                 .execute(&mut *tx)
-                .await?;
+                .await?
+                .rows_affected();
+                // The invited writer answers on their account page; the inbox says so (once).
+                if invited > 0 {
+                    let (inviter, title): (String, String) = sqlx::query_as(
+                        "SELECT u.username, w.title FROM users u, works w WHERE u.id = $1 AND w.id = $2",
+                    )
+                    .bind(by.0)
+                    .bind(work.0)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    let title = format!("{inviter} invited you to be a co-creator of “{title}”");
+                    let notice = crate::conversation::Notice {
+                        user: owner,
+                        kind: flourish_core::NotificationKind::CoCreator,
+                        work: Some(work.0),
+                        comment: None,
+                        actor: &inviter,
+                        title: &title,
+                        body: "",
+                        url: "/account",
+                    };
+                    crate::conversation::notify!(tx, &notice, at);
+                }
             }
             tx.commit().await?;
         });

@@ -320,3 +320,47 @@ parity_test!(deleting_a_chapter_takes_its_comments_out_of_the_count, |store| {
     store.delete_chapter(work, second.id).await.unwrap();
     assert_eq!(work_stats(store, work).await.1, 1);
 });
+
+parity_test!(moderation_and_co_creator_events_reach_the_inbox, |store| {
+    let author = fixtures::writer(store, "neville").await;
+    let luna = fixtures::writer(store, "luna").await;
+    let work = posted(store, "Greenhouse", &author, CommentPolicy::Members, false).await;
+    let said = store.add_comment(&say(work, &luna, "A fair comment.")).await.unwrap();
+    let admin = store.account(author.user_id).await.unwrap().unwrap();
+    assert!(!admin.is_admin);
+    assert!(matches!(store.hide_comment(said.id, true, author.user_id).await, Err(StoreError::Forbidden(_))));
+    let kinds = |user| async move {
+        store
+            .notifications(user, InboxFilter::default(), 1, 50)
+            .await
+            .unwrap()
+            .items
+            .into_iter()
+            .map(|n| n.kind)
+            .collect::<Vec<_>>()
+    };
+    assert!(!kinds(luna.user_id).await.contains(&NotificationKind::Moderation), "nothing happened yet");
+    let (minerva, _) = store
+        .register(&flourish_store::NewAccount {
+            username: "minerva",
+            email: "minerva@example.org",
+            password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA",
+            confirmed: true,
+            is_admin: true,
+            invitation: None,
+        })
+        .await
+        .unwrap();
+    store.hide_comment(said.id, true, minerva.id).await.unwrap();
+    assert!(kinds(luna.user_id).await.contains(&NotificationKind::Moderation));
+    assert_eq!(work_stats(store, work).await.1, 0, "a hidden comment is not counted");
+    let seen = store.comment(said.id, CommentReader::default()).await.unwrap().unwrap();
+    assert!(seen.hidden && seen.content.is_empty(), "readers see a placeholder");
+    let by_admin = store.comment(said.id, CommentReader { user: Some(minerva.id) }).await.unwrap().unwrap();
+    assert!(by_admin.content.contains("fair comment"), "admins see what they hid");
+    // An invitation to co-create is announced once, however often it is sent.
+    store.invite_creator(work, luna.id, author.user_id).await.unwrap();
+    store.invite_creator(work, luna.id, author.user_id).await.unwrap();
+    let invites = kinds(luna.user_id).await.into_iter().filter(|k| *k == NotificationKind::CoCreator).count();
+    assert_eq!(invites, 1);
+});

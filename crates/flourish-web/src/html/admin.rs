@@ -21,6 +21,7 @@ use flourish_store::InvitationStore;
 use flourish_store::MailLogStore;
 use flourish_store::SettingsStore;
 use flourish_store::{AccountStore, WorkEditing, WorkStore};
+use flourish_store::{CommentStore, JobStore};
 use serde::Serialize;
 
 pub fn routes() -> Router<AppState> {
@@ -35,6 +36,9 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/invitations", get(invitations).post(create_invitations))
         .route("/admin/requests/{id}", post(answer_request))
         .route("/admin/audit", get(audit_log))
+        .route("/admin/jobs", get(jobs))
+        .route("/admin/jobs/{id}/retry", post(retry_job))
+        .route("/admin/spam", get(spam_form).post(save_spam_words))
 }
 
 fn when(secs: i64) -> String {
@@ -302,6 +306,75 @@ async fn save_settings(State(state): State<AppState>, Admin(visitor, _): Admin, 
     state.reload_site().await?;
     audit(&state, &visitor, "settings_changed", "site", &format!("signup_mode={}", mode.as_str())).await;
     Ok(Redirect::to("/admin/settings?saved=1").into_response())
+}
+
+// --- Background jobs and the spam list ----------------------------------------------------------
+
+/// `GET /admin/jobs`: jobs that failed for good (with why), and the most recent others.
+async fn jobs(State(state): State<AppState>, Admin(visitor, _): Admin) -> AppResult<Html<String>> {
+    #[derive(Serialize)]
+    struct JobView {
+        id: i64,
+        kind: String,
+        state: String,
+        attempts: i64,
+        error: String,
+        at: String,
+    }
+    let view = |j: flourish_store::conversation::JobRecord| JobView {
+        id: j.id,
+        kind: j.kind,
+        state: j.state,
+        attempts: j.attempts,
+        error: j.last_error,
+        at: when(j.created_at),
+    };
+    #[derive(Serialize)]
+    struct Ctx {
+        dead: Vec<JobView>,
+        recent: Vec<JobView>,
+        pending: u64,
+    }
+    let ctx = Ctx {
+        dead: state.store.jobs(Some("dead"), 200).await?.into_iter().map(view).collect(),
+        recent: state.store.jobs(None, 50).await?.into_iter().map(view).collect(),
+        pending: state.store.pending_jobs().await?,
+    };
+    render(&state, &visitor, "admin/jobs.html", "Background jobs", ctx).await
+}
+
+async fn retry_job(
+    State(state): State<AppState>,
+    Admin(visitor, _): Admin,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let id: i64 = path_id(&id)?;
+    state.store.retry_job(id).await?;
+    audit(&state, &visitor, "job_retried", &format!("job {id}"), "").await;
+    Ok(Redirect::to("/admin/jobs").into_response())
+}
+
+/// `GET /admin/spam`: the words that raise a comment's spam score.
+async fn spam_form(State(state): State<AppState>, Admin(visitor, _): Admin, uri: Uri) -> AppResult<Html<String>> {
+    #[derive(Serialize)]
+    struct Ctx {
+        words: String,
+        saved: bool,
+    }
+    let ctx = Ctx { words: state.store.spam_words().await?.join("\n"), saved: query_param(&uri, "saved").is_some() };
+    render(&state, &visitor, "admin/spam.html", "Spam words", ctx).await
+}
+
+/// `POST /admin/spam`: one word or phrase a line.
+async fn save_spam_words(
+    State(state): State<AppState>,
+    Admin(visitor, _): Admin,
+    form: FormData,
+) -> AppResult<Response> {
+    let words: Vec<String> = form.get("words").lines().map(str::to_owned).collect();
+    state.store.set_spam_words(&words).await?;
+    audit(&state, &visitor, "spam_words_changed", "comments", &format!("{} lines", words.len())).await;
+    Ok(Redirect::to("/admin/spam?saved=1").into_response())
 }
 
 // --- Invitations and requests ------------------------------------------------------------------

@@ -366,3 +366,36 @@ async fn the_api_gives_kudos_and_holds_threads() {
     let nobody = send(&app, "GET", "/api/v1/notifications", None, None).await;
     assert_eq!(nobody.status, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn admins_edit_the_spam_list_and_see_and_retry_failed_jobs() {
+    let app = TestApp::sqlite().await;
+    let work = work_by(&app, "neville", CommentPolicy::Members, false).await;
+    let admin = app.logged_in_admin("minerva", PASSWORD).await;
+    let saved = admin.post("/admin/spam", &[("words", "Cheap Pills\ncasino\n\n")]).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let page = admin.get("/admin/spam").await;
+    assert!(page.body.contains("casino\ncheap pills"), "{}", page.body);
+    assert_eq!(app.browser().get("/admin/spam").await.status, StatusCode::SEE_OTHER, "admins only");
+    // Two listed words from a new account hold the comment for the creator.
+    let luna = app.logged_in("luna", PASSWORD).await;
+    let r = comment(&luna, work, &[("content", "cheap pills at the casino")]).await;
+    assert!(r.header("location").unwrap().ends_with("notice=held"), "{:?}", r.header("location"));
+    let w = app.store().work(work, flourish_core::Viewer::Guest).await.unwrap().unwrap();
+    assert_eq!(w.stats.comments, 0);
+
+    app.store().enqueue("unknown_kind", "broken-1", "{}", 0).await.unwrap();
+    let mut listed = String::new();
+    for _ in 0..100 {
+        listed = admin.get("/admin/jobs").await.body;
+        if listed.contains("unknown job kind") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(listed.contains("unknown job kind"), "the worker gave up on it and says why: {listed}");
+    let dead = app.store().jobs(Some("dead"), 10).await.unwrap();
+    let retry = admin.post(&format!("/admin/jobs/{}/retry", dead[0].id), &[]).await;
+    assert_eq!(retry.status, StatusCode::SEE_OTHER);
+    assert_eq!(admin.post("/admin/jobs/999999/retry", &[]).await.status, StatusCode::NOT_FOUND);
+}
