@@ -151,7 +151,12 @@ async fn mail_digest(state: &AppState, job: i64, payload: &serde_json::Value) ->
     body.push_str(&footer(state, &unsubscribe));
     let mail = QueuedMail {
         to: &email,
-        subject: &format!("[{}] Your daily digest ({} updates)", state.config.archive_name, entries.len()),
+        subject: &format!(
+            "[{}] Your daily digest ({} update{})",
+            state.config.archive_name,
+            entries.len(),
+            if entries.len() == 1 { "" } else { "s" }
+        ),
         body: &body,
         message_id: message_id(state, job),
         unsubscribe: Some(unsubscribe),

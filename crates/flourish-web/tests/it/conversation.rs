@@ -94,6 +94,11 @@ async fn members_hold_a_threaded_conversation_the_creator_moderates() {
         "{}",
         dash.body
     );
+    let only = format!("/inbox?work={work}");
+    assert!(dash.body.contains(&format!("href=\"{only}\"")), "each entry narrows the inbox to its work");
+    assert!(neville.get(&only).await.body.contains("luna commented on"));
+    let elsewhere = neville.get("/inbox?work=999999").await;
+    assert!(!elsewhere.body.contains("luna commented on") && elsewhere.body.contains("Nothing here"));
     assert_eq!(neville.post(&format!("/comments/{top}/freeze"), &[]).await.status, StatusCode::SEE_OTHER);
     let frozen = comment(&luna, work, &[("content", "one more"), ("parent_id", &reply.to_string())]).await;
     assert_eq!(frozen.status, StatusCode::FORBIDDEN);
@@ -398,4 +403,38 @@ async fn admins_edit_the_spam_list_and_see_and_retry_failed_jobs() {
     let retry = admin.post(&format!("/admin/jobs/{}/retry", dead[0].id), &[]).await;
     assert_eq!(retry.status, StatusCode::SEE_OTHER);
     assert_eq!(admin.post("/admin/jobs/999999/retry", &[]).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn kudos_arrive_as_one_daily_digest_mail() {
+    use flourish_store::{KudosGiver, KudosStore, NotificationStore};
+    let (port, received) = crate::mail::smtp_server().await;
+    let config = flourish_web::WebConfig {
+        smtp_url: Some(format!("smtp://127.0.0.1:{port}")),
+        mail_from: "Flourish <noreply@archive.example.org>".into(),
+        ..TestApp::config()
+    };
+    let app = TestApp::with_config(TestDb::sqlite().await, config).await;
+    let work = work_by(&app, "neville", CommentPolicy::Members, false).await;
+    for key in ["a", "b", "c"] {
+        app.store().give_kudos(work, &KudosGiver::Guest(key.into())).await.unwrap();
+    }
+    assert!(received.lock().unwrap().is_empty(), "kudos are never mailed one by one");
+    // What the daily job does for yesterday, here for the last hour.
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    app.store().summarize_kudos(now - 3600, now + 1).await.unwrap();
+    let neville = app.store().account_by_login("neville").await.unwrap().unwrap();
+    let payload = json!({ "user": neville.id.0 }).to_string();
+    app.store().enqueue(flourish_store::conversation::jobs::MAIL_DIGEST, "digest:test", &payload, 0).await.unwrap();
+    for _ in 0..100 {
+        if !received.lock().unwrap().is_empty() && app.store().pending_jobs().await.unwrap() == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let messages = received.lock().unwrap().clone();
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(messages[0].contains("daily digest") && messages[0].contains("3 kudos"), "{}", messages[0]);
+    assert!(messages[0].contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"));
+    assert!(app.store().digest_recipients().await.unwrap().is_empty(), "sent entries leave the digest");
 }

@@ -26,6 +26,8 @@ struct Entry {
     at: String,
     /// A comment one can answer from here: (work id, comment id).
     reply: Option<(i64, i64)>,
+    /// The inbox narrowed to this entry's work.
+    work_filter: Option<String>,
 }
 
 /// `GET /inbox?show=unread&kind=comment&work=ID&page=N`.
@@ -69,6 +71,7 @@ pub async fn show(
             .map(|n| Entry {
                 id: n.id.0,
                 kind: n.kind.as_str(),
+                work_filter: n.work_id.filter(|_| filter.work.is_none()).map(|w| format!("/inbox?work={w}")),
                 reply: match (n.kind, n.work_id, n.comment_id) {
                     (NotificationKind::Comment | NotificationKind::Reply, Some(w), Some(c)) => Some((w.0, c.0)),
                     _ => None,
