@@ -83,6 +83,11 @@ async fn members_hold_a_threaded_conversation_the_creator_moderates() {
     let page = app.get(&format!("/works/{work}")).await;
     assert!(page.body.contains("<em>Same</em>, honestly."), "markdown became HTML");
     assert!(page.body.contains("Comments (1)") && page.body.contains(&format!("id=\"comment-{reply}\"")));
+    // A reply sits in a list of its own inside its parent's item, so threads indent.
+    let parent_at = page.body.find(&format!("id=\"comment-{top}\"")).unwrap();
+    let reply_at = page.body.find(&format!("id=\"comment-{reply}\"")).unwrap();
+    let between = &page.body[parent_at..reply_at];
+    assert!(between.contains("<ol class=\"thread\">") && !between.contains("</li>"), "{between}");
     // Luna may no longer edit: someone replied.
     let edit = luna.post(&format!("/comments/{top}/edit"), &[("content", "changed")]).await;
     assert_eq!(edit.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", edit.body);
