@@ -121,10 +121,38 @@ pub trait CommentStore {
 /// A parent comment as a reply checks it: work, chapter, thread, depth, author, state,
 /// deleted, hidden, frozen.
 type ParentRow = (i64, i64, i64, i64, Option<i64>, String, bool, bool, bool);
-/// A comment as an edit checks it: work, author, replies, frozen, deleted, hidden, state.
-type EditRow = (i64, Option<i64>, i64, bool, bool, bool, String);
-/// A comment as a deletion checks it: work, author, parent, replies, deleted, hidden, state.
-type DeleteRow = (i64, Option<i64>, Option<i64>, i64, bool, bool, String);
+
+/// A comment as its writer's edit or a deletion checks it, read in the write's transaction.
+#[derive(sqlx::FromRow)]
+struct Target {
+    work_id: i64,
+    user_id: Option<i64>,
+    parent_id: Option<i64>,
+    replies: i64,
+    frozen: bool,
+    hidden: bool,
+    state: String,
+}
+
+impl Target {
+    /// Whether readers see it, so counts and pages change with it.
+    fn visible(&self) -> bool {
+        self.state == "published" && !self.hidden
+    }
+}
+
+/// The [`Target`] comment `$id` in transaction `$tx`; a deleted one is not found.
+macro_rules! target {
+    ($tx:expr, $id:expr) => {{
+        let row: Option<Target> = sqlx::query_as(
+            "SELECT work_id, user_id, parent_id, replies, frozen, hidden, state FROM comments WHERE id = $1 AND deleted = FALSE",
+        )
+        .bind($id)
+        .fetch_optional(&mut *$tx)
+        .await?;
+        row.ok_or(StoreError::NotFound("comment"))?
+    }};
+}
 
 const SELECT: &str = "SELECT c.id, c.work_id, c.chapter_id, c.parent_id, c.thread_id, c.depth, c.user_id, u.username, \
      c.pseud_id, COALESCE(p.name, c.guest_name, '') AS name, c.content, c.state, c.deleted, c.hidden, c.frozen, \
@@ -640,25 +668,16 @@ impl CommentStore for Store {
         let at = now();
         with_db!(self, db => {
             let mut tx = db.begin_write().await?;
-            let row: Option<EditRow> = sqlx::query_as(
-                "SELECT work_id, user_id, replies, frozen, deleted, hidden, state FROM comments WHERE id = $1",
-            )
-            .bind(id.0)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let Some((work, author, replies, frozen, deleted, hidden, state)) = row else { return Err(StoreError::NotFound("comment")) };
-            if deleted {
-                return Err(StoreError::NotFound("comment"));
-            }
-            if author != Some(by.0) {
+            let comment = target!(tx, id.0);
+            if comment.user_id != Some(by.0) {
                 return Err(StoreError::Forbidden("Only the person who wrote a comment can edit it.".into()));
             }
             let Some((status, _)) = standing!(tx, by.0) else { return Err(StoreError::NotFound("account")) };
             check_active(&status)?;
-            if frozen {
+            if comment.frozen {
                 return Err(StoreError::Forbidden("This thread is frozen: its comments can't be edited.".into()));
             }
-            if replies > 0 {
+            if comment.replies > 0 {
                 return Err(StoreError::Conflict("Someone has replied to this comment, so it can no longer be edited.".into()));
             }
             sqlx::query("UPDATE comments SET content = $2, content_hash = $3, edited_at = $4 WHERE id = $1")
@@ -668,8 +687,8 @@ impl CommentStore for Store {
                 .bind(at)
                 .execute(&mut *tx)
                 .await?;
-            if state == "published" && !hidden {
-                works_changed(&mut tx, Changed::Work(work), at).await?;
+            if comment.visible() {
+                works_changed(&mut tx, Changed::Work(comment.work_id), at).await?;
             }
             tx.commit().await?;
         });
@@ -680,28 +699,20 @@ impl CommentStore for Store {
         let at = now();
         with_db!(self, db => {
             let mut tx = db.begin_write().await?;
-            let row: Option<DeleteRow> = sqlx::query_as(
-                "SELECT work_id, user_id, parent_id, replies, deleted, hidden, state FROM comments WHERE id = $1",
-            )
-            .bind(id.0)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let Some((work, author, parent, replies, deleted, hidden, state)) = row else { return Err(StoreError::NotFound("comment")) };
-            if deleted {
-                return Err(StoreError::NotFound("comment"));
-            }
-            if author != Some(by.0) && !moderates!(tx, work, by.0) {
+            let comment = target!(tx, id.0);
+            let work = comment.work_id;
+            if comment.user_id != Some(by.0) && !moderates!(tx, work, by.0) {
                 return Err(StoreError::Forbidden("Only a comment's writer, the work's creators and admins can delete it.".into()));
             }
-            if replies > 0 {
+            if comment.replies > 0 {
                 sqlx::query("UPDATE comments SET deleted = TRUE, content = '' WHERE id = $1").bind(id.0).execute(&mut *tx).await?;
             } else {
                 sqlx::query("DELETE FROM comments WHERE id = $1").bind(id.0).execute(&mut *tx).await?;
-                if let Some(parent) = parent {
+                if let Some(parent) = comment.parent_id {
                     sqlx::query("UPDATE comments SET replies = replies - 1 WHERE id = $1").bind(parent).execute(&mut *tx).await?;
                 }
             }
-            if state == "published" && !hidden {
+            if comment.visible() {
                 sqlx::query("UPDATE works SET comments = comments - 1 WHERE id = $1 AND comments > 0").bind(work).execute(&mut *tx).await?;
                 works_changed(&mut tx, Changed::Work(work), at).await?;
             }

@@ -20,6 +20,17 @@ async fn work_by(app: &TestApp, creator: &str, policy: CommentPolicy, moderated:
     app.store().create_work(&draft).await.unwrap()
 }
 
+/// An app that mails through a local SMTP server, with what the server received.
+async fn app_with_smtp() -> (TestApp, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    let (port, received) = crate::mail::smtp_server().await;
+    let config = flourish_web::WebConfig {
+        smtp_url: Some(format!("smtp://127.0.0.1:{port}")),
+        mail_from: "Flourish <noreply@archive.example.org>".into(),
+        ..TestApp::config()
+    };
+    (TestApp::with_config(TestDb::sqlite().await, config).await, received)
+}
+
 fn id_from_location(r: &TestResponse) -> i64 {
     let location = r.header("location").unwrap_or_else(|| panic!("a redirect: {} {}", r.status, r.body));
     let rest = location.strip_prefix("/comments/").unwrap_or_else(|| panic!("to a comment: {location}"));
@@ -277,13 +288,7 @@ async fn the_permission_matrix_covers_every_conversation_route() {
 
 #[tokio::test]
 async fn comment_mail_is_queued_sent_once_with_one_click_unsubscribe() {
-    let (port, received) = crate::mail::smtp_server().await;
-    let config = flourish_web::WebConfig {
-        smtp_url: Some(format!("smtp://127.0.0.1:{port}")),
-        mail_from: "Flourish <noreply@archive.example.org>".into(),
-        ..TestApp::config()
-    };
-    let app = TestApp::with_config(TestDb::sqlite().await, config).await;
+    let (app, received) = app_with_smtp().await;
     let work = work_by(&app, "neville", CommentPolicy::Members, false).await;
     let luna = app.logged_in("luna", PASSWORD).await;
     comment(&luna, work, &[("content", "A letter for you.")]).await;
@@ -413,13 +418,7 @@ async fn admins_edit_the_spam_list_and_see_and_retry_failed_jobs() {
 #[tokio::test]
 async fn kudos_arrive_as_one_daily_digest_mail() {
     use flourish_store::{KudosGiver, KudosStore, NotificationStore};
-    let (port, received) = crate::mail::smtp_server().await;
-    let config = flourish_web::WebConfig {
-        smtp_url: Some(format!("smtp://127.0.0.1:{port}")),
-        mail_from: "Flourish <noreply@archive.example.org>".into(),
-        ..TestApp::config()
-    };
-    let app = TestApp::with_config(TestDb::sqlite().await, config).await;
+    let (app, received) = app_with_smtp().await;
     let work = work_by(&app, "neville", CommentPolicy::Members, false).await;
     for key in ["a", "b", "c"] {
         app.store().give_kudos(work, &KudosGiver::Guest(key.into())).await.unwrap();
