@@ -48,6 +48,8 @@ id_type! {
     CommentId,
     /// A notification's id.
     NotificationId,
+    /// An abuse report's id.
+    ReportId,
 }
 
 /// A string that is not a valid id.

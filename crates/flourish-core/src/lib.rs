@@ -9,6 +9,7 @@ pub mod conversation;
 pub mod ids;
 pub mod limits;
 pub mod links;
+pub mod report;
 pub mod tag;
 pub mod validation;
 pub mod vocabulary;
@@ -19,8 +20,9 @@ pub use conversation::{
     Channel, Comment, CommentAuthor, CommentPolicy, CommentState, Commenter, NewComment, Notification,
     NotificationKind, TextFormat,
 };
-pub use ids::{ChapterId, CommentId, NotificationId, PseudId, SeriesId, TagId, UserId, WorkId};
+pub use ids::{ChapterId, CommentId, NotificationId, PseudId, ReportId, SeriesId, TagId, UserId, WorkId};
 pub use limits::Limits;
+pub use report::{Report, ReportAction, ReportContext, ReportReason, ReportState, ReportTarget};
 pub use tag::{Pairing, Tag, TagKind, relationship_name, relationship_people, tag_from_url_segment, tag_url_segment};
 pub use validation::{FieldError, ValidationErrors};
 pub use vocabulary::{ArchiveWarning, Category, Rating};

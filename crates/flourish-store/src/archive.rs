@@ -60,11 +60,12 @@ const TABLES: &[Table] = &[
             ("is_admin", Bool),
             ("status", Text),
             ("unread_notifications", Int),
+            ("is_moderator", Bool),
         ],
         key: &["id"],
         identity: true,
         since: 1,
-        added: &[("unread_notifications", 2)],
+        added: &[("unread_notifications", 2), ("is_moderator", 2)],
     },
     Table {
         name: "pseuds",
@@ -301,12 +302,35 @@ const TABLES: &[Table] = &[
         since: 2,
         added: &[],
     },
+    // Open reports move with the archive, so moving it never empties the moderators' queue.
+    Table {
+        name: "reports",
+        columns: &[
+            ("id", Int),
+            ("reporter_id", Int),
+            ("target_kind", Text),
+            ("target_id", Int),
+            ("work_id", OptInt),
+            ("reason", Text),
+            ("details", Text),
+            ("counted", Bool),
+            ("state", Text),
+            ("outcome", Text),
+            ("resolved_by", OptInt),
+            ("created_at", Int),
+            ("resolved_at", OptInt),
+        ],
+        key: &["id"],
+        identity: true,
+        since: 2,
+        added: &[],
+    },
 ];
 
 /// The file that marks a directory as an export, and says which format it is in.
 const MANIFEST: &str = "flourish-archive.json";
-/// 2 added the conversation (kudos, comments, blocks, notifications); version 1 exports
-/// are still read.
+/// 2 added the conversation (kudos, comments, blocks, notifications, reports, the moderator
+/// role); version 1 exports are still read.
 const FORMAT_VERSION: u32 = 2;
 /// Rows read or written per statement.
 const BATCH: usize = 500;

@@ -44,7 +44,7 @@ pub use archive::ArchiveTotals;
 pub use backend::{Backend, redact_url};
 pub use conversation::{
     BlockStore, CommentOrder, CommentReader, CommentStore, CommentsPage, InboxFilter, JobStore, KudosGiver, KudosList,
-    KudosStore, NotificationStore,
+    KudosStore, NewReport, NotificationStore, QueueFilter, ReportStore,
 };
 pub use error::StoreError;
 pub use resanitize::{ContentCleaning, ResanitizeReport};

@@ -7,12 +7,14 @@
 //! - [`TestApp`]: the web router driven in-process (feature `web`, which the web crate's
 //!   tests turn on; the store's and the search index's tests build without the web crate).
 //! - [`links`]: an independent judge of the links in pages, downloads and feeds.
+//! - [`smtp`]: a local mail server that keeps what it accepts.
 
 #[cfg(feature = "web")]
 pub mod app;
 pub mod db;
 pub mod fixtures;
 pub mod links;
+pub mod smtp;
 
 #[cfg(feature = "web")]
 pub use app::{Browser, TestApp, TestResponse};

@@ -6,7 +6,9 @@
 //! text is not a repeat; then the spam score decides whether the comment waits for the
 //! creator. Counts, outbox and notices follow in the same transaction.
 
-use super::{Notice, blocked_by_creator, check_active, creator_users, moderates, notify, standing, work_is_open};
+use super::{
+    Notice, blocked_by_creator, check_active, creator_users, moderates, notify, staff, standing, work_is_open,
+};
 use crate::changes::{Changed, works_changed};
 use crate::rows::ts;
 use crate::{Store, StoreError, now, placeholders, with_db};
@@ -102,7 +104,7 @@ pub trait CommentStore {
         content: &str,
         format: TextFormat,
     ) -> Result<Comment, StoreError>;
-    /// Its writer, the work's creators or an admin delete a comment. One with replies stays
+    /// Its writer, the work's creators, an admin or a moderator delete a comment. One with replies stays
     /// as a "deleted comment" so its thread survives.
     async fn delete_comment(&self, id: CommentId, by: UserId) -> Result<(), StoreError>;
     /// A creator (or admin) publishes held comments: these, or all the work's when `None`.
@@ -701,8 +703,9 @@ impl CommentStore for Store {
             let mut tx = db.begin_write().await?;
             let comment = target!(tx, id.0);
             let work = comment.work_id;
-            if comment.user_id != Some(by.0) && !moderates!(tx, work, by.0) {
-                return Err(StoreError::Forbidden("Only a comment's writer, the work's creators and admins can delete it.".into()));
+            // Moderators delete too: the report queue's "delete" on a comment.
+            if comment.user_id != Some(by.0) && !moderates!(tx, work, by.0) && !staff!(tx, by.0) {
+                return Err(StoreError::Forbidden("Only a comment's writer, the work's creators, admins and moderators can delete it.".into()));
             }
             if comment.replies > 0 {
                 sqlx::query("UPDATE comments SET deleted = TRUE, content = '' WHERE id = $1").bind(id.0).execute(&mut *tx).await?;
@@ -792,11 +795,7 @@ impl CommentStore for Store {
         let at = now();
         with_db!(self, db => {
             let mut tx = db.begin_write().await?;
-            let allowed: Option<(bool, bool)> = sqlx::query_as("SELECT is_admin, is_moderator FROM users WHERE id = $1")
-                .bind(by.0)
-                .fetch_optional(&mut *tx)
-                .await?;
-            if !allowed.is_some_and(|(a, m)| a || m) {
+            if !staff!(tx, by.0) {
                 return Err(StoreError::Forbidden("Only admins and moderators can hide comments.".into()));
             }
             let row: Option<(i64, bool, bool, String, Option<i64>, String)> = sqlx::query_as(

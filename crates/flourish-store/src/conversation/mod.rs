@@ -6,7 +6,7 @@
 //! account standing, limits and the spam score), threads, moderation. [`kudos`] is the
 //! small version of the same rules. [`notifications`] is the inbox and where each kind of
 //! event goes; [`jobs`] the queue that mail (and every other background task) goes through;
-//! [`blocks`] the first safety tool.
+//! [`blocks`] the first safety tool, [`reports`] the second.
 //!
 //! The steps several writes share are macros, not functions, so they expand inside each
 //! write's `with_db!` body and are type-checked against both drivers like the rest.
@@ -16,12 +16,14 @@ mod comments;
 pub mod jobs;
 mod kudos;
 mod notifications;
+mod reports;
 
 pub use blocks::{BlockStore, BlockedAccount, MAX_BLOCKS};
 pub use comments::{CommentOrder, CommentReader, CommentStore, CommentsPage, SpamPolicy};
 pub use jobs::{Job, JobRecord, JobStore};
 pub use kudos::{KudosGiver, KudosList, KudosStore};
 pub use notifications::{InboxFilter, MailNotice, NotificationStore};
+pub use reports::{NewReport, QueueFilter, ReportStore};
 
 /// What a blocked account is told (blocking is silent: the blocker is never asked or told).
 pub const BLOCKED_MESSAGE: &str = "You can't do that here: the creator has blocked you.";
@@ -152,6 +154,17 @@ macro_rules! moderates {
     }};
 }
 
+/// Whether `$user` is on the archive's staff: an admin or a moderator.
+macro_rules! staff {
+    ($tx:expr, $user:expr) => {{
+        let row: Option<(bool, bool)> = sqlx::query_as("SELECT is_admin, is_moderator FROM users WHERE id = $1")
+            .bind($user)
+            .fetch_optional(&mut *$tx)
+            .await?;
+        row.is_some_and(|(admin, moderator)| admin || moderator)
+    }};
+}
+
 /// An account's standing, read in the caller's transaction: (status, created_at).
 macro_rules! standing {
     ($tx:expr, $user:expr) => {{
@@ -163,7 +176,7 @@ macro_rules! standing {
     }};
 }
 
-pub(crate) use {blocked_by_creator, creator_users, enqueue_job, moderates, notify, standing};
+pub(crate) use {blocked_by_creator, creator_users, enqueue_job, moderates, notify, staff, standing};
 
 /// Refuses an account that may not act: only active accounts comment, give kudos or report.
 pub(crate) fn check_active(status: &str) -> Result<(), crate::StoreError> {

@@ -7,7 +7,7 @@ use flourish_core::{
 use flourish_store::conversation::jobs::MAIL_NOTIFICATION;
 use flourish_store::{
     AccountStore, BlockStore, CommentOrder, CommentReader, CommentStore, InboxFilter, JobStore, KudosGiver, KudosStore,
-    NotificationStore, OutboxStore, Store, StoreError, WorkEditing, WorkStore,
+    NewReport, NotificationStore, OutboxStore, QueueFilter, ReportStore, Store, StoreError, WorkEditing, WorkStore,
 };
 use flourish_testkit::{fixtures, parity_test};
 
@@ -363,4 +363,107 @@ parity_test!(moderation_and_co_creator_events_reach_the_inbox, |store| {
     store.invite_creator(work, luna.id, author.user_id).await.unwrap();
     let invites = kinds(luna.user_id).await.into_iter().filter(|k| *k == NotificationKind::CoCreator).count();
     assert_eq!(invites, 1);
+});
+
+parity_test!(reports_count_five_a_month_close_together_and_tell_the_reporters, |store| {
+    use flourish_core::{ReportAction, ReportReason, ReportState, ReportTarget};
+    let author = fixtures::writer(store, "neville").await;
+    let work = posted(store, "Greenhouse", &author, CommentPolicy::Members, false).await;
+    let target = ReportTarget::Work(work);
+    let mut readers = Vec::new();
+    for name in ["reader1", "reader2", "reader3", "reader4", "reader5", "reader6", "reader7"] {
+        readers.push(fixtures::writer(store, name).await);
+    }
+    let report = |by: &Pseud, target, reason, details: &'static str| {
+        let by = by.user_id;
+        async move { store.file_report(&NewReport { reporter: by, target, reason, details }).await }
+    };
+    // Bad reports write nothing.
+    assert!(matches!(report(&author, target, ReportReason::Spam, "").await, Err(StoreError::Invalid(_))), "own work");
+    assert!(
+        matches!(report(&readers[0], target, ReportReason::Other, "  ").await, Err(StoreError::Invalid(_))),
+        "something else needs words"
+    );
+    let long: &'static str = Box::leak("x".repeat(2_001).into_boxed_str());
+    assert!(matches!(report(&readers[0], target, ReportReason::Spam, long).await, Err(StoreError::Invalid(_))));
+    let missing = ReportTarget::Work(WorkId(999_999));
+    assert!(matches!(report(&readers[0], missing, ReportReason::Spam, "").await, Err(StoreError::NotFound(_))));
+    let first = report(&readers[0], target, ReportReason::Spam, "An advert in chapter one.").await.unwrap();
+    assert!(
+        matches!(report(&readers[0], target, ReportReason::Harassment, "").await, Err(StoreError::Conflict(_))),
+        "one report per reporter per target"
+    );
+    for r in &readers[1..] {
+        report(r, target, ReportReason::Spam, "").await.unwrap();
+    }
+    // Seven reports, five in the queue; all seven are open on the target.
+    let queue = store.report_queue(QueueFilter::Open, 1, 50).await.unwrap();
+    assert_eq!(queue.total, 5, "at most five reports of one target a month are counted");
+    assert!(queue.items.iter().all(|r| r.open_on_target == 7 && r.target == target));
+    let shown = store.report(first).await.unwrap().unwrap();
+    assert_eq!(shown.context.as_ref().unwrap().title, "Greenhouse");
+    assert_eq!(shown.context.as_ref().unwrap().owners, vec![(author.user_id, "neville".to_owned())]);
+    // Only staff close reports; a warning needs words; an account can't be hidden.
+    assert!(matches!(
+        store.close_reports(first, readers[0].user_id, ReportAction::Dismiss, "").await,
+        Err(StoreError::Forbidden(_))
+    ));
+    store.set_moderator(readers[6].user_id, true).await.unwrap();
+    let moderator = readers[6].user_id;
+    assert!(matches!(
+        store.close_reports(first, moderator, ReportAction::Warn, " ").await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert_eq!(store.report_queue(QueueFilter::Open, 1, 50).await.unwrap().total, 5, "nothing closed by a refusal");
+    let closed =
+        store.close_reports(first, moderator, ReportAction::Warn, "Please tag the advert as such.").await.unwrap();
+    assert_eq!(closed, 7, "every open report of the target closes together");
+    assert_eq!(store.report_queue(QueueFilter::Open, 1, 50).await.unwrap().total, 0);
+    let done = store.report(first).await.unwrap().unwrap();
+    assert_eq!(
+        (done.state, done.outcome, done.resolved_by.as_deref()),
+        (ReportState::Resolved, Some(ReportAction::Warn), Some("reader7"))
+    );
+    assert!(matches!(
+        store.close_reports(first, moderator, ReportAction::Dismiss, "").await,
+        Err(StoreError::Conflict(_))
+    ));
+    // Each reporter hears the outcome; the owner reads the warning; nobody learns who reported.
+    for r in &readers[..6] {
+        let inbox = store.notifications(r.user_id, InboxFilter::default(), 1, 50).await.unwrap().items;
+        assert_eq!(inbox.iter().filter(|n| n.kind == NotificationKind::Report).count(), 1, "{}", r.name);
+    }
+    let warned = store.notifications(author.user_id, InboxFilter::default(), 1, 50).await.unwrap().items;
+    let warning = warned.iter().find(|n| n.kind == NotificationKind::Moderation).expect("the owner is warned");
+    assert_eq!(warning.body, "Please tag the advert as such.");
+    assert!(warned.iter().all(|n| !n.body.contains("reader1") && !n.title.contains("reader1")));
+    // A comment and an account: reportable once each, not by their owner.
+    let said = store.add_comment(&say(work, &readers[0], "Buy cheap galleons here.")).await.unwrap();
+    let comment = ReportTarget::Comment(said.id);
+    assert!(matches!(report(&readers[0], comment, ReportReason::Spam, "").await, Err(StoreError::Invalid(_))));
+    let on_comment = report(&author, comment, ReportReason::Spam, "").await.unwrap();
+    let ctx = store.report(on_comment).await.unwrap().unwrap().context.unwrap();
+    assert_eq!(ctx.owners.len(), 1);
+    assert!(ctx.excerpt.contains("galleons"));
+    let user = ReportTarget::User(readers[0].user_id);
+    assert!(matches!(report(&readers[0], user, ReportReason::Harassment, "").await, Err(StoreError::Invalid(_))));
+    report(&author, user, ReportReason::Harassment, "Spams my works.").await.unwrap();
+    // A suspended account reports nothing; a hidden work can't be reported.
+    store.set_status(readers[1].user_id, AccountStatus::Suspended).await.unwrap();
+    assert!(matches!(report(&readers[1], comment, ReportReason::Spam, "").await, Err(StoreError::Forbidden(_))));
+    store.set_hidden(work, true).await.unwrap();
+    assert!(matches!(report(&readers[2], comment, ReportReason::Spam, "").await, Err(StoreError::NotFound(_))));
+    // Moderators delete a reported comment; the report then shows it as gone.
+    store.delete_comment(said.id, moderator).await.unwrap();
+    let gone = store.report(on_comment).await.unwrap().unwrap();
+    assert!(gone.context.is_none());
+    assert_eq!(store.close_reports(on_comment, moderator, ReportAction::Delete, "").await.unwrap(), 1);
+    let closed = store.report_queue(QueueFilter::Closed, 1, 50).await.unwrap();
+    let summary: Vec<_> = closed.items.iter().map(|r| (r.id, r.target, r.state)).collect();
+    assert_eq!(closed.total, 8, "seven on the work, one on the comment: {summary:?}");
+    assert_eq!(
+        store.report_queue(QueueFilter::Open, 1, 50).await.unwrap().total,
+        1,
+        "the report of the account is open"
+    );
 });

@@ -139,6 +139,22 @@ impl<S: Send + Sync> FromRequestParts<S> for Admin {
     }
 }
 
+/// A logged-in admin or moderator: who works the report queue (and sees nothing else of
+/// the admin pages, unless an admin).
+pub struct Staff(pub Visitor, pub Account);
+
+impl<S: Send + Sync> FromRequestParts<S> for Staff {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        let Writer(visitor, account) = Writer::from_request_parts(parts, state).await?;
+        if !(account.is_admin || account.is_moderator) {
+            return Err(AppError::Forbidden("Only the archive's admins and moderators can do that.".into()));
+        }
+        Ok(Staff(visitor, account))
+    }
+}
+
 /// The client's address: the connection's peer, or with `trust_proxy` the last address a
 /// reverse proxy appended to `X-Forwarded-For`. In-process tests have neither: localhost.
 pub fn client_address(parts: &Parts, trust_proxy: bool) -> IpAddr {

@@ -1,6 +1,7 @@
-//! The admin pages: users (suspend, ban, send a password reset), works (hide, delete),
-//! site settings, invitations and the request queue, the audit log, and the mail that
-//! could not be sent. Every action is written to the audit log.
+//! The admin pages: users (suspend, ban, send a password reset, the moderator role), works
+//! (hide, delete), site settings, invitations and the request queue, the audit log, and the
+//! mail that could not be sent. Every action is written to the audit log. The report queue,
+//! which moderators work too, is `conversation::reports`.
 
 use super::account::send_reset;
 use super::form::{FieldErrors, FormData, invalid};
@@ -21,7 +22,7 @@ use flourish_store::InvitationStore;
 use flourish_store::MailLogStore;
 use flourish_store::SettingsStore;
 use flourish_store::{AccountStore, WorkEditing, WorkStore};
-use flourish_store::{CommentStore, JobStore};
+use flourish_store::{CommentStore, JobStore, ReportStore};
 use serde::Serialize;
 
 pub fn routes() -> Router<AppState> {
@@ -30,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/users", get(users))
         .route("/admin/users/{id}/status", post(set_status))
         .route("/admin/users/{id}/reset", post(reset_password))
+        .route("/admin/users/{id}/moderator", post(set_moderator))
         .route("/admin/works", get(works))
         .route("/admin/works/{id}/{action}", post(work_action))
         .route("/admin/settings", get(settings_form).post(save_settings))
@@ -95,6 +97,7 @@ struct UserRow {
     status: &'static str,
     confirmed: bool,
     is_admin: bool,
+    is_moderator: bool,
     joined: String,
 }
 
@@ -125,6 +128,7 @@ async fn users(
                 status: a.status.as_str(),
                 confirmed: a.confirmed,
                 is_admin: a.is_admin,
+                is_moderator: a.is_moderator,
                 joined: crate::views::date(a.created_at),
             })
             .collect(),
@@ -155,6 +159,22 @@ async fn set_status(
     }
     state.store.set_status(account.id, status).await?;
     audit(&state, &visitor, &format!("user_{}", status.as_str()), &account.username, form.get("reason")).await;
+    Ok(Redirect::to(&format!("/admin/users?q={}", account.username)).into_response())
+}
+
+/// `POST /admin/users/{id}/moderator` with `on` (`1` or `0`): the role that works the
+/// report queue and nothing else of these pages.
+async fn set_moderator(
+    State(state): State<AppState>,
+    Admin(visitor, _): Admin,
+    Path(id): Path<String>,
+    form: FormData,
+) -> AppResult<Response> {
+    let account = target_account(&state, &id).await?;
+    let on = form.get("on") == "1";
+    state.store.set_moderator(account.id, on).await?;
+    let action = if on { "moderator_granted" } else { "moderator_revoked" };
+    audit(&state, &visitor, action, &account.username, "").await;
     Ok(Redirect::to(&format!("/admin/users?q={}", account.username)).into_response())
 }
 

@@ -4,7 +4,11 @@
 use crate::api::{send, token_for};
 use axum::http::StatusCode;
 use flourish_core::{CommentPolicy, Commenter, NewComment, TextFormat, WorkId};
-use flourish_store::{AccountStore, BlockStore, CommentReader, CommentStore, JobStore, MailLogStore, WorkStore};
+use flourish_core::{ReportReason, ReportTarget};
+use flourish_store::{
+    AccountStore, AuditStore, BlockStore, CommentReader, CommentStore, JobStore, MailLogStore, NewReport,
+    NotificationStore, ReportStore, WorkEditing, WorkStore,
+};
 use flourish_testkit::{Browser, TestApp, TestDb, TestResponse, fixtures};
 use serde_json::{Value, json};
 
@@ -22,7 +26,7 @@ async fn work_by(app: &TestApp, creator: &str, policy: CommentPolicy, moderated:
 
 /// An app that mails through a local SMTP server, with what the server received.
 async fn app_with_smtp() -> (TestApp, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
-    let (port, received) = crate::mail::smtp_server().await;
+    let (port, received) = flourish_testkit::smtp::smtp_server().await;
     let config = flourish_web::WebConfig {
         smtp_url: Some(format!("smtp://127.0.0.1:{port}")),
         mail_from: "Flourish <noreply@archive.example.org>".into(),
@@ -98,7 +102,8 @@ async fn members_hold_a_threaded_conversation_the_creator_moderates() {
     let parent_at = page.body.find(&format!("id=\"comment-{top}\"")).unwrap();
     let reply_at = page.body.find(&format!("id=\"comment-{reply}\"")).unwrap();
     let between = &page.body[parent_at..reply_at];
-    assert!(between.contains("<ol class=\"thread\">") && !between.contains("</li>"), "{between}");
+    let (opened, closed) = (between.matches("<li").count(), between.matches("</li>").count());
+    assert!(between.contains("<ol class=\"thread\">") && opened > closed, "the parent's item is still open: {between}");
     // Luna may no longer edit: someone replied.
     let edit = luna.post(&format!("/comments/{top}/edit"), &[("content", "changed")]).await;
     assert_eq!(edit.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", edit.body);
@@ -208,6 +213,10 @@ async fn guest_addresses_are_seen_by_nobody() {
 }
 
 /// Every new route, for every kind of visitor: (who, method, path, expected status).
+async fn luna_id(store: &flourish_store::Store) -> i64 {
+    store.account_by_login("luna").await.unwrap().unwrap().id.0
+}
+
 #[tokio::test]
 async fn the_permission_matrix_covers_every_conversation_route() {
     let app = TestApp::sqlite().await;
@@ -217,19 +226,39 @@ async fn the_permission_matrix_covers_every_conversation_route() {
     let admin = app.logged_in_admin("minerva", PASSWORD).await;
     let creator = app.login_as("neville", PASSWORD).await;
     let guest = app.browser();
+    let cocreator = app.logged_in("pomona", PASSWORD).await;
+    let moderator = app.logged_in("severus", PASSWORD).await;
     let store = app.store();
     let neville = store.account_by_login("neville").await.unwrap().unwrap();
     let troll = store.account_by_login("troll").await.unwrap().unwrap();
+    let pomona = store.account_by_login("pomona").await.unwrap().unwrap();
+    let severus = store.account_by_login("severus").await.unwrap().unwrap();
+    store.set_moderator(severus.id, true).await.unwrap();
+    let pomona_pseud = store.pseuds_of(pomona.id).await.unwrap().remove(0);
+    store.invite_creator(work, pomona_pseud.id, neville.id).await.unwrap();
+    assert!(store.answer_creator_invitation(work, pomona.id, true).await.unwrap());
     store.block(neville.id, troll.id).await.unwrap();
     let held = comment(&luna, work, &[("content", "Held, for now.")]).await;
     let held = id_from_location(&held);
     let held_page = format!("/works/{work}/comments/held");
+    let report = store
+        .file_report(&NewReport {
+            reporter: troll.id,
+            target: ReportTarget::Work(work),
+            reason: ReportReason::Tagging,
+            details: "",
+        })
+        .await
+        .unwrap();
+    let report_work = format!("/reports/new?work={work}");
 
     let who = |name: &str| match name {
         "guest" => &guest,
         "reader" => &luna,
         "blocked" => &blocked,
         "creator" => &creator,
+        "cocreator" => &cocreator,
+        "moderator" => &moderator,
         _ => &admin,
     };
     let gets: &[(&str, &str, StatusCode)] = &[
@@ -246,6 +275,22 @@ async fn the_permission_matrix_covers_every_conversation_route() {
         ("guest", "/account/notifications", StatusCode::SEE_OTHER),
         ("reader", "/account/notifications", StatusCode::OK),
         ("reader", &format!("/works/{work}/kudos"), StatusCode::OK),
+        ("cocreator", &held_page, StatusCode::OK),
+        ("moderator", &held_page, StatusCode::FORBIDDEN),
+        ("guest", &report_work, StatusCode::SEE_OTHER),
+        ("reader", &report_work, StatusCode::OK),
+        ("blocked", &report_work, StatusCode::CONFLICT),
+        ("creator", &report_work, StatusCode::UNPROCESSABLE_ENTITY),
+        ("cocreator", &report_work, StatusCode::UNPROCESSABLE_ENTITY),
+        ("guest", "/admin/reports", StatusCode::SEE_OTHER),
+        ("reader", "/admin/reports", StatusCode::FORBIDDEN),
+        ("creator", "/admin/reports", StatusCode::FORBIDDEN),
+        ("moderator", "/admin/reports", StatusCode::OK),
+        ("admin", "/admin/reports", StatusCode::OK),
+        ("reader", &format!("/admin/reports/{report}"), StatusCode::FORBIDDEN),
+        ("moderator", &format!("/admin/reports/{report}"), StatusCode::OK),
+        ("moderator", "/admin", StatusCode::FORBIDDEN),
+        ("moderator", "/admin/users", StatusCode::FORBIDDEN),
     ];
     for (name, path, expected) in gets {
         let r = who(name).get(path).await;
@@ -261,6 +306,23 @@ async fn the_permission_matrix_covers_every_conversation_route() {
         ("creator", format!("/works/{work}/comments/approve"), StatusCode::SEE_OTHER),
         ("reader", format!("/comments/{held}/hide"), StatusCode::FORBIDDEN),
         ("creator", format!("/comments/{held}/hide"), StatusCode::FORBIDDEN),
+        ("cocreator", format!("/comments/{held}/hide"), StatusCode::FORBIDDEN),
+        ("moderator", format!("/comments/{held}/hide"), StatusCode::SEE_OTHER),
+        ("moderator", format!("/comments/{held}/unhide"), StatusCode::SEE_OTHER),
+        ("moderator", format!("/comments/{held}/freeze"), StatusCode::FORBIDDEN),
+        ("moderator", format!("/works/{work}/comments/approve"), StatusCode::FORBIDDEN),
+        ("cocreator", format!("/comments/{held}/freeze"), StatusCode::SEE_OTHER),
+        ("cocreator", format!("/comments/{held}/unfreeze"), StatusCode::SEE_OTHER),
+        ("cocreator", format!("/works/{work}/kudos"), StatusCode::FORBIDDEN),
+        ("guest", "/reports".to_owned(), StatusCode::SEE_OTHER),
+        ("creator", "/reports".to_owned(), StatusCode::UNPROCESSABLE_ENTITY),
+        ("reader", "/reports".to_owned(), StatusCode::OK),
+        ("reader", "/reports".to_owned(), StatusCode::CONFLICT),
+        ("reader", format!("/admin/reports/{report}"), StatusCode::FORBIDDEN),
+        ("creator", format!("/admin/reports/{report}"), StatusCode::FORBIDDEN),
+        ("moderator", format!("/admin/reports/{report}"), StatusCode::SEE_OTHER),
+        ("admin", format!("/admin/reports/{report}"), StatusCode::CONFLICT),
+        ("moderator", format!("/admin/users/{}/moderator", luna_id(store).await), StatusCode::FORBIDDEN),
         ("admin", format!("/comments/{held}/hide"), StatusCode::SEE_OTHER),
         ("admin", format!("/comments/{held}/unhide"), StatusCode::SEE_OTHER),
         ("reader", format!("/comments/{held}/freeze"), StatusCode::FORBIDDEN),
@@ -269,11 +331,18 @@ async fn the_permission_matrix_covers_every_conversation_route() {
         ("blocked", format!("/comments/{held}/delete"), StatusCode::FORBIDDEN),
         ("reader", format!("/comments/{held}/delete"), StatusCode::SEE_OTHER),
     ];
+    let work_id = work.to_string();
     for (name, path, expected) in posts {
         let fields: &[(&str, &str)] = if path.ends_with("/comments") {
             &[("content", "Let me in.")]
         } else if path.ends_with("/approve") {
             &[("all", "1")]
+        } else if path == "/reports" {
+            &[("work", &work_id), ("reason", "spam")]
+        } else if path.starts_with("/admin/reports/") {
+            &[("action", "dismiss")]
+        } else if path.ends_with("/moderator") {
+            &[("on", "1")]
         } else {
             &[]
         };
@@ -441,4 +510,94 @@ async fn kudos_arrive_as_one_daily_digest_mail() {
     assert!(messages[0].contains("daily digest") && messages[0].contains("3 kudos"), "{}", messages[0]);
     assert!(messages[0].contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"));
     assert!(app.store().digest_recipients().await.unwrap().is_empty(), "sent entries leave the digest");
+}
+
+#[tokio::test]
+async fn readers_report_and_moderators_work_the_queue_on_record() {
+    let app = TestApp::sqlite().await;
+    let work = work_by(&app, "neville", CommentPolicy::Everyone, false).await;
+    let luna = app.logged_in("luna", PASSWORD).await;
+    let troll = app.logged_in("troll", PASSWORD).await;
+    let moderator = app.logged_in("severus", PASSWORD).await;
+    let store = app.store();
+    let severus = store.account_by_login("severus").await.unwrap().unwrap();
+    store.set_moderator(severus.id, true).await.unwrap();
+
+    // A member's kudos shows their name on the work page (the link escapes it).
+    assert_eq!(luna.post(&format!("/works/{work}/kudos"), &[]).await.status, StatusCode::SEE_OTHER);
+    let page = app.browser().get(&format!("/works/{work}")).await;
+    assert!(page.body.contains(r#"href="/users/luna""#), "{}", page.body);
+    assert!(page.body.contains(&format!("/reports/new?work={work}")), "the work page offers a report link");
+
+    let spam = comment(&troll, work, &[("content", "Cheap galleons at my shop, see my profile.")]).await;
+    let spam = id_from_location(&spam);
+    let thread = luna.get(&format!("/comments/{spam}")).await;
+    assert!(thread.body.contains(&format!("/reports/new?comment={spam}")), "comments can be reported");
+    let own = troll.get(&format!("/comments/{spam}")).await;
+    assert!(!own.body.contains(&format!("/reports/new?comment={spam}")), "but not by their writer");
+
+    // The form, bad input kept, then the report.
+    let form = luna.get(&format!("/reports/new?comment={spam}")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("Cheap galleons"), "the form shows what is reported");
+    let spam_id = spam.to_string();
+    let bad = luna.post("/reports", &[("comment", &spam_id), ("details", "See the link.")]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("Choose what is wrong") && bad.body.contains("See the link."), "{}", bad.body);
+    let other = luna.post("/reports", &[("comment", &spam_id), ("reason", "other")]).await;
+    assert_eq!(other.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(luna.post("/reports", &[("comment", "x1"), ("reason", "spam")]).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(luna.post("/reports", &[("reason", "spam")]).await.status, StatusCode::BAD_REQUEST);
+    let filed = luna.post("/reports", &[("comment", &spam_id), ("reason", "spam"), ("details", "An advert.")]).await;
+    assert_eq!(filed.status, StatusCode::OK, "{}", filed.body);
+    assert!(filed.body.contains("Thank you for your report"));
+    let again = luna.post("/reports", &[("comment", &spam_id), ("reason", "spam")]).await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    let account = luna.post("/reports", &[("user", "troll"), ("reason", "harassment")]).await;
+    assert_eq!(account.status, StatusCode::OK);
+
+    // The queue, as the moderator sees it.
+    let queue = moderator.get("/admin/reports").await;
+    assert_eq!(queue.status, StatusCode::OK);
+    assert!(queue.body.contains("A comment on") && queue.body.contains("troll"), "{}", queue.body);
+    assert!(queue.body.contains("2 reports."));
+    let reports = store.report_queue(flourish_store::QueueFilter::Open, 1, 10).await.unwrap().items;
+    let on_comment =
+        reports.iter().find(|r| r.target == ReportTarget::Comment(flourish_core::CommentId(spam))).unwrap();
+    let on_user = reports.iter().find(|r| matches!(r.target, ReportTarget::User(_))).unwrap();
+    let shown = moderator.get(&format!("/admin/reports/{}", on_comment.id)).await;
+    assert!(shown.body.contains("Cheap galleons") && shown.body.contains("An advert."), "{}", shown.body);
+    assert!(shown.body.contains(r#"value="hide""#) && shown.body.contains(r#"value="suspend""#));
+
+    // Warning without words, then hiding: the comment goes, the reporter hears, the log keeps it.
+    let path = format!("/admin/reports/{}", on_comment.id);
+    let wordless = moderator.post(&path, &[("action", "warn"), ("note", "")]).await;
+    assert_eq!(wordless.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(moderator.post(&path, &[("action", "explode")]).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let hidden = moderator.post(&path, &[("action", "hide"), ("note", "Advertising.")]).await;
+    assert_eq!(hidden.status, StatusCode::SEE_OTHER, "{}", hidden.body);
+    let seen = store.comment(flourish_core::CommentId(spam), CommentReader::default()).await.unwrap().unwrap();
+    assert!(seen.hidden);
+    let inbox = luna.get("/inbox").await;
+    assert!(inbox.body.contains("Your report of the comment"), "{}", inbox.body);
+    assert!(inbox.body.contains("acted on it"));
+    // A moderator can't hide an account, and suspends one only through the queue.
+    let user_path = format!("/admin/reports/{}", on_user.id);
+    assert_eq!(moderator.post(&user_path, &[("action", "hide")]).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(moderator.post(&user_path, &[("action", "suspend")]).await.status, StatusCode::SEE_OTHER);
+    let troll_account = store.account_by_login("troll").await.unwrap().unwrap();
+    assert_eq!(troll_account.status, flourish_core::AccountStatus::Suspended);
+    assert_eq!(
+        troll.post("/reports", &[("work", &work.to_string()), ("reason", "spam")]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let log = store.audit_log(1, 50).await.unwrap().items;
+    let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
+    assert!(actions.contains(&"report_hide") && actions.contains(&"report_suspend"), "{actions:?}");
+    assert!(log.iter().any(|e| e.actor == "severus" && e.detail == "Advertising."));
+    let closed = moderator.get("/admin/reports?closed=1").await;
+    assert!(closed.body.contains("hide") && closed.body.contains("suspend"), "{}", closed.body);
+    // The reporter's name reaches nobody but the staff.
+    let warned = store.notifications(troll_account.id, flourish_store::InboxFilter::default(), 1, 50).await.unwrap();
+    assert!(warned.items.iter().all(|n| !n.title.contains("luna") && !n.body.contains("luna")));
 }

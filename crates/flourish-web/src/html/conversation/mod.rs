@@ -1,6 +1,7 @@
 //! Readers answering writers, as pages: kudos ([`kudos`]), comment threads and their
 //! moderation ([`comments`], with what the work page shows in [`views`]), the inbox and
-//! notification preferences ([`inbox`]), blocking ([`blocks`]) and one-click unsubscribe.
+//! notification preferences ([`inbox`]), blocking ([`blocks`]), reports and the
+//! moderators' queue ([`reports`]) and one-click unsubscribe.
 //! Every rule is the store's (`flourish_store::conversation`); these handlers only read
 //! forms, call it and show the answer, so the pages and the API cannot disagree.
 
@@ -8,6 +9,7 @@ pub mod blocks;
 pub mod comments;
 pub mod inbox;
 pub mod kudos;
+pub mod reports;
 pub mod views;
 
 use crate::state::AppState;
@@ -32,6 +34,10 @@ pub fn routes() -> Router<AppState> {
         .route("/unsubscribe/{token}", get(inbox::unsubscribe_form).post(inbox::unsubscribe))
         .route("/account/blocks", post(blocks::block))
         .route("/account/blocks/{user}/unblock", post(blocks::unblock))
+        .route("/reports/new", get(reports::new_form))
+        .route("/reports", post(reports::create))
+        .route("/admin/reports", get(reports::queue))
+        .route("/admin/reports/{id}", get(reports::show).post(reports::resolve))
 }
 
 /// A path on this archive to send someone back to, or `None` for anything else (an open

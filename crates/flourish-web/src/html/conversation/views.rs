@@ -73,6 +73,8 @@ pub struct CommentView {
     pub can_delete: bool,
     pub can_freeze: bool,
     pub can_hide: bool,
+    /// A published comment someone else wrote: a reader may report it.
+    pub can_report: bool,
     pub children: Vec<CommentView>,
     /// Replies deeper than this page shows.
     pub continue_url: Option<String>,
@@ -97,6 +99,7 @@ impl CommentView {
             can_delete: !c.deleted && (mine || powers.creator || powers.admin),
             can_freeze: !c.deleted && (powers.creator || powers.admin),
             can_hide: !c.deleted && powers.moderator,
+            can_report: open && !mine,
             url: format!("/comments/{}", c.id),
             continue_url: node.continues.then(|| format!("/comments/{}", c.id)),
             children: node.children.into_iter().map(|n| CommentView::new(n, powers)).collect(),
