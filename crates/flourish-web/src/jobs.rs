@@ -4,8 +4,11 @@
 //! another node (or this one, restarted) takes it again.
 //!
 //! Mail is sent exactly once except in one window: after the mail server accepted a
-//! message and before the job was marked done. A crash there sends it again, under the same
-//! `Message-ID` (made from the job's id), so mail clients show one message.
+//! message and before the job was marked done (the window opens as the message's final line
+//! leaves: a node that dies before the reply arrives cannot know it was accepted). A crash
+//! there sends it again, under the same `Message-ID` (made from the job's id), so mail
+//! clients show one message. `crates/flourish/tests/it/mail_crash.rs` kills a node there and
+//! at random moments to prove it.
 
 use crate::mail::QueuedMail;
 use crate::state::AppState;
@@ -14,8 +17,9 @@ use flourish_store::conversation::jobs::{DAILY, MAIL_DIGEST, MAIL_NOTIFICATION};
 use flourish_store::{JobStore, NotificationStore, StoreError};
 use std::time::Duration;
 
-/// How long a job is someone's before another node may take it.
-pub const LEASE_SECS: i64 = 120;
+/// How long a job is someone's before another node may take it, unless configured
+/// (`mail.lease_secs`).
+pub const DEFAULT_LEASE_SECS: u32 = 120;
 /// How often an idle worker looks for work.
 pub const IDLE_POLL: Duration = Duration::from_millis(500);
 /// Attempts before a job is left dead for an admin to retry.
@@ -68,7 +72,7 @@ async fn schedule_daily(state: &AppState, today: time::Date) -> Result<(), Store
 
 /// Takes and does one due job; `false` when there was none.
 pub async fn run_one(state: &AppState) -> Result<bool, StoreError> {
-    let Some(job) = state.store.claim_job(LEASE_SECS).await? else { return Ok(false) };
+    let Some(job) = state.store.claim_job(i64::from(state.config.job_lease_secs)).await? else { return Ok(false) };
     let payload: serde_json::Value = serde_json::from_str(&job.payload).unwrap_or_default();
     let result = match job.kind.as_str() {
         MAIL_NOTIFICATION => mail_notification(state, job.id, &payload).await,

@@ -75,7 +75,10 @@ impl Mailer {
         }
         let message = builder.body(mail.body.to_owned()).map_err(|e| e.to_string())?;
         smtp.send(message).await.map_err(|e| e.to_string())?;
-        store.log_mail(mail.to, mail.subject, mail.body, true).await.map_err(|e| e.to_string())?;
+        // Sent: a failure to note it in the mail log must not make the job send it again.
+        if let Err(e) = store.log_mail(mail.to, mail.subject, mail.body, true).await {
+            tracing::error!(error = %e, to = mail.to, "mail sent, but it could not be written to the mail log");
+        }
         Ok(true)
     }
 

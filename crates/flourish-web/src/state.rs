@@ -31,6 +31,8 @@ pub struct WebConfig {
     /// `smtps://user:password@host`; unset, mail goes to the log and the admin page.
     pub smtp_url: Option<String>,
     pub mail_from: String,
+    /// Seconds a claimed background job is this node's before another may take it.
+    pub job_lease_secs: u32,
     /// Password hashes computed at once (each takes a core for ~25 ms).
     pub concurrent_hashes: usize,
     /// What tag suggestions read stories against: the bundled lexicons and the archive's own.
@@ -63,6 +65,7 @@ impl Default for WebConfig {
             rate_limit_secs: 300,
             smtp_url: None,
             mail_from: "Flourish <noreply@localhost>".into(),
+            job_lease_secs: crate::jobs::DEFAULT_LEASE_SECS,
             // Half the cores hash passwords at most; the other half keep serving readers
             // during a burst of logins.
             concurrent_hashes: std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1)),

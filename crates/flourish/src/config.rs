@@ -90,11 +90,18 @@ pub struct MailConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub smtp_url: Option<String>,
     pub from: String,
+    /// Seconds a node holds a queued mail (or other background job) before another node,
+    /// or this one restarted, may take it again: how long a crash delays a message.
+    pub lease_secs: u32,
 }
 
 impl Default for MailConfig {
     fn default() -> Self {
-        MailConfig { smtp_url: None, from: "Flourish <noreply@localhost>".into() }
+        MailConfig {
+            smtp_url: None,
+            from: "Flourish <noreply@localhost>".into(),
+            lease_secs: flourish_web::jobs::DEFAULT_LEASE_SECS,
+        }
     }
 }
 
@@ -164,6 +171,7 @@ const ENV_KEYS: &[(&str, &str)] = &[
     ("FLOURISH_RATE_LIMIT_PER_SECONDS", "rate_limit.per_seconds"),
     ("FLOURISH_MAIL_SMTP_URL", "mail.smtp_url"),
     ("FLOURISH_MAIL_FROM", "mail.from"),
+    ("FLOURISH_MAIL_LEASE_SECS", "mail.lease_secs"),
     ("FLOURISH_SUGGESTIONS_LEXICON_DIR", "suggestions.lexicon_dir"),
     ("FLOURISH_ARCHIVE_NAME", "archive.name"),
     ("FLOURISH_ARCHIVE_DESCRIPTION", "archive.description"),

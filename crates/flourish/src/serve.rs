@@ -184,6 +184,7 @@ pub fn web_config(config: &Config) -> WebConfig {
         rate_limit_secs: config.rate_limit.per_seconds,
         smtp_url: config.mail.smtp_url.clone(),
         mail_from: config.mail.from.clone(),
+        job_lease_secs: config.mail.lease_secs,
         ..WebConfig::default()
     }
 }

@@ -3,6 +3,7 @@
 
 mod browser;
 mod cli;
+mod mail_crash;
 mod search;
 mod server;
 mod writer_browser;
