@@ -44,8 +44,10 @@ pub struct CommentsPage {
     pub roots: Vec<CommentId>,
     pub page: u32,
     pub per_page: u32,
-    /// Top-level comments the reader can see.
+    /// Top-level comments the reader can see: the threads paged through.
     pub total: u64,
+    /// Every comment readers see, replies too: what a heading counts, as the work's stats.
+    pub visible: u64,
     /// Comments on the work waiting for approval, for its creators (0 for others).
     pub held: u64,
 }
@@ -164,6 +166,8 @@ const SELECT: &str = "SELECT c.id, c.work_id, c.chapter_id, c.parent_id, c.threa
 /// What readers see of a thread: published comments (held ones too when `$2`), and deleted
 /// ones only while replies hang from them.
 const SHOWN: &str = "(c.state = 'published' OR $2) AND (c.deleted = FALSE OR c.replies > 0)";
+/// A comment every reader sees and the counts count.
+const VISIBLE: &str = "c.state = 'published' AND c.deleted = FALSE AND c.hidden = FALSE";
 
 #[derive(sqlx::FromRow)]
 struct CommentRow {
@@ -330,8 +334,12 @@ impl Store {
         let mut all = vec![scope_id];
         all.extend_from_slice(binds);
         let roots = self.comment_rows(&format!("{SELECT} WHERE {top_level} {tail}"), &all, sees_held).await?;
-        let count_sql = format!("SELECT COUNT(*) FROM comments c WHERE {top_level}");
-        let (total,): (i64,) = with_db!(self, db => {
+        // Threads (for paging) and every comment readers see (for the heading), in one pass.
+        let count_sql = format!(
+            "SELECT COALESCE(SUM(CASE WHEN c.parent_id IS NULL AND {SHOWN} THEN 1 ELSE 0 END), 0), \
+             COALESCE(SUM(CASE WHEN {VISIBLE} THEN 1 ELSE 0 END), 0) FROM comments c WHERE {scope}"
+        );
+        let (total, visible): (i64, i64) = with_db!(self, db => {
             sqlx::query_as(AssertSqlSafe(count_sql)).bind(scope_id).bind(sees_held).fetch_one(db).await?
         });
         let root_ids: Vec<i64> = roots.iter().map(|r| r.id).collect();
@@ -343,6 +351,7 @@ impl Store {
             page: 1,
             per_page: 0,
             total: total as u64,
+            visible: visible as u64,
             held: if sees_held { self.held_count(work).await? } else { 0 },
         })
     }

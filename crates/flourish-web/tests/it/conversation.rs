@@ -97,7 +97,8 @@ async fn members_hold_a_threaded_conversation_the_creator_moderates() {
     let reply = id_from_location(&r);
     let page = app.get(&format!("/works/{work}")).await;
     assert!(page.body.contains("<em>Same</em>, honestly."), "markdown became HTML");
-    assert!(page.body.contains("Comments (1)") && page.body.contains(&format!("id=\"comment-{reply}\"")));
+    assert!(page.body.contains("Comments (2)"), "the heading counts replies too, as the stats do");
+    assert!(page.body.contains(&format!("id=\"comment-{reply}\"")));
     // A reply sits in a list of its own inside its parent's item, so threads indent.
     let parent_at = page.body.find(&format!("id=\"comment-{top}\"")).unwrap();
     let reply_at = page.body.find(&format!("id=\"comment-{reply}\"")).unwrap();

@@ -3,6 +3,7 @@
 
 mod browser;
 mod cli;
+mod conversation_browser;
 mod mail_crash;
 mod search;
 mod server;

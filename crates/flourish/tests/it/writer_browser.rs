@@ -24,20 +24,20 @@ fn confirmation_link(server: &Server) -> String {
     panic!("no confirmation link in the server's log");
 }
 
-async fn fill(client: &Client, name: &str, value: &str) {
+pub(crate) async fn fill(client: &Client, name: &str, value: &str) {
     let field = client.find(Locator::Css(&format!("[name='{name}']"))).await.unwrap_or_else(|e| panic!("{name}: {e}"));
     field.clear().await.unwrap();
     field.send_keys(value).await.unwrap();
 }
 
-async fn click(client: &Client, css: &str) {
+pub(crate) async fn click(client: &Client, css: &str) {
     client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).click().await.unwrap();
 }
 
 /// The main text of the page now; during a navigation the old page's element goes stale,
 /// so it is looked up again.
 /// Clicks the link named `text` and waits for the next page to load.
-async fn follow(client: &Client, text: &str) {
+pub(crate) async fn follow(client: &Client, text: &str) {
     let before = client.current_url().await.unwrap();
     client.find(Locator::LinkText(text)).await.unwrap_or_else(|e| panic!("{text}: {e}")).click().await.unwrap();
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -48,11 +48,11 @@ async fn follow(client: &Client, text: &str) {
     text_in(client, "main").await;
 }
 
-async fn page_text(client: &Client) -> String {
+pub(crate) async fn page_text(client: &Client) -> String {
     text_in(client, "main").await
 }
 
-async fn text_in(client: &Client, css: &str) -> String {
+pub(crate) async fn text_in(client: &Client, css: &str) -> String {
     for _ in 0..100 {
         if let Ok(element) = client.find(Locator::Css(css)).await
             && let Ok(text) = element.text().await
@@ -65,11 +65,11 @@ async fn text_in(client: &Client, css: &str) -> String {
 }
 
 /// Waits (up to 10 s) for the page after a click to say `wanted` in its main part.
-async fn shows(client: &Client, wanted: &str) -> bool {
+pub(crate) async fn shows(client: &Client, wanted: &str) -> bool {
     shows_in(client, "main", wanted).await
 }
 
-async fn shows_in(client: &Client, css: &str, wanted: &str) -> bool {
+pub(crate) async fn shows_in(client: &Client, css: &str, wanted: &str) -> bool {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         if text_in(client, css).await.contains(wanted) {
@@ -84,7 +84,7 @@ async fn shows_in(client: &Client, css: &str, wanted: &str) -> bool {
 }
 
 /// Loads `path` until its text contains `wanted` (search follows the outbox within moments).
-async fn eventually(client: &Client, url: &str, wanted: &str) -> Duration {
+pub(crate) async fn eventually(client: &Client, url: &str, wanted: &str) -> Duration {
     let started = Instant::now();
     loop {
         client.goto(url).await.unwrap();

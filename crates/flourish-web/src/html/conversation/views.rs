@@ -180,7 +180,10 @@ pub struct ThreadsView {
     pub heading: String,
     pub chapter_id: i64,
     pub threads: Vec<CommentView>,
+    /// Threads, for paging.
     pub total: u64,
+    /// Comments readers see, replies too: the heading's count.
+    pub count: u64,
     pub pages: Vec<(u32, String)>,
     pub page: u32,
     pub newest_first: bool,
@@ -256,6 +259,7 @@ pub async fn for_work_page(
             chapter_id: chapter.0,
             threads,
             total: found.total,
+            count: found.visible,
             pages: if pages.len() > 1 { pages } else { vec![] },
             page: found.page,
             newest_first,
