@@ -122,9 +122,13 @@ impl Indexer {
     pub async fn catch_up(&self) -> Result<usize, SearchError> {
         let mut total = 0;
         loop {
-            let applied = self.poll().await?;
+            let (applied, more) = self.poll_batch().await?;
             total += applied;
-            if applied == 0 {
+            // Only a full batch means rows are waiting. Rows that arrived while this one was
+            // applied wait for the next poll: under a steady stream of writes (kudos), going
+            // round at once made a commit, a new segment and soon a merge every few
+            // milliseconds, and the merges took a third of the CPU.
+            if !more {
                 return Ok(total);
             }
         }
@@ -132,8 +136,14 @@ impl Indexer {
 
     /// Applies one batch of new outbox rows (and late ones in the reread window).
     pub async fn poll(&self) -> Result<usize, SearchError> {
+        Ok(self.poll_batch().await?.0)
+    }
+
+    /// [`Self::poll`], and whether the batch was full (more rows may be waiting).
+    async fn poll_batch(&self) -> Result<(usize, bool), SearchError> {
         let position = self.index.position();
         let entries = self.store.outbox_after((position - REREAD).max(0), BATCH).await?;
+        let full = entries.len() >= BATCH as usize;
         let fresh: Vec<_> = {
             let applied = self.applied.lock().expect("applied lock");
             entries.into_iter().filter(|e| e.id > position || !applied.contains(&e.id)).collect()
@@ -142,7 +152,7 @@ impl Indexer {
         // (or are late commits not seen yet); only the ones above move the position.
         if fresh.is_empty() {
             self.maybe_refresh_uses().await;
-            return Ok(0);
+            return Ok((0, full));
         }
         self.refresh_graph().await?;
         let mut ids: Vec<WorkId> = fresh.iter().map(|e| e.work).collect();
@@ -160,7 +170,7 @@ impl Indexer {
         }
         self.uses_refreshed.lock().expect("uses lock").1 = true;
         self.maybe_refresh_uses().await;
-        Ok(fresh.len())
+        Ok((fresh.len(), full))
     }
 
     /// Recomputes autocomplete's use counts when works changed and the last count is

@@ -450,7 +450,7 @@ impl Store {
         }
         let at = crate::now();
         let counts = with_db!(self, db => {
-            let mut tx = db.begin_write().await?;
+            let (_turn, mut tx) = db.begin_write().await?;
             // Everything inside one block, so any error rolls the whole import back at once.
             let result: Result<ArchiveTotals, StoreError> = async {
                 let (users,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users").fetch_one(&mut *tx).await?;

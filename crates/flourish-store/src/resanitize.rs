@@ -90,7 +90,7 @@ impl Store {
         let version = i64::from(SANITIZER_VERSION);
         let at = now();
         with_db!(self, db => {
-            let mut tx = db.begin_write().await?;
+            let (_turn, mut tx) = db.begin_write().await?;
             let ids: Vec<(i64,)> = sqlx::query_as(AssertSqlSafe(format!("{STALE_WORKS} ORDER BY 1 LIMIT {BATCH}")))
                 .bind(version)
                 .fetch_all(&mut *tx)
@@ -196,7 +196,7 @@ impl Store {
         let version = i64::from(SANITIZER_VERSION);
         let at = now();
         with_db!(self, db => {
-            let mut tx = db.begin_write().await?;
+            let (_turn, mut tx) = db.begin_write().await?;
             let rows: Vec<(i64, String, String)> = sqlx::query_as(AssertSqlSafe(format!(
                 "SELECT id, summary, notes FROM series WHERE sanitizer_version < $1 ORDER BY id LIMIT {BATCH}"
             )))

@@ -130,7 +130,7 @@ impl SeriesStore for Store {
         draft.validate(&self.limits)?;
         let at = now();
         let id = with_db!(self, db => {
-            let mut tx = db.begin_write().await?;
+            let (_turn, mut tx) = db.begin_write().await?;
             let (id,): (i64,) = sqlx::query_as(
                 "INSERT INTO series (title, summary, notes, complete, created_at, updated_at, sanitizer_version) \
                  VALUES ($1, $2, $3, $4, $5, $5, $6) RETURNING id",
@@ -166,7 +166,7 @@ impl SeriesStore for Store {
     async fn add_to_series(&self, series: SeriesId, work: WorkId, position: Option<u32>) -> Result<(), StoreError> {
         let at = now();
         with_db!(self, db => {
-            let mut tx = db.begin_write().await?;
+            let (_turn, mut tx) = db.begin_write().await?;
             let (work_exists,): (bool,) = sqlx::query_as("SELECT EXISTS (SELECT 1 FROM works WHERE id = $1)")
                 .bind(work.0)
                 .fetch_one(&mut *tx)

@@ -26,7 +26,7 @@ impl Store {
         }
         let at = now();
         with_db!(self, db => {
-            let mut tx = db.begin_write().await?;
+            let (_turn, mut tx) = db.begin_write().await?;
             works_changed(&mut tx, Changed::TaggedWith(tags), at).await?;
             tx.commit().await?;
         });
@@ -159,7 +159,7 @@ impl TagStore for Store {
         // Works tagged with this tag or its synonyms now filter as the new canonical.
         let moved = self.tags_under(tag).await?;
         with_db!(self, db => {
-            let mut tx = db.begin_write().await?;
+            let (_turn, mut tx) = db.begin_write().await?;
             // The tag's own synonyms follow it to its new canonical.
             sqlx::query("UPDATE tags SET synonym_of = $2 WHERE synonym_of = $1")
                 .bind(tag.0)

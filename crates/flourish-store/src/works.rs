@@ -345,7 +345,7 @@ impl WorkStore for Store {
         let pseuds_sql = format!("SELECT id FROM pseuds WHERE id IN ({})", placeholders(1, pseuds.len()));
 
         let ids = with_db!(self, db => {
-            let mut tx = db.begin_write().await?;
+            let (_turn, mut tx) = db.begin_write().await?;
             let mut q = sqlx::query_as::<_, (i64,)>(AssertSqlSafe(pseuds_sql.clone()));
             for id in &pseuds {
                 q = q.bind(id);
@@ -454,7 +454,7 @@ impl WorkStore for Store {
         let c = CleanChapter::new(draft);
         let at = now();
         let (id, position) = with_db!(self, db => {
-            let mut tx = db.begin_write().await?;
+            let (_turn, mut tx) = db.begin_write().await?;
             let next: Option<(i64,)> = sqlx::query_as(
                 "SELECT (SELECT COALESCE(MAX(position), 0) + 1 FROM chapters WHERE work_id = $1) FROM works WHERE id = $1",
             )

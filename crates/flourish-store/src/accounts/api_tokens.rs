@@ -73,11 +73,13 @@ impl ApiTokenStore for Store {
         let at = now();
         if row.last_used_at.is_none_or(|t| t < at - 60) {
             with_db!(self, db => {
+                let (_turn, mut tx) = db.begin_write().await?;
                 sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE token_hash = $1")
                     .bind(token_hash)
                     .bind(at)
-                    .execute(db)
+                    .execute(&mut *tx)
                     .await?;
+                tx.commit().await?;
             });
         }
         Ok(Some(row.account.into_account()))

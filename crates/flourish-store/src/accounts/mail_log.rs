@@ -10,14 +10,16 @@ pub trait MailLogStore {
 impl MailLogStore for Store {
     async fn log_mail(&self, recipient: &str, subject: &str, body: &str, sent: bool) -> Result<(), StoreError> {
         with_db!(self, db => {
+            let (_turn, mut tx) = db.begin_write().await?;
             sqlx::query("INSERT INTO mail_log (recipient, subject, body, sent, created_at) VALUES ($1, $2, $3, $4, $5)")
                 .bind(recipient)
                 .bind(subject)
                 .bind(body)
                 .bind(sent)
                 .bind(now())
-                .execute(db)
+                .execute(&mut *tx)
                 .await?;
+            tx.commit().await?;
         });
         Ok(())
     }

@@ -200,7 +200,7 @@ impl AccountStore for Store {
         let at = now();
         let result: Result<(i64, i64), StoreError> = with_db!(self, db => {
             async {
-                let mut tx = db.begin_write().await?;
+                let (_turn, mut tx) = db.begin_write().await?;
                 if let Some(code) = new.invitation {
                     let used = sqlx::query(
                         "UPDATE invitations SET used_at = $2 WHERE code = $1 AND used_at IS NULL",
@@ -333,7 +333,7 @@ impl AccountStore for Store {
 
     async fn set_password(&self, user: UserId, password_hash: &str) -> Result<(), StoreError> {
         with_db!(self, db => {
-            let mut tx = db.begin_write().await?;
+            let (_turn, mut tx) = db.begin_write().await?;
             let done = sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
                 .bind(user.0)
                 .bind(password_hash)
@@ -358,7 +358,7 @@ impl AccountStore for Store {
 
     async fn set_status(&self, user: UserId, status: AccountStatus) -> Result<(), StoreError> {
         with_db!(self, db => {
-            let mut tx = db.begin_write().await?;
+            let (_turn, mut tx) = db.begin_write().await?;
             let done = sqlx::query("UPDATE users SET status = $2 WHERE id = $1")
                 .bind(user.0)
                 .bind(status.as_str())
@@ -387,7 +387,7 @@ impl AccountStore for Store {
         let orphan = if orphan_works { Some(self.orphan_pseud().await?) } else { None };
         let at = now();
         with_db!(self, db => {
-            let mut tx = db.begin_write().await?;
+            let (_turn, mut tx) = db.begin_write().await?;
             let exists: Option<(i64,)> =
                 sqlx::query_as("SELECT id FROM users WHERE id = $1").bind(user.0).fetch_optional(&mut *tx).await?;
             if exists.is_none() {
@@ -447,7 +447,7 @@ impl AccountStore for Store {
 
     async fn set_default_pseud(&self, user: UserId, pseud: PseudId) -> Result<(), StoreError> {
         with_db!(self, db => {
-            let mut tx = db.begin_write().await?;
+            let (_turn, mut tx) = db.begin_write().await?;
             let owned: Option<(i64,)> = sqlx::query_as("SELECT id FROM pseuds WHERE id = $1 AND user_id = $2")
                 .bind(pseud.0)
                 .bind(user.0)
@@ -471,7 +471,7 @@ impl AccountStore for Store {
         let at = now();
         let result: Result<(i64, i64), sqlx::Error> = with_db!(self, db => {
             async {
-                let mut tx = db.begin_write().await?;
+                let (_turn, mut tx) = db.begin_write().await?;
                 let (user_id,): (i64,) = sqlx::query_as(
                     "INSERT INTO users (username, username_key, created_at) VALUES ($1, $2, $3) RETURNING id",
                 )

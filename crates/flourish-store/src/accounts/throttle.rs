@@ -32,7 +32,7 @@ impl LoginThrottle for Store {
     async fn record_login_failure(&self, keys: &[String]) -> Result<(), StoreError> {
         let at = now();
         with_db!(self, db => {
-            let mut tx = db.begin_write().await?;
+            let (_turn, mut tx) = db.begin_write().await?;
             for key in keys {
                 sqlx::query("INSERT INTO login_failures (throttle_key, at) VALUES ($1, $2)")
                     .bind(key)

@@ -29,7 +29,7 @@ impl BlockStore for Store {
         }
         let at = now();
         with_db!(self, db => {
-            let mut tx = db.begin_write().await?;
+            let (_turn, mut tx) = db.begin_write().await?;
             let (count,): (i64,) =
                 sqlx::query_as("SELECT COUNT(*) FROM blocks WHERE blocker_id = $1").bind(blocker.0).fetch_one(&mut *tx).await?;
             if count as u64 >= MAX_BLOCKS {

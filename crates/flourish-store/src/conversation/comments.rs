@@ -380,7 +380,7 @@ impl CommentStore for Store {
         let at = now();
         let member = new.by.user();
         let id: i64 = with_db!(self, db => {
-            let mut tx = db.begin_write().await?;
+            let (_turn, mut tx) = db.begin_write().await?;
             let row: Option<(bool, bool, bool, String, bool, String)> = sqlx::query_as(
                 "SELECT posted, hidden, restricted, comment_policy, moderated, title FROM works WHERE id = $1",
             )
@@ -678,7 +678,7 @@ impl CommentStore for Store {
         let clean = clean_comment(content, format, self.limits().comment)?;
         let at = now();
         with_db!(self, db => {
-            let mut tx = db.begin_write().await?;
+            let (_turn, mut tx) = db.begin_write().await?;
             let comment = target!(tx, id.0);
             if comment.user_id != Some(by.0) {
                 return Err(StoreError::Forbidden("Only the person who wrote a comment can edit it.".into()));
@@ -709,7 +709,7 @@ impl CommentStore for Store {
     async fn delete_comment(&self, id: CommentId, by: UserId) -> Result<(), StoreError> {
         let at = now();
         with_db!(self, db => {
-            let mut tx = db.begin_write().await?;
+            let (_turn, mut tx) = db.begin_write().await?;
             let comment = target!(tx, id.0);
             let work = comment.work_id;
             // Moderators delete too: the report queue's "delete" on a comment.
@@ -736,7 +736,7 @@ impl CommentStore for Store {
     async fn approve_comments(&self, work: WorkId, ids: Option<&[CommentId]>, by: UserId) -> Result<u64, StoreError> {
         let at = now();
         let approved = with_db!(self, db => {
-            let mut tx = db.begin_write().await?;
+            let (_turn, mut tx) = db.begin_write().await?;
             if !moderates!(tx, work.0, by.0) {
                 return Err(StoreError::Forbidden("Only this work's creators can approve its comments.".into()));
             }
@@ -779,7 +779,7 @@ impl CommentStore for Store {
     async fn freeze_thread(&self, id: CommentId, frozen: bool, by: UserId) -> Result<(), StoreError> {
         let at = now();
         with_db!(self, db => {
-            let mut tx = db.begin_write().await?;
+            let (_turn, mut tx) = db.begin_write().await?;
             let work: Option<(i64,)> = sqlx::query_as("SELECT work_id FROM comments WHERE id = $1").bind(id.0).fetch_optional(&mut *tx).await?;
             let Some((work,)) = work else { return Err(StoreError::NotFound("comment")) };
             if !moderates!(tx, work, by.0) {
@@ -803,7 +803,7 @@ impl CommentStore for Store {
     async fn hide_comment(&self, id: CommentId, hidden: bool, by: UserId) -> Result<(), StoreError> {
         let at = now();
         with_db!(self, db => {
-            let mut tx = db.begin_write().await?;
+            let (_turn, mut tx) = db.begin_write().await?;
             if !staff!(tx, by.0) {
                 return Err(StoreError::Forbidden("Only admins and moderators can hide comments.".into()));
             }
@@ -853,7 +853,7 @@ impl CommentStore for Store {
         clean.sort();
         clean.dedup();
         with_db!(self, db => {
-            let mut tx = db.begin_write().await?;
+            let (_turn, mut tx) = db.begin_write().await?;
             sqlx::query("DELETE FROM spam_words").execute(&mut *tx).await?;
             for w in &clean {
                 sqlx::query("INSERT INTO spam_words (word) VALUES ($1)").bind(w).execute(&mut *tx).await?;

@@ -62,7 +62,7 @@ impl JobStore for Store {
     async fn enqueue(&self, kind: &str, key: &str, payload: &str, run_at: i64) -> Result<bool, StoreError> {
         let at = now();
         let queued = with_db!(self, db => {
-            let mut tx = db.begin_write().await?;
+            let (_turn, mut tx) = db.begin_write().await?;
             let done = enqueue_job!(tx, kind, key, payload, run_at, at);
             tx.commit().await?;
             done.rows_affected() > 0
@@ -88,18 +88,23 @@ impl JobStore for Store {
              SELECT id FROM jobs WHERE {DUE} ORDER BY run_at, id LIMIT 1{lock}) RETURNING id, kind, idempotency_key, payload, attempts"
         );
         let job = with_db!(self, db => {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(at).bind(at + lease_secs).fetch_optional(db).await?
+            let (_turn, mut tx) = db.begin_write().await?;
+            let job = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(at).bind(at + lease_secs).fetch_optional(&mut *tx).await?;
+            tx.commit().await?;
+            job
         });
         Ok(job)
     }
 
     async fn finish_job(&self, id: i64) -> Result<(), StoreError> {
         with_db!(self, db => {
+            let (_turn, mut tx) = db.begin_write().await?;
             sqlx::query("UPDATE jobs SET state = 'done', lease_until = NULL, finished_at = $2 WHERE id = $1")
                 .bind(id)
                 .bind(now())
-                .execute(db)
+                .execute(&mut *tx)
                 .await?;
+            tx.commit().await?;
         });
         Ok(())
     }
@@ -111,13 +116,15 @@ impl JobStore for Store {
             None => ("dead", at),
         };
         with_db!(self, db => {
+            let (_turn, mut tx) = db.begin_write().await?;
             sqlx::query("UPDATE jobs SET state = $2, run_at = $3, lease_until = NULL, last_error = $4 WHERE id = $1")
                 .bind(id)
                 .bind(state)
                 .bind(run_at)
                 .bind(error)
-                .execute(db)
+                .execute(&mut *tx)
                 .await?;
+            tx.commit().await?;
         });
         Ok(())
     }

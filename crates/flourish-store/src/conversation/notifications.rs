@@ -175,7 +175,7 @@ impl NotificationStore for Store {
         };
         let sql = format!("UPDATE notifications SET read = $2 WHERE user_id = $1 AND read <> $2{only}");
         let changed = with_db!(self, db => {
-            let mut tx = db.begin_write().await?;
+            let (_turn, mut tx) = db.begin_write().await?;
             let mut q = sqlx::query(AssertSqlSafe(sql)).bind(user.0).bind(read);
             for id in ids.unwrap_or(&[]).iter().take(500) {
                 q = q.bind(id.0);
@@ -282,7 +282,7 @@ impl NotificationStore for Store {
     async fn summarize_kudos(&self, since: i64, until: i64) -> Result<u64, StoreError> {
         let at = now();
         let written = with_db!(self, db => {
-            let mut tx = db.begin_write().await?;
+            let (_turn, mut tx) = db.begin_write().await?;
             let rows: Vec<(i64, i64, String, i64)> = sqlx::query_as(
                 "SELECT p.user_id, w.id, w.title, COUNT(*) FROM kudos k JOIN works w ON w.id = k.work_id \
                  JOIN work_creators wc ON wc.work_id = w.id JOIN pseuds p ON p.id = wc.pseud_id \

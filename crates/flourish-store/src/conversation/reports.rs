@@ -207,7 +207,7 @@ impl ReportStore for Store {
         let at = now();
         let reporter = new.reporter.0;
         let id = with_db!(self, db => {
-            let mut tx = db.begin_write().await?;
+            let (_turn, mut tx) = db.begin_write().await?;
             let work = check_report!(tx, reporter, new.target);
             let (counted_lately,): (i64,) = sqlx::query_as(
                 "SELECT COUNT(*) FROM reports WHERE target_kind = $1 AND target_id = $2 AND counted = TRUE AND created_at >= $3",
@@ -402,7 +402,7 @@ impl ReportStore for Store {
         let work = report.work;
         let at = now();
         let closed = with_db!(self, db => {
-            let mut tx = db.begin_write().await?;
+            let (_turn, mut tx) = db.begin_write().await?;
             if !staff!(tx, by.0) {
                 return Err(StoreError::Forbidden("Only admins and moderators work the report queue.".into()));
             }

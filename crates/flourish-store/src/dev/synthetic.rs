@@ -15,7 +15,7 @@ impl SyntheticStats for Store {
     async fn set_synthetic_stats(&self, works: &[(WorkId, WorkStats, u64, i64)]) -> Result<(), StoreError> {
         let at = crate::now();
         with_db!(self, db => {
-            let mut tx = db.begin_write().await?;
+            let (_turn, mut tx) = db.begin_write().await?;
             for (id, stats, words, updated_at) in works {
                 sqlx::query(
                     "UPDATE works SET hits = $2, kudos = $3, comments = $4, bookmarks = $5, word_count = $6, \

@@ -116,7 +116,7 @@ impl WorkEditing for Store {
         let end_notes = flourish_text::sanitize_html(&draft.end_notes);
         let published = draft.published_at.map(|t| t.unix_timestamp());
         with_db!(self, db => {
-            let mut tx = db.begin_write().await?;
+            let (_turn, mut tx) = db.begin_write().await?;
             let done = sqlx::query(
                 "UPDATE works SET title = $2, summary = $3, notes = $4, end_notes = $5, language = $6, complete = $7, \
                  expected_chapters = $8, restricted = $9, published_at = COALESCE($10, published_at), allow_downloads = $11, \
@@ -178,7 +178,7 @@ impl WorkEditing for Store {
     async fn post_work(&self, work: WorkId) -> Result<(), StoreError> {
         let at = now();
         with_db!(self, db => {
-            let mut tx = db.begin_write().await?;
+            let (_turn, mut tx) = db.begin_write().await?;
             sqlx::query(
                 "UPDATE works SET posted = TRUE, published_at = CASE WHEN published_at < created_at THEN published_at ELSE $2 END \
                  WHERE id = $1",
@@ -198,7 +198,7 @@ impl WorkEditing for Store {
         let c = CleanChapter::new(draft);
         let at = now();
         with_db!(self, db => {
-            let mut tx = db.begin_write().await?;
+            let (_turn, mut tx) = db.begin_write().await?;
             let done = sqlx::query(
                 "UPDATE chapters SET title = $3, summary = $4, notes = $5, end_notes = $6, content = $7, \
                  sanitizer_version = $8, word_count = $9 WHERE id = $2 AND work_id = $1",
@@ -227,7 +227,7 @@ impl WorkEditing for Store {
     async fn delete_chapter(&self, work: WorkId, chapter: ChapterId) -> Result<(), StoreError> {
         let at = now();
         with_db!(self, db => {
-            let mut tx = db.begin_write().await?;
+            let (_turn, mut tx) = db.begin_write().await?;
             let found: Option<(i64, i64)> = sqlx::query_as(
                 "SELECT position, (SELECT COUNT(*) FROM chapters WHERE work_id = $1) FROM chapters WHERE id = $2 AND work_id = $1",
             )
@@ -264,7 +264,7 @@ impl WorkEditing for Store {
     async fn reorder_chapters(&self, work: WorkId, order: &[ChapterId]) -> Result<(), StoreError> {
         let at = now();
         with_db!(self, db => {
-            let mut tx = db.begin_write().await?;
+            let (_turn, mut tx) = db.begin_write().await?;
             let mut ids: Vec<(i64,)> = sqlx::query_as("SELECT id FROM chapters WHERE work_id = $1")
                 .bind(work.0)
                 .fetch_all(&mut *tx)
@@ -296,7 +296,7 @@ impl WorkEditing for Store {
     async fn delete_work(&self, work: WorkId) -> Result<(), StoreError> {
         let at = now();
         with_db!(self, db => {
-            let mut tx = db.begin_write().await?;
+            let (_turn, mut tx) = db.begin_write().await?;
             // The outbox gets a version above the last, so indexes and caches drop the work.
             touch_work!(tx, work.0, at);
             sqlx::query("DELETE FROM works WHERE id = $1").bind(work.0).execute(&mut *tx).await?;
@@ -308,7 +308,7 @@ impl WorkEditing for Store {
     async fn set_hidden(&self, work: WorkId, hidden: bool) -> Result<(), StoreError> {
         let at = now();
         with_db!(self, db => {
-            let mut tx = db.begin_write().await?;
+            let (_turn, mut tx) = db.begin_write().await?;
             sqlx::query("UPDATE works SET hidden = $2 WHERE id = $1").bind(work.0).bind(hidden).execute(&mut *tx).await?;
             touch_work!(tx, work.0, at);
             tx.commit().await?;
@@ -351,7 +351,7 @@ impl WorkEditing for Store {
     async fn invite_creator(&self, work: WorkId, pseud: PseudId, by: UserId) -> Result<(), StoreError> {
         let at = now();
         with_db!(self, db => {
-            let mut tx = db.begin_write().await?;
+            let (_turn, mut tx) = db.begin_write().await?;
             let owner: Option<(i64,)> =
                 sqlx::query_as("SELECT user_id FROM pseuds WHERE id = $1").bind(pseud.0).fetch_optional(&mut *tx).await?;
             let Some((owner,)) = owner else { return Err(StoreError::invalid("pseud", "There is no such pseud.")) };
@@ -453,7 +453,7 @@ impl WorkEditing for Store {
     async fn answer_creator_invitation(&self, work: WorkId, user: UserId, accept: bool) -> Result<bool, StoreError> {
         let at = now();
         let answered = with_db!(self, db => {
-            let mut tx = db.begin_write().await?;
+            let (_turn, mut tx) = db.begin_write().await?;
             let invited: Option<(i64,)> = sqlx::query_as(
                 "DELETE FROM creator_invitations WHERE work_id = $1 AND pseud_id IN (SELECT id FROM pseuds WHERE user_id = $2) \
                  RETURNING pseud_id",
