@@ -124,28 +124,40 @@ macro_rules! creator_users {
     }};
 }
 
+/// SQL: whether account `$2` is credited on work `$1`.
+macro_rules! credited_sql {
+    () => {
+        "EXISTS (SELECT 1 FROM work_creators wc JOIN pseuds p ON p.id = wc.pseud_id WHERE wc.work_id = $1 AND p.user_id = $2)"
+    };
+}
+
+/// SQL: whether any creator of work `$1` has blocked account `$2`.
+macro_rules! blocked_sql {
+    () => {
+        "EXISTS (SELECT 1 FROM blocks b JOIN pseuds p ON p.user_id = b.blocker_id \
+         JOIN work_creators wc ON wc.pseud_id = p.id WHERE wc.work_id = $1 AND b.blocked_id = $2)"
+    };
+}
+
 /// Whether any creator of the work has blocked `$user`.
 macro_rules! blocked_by_creator {
     ($tx:expr, $work:expr, $user:expr) => {{
-        let found: Option<i64> = sqlx::query_scalar(
-            "SELECT b.blocker_id FROM blocks b JOIN pseuds p ON p.user_id = b.blocker_id JOIN work_creators wc ON wc.pseud_id = p.id \
-             WHERE wc.work_id = $1 AND b.blocked_id = $2 LIMIT 1",
-        )
-        .bind($work)
-        .bind($user)
-        .fetch_optional(&mut *$tx)
-        .await?;
-        found.is_some()
+        let blocked: bool = sqlx::query_scalar(concat!("SELECT ", $crate::conversation::blocked_sql!()))
+            .bind($work)
+            .bind($user)
+            .fetch_one(&mut *$tx)
+            .await?;
+        blocked
     }};
 }
 
 /// Whether `$user` moderates the work's comments: one of its creators, or an admin.
 macro_rules! moderates {
     ($tx:expr, $work:expr, $user:expr) => {{
-        let (allowed,): (bool,) = sqlx::query_as(
-            "SELECT EXISTS (SELECT 1 FROM users WHERE id = $2 AND is_admin = TRUE) \
-             OR EXISTS (SELECT 1 FROM work_creators wc JOIN pseuds p ON p.id = wc.pseud_id WHERE wc.work_id = $1 AND p.user_id = $2)",
-        )
+        let (allowed,): (bool,) = sqlx::query_as(concat!(
+            "SELECT EXISTS (SELECT 1 FROM users WHERE id = $2 AND is_admin = TRUE) OR ",
+            $crate::conversation::credited_sql!()
+        ))
         .bind($work)
         .bind($user)
         .fetch_one(&mut *$tx)
@@ -176,9 +188,12 @@ macro_rules! standing {
     }};
 }
 
-pub(crate) use {blocked_by_creator, creator_users, enqueue_job, moderates, notify, staff, standing};
+pub(crate) use {
+    blocked_by_creator, blocked_sql, creator_users, credited_sql, enqueue_job, moderates, notify, staff, standing,
+};
 
 /// Refuses an account that may not act: only active accounts comment, give kudos or report.
+/// (The kudos insert asks the same of `users.status` in its SQL.)
 pub(crate) fn check_active(status: &str) -> Result<(), crate::StoreError> {
     match status {
         "active" => Ok(()),
