@@ -96,6 +96,26 @@ pub enum DevCommand {
         prefix: String,
         #[arg(long)]
         password: String,
+        /// Also make an API token for each account and write them here, one a line.
+        #[arg(long)]
+        tokens: Option<PathBuf>,
+        /// Date the accounts this many days back (out of the new-account limits).
+        #[arg(long, default_value_t = 0)]
+        joined_days_ago: u32,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Post COMMENTS comments in THREADS threads on one chapter of a work, written by the
+    /// accounts PREFIX1…, through the same checks as any comment (for the page benchmark).
+    SeedComments {
+        #[arg(long)]
+        work: i64,
+        #[arg(long, default_value_t = 1000)]
+        comments: usize,
+        #[arg(long, default_value_t = 200)]
+        threads: usize,
+        #[arg(long, default_value = "bench")]
+        prefix: String,
         #[command(flatten)]
         database: DatabaseArgs,
     },
@@ -206,9 +226,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Dev { command: DevCommand::GenCorpus { works, seed, database } } => {
             with_store(config_file, &database, async |_, store| crate::dev::gen_corpus(store, works, seed).await).await
         }
-        Command::Dev { command: DevCommand::AddAccounts { count, prefix, password, database } } => {
+        Command::Dev {
+            command: DevCommand::AddAccounts { count, prefix, password, tokens, joined_days_ago, database },
+        } => {
             with_store(config_file, &database, async |_, store| {
-                crate::dev::add_accounts(store, count, &prefix, &password).await
+                let options = crate::dev::AccountOptions { tokens: tokens.as_deref(), joined_days_ago };
+                crate::dev::add_accounts(store, count, &prefix, &password, options).await
+            })
+            .await
+        }
+        Command::Dev { command: DevCommand::SeedComments { work, comments, threads, prefix, database } } => {
+            with_store(config_file, &database, async |_, store| {
+                crate::dev::seed_comments(store, flourish_core::WorkId(work), comments, threads.max(1), &prefix).await
             })
             .await
         }

@@ -7,6 +7,7 @@ use anyhow::Context;
 use corpus::Corpus;
 use flourish_store::dev::SyntheticStats;
 use flourish_store::{AccountStore, Store, WorkStore};
+use std::path::Path;
 use std::time::Instant;
 
 /// Works stored per transaction.
@@ -224,10 +225,29 @@ fn ms(d: std::time::Duration) -> f64 {
 
 /// `flourish dev add-accounts`: confirmed accounts `PREFIX1`…`PREFIXn` sharing one
 /// password, for load tests of logging in.
-pub async fn add_accounts(store: &Store, count: usize, prefix: &str, password: &str) -> anyhow::Result<()> {
-    use flourish_store::AccountStore;
+/// What `dev add-accounts` does besides making the accounts.
+#[derive(Default)]
+pub struct AccountOptions<'a> {
+    /// Write an API token for each account here, one a line.
+    pub tokens: Option<&'a Path>,
+    /// Date them this many days back.
+    pub joined_days_ago: u32,
+}
+
+pub async fn add_accounts(
+    store: &Store,
+    count: usize,
+    prefix: &str,
+    password: &str,
+    options: AccountOptions<'_>,
+) -> anyhow::Result<()> {
+    use flourish_store::ApiTokenStore;
+    use flourish_store::dev::SyntheticAccounts;
+    use flourish_web::auth::tokens;
     let passwords = flourish_web::auth::password::Passwords::new(1);
     let hash = passwords.hash(password).await?;
+    let joined = time::OffsetDateTime::now_utc().unix_timestamp() - i64::from(options.joined_days_ago) * 86_400;
+    let mut token_lines = String::new();
     for i in 1..=count {
         let username = format!("{prefix}{i}");
         let email = format!("{username}@example.org");
@@ -239,9 +259,65 @@ pub async fn add_accounts(store: &Store, count: usize, prefix: &str, password: &
             is_admin: false,
             invitation: None,
         };
-        store.register(&new).await.with_context(|| format!("cannot create {username}"))?;
+        let (account, _) = store.register(&new).await.with_context(|| format!("cannot create {username}"))?;
+        if options.joined_days_ago > 0 {
+            store.set_joined(account.id, joined).await?;
+        }
+        if options.tokens.is_some() {
+            let token = tokens::random_token();
+            store.create_api_token(account.id, "load test", &tokens::hash_token(&token)).await?;
+            token_lines.push_str(&token);
+            token_lines.push('\n');
+        }
+    }
+    if let Some(path) = options.tokens {
+        std::fs::write(path, token_lines).with_context(|| format!("cannot write {}", path.display()))?;
     }
     println!("created {count} accounts, {prefix}1 to {prefix}{count}");
+    Ok(())
+}
+
+/// `flourish dev seed-comments`: `comments` comments on the work's last chapter, in
+/// `threads` threads (each top-level comment, then replies to the newest comment of a
+/// thread, so threads grow deep as well as wide), written in turn by PREFIX1, PREFIX2, ….
+pub async fn seed_comments(
+    store: &Store,
+    work: flourish_core::WorkId,
+    comments: usize,
+    threads: usize,
+    prefix: &str,
+) -> anyhow::Result<()> {
+    use flourish_core::{Commenter, NewComment, TextFormat};
+    use flourish_store::CommentStore;
+    let mut writers = Vec::new();
+    for i in 1.. {
+        let Some(user) = store.user_by_name(&format!("{prefix}{i}")).await? else { break };
+        writers.push(user.id);
+    }
+    anyhow::ensure!(!writers.is_empty(), "no accounts named {prefix}1, {prefix}2, …: run dev add-accounts first");
+    let started = Instant::now();
+    let mut last_in_thread: Vec<Option<flourish_core::CommentId>> = vec![None; threads];
+    for n in 0..comments {
+        let thread = n % threads;
+        let by = writers[n % writers.len()];
+        let new = NewComment {
+            work,
+            chapter: None,
+            parent: last_in_thread[thread],
+            content: format!(
+                "Comment {n}: the part where the mandrakes answered back made me laugh out loud, and then \
+                 the greenhouse scene broke my heart a little. Thread {thread}, and I am still thinking about it."
+            ),
+            format: TextFormat::Plain,
+            by: Commenter::Member { user: by, pseud: None },
+        };
+        let comment = store.add_comment(&new).await.with_context(|| format!("comment {n}"))?;
+        last_in_thread[thread] = Some(comment.id);
+    }
+    println!(
+        "posted {comments} comments in {threads} threads on work {work} in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 
