@@ -8,7 +8,7 @@ use crate::server::{Server, data_file, temp_dir};
 use crate::writer_browser::{click, eventually, fill, shows, shows_in, text_in};
 use fantoccini::{Client, Locator};
 use flourish_core::CommentPolicy;
-use flourish_store::{AccountStore, NewAccount, Store, WorkStore};
+use flourish_store::{AccountStore, NewAccount, ReportStore, Store, WorkStore};
 use flourish_testkit::fixtures;
 use flourish_testkit::smtp::smtp_server;
 use std::time::{Duration, Instant};
@@ -21,7 +21,7 @@ async fn seed(dir: &std::path::Path) -> i64 {
     store.migrate().await.unwrap();
     let hash = flourish_web::auth::password::Passwords::new(1).hash(PASSWORD).await.unwrap();
     let mut creator = None;
-    for name in ["neville", "luna", "ginny"] {
+    for name in ["neville", "luna", "ginny", "severus"] {
         let email = format!("{name}@example.org");
         let new = NewAccount {
             username: name,
@@ -31,7 +31,10 @@ async fn seed(dir: &std::path::Path) -> i64 {
             is_admin: false,
             invitation: None,
         };
-        let (_, pseud) = store.register(&new).await.unwrap();
+        let (account, pseud) = store.register(&new).await.unwrap();
+        if name == "severus" {
+            store.set_moderator(account.id, true).await.unwrap();
+        }
         creator.get_or_insert(pseud);
     }
     let mut draft = fixtures::work("The Mandrake Letters", &creator.unwrap());
@@ -163,5 +166,26 @@ async fn readers_answer_and_the_creator_moderates_in_chromium() {
     click(&client, "input[name=reason][value=spam]").await;
     click(&client, "form[action='/reports'] button[type=submit]").await;
     assert!(shows(&client, "Thank you for your report").await);
+    log_out(&client).await;
+
+    // The moderator opens it beside the comment and hides the comment; Ginny hears.
+    log_in(&client, &base, "severus").await;
+    client.find(Locator::LinkText("Reports")).await.unwrap().click().await.unwrap();
+    assert!(shows(&client, "1 report.").await);
+    client.find(Locator::Css("table.dashboard a[href^='/admin/reports/']")).await.unwrap().click().await.unwrap();
+    assert!(shows(&client, "The greenhouse scene made me cry").await, "the report shows what it reports");
+    if let Ok(png) = client.screenshot().await {
+        let _ = std::fs::write(std::env::temp_dir().join("flourish-report.png"), png);
+    }
+    click(&client, "input[name=action][value=hide]").await;
+    fill(&client, "note", "Not spam, but off-topic for this work.").await;
+    click(&client, "form[action^='/admin/reports/'] button[type=submit]").await;
+    assert!(shows(&client, "The queue is empty").await);
+    log_out(&client).await;
+    log_in(&client, &base, "ginny").await;
+    client.goto(&format!("{base}/inbox")).await.unwrap();
+    assert!(shows(&client, "Your report of the comment").await);
+    client.goto(luna_comment.as_str()).await.unwrap();
+    assert!(shows(&client, "hidden by an admin").await, "readers see the placeholder");
     client.close().await.unwrap();
 }
