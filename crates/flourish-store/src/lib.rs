@@ -60,12 +60,14 @@ use flourish_core::Limits;
 pub struct Store {
     db: backend::Db,
     limits: Limits,
+    /// The kudos writer's queue, started with the first kudos (`conversation::kudos`).
+    kudos: conversation::kudos::KudosWriter,
 }
 
 impl Store {
     /// Opens the database at `url` without changing it. Call [`Store::migrate`] next.
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
-        Ok(Store { db: backend::Db::connect(url).await?, limits: Limits::default() })
+        Ok(Store { db: backend::Db::connect(url).await?, limits: Limits::default(), kudos: Default::default() })
     }
 
     /// Uses `limits` to validate what is written from now on.

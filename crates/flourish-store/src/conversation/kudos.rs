@@ -4,6 +4,8 @@ use super::{blocked_sql, check_active, credited_sql, work_is_open};
 use crate::changes::{Changed, works_changed};
 use crate::{Store, StoreError, now, with_db};
 use flourish_core::{UserId, WorkId};
+use std::sync::{Arc, OnceLock};
+use tokio::sync::{mpsc, oneshot};
 
 /// Who is giving kudos.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -59,69 +61,155 @@ fn refusal(row: Option<(bool, bool, bool, Option<String>, bool, bool)>, member: 
     StoreError::Conflict(ALREADY.into())
 }
 
-impl KudosStore for Store {
-    async fn give_kudos(&self, work: WorkId, giver: &KudosGiver) -> Result<u64, StoreError> {
-        let at = now();
-        let total = with_db!(self, db => {
-            let (_turn, mut tx) = db.begin_write().await?;
-            // The insert carries every check, so kudos that may be given cost one statement:
-            // each is a round trip to SQLite's thread, and under 64 clients those trips were
-            // most of a kudos's cost. Only a refused one reads again, to say why.
-            let inserted = match giver {
-                KudosGiver::Member(user) => sqlx::query(concat!(
-                    "INSERT INTO kudos (work_id, user_id, created_at) SELECT w.id, $2, $3 FROM works w \
-                     WHERE w.id = $1 AND w.posted = TRUE AND w.hidden = FALSE \
-                     AND EXISTS (SELECT 1 FROM users WHERE id = $2 AND status = 'active') AND NOT ",
-                    credited_sql!(),
-                    " AND NOT ",
-                    blocked_sql!(),
-                    " ON CONFLICT DO NOTHING"
-                ))
-                .bind(work.0)
-                .bind(user.0)
-                .bind(at)
-                .execute(&mut *tx)
-                .await?,
-                KudosGiver::Guest(key) => sqlx::query(
-                    "INSERT INTO kudos (work_id, guest_key, created_at) SELECT w.id, $2, $3 FROM works w \
-                     WHERE w.id = $1 AND w.posted = TRUE AND w.hidden = FALSE AND w.restricted = FALSE ON CONFLICT DO NOTHING",
-                )
-                .bind(work.0)
-                .bind(key)
-                .bind(at)
-                .execute(&mut *tx)
-                .await?,
+/// Gives one kudos inside transaction `$tx`: evaluates to its outcome (the work's new
+/// total, or why not); a database error returns from the caller.
+macro_rules! kudos_in {
+    ($tx:expr, $work:expr, $giver:expr, $at:expr) => {{
+        let (work, giver, at): (WorkId, &KudosGiver, i64) = ($work, $giver, $at);
+        let tx = &mut $tx;
+        // The insert carries every check, so kudos that may be given cost one statement:
+        // each is a round trip to SQLite's thread, and under 64 clients those trips were
+        // most of a kudos's cost. Only a refused one reads again, to say why.
+        let inserted = match giver {
+            KudosGiver::Member(user) => sqlx::query(concat!(
+                "INSERT INTO kudos (work_id, user_id, created_at) SELECT w.id, $2, $3 FROM works w \
+                 WHERE w.id = $1 AND w.posted = TRUE AND w.hidden = FALSE \
+                 AND EXISTS (SELECT 1 FROM users WHERE id = $2 AND status = 'active') AND NOT ",
+                credited_sql!(),
+                " AND NOT ",
+                blocked_sql!(),
+                " ON CONFLICT DO NOTHING"
+            ))
+            .bind(work.0)
+            .bind(user.0)
+            .bind(at)
+            .execute(&mut **tx)
+            .await?,
+            KudosGiver::Guest(key) => sqlx::query(
+                "INSERT INTO kudos (work_id, guest_key, created_at) SELECT w.id, $2, $3 FROM works w \
+                 WHERE w.id = $1 AND w.posted = TRUE AND w.hidden = FALSE AND w.restricted = FALSE ON CONFLICT DO NOTHING",
+            )
+            .bind(work.0)
+            .bind(key)
+            .bind(at)
+            .execute(&mut **tx)
+            .await?,
+        };
+        if inserted.rows_affected() == 0 {
+            let member = match giver {
+                KudosGiver::Member(user) => Some(user.0),
+                KudosGiver::Guest(_) => None,
             };
-            if inserted.rows_affected() == 0 {
-                let member = match giver {
-                    KudosGiver::Member(user) => Some(user.0),
-                    KudosGiver::Guest(_) => None,
-                };
-                let row: Option<(bool, bool, bool, Option<String>, bool, bool)> = sqlx::query_as(concat!(
-                    "SELECT w.posted, w.hidden, w.restricted, (SELECT status FROM users WHERE id = $2), ",
-                    credited_sql!(),
-                    ", ",
-                    blocked_sql!(),
-                    " FROM works w WHERE w.id = $1"
-                ))
-                .bind(work.0)
-                .bind(member.unwrap_or(0))
-                .fetch_optional(&mut *tx)
-                .await?;
-                return Err(refusal(row, member.is_some()));
-            }
+            let row: Option<(bool, bool, bool, Option<String>, bool, bool)> = sqlx::query_as(concat!(
+                "SELECT w.posted, w.hidden, w.restricted, (SELECT status FROM users WHERE id = $2), ",
+                credited_sql!(),
+                ", ",
+                blocked_sql!(),
+                " FROM works w WHERE w.id = $1"
+            ))
+            .bind(work.0)
+            .bind(member.unwrap_or(0))
+            .fetch_optional(&mut **tx)
+            .await?;
+            Err(refusal(row, member.is_some()))
+        } else {
             let guest = i64::from(matches!(giver, KudosGiver::Guest(_)));
             let (total,): (i64,) =
                 sqlx::query_as("UPDATE works SET kudos = kudos + 1, guest_kudos = guest_kudos + $2 WHERE id = $1 RETURNING kudos")
                     .bind(work.0)
                     .bind(guest)
-                    .fetch_one(&mut *tx)
+                    .fetch_one(&mut **tx)
                     .await?;
-            works_changed(&mut tx, Changed::Work(work.0), at).await?;
+            works_changed(tx, Changed::Work(work.0), at).await?;
+            Ok(total.max(0) as u64)
+        }
+    }};
+}
+
+/// Kudos waiting for the writer.
+pub(crate) struct Pending {
+    work: WorkId,
+    giver: KudosGiver,
+    reply: oneshot::Sender<Result<u64, StoreError>>,
+}
+
+/// Kudos taken into one transaction at most.
+const BATCH: usize = 64;
+
+/// The kudos writer's queue. Kudos that arrive together share one transaction (group
+/// commit): a kudos is a handful of statements, each a round trip to SQLite's thread, and
+/// with 64 clients the BEGIN, the COMMIT and the wait for the write turn around each were a
+/// good part of its cost. Each kudos still gets its own answer; if the shared transaction
+/// fails, each is tried alone.
+pub(crate) type KudosWriter = Arc<OnceLock<mpsc::Sender<Pending>>>;
+
+async fn write_kudos(store: Store, mut queue: mpsc::Receiver<Pending>) {
+    while let Some(first) = queue.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < BATCH {
+            match queue.try_recv() {
+                Ok(next) => batch.push(next),
+                Err(_) => break,
+            }
+        }
+        let items: Vec<(WorkId, &KudosGiver)> = batch.iter().map(|p| (p.work, &p.giver)).collect();
+        match store.kudos_batch(&items).await {
+            Ok(outcomes) => {
+                for (pending, outcome) in batch.into_iter().zip(outcomes) {
+                    let _ = pending.reply.send(outcome);
+                }
+            }
+            Err(_) => {
+                for pending in batch {
+                    let _ = pending.reply.send(store.kudos_alone(pending.work, &pending.giver).await);
+                }
+            }
+        }
+    }
+}
+
+impl Store {
+    /// Gives each kudos in one transaction: the outcome of each, or the error that undid them all.
+    async fn kudos_batch(&self, items: &[(WorkId, &KudosGiver)]) -> Result<Vec<Result<u64, StoreError>>, StoreError> {
+        let at = now();
+        let outcomes = with_db!(self, db => {
+            let (_turn, mut tx) = db.begin_write().await?;
+            let mut outcomes = Vec::with_capacity(items.len());
+            for (work, giver) in items {
+                outcomes.push(kudos_in!(tx, *work, *giver, at));
+            }
             tx.commit().await?;
-            total
+            outcomes
         });
-        Ok(total.max(0) as u64)
+        Ok(outcomes)
+    }
+
+    /// One kudos in a transaction of its own.
+    async fn kudos_alone(&self, work: WorkId, giver: &KudosGiver) -> Result<u64, StoreError> {
+        self.kudos_batch(&[(work, giver)]).await?.pop().unwrap_or(Err(StoreError::NotFound("work")))
+    }
+}
+
+impl KudosStore for Store {
+    async fn give_kudos(&self, work: WorkId, giver: &KudosGiver) -> Result<u64, StoreError> {
+        let writer = self
+            .kudos
+            .get_or_init(|| {
+                let (sender, queue) = mpsc::channel(1024);
+                tokio::spawn(write_kudos(self.clone(), queue));
+                sender
+            })
+            .clone();
+        let (reply, answer) = oneshot::channel();
+        // The writer ends with the runtime that started it; a store used after that (or
+        // from another runtime) writes its kudos itself.
+        if writer.send(Pending { work, giver: giver.clone(), reply }).await.is_err() {
+            return self.kudos_alone(work, giver).await;
+        }
+        match answer.await {
+            Ok(outcome) => outcome,
+            Err(_) => self.kudos_alone(work, giver).await,
+        }
     }
 
     async fn kudos_list(&self, work: WorkId, offset: u32, limit: u32) -> Result<KudosList, StoreError> {

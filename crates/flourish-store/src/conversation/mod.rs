@@ -14,7 +14,7 @@
 mod blocks;
 mod comments;
 pub mod jobs;
-mod kudos;
+pub(crate) mod kudos;
 mod notifications;
 mod reports;
 

@@ -467,3 +467,36 @@ parity_test!(reports_count_five_a_month_close_together_and_tell_the_reporters, |
         "the report of the account is open"
     );
 });
+
+parity_test!(kudos_given_at_once_share_transactions_and_keep_their_own_answers, |store| {
+    let author = fixtures::writer(store, "neville").await;
+    let first = posted(store, "Greenhouse One", &author, CommentPolicy::Members, false).await;
+    let second = posted(store, "Greenhouse Two", &author, CommentPolicy::Members, false).await;
+    let mut tasks = Vec::new();
+    for n in 0..20 {
+        let reader = fixtures::writer(store, &format!("reader{n}")).await;
+        // Each reader twice on the first work and once on the second, all at the same time.
+        for work in [first, first, second] {
+            let store = store.clone();
+            tasks.push(tokio::spawn(async move { store.give_kudos(work, &KudosGiver::Member(reader.user_id)).await }));
+        }
+    }
+    let store_for_author = store.clone();
+    let author_id = author.user_id;
+    tasks.push(tokio::spawn(async move { store_for_author.give_kudos(first, &KudosGiver::Member(author_id)).await }));
+    let (mut given, mut repeats, mut refused) = (0, 0, 0);
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(total) => {
+                assert!((1..=20).contains(&total), "{total}");
+                given += 1;
+            }
+            Err(StoreError::Conflict(_)) => repeats += 1,
+            Err(StoreError::Forbidden(_)) => refused += 1,
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert_eq!((given, repeats, refused), (40, 20, 1), "each kudos its own answer");
+    assert_eq!(work_stats(store, first).await.0, 20);
+    assert_eq!(work_stats(store, second).await.0, 20);
+});
