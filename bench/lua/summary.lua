@@ -23,6 +23,15 @@ function init(args)
   nthreads = tonumber(os.getenv("THREADS") or "1")
 end
 
+-- With PACE_MS set, each connection waits that long between requests (wrk calls `delay`
+-- before each): a steady offered load, or a reader rather than a flood.
+local pace = tonumber(os.getenv("PACE_MS") or "")
+if pace then
+  function delay()
+    return pace
+  end
+end
+
 -- This thread's next request number across all threads: no two requests share one.
 function next_request()
   local g = (tid - 1) + n * nthreads
