@@ -818,7 +818,7 @@ impl CommentStore for Store {
                 // Its writer hears of it in the inbox (a moderation event).
                 if let Some(author) = author {
                     let title = if hidden {
-                        format!("An admin hid your comment on “{title}”")
+                        format!("The moderators hid your comment on “{title}”")
                     } else {
                         format!("Your comment on “{title}” is shown again")
                     };

@@ -186,6 +186,6 @@ async fn readers_answer_and_the_creator_moderates_in_chromium() {
     client.goto(&format!("{base}/inbox")).await.unwrap();
     assert!(shows(&client, "Your report of the comment").await);
     client.goto(luna_comment.as_str()).await.unwrap();
-    assert!(shows(&client, "hidden by an admin").await, "readers see the placeholder");
+    assert!(shows(&client, "hidden by the moderators").await, "readers see the placeholder");
     client.close().await.unwrap();
 }
