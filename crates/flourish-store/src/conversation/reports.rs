@@ -98,14 +98,12 @@ macro_rules! check_report {
                 let own = match (target, writer) {
                     (ReportTarget::Comment(_), writer) => writer == Some(reporter),
                     _ => {
-                        let credited: Option<(i64,)> = sqlx::query_as(
-                            "SELECT wc.work_id FROM work_creators wc JOIN pseuds p ON p.id = wc.pseud_id WHERE wc.work_id = $1 AND p.user_id = $2",
-                        )
-                        .bind(work)
-                        .bind(reporter)
-                        .fetch_optional(&mut *$tx)
-                        .await?;
-                        credited.is_some()
+                        let credited: bool = sqlx::query_scalar(concat!("SELECT ", $crate::conversation::credited_sql!()))
+                            .bind(work)
+                            .bind(reporter)
+                            .fetch_one(&mut *$tx)
+                            .await?;
+                        credited
                     }
                 };
                 (Some(work), own)
@@ -130,15 +128,31 @@ macro_rules! check_report {
     }};
 }
 
-type ReportRow =
-    (i64, String, String, i64, Option<i64>, String, String, bool, String, String, Option<String>, i64, Option<i64>);
+/// A stored report, then how many reports of its target are open.
+type ReportRow = (
+    i64,
+    String,
+    String,
+    i64,
+    Option<i64>,
+    String,
+    String,
+    bool,
+    String,
+    String,
+    Option<String>,
+    i64,
+    Option<i64>,
+    i64,
+);
 
 const REPORT_COLUMNS: &str = "r.id, u.username, r.target_kind, r.target_id, r.work_id, r.reason, r.details, r.counted, \
-     r.state, r.outcome, m.username, r.created_at, r.resolved_at FROM reports r JOIN users u ON u.id = r.reporter_id \
-     LEFT JOIN users m ON m.id = r.resolved_by";
+     r.state, r.outcome, m.username, r.created_at, r.resolved_at, \
+     (SELECT COUNT(*) FROM reports o WHERE o.target_kind = r.target_kind AND o.target_id = r.target_id AND o.state = 'open') \
+     FROM reports r JOIN users u ON u.id = r.reporter_id LEFT JOIN users m ON m.id = r.resolved_by";
 
 impl Store {
-    /// A stored row with its target's context and open siblings filled in.
+    /// A stored row with its target's context filled in.
     async fn report_from_row(&self, row: ReportRow) -> Result<Report, StoreError> {
         let (
             id,
@@ -154,21 +168,12 @@ impl Store {
             resolved_by,
             created,
             resolved,
+            open_on_target,
         ) = row;
         let bad = |what: &str, value: &str| {
             StoreError::Database(sqlx::Error::Decode(format!("report {id}: unknown {what} {value:?}").into()))
         };
         let target = ReportTarget::from_parts(&kind, target_id).map_err(|_| bad("target", &kind))?;
-        let open_on_target: i64 = with_db!(self, db => {
-            let (n,): (i64,) = sqlx::query_as(
-                "SELECT COUNT(*) FROM reports WHERE target_kind = $1 AND target_id = $2 AND state = 'open'",
-            )
-            .bind(&kind)
-            .bind(target_id)
-            .fetch_one(db)
-            .await?;
-            n
-        });
         Ok(Report {
             id: ReportId(id),
             reporter,
@@ -247,13 +252,18 @@ impl ReportStore for Store {
     }
 
     async fn report_context(&self, target: ReportTarget) -> Result<Option<ReportContext>, StoreError> {
-        // (title, excerpt, url, hidden) of the target, then its owners.
-        let found: Option<(String, String, String, bool, Option<i64>)> = with_db!(self, db => {
+        // What the form and the queue show of the target. An account's row names its owner
+        // and a comment's its writer; a work's or chapter's owners are its creators, read
+        // after. Nothing here is private: the reporter's form shows the title and excerpt.
+        let found: Option<(ReportContext, Option<i64>)> = with_db!(self, db => {
             match target {
                 ReportTarget::Work(work) => {
                     let row: Option<(String, String, bool)> =
                         sqlx::query_as("SELECT title, summary, hidden FROM works WHERE id = $1").bind(work.0).fetch_optional(db).await?;
-                    row.map(|(title, summary, hidden)| (title, excerpt(&summary, 400), format!("/works/{}", work.0), hidden, Some(work.0)))
+                    row.map(|(title, summary, hidden)| {
+                        let url = format!("/works/{}", work.0);
+                        (ReportContext { title, excerpt: excerpt(&summary, 400), url, hidden, owners: Vec::new() }, Some(work.0))
+                    })
                 }
                 ReportTarget::Chapter(chapter) => {
                     let row: Option<(i64, i64, String, String, bool, String)> = sqlx::query_as(
@@ -264,59 +274,60 @@ impl ReportStore for Store {
                     .await?;
                     row.map(|(work, position, title, work_title, hidden, content)| {
                         let name = if title.is_empty() { format!("Chapter {position}") } else { format!("Chapter {position}: {title}") };
-                        (format!("{name} of “{work_title}”"), excerpt(&content, 400), format!("/works/{work}/chapters/{}", chapter.0), hidden, Some(work))
+                        let title = format!("{name} of “{work_title}”");
+                        let url = format!("/works/{work}/chapters/{}", chapter.0);
+                        (ReportContext { title, excerpt: excerpt(&content, 400), url, hidden, owners: Vec::new() }, Some(work))
                     })
                 }
                 ReportTarget::Comment(comment) => {
-                    let row: Option<(i64, String, bool, bool, String)> = sqlx::query_as(
-                        "SELECT c.work_id, c.content, c.hidden, c.deleted, w.title FROM comments c JOIN works w ON w.id = c.work_id WHERE c.id = $1",
+                    #[derive(sqlx::FromRow)]
+                    struct Row {
+                        content: String,
+                        hidden: bool,
+                        work_title: String,
+                        writer: Option<i64>,
+                        writer_name: Option<String>,
+                    }
+                    let row: Option<Row> = sqlx::query_as(
+                        "SELECT c.content, c.hidden, w.title AS work_title, u.id AS writer, u.username AS writer_name \
+                         FROM comments c JOIN works w ON w.id = c.work_id LEFT JOIN users u ON u.id = c.user_id \
+                         WHERE c.id = $1 AND c.deleted = FALSE",
                     )
                     .bind(comment.0)
                     .fetch_optional(db)
                     .await?;
-                    row.filter(|r| !r.3).map(|(_, content, hidden, _, work_title)| {
-                        (format!("A comment on “{work_title}”"), excerpt(&content, 600), format!("/comments/{}", comment.0), hidden, None)
+                    row.map(|r| {
+                        let owners = r.writer.zip(r.writer_name).map(|(id, name)| (UserId(id), name)).into_iter().collect();
+                        let title = format!("A comment on “{}”", r.work_title);
+                        let url = format!("/comments/{}", comment.0);
+                        (ReportContext { title, excerpt: excerpt(&r.content, 600), url, hidden: r.hidden, owners }, None)
                     })
                 }
                 ReportTarget::User(user) => {
-                    let row: Option<(String, String)> =
-                        sqlx::query_as("SELECT username, status FROM users WHERE id = $1").bind(user.0).fetch_optional(db).await?;
-                    row.map(|(name, status)| {
-                        let note = if status == "active" { String::new() } else { format!("This account is {status}.") };
-                        (name.clone(), note, format!("/users/{name}"), false, None)
+                    let row: Option<(String,)> =
+                        sqlx::query_as("SELECT username FROM users WHERE id = $1").bind(user.0).fetch_optional(db).await?;
+                    row.map(|(name,)| {
+                        let url = format!("/users/{name}");
+                        let owners = vec![(user, name.clone())];
+                        (ReportContext { title: name, excerpt: String::new(), url, hidden: false, owners }, None)
                     })
                 }
             }
         });
-        let Some((title, excerpt, url, hidden, work)) = found else { return Ok(None) };
-        let owners: Vec<(i64, String)> = with_db!(self, db => {
-            match (target, work) {
-                (ReportTarget::User(user), _) => {
-                    sqlx::query_as("SELECT id, username FROM users WHERE id = $1").bind(user.0).fetch_all(db).await?
-                }
-                (ReportTarget::Comment(comment), _) => sqlx::query_as(
-                    "SELECT u.id, u.username FROM comments c JOIN users u ON u.id = c.user_id WHERE c.id = $1",
-                )
-                .bind(comment.0)
-                .fetch_all(db)
-                .await?,
-                (_, Some(work)) => sqlx::query_as(
+        let Some((mut context, creators_of)) = found else { return Ok(None) };
+        if let Some(work) = creators_of {
+            let creators: Vec<(i64, String)> = with_db!(self, db => {
+                sqlx::query_as(
                     "SELECT DISTINCT u.id, u.username FROM work_creators wc JOIN pseuds p ON p.id = wc.pseud_id \
                      JOIN users u ON u.id = p.user_id WHERE wc.work_id = $1 ORDER BY u.username",
                 )
                 .bind(work)
                 .fetch_all(db)
-                .await?,
-                _ => Vec::new(),
-            }
-        });
-        Ok(Some(ReportContext {
-            title,
-            excerpt,
-            url,
-            hidden,
-            owners: owners.into_iter().map(|(id, name)| (UserId(id), name)).collect(),
-        }))
+                .await?
+            });
+            context.owners = creators.into_iter().map(|(id, name)| (UserId(id), name)).collect();
+        }
+        Ok(Some(context))
     }
 
     async fn report_queue(&self, filter: QueueFilter, page: u32, per_page: u32) -> Result<Page<Report>, StoreError> {

@@ -451,6 +451,9 @@ parity_test!(reports_count_five_a_month_close_together_and_tell_the_reporters, |
     // A suspended account reports nothing; a hidden work can't be reported.
     store.set_status(readers[1].user_id, AccountStatus::Suspended).await.unwrap();
     assert!(matches!(report(&readers[1], comment, ReportReason::Spam, "").await, Err(StoreError::Forbidden(_))));
+    // The report form shows another reader what any reader sees: not an account's standing.
+    let form = store.reportable(author.user_id, ReportTarget::User(readers[1].user_id)).await.unwrap();
+    assert_eq!((form.title.as_str(), form.excerpt.as_str()), ("reader2", ""));
     store.set_hidden(work, true).await.unwrap();
     assert!(matches!(report(&readers[2], comment, ReportReason::Spam, "").await, Err(StoreError::NotFound(_))));
     // Moderators delete a reported comment; the report then shows it as gone.

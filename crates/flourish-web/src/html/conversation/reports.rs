@@ -15,13 +15,8 @@ use axum::extract::{Path, State};
 use axum::http::Uri;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use flourish_core::report::DETAILS_MAX;
-use flourish_core::{
-    AccountStatus, ChapterId, CommentId, Report, ReportAction, ReportContext, ReportId, ReportReason, ReportTarget,
-    UserId, WorkId,
-};
-use flourish_store::{
-    AccountStore, CommentReader, CommentStore, NewReport, QueueFilter, ReportStore, StoreError, WorkEditing,
-};
+use flourish_core::{AccountStatus, Report, ReportAction, ReportContext, ReportId, ReportReason, ReportTarget, UserId};
+use flourish_store::{AccountStore, CommentStore, NewReport, QueueFilter, ReportStore, StoreError, WorkEditing};
 use serde::Serialize;
 
 /// Reports a queue page lists.
@@ -37,15 +32,14 @@ fn invalid_field(field: &str, message: impl Into<String>) -> StoreError {
 /// The target a link or form names: `work`, `chapter`, `comment` (ids) or `user` (a
 /// username, as profile links carry it).
 async fn target_named(state: &AppState, read: impl Fn(&str) -> Option<String>) -> AppResult<ReportTarget> {
-    let id = |name: &str| -> Option<AppResult<i64>> { read(name).map(|v| path_id::<WorkId>(&v).map(|w| w.0)) };
-    if let Some(id) = id("work") {
-        return Ok(ReportTarget::Work(WorkId(id?)));
+    if let Some(id) = read("work") {
+        return Ok(ReportTarget::Work(path_id(&id)?));
     }
-    if let Some(id) = id("chapter") {
-        return Ok(ReportTarget::Chapter(ChapterId(id?)));
+    if let Some(id) = read("chapter") {
+        return Ok(ReportTarget::Chapter(path_id(&id)?));
     }
-    if let Some(id) = id("comment") {
-        return Ok(ReportTarget::Comment(CommentId(id?)));
+    if let Some(id) = read("comment") {
+        return Ok(ReportTarget::Comment(path_id(&id)?));
     }
     if let Some(name) = read("user") {
         let account = state.store.user_by_name(name.trim()).await?.ok_or(AppError::NotFound)?;
@@ -323,36 +317,19 @@ async fn take_action(state: &AppState, by: UserId, report: &Report, action: Repo
         return Err(invalid_field("action", refusal));
     }
     let Some(context) = &report.context else { return Ok(()) };
-    let staff_reader = CommentReader { user: Some(by) };
+    // The work the target lives in, as the report recorded it (none for an account).
+    let work = report.work;
     match (action, report.target) {
         (ReportAction::Warn | ReportAction::Dismiss, _) => {}
-        (ReportAction::Hide, ReportTarget::Work(work)) => {
-            state.store.set_hidden(work, true).await?;
-            state.page_cache.forget(work);
+        (ReportAction::Hide, ReportTarget::Work(_) | ReportTarget::Chapter(_)) => {
+            state.store.set_hidden(work.ok_or(StoreError::NotFound("work"))?, true).await?;
         }
-        (ReportAction::Hide, ReportTarget::Chapter(_)) => {
-            let work = chapter_work(report)?;
-            state.store.set_hidden(work, true).await?;
-            state.page_cache.forget(work);
-        }
-        (ReportAction::Delete, ReportTarget::Work(work)) => {
-            state.store.delete_work(work).await?;
-            state.page_cache.forget(work);
-        }
+        (ReportAction::Delete, ReportTarget::Work(work)) => state.store.delete_work(work).await?,
         (ReportAction::Delete, ReportTarget::Chapter(chapter)) => {
-            let work = chapter_work(report)?;
-            state.store.delete_chapter(work, chapter).await?;
-            state.page_cache.forget(work);
+            state.store.delete_chapter(work.ok_or(StoreError::NotFound("chapter"))?, chapter).await?;
         }
-        (ReportAction::Hide | ReportAction::Delete, ReportTarget::Comment(comment)) => {
-            let Some(found) = state.store.comment(comment, staff_reader).await? else { return Ok(()) };
-            if action == ReportAction::Hide {
-                state.store.hide_comment(comment, true, by).await?;
-            } else {
-                state.store.delete_comment(comment, by).await?;
-            }
-            state.page_cache.forget(found.work_id);
-        }
+        (ReportAction::Hide, ReportTarget::Comment(comment)) => state.store.hide_comment(comment, true, by).await?,
+        (ReportAction::Delete, ReportTarget::Comment(comment)) => state.store.delete_comment(comment, by).await?,
         (ReportAction::Suspend, _) => {
             let Some((owner, name)) = context.owners.first() else {
                 return Err(invalid_field(
@@ -373,10 +350,8 @@ async fn take_action(state: &AppState, by: UserId, report: &Report, action: Repo
         // Refused above: an account is warned or suspended, not hidden or deleted.
         (ReportAction::Hide | ReportAction::Delete, ReportTarget::User(_)) => {}
     }
+    if let Some(work) = work {
+        state.page_cache.forget(work);
+    }
     Ok(())
-}
-
-/// A reported chapter's work.
-fn chapter_work(report: &Report) -> Result<WorkId, StoreError> {
-    report.work.ok_or(StoreError::NotFound("chapter"))
 }
