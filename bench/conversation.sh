@@ -83,14 +83,19 @@ settle
 # The reader reads one chapter page every 10 ms (about 90 a second, far more than a
 # person): a probe of what readers feel, not a second flood competing for the cores.
 echo "--- 2. kudos from 64 API clients, beside a reader (a chapter page every 10 ms)"
-PACE_MS=10 get "reader alone" "$PAGES$READER_PATH" 1 "$SECONDS_PER_RUN"
-PACE_MS=10 get "reader during the kudos" "$PAGES$READER_PATH" 1 "$SECONDS_PER_RUN" &
+ALONE=$(PACE_MS=10 get "reader alone" "$PAGES$READER_PATH" 1 "$SECONDS_PER_RUN")
+echo "$ALONE"
+PACE_MS=10 get "reader during the kudos" "$PAGES$READER_PATH" 1 "$SECONDS_PER_RUN" > "$WORK/during" &
 READER=$!
 # 64 clients, each pausing 24 ms between kudos: an offered load a little over the 2,000
 # kudos/s asked for, held for the whole run.
 PACE_MS=24 THREADS=2 LABEL="kudos, 64 clients, paced" wrk -t2 -c64 -d"${SECONDS_PER_RUN}s" --latency \
   -s "$LUA_DIR/kudos.lua" "http://127.0.0.1:$PORT" | grep -E "req/s"
 wait $READER
+cat "$WORK/during"
+p99() { sed -n 's/.*p99 *\([0-9.]*\) ms.*/\1/p'; }
+awk -v a="$(echo "$ALONE" | p99)" -v d="$(p99 < "$WORK/during")" \
+  'BEGIN { printf "    (the reader'"'"'s p99 during the kudos is %.2f times its p99 alone)\n", d / a }'
 settle
 # And as fast as they can go, for the ceiling.
 OFFSET=1000000 THREADS=2 LABEL="kudos, 64 clients, flat out" wrk -t2 -c64 -d"${SECONDS_PER_RUN}s" --latency -s "$LUA_DIR/kudos.lua" \

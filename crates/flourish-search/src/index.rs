@@ -40,11 +40,15 @@ pub enum SearchError {
 pub struct Checkpoint {
     pub schema: u32,
     pub position: i64,
+    /// The first outbox row of a counts-only change the index does not hold yet (0: none).
+    /// The indexer passes such rows before applying them (see the indexer), so after a
+    /// restart it re-reads the counts-only rows from here up to `position`.
+    pub counts_from: i64,
 }
 
 impl Checkpoint {
     fn encode(self) -> String {
-        format!("schema={} position={}", self.schema, self.position)
+        format!("schema={} position={} counts_from={}", self.schema, self.position, self.counts_from)
     }
 
     fn decode(payload: &str) -> Checkpoint {
@@ -53,6 +57,7 @@ impl Checkpoint {
             match part.split_once('=') {
                 Some(("schema", v)) => c.schema = v.parse().unwrap_or(0),
                 Some(("position", v)) => c.position = v.parse().unwrap_or(0),
+                Some(("counts_from", v)) => c.counts_from = v.parse().unwrap_or(0),
                 _ => {}
             }
         }
@@ -168,7 +173,7 @@ impl SearchIndex {
             .load_metas()?
             .payload
             .map(|p| Checkpoint::decode(&p))
-            .unwrap_or(Checkpoint { schema: SCHEMA_VERSION, position: 0 });
+            .unwrap_or(Checkpoint { schema: SCHEMA_VERSION, ..Checkpoint::default() });
         Ok(SearchIndex {
             index,
             reader,
@@ -203,6 +208,11 @@ impl SearchIndex {
     /// The outbox position the index includes.
     pub fn position(&self) -> i64 {
         self.checkpoint.lock().expect("checkpoint lock").position
+    }
+
+    /// The first counts-only outbox row passed but not applied yet (0: none).
+    pub fn counts_from(&self) -> i64 {
+        self.checkpoint.lock().expect("checkpoint lock").counts_from
     }
 
     pub fn searcher(&self) -> Searcher {
@@ -251,8 +261,9 @@ impl SearchIndex {
     }
 
     /// Replaces the documents of `ids` with `works` (the ones still to be listed: posted
-    /// works; a missing or draft work is only removed) and records `position`. Idempotent.
-    pub fn apply(&self, ids: &[WorkId], works: &[Work], position: i64) -> Result<(), SearchError> {
+    /// works; a missing or draft work is only removed) and records `position` and
+    /// `counts_from` (see [`Checkpoint`]). Idempotent.
+    pub fn apply(&self, ids: &[WorkId], works: &[Work], position: i64, counts_from: i64) -> Result<(), SearchError> {
         let graph = self.graph();
         let mut writer = self.writer.lock().expect("writer lock");
         for id in ids {
@@ -261,14 +272,14 @@ impl SearchIndex {
         for work in works.iter().filter(|w| w.is_listed()) {
             writer.add_document(self.fields.document(work, &graph))?;
         }
-        self.commit(&mut writer, position)
+        self.commit(&mut writer, position, counts_from)
     }
 
     /// Empties the index, for a rebuild.
     pub fn clear(&self) -> Result<(), SearchError> {
         let mut writer = self.writer.lock().expect("writer lock");
         writer.delete_all_documents()?;
-        self.commit(&mut writer, 0)
+        self.commit(&mut writer, 0, 0)
     }
 
     /// Adds posted works without deleting anything first and without committing: the bulk
@@ -282,13 +293,14 @@ impl SearchIndex {
         Ok(())
     }
 
+    /// Commits what a rebuild added: every work as the database had it, counts included.
     pub fn commit_at(&self, position: i64) -> Result<(), SearchError> {
         let mut writer = self.writer.lock().expect("writer lock");
-        self.commit(&mut writer, position)
+        self.commit(&mut writer, position, 0)
     }
 
-    fn commit(&self, writer: &mut IndexWriter, position: i64) -> Result<(), SearchError> {
-        let checkpoint = Checkpoint { schema: SCHEMA_VERSION, position };
+    fn commit(&self, writer: &mut IndexWriter, position: i64, counts_from: i64) -> Result<(), SearchError> {
+        let checkpoint = Checkpoint { schema: SCHEMA_VERSION, position, counts_from };
         let mut prepared = writer.prepare_commit()?;
         prepared.set_payload(&checkpoint.encode());
         prepared.commit()?;

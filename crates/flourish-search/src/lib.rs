@@ -7,6 +7,7 @@ pub mod schema;
 
 pub use graph::{TagGraph, TagInfo};
 pub mod autocomplete;
+mod backlog;
 mod facets;
 mod fast_range;
 pub mod filters;

@@ -19,6 +19,11 @@ pub(crate) enum Changed<'a> {
     TaggedWith(&'a [i64]),
     /// Every work in a series, whose pages show the series.
     InSeries(i64),
+    /// One work whose counts alone changed (kudos, comments) or whose page alone did (a
+    /// comment edited, a thread frozen): its text, tags and metadata did not. Cached pages
+    /// follow it at once; the search index, which must re-read the whole work to change a
+    /// count, follows it at a bounded pace (flourish-search's indexer).
+    Counts(i64),
 }
 
 /// Ids bound per statement: well under SQLite's and PostgreSQL's parameter limits.
@@ -29,7 +34,7 @@ impl Changed<'_> {
     fn selections(&self) -> Vec<(String, Vec<i64>)> {
         let select = |ids: &[i64], from: &str| (from.replace("{}", &placeholders(2, ids.len())), ids.to_vec());
         match *self {
-            Changed::Work(id) => vec![select(&[id], "{}")],
+            Changed::Work(id) | Changed::Counts(id) => vec![select(&[id], "{}")],
             Changed::Works(ids) => ids.chunks(IDS_PER_STATEMENT).map(|ids| select(ids, "{}")).collect(),
             Changed::TaggedWith(tags) => tags
                 .chunks(IDS_PER_STATEMENT)
@@ -56,6 +61,7 @@ where
     DB::Arguments: sqlx::IntoArguments<DB>,
     i64: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
 {
+    let counts_only = matches!(changed, Changed::Counts(_));
     for (works, ids) in changed.selections() {
         if ids.is_empty() {
             continue;
@@ -63,7 +69,8 @@ where
         for sql in [
             format!("UPDATE works SET version = version + 1 WHERE $1 = $1 AND id IN ({works})"),
             format!(
-                "INSERT INTO outbox (work_id, version, created_at) SELECT id, version, $1 FROM works WHERE id IN ({works})"
+                "INSERT INTO outbox (work_id, version, created_at, counts_only) \
+                 SELECT id, version, $1, {counts_only} FROM works WHERE id IN ({works})"
             ),
         ] {
             let mut q = sqlx::query::<DB>(AssertSqlSafe(sql)).bind(at);

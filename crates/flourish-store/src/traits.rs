@@ -180,6 +180,8 @@ pub struct OutboxEntry {
     pub id: i64,
     pub work: WorkId,
     pub version: i64,
+    /// Only the work's counts changed (kudos, comments), or its page alone.
+    pub counts_only: bool,
 }
 
 /// The outbox (DESIGN.md): every write that changes what readers see adds an entry in the

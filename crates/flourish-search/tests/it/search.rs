@@ -192,6 +192,68 @@ parity_test!(the_indexer_follows_the_outbox_and_resumes_after_a_restart, |store|
     assert!(matches!(SearchIndex::open(dir.path()), Err(flourish_search::SearchError::Locked(_))));
 });
 
+parity_test!(kudos_reach_the_index_at_a_pace_and_survive_a_restart, |store| {
+    use flourish_store::{KudosGiver, KudosStore, OutboxStore};
+    let dir = tempfile::tempdir().unwrap();
+    let works = library(store).await;
+    let (owl, tea) = (works[0], works[1]);
+    let over = |n: u32| {
+        let mut q = query();
+        q.text = format!("kudos>{n}");
+        q.sort = Some(Sort::Kudos);
+        q
+    };
+    let guest = |key: &str| KudosGiver::Guest(key.into());
+    {
+        // After its first turn this indexer's next one is days away.
+        let indexer =
+            Indexer::new(Arc::new(SearchIndex::open(dir.path()).unwrap()), store.clone()).with_counts_share(1e-9);
+        indexer.start().await.unwrap();
+        for key in ["a", "b", "c"] {
+            store.give_kudos(owl, &guest(key)).await.unwrap();
+        }
+        let rows = store.outbox_after(indexer.index.position(), 10).await.unwrap();
+        assert_eq!(rows.len(), 3);
+        assert!(rows.iter().all(|r| r.counts_only), "kudos change counts only: {rows:?}");
+        // The first turn is due at once; three rows are one work.
+        indexer.poll().await.unwrap();
+        assert_eq!(indexer.index.search(&over(2), NOW).unwrap().total, 1);
+        assert_eq!((indexer.counts_waiting(), indexer.index.counts_from()), (0, 0));
+
+        // The next turn waits: the rows are passed into the backlog, and the checkpoint
+        // records the first of them.
+        store.give_kudos(tea, &guest("a")).await.unwrap();
+        store.give_kudos(owl, &guest("d")).await.unwrap();
+        let first = store.outbox_after(indexer.index.position(), 1).await.unwrap()[0].id;
+        indexer.poll().await.unwrap();
+        assert_eq!(indexer.counts_waiting(), 2);
+        assert_eq!(indexer.index.counts_from(), first);
+        assert!(indexer.index.position() > first);
+        assert_eq!(indexer.index.search(&over(3), NOW).unwrap().total, 0, "the owl's fourth kudos waits");
+        assert_eq!(indexer.index.search(&over(0), NOW).unwrap().total, 1, "so does the tea's first");
+
+        // A content change goes through at once, counts and all, and leaves the backlog.
+        let current = store.work(owl, flourish_core::Viewer::Guest).await.unwrap().unwrap();
+        let mut draft = fixtures::work("The Owl at the Window", &current.creators[0]);
+        draft.freeforms = vec!["Angst".into(), "Owls".into(), "Letters".into()];
+        store.update_work(owl, &draft).await.unwrap();
+        indexer.poll().await.unwrap();
+        assert_eq!(indexer.counts_waiting(), 1);
+        assert_eq!(indexer.index.search(&over(3), NOW).unwrap().total, 1, "the owl's kudos came with its edit");
+        assert_eq!(indexer.index.counts_from(), first, "the tea's row is still the first waiting");
+    }
+    // A restart reads the backlog back from the outbox: no new row names the tea, so only
+    // that brings its kudos into the index.
+    let index = Arc::new(SearchIndex::open(dir.path()).unwrap());
+    assert!(index.counts_from() > 0);
+    let indexer = Indexer::new(index, store.clone());
+    indexer.start().await.unwrap();
+    indexer.catch_up().await.unwrap();
+    assert_eq!((indexer.counts_waiting(), indexer.index.counts_from()), (0, 0));
+    let ranked: Vec<WorkId> = indexer.index.search(&over(0), NOW).unwrap().hits.iter().map(|h| h.id).collect();
+    assert_eq!(ranked, [owl, tea]);
+});
+
 parity_test!(autocomplete_puts_canonical_tags_first_then_by_use, |store| {
     library(store).await;
     let angst = store.tag_by_name("Angst").await.unwrap().unwrap();

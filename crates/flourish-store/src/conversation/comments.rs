@@ -569,7 +569,7 @@ impl CommentStore for Store {
                 }
             } else {
                 sqlx::query("UPDATE works SET comments = comments + 1 WHERE id = $1").bind(new.work.0).execute(&mut *tx).await?;
-                works_changed(&mut tx, Changed::Work(new.work.0), at).await?;
+                works_changed(&mut tx, Changed::Counts(new.work.0), at).await?;
                 let replied_to = parent_author.filter(|a| Some(*a) != member.map(|m| m.0));
                 if let Some(author) = replied_to {
                     let title = format!("{actor} replied to your comment on “{title}”");
@@ -699,7 +699,7 @@ impl CommentStore for Store {
                 .execute(&mut *tx)
                 .await?;
             if comment.visible() {
-                works_changed(&mut tx, Changed::Work(comment.work_id), at).await?;
+                works_changed(&mut tx, Changed::Counts(comment.work_id), at).await?;
             }
             tx.commit().await?;
         });
@@ -726,7 +726,7 @@ impl CommentStore for Store {
             }
             if comment.visible() {
                 sqlx::query("UPDATE works SET comments = comments - 1 WHERE id = $1 AND comments > 0").bind(work).execute(&mut *tx).await?;
-                works_changed(&mut tx, Changed::Work(work), at).await?;
+                works_changed(&mut tx, Changed::Counts(work), at).await?;
             }
             tx.commit().await?;
         });
@@ -768,7 +768,7 @@ impl CommentStore for Store {
                 approved += 1;
             }
             if approved > 0 {
-                works_changed(&mut tx, Changed::Work(work.0), at).await?;
+                works_changed(&mut tx, Changed::Counts(work.0), at).await?;
             }
             tx.commit().await?;
             approved
@@ -794,7 +794,7 @@ impl CommentStore for Store {
             .bind(frozen)
             .execute(&mut *tx)
             .await?;
-            works_changed(&mut tx, Changed::Work(work), at).await?;
+            works_changed(&mut tx, Changed::Counts(work), at).await?;
             tx.commit().await?;
         });
         Ok(())
@@ -831,7 +831,7 @@ impl CommentStore for Store {
                     let delta: i64 = if hidden { -1 } else { 1 };
                     sqlx::query("UPDATE works SET comments = comments + $2 WHERE id = $1").bind(work).bind(delta).execute(&mut *tx).await?;
                 }
-                works_changed(&mut tx, Changed::Work(work), at).await?;
+                works_changed(&mut tx, Changed::Counts(work), at).await?;
             }
             tx.commit().await?;
         });

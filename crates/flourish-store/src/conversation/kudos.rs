@@ -120,7 +120,7 @@ macro_rules! kudos_in {
                     .bind(guest)
                     .fetch_one(&mut **tx)
                     .await?;
-            works_changed(tx, Changed::Work(work.0), at).await?;
+            works_changed(tx, Changed::Counts(work.0), at).await?;
             Ok(total.max(0) as u64)
         }
     }};
