@@ -50,6 +50,8 @@ id_type! {
     NotificationId,
     /// An abuse report's id.
     ReportId,
+    /// A bookmark's id.
+    BookmarkId,
 }
 
 /// A string that is not a valid id.

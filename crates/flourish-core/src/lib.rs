@@ -5,6 +5,7 @@
 //! depend on it and its rules are tested without a running archive.
 
 pub mod account;
+pub mod bookmark;
 pub mod conversation;
 pub mod ids;
 pub mod limits;
@@ -16,11 +17,12 @@ pub mod vocabulary;
 pub mod work;
 
 pub use account::{Account, AccountStatus, SignupMode, is_plausible_email};
+pub use bookmark::{Bookmark, BookmarkFields, BookmarkTarget, ExternalWork};
 pub use conversation::{
     Channel, Comment, CommentAuthor, CommentPolicy, CommentState, Commenter, NewComment, Notification,
     NotificationKind, TextFormat,
 };
-pub use ids::{ChapterId, CommentId, NotificationId, PseudId, ReportId, SeriesId, TagId, UserId, WorkId};
+pub use ids::{BookmarkId, ChapterId, CommentId, NotificationId, PseudId, ReportId, SeriesId, TagId, UserId, WorkId};
 pub use limits::Limits;
 pub use report::{Report, ReportAction, ReportContext, ReportReason, ReportState, ReportTarget};
 pub use tag::{Pairing, Tag, TagKind, relationship_name, relationship_people, tag_from_url_segment, tag_url_segment};

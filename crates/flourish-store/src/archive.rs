@@ -325,13 +325,42 @@ const TABLES: &[Table] = &[
         since: 2,
         added: &[],
     },
+    Table {
+        name: "bookmarks",
+        columns: &[
+            ("id", Int),
+            ("user_id", Int),
+            ("pseud_id", Int),
+            ("work_id", OptInt),
+            ("series_id", OptInt),
+            ("external_url", OptText),
+            ("external", OptText),
+            ("notes", Text),
+            ("private", Bool),
+            ("rec", Bool),
+            ("created_at", Int),
+            ("updated_at", Int),
+        ],
+        key: &["id"],
+        identity: true,
+        since: 3,
+        added: &[],
+    },
+    Table {
+        name: "bookmark_tags",
+        columns: &[("bookmark_id", Int), ("tag_id", Int), ("position", Int)],
+        key: &["bookmark_id", "tag_id"],
+        identity: false,
+        since: 3,
+        added: &[],
+    },
 ];
 
 /// The file that marks a directory as an export, and says which format it is in.
 const MANIFEST: &str = "flourish-archive.json";
 /// 2 added the conversation (kudos, comments, blocks, notifications, reports, the moderator
-/// role); version 1 exports are still read.
-const FORMAT_VERSION: u32 = 2;
+/// role), 3 bookmarks; older exports are still read.
+const FORMAT_VERSION: u32 = 3;
 /// Rows read or written per statement.
 const BATCH: usize = 500;
 

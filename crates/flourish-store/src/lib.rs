@@ -24,6 +24,7 @@ mod backend;
 mod changes;
 pub mod conversation;
 mod error;
+pub mod library;
 mod outbox;
 mod resanitize;
 mod rows;
@@ -47,6 +48,7 @@ pub use conversation::{
     KudosStore, NewReport, NotificationStore, QueueFilter, ReportStore,
 };
 pub use error::StoreError;
+pub use library::{BookmarkFilter, BookmarkSort, BookmarkStore};
 pub use resanitize::{ContentCleaning, ResanitizeReport};
 pub use traits::{
     ArchiveCounts, IndexSource, OutboxEntry, OutboxStore, Page, SeriesStore, StatsStore, TagStore, WorkStore,

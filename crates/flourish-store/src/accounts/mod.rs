@@ -429,6 +429,17 @@ impl AccountStore for Store {
                 .bind(user.0)
                 .execute(&mut *tx)
                 .await?;
+            // Their public bookmarks stop counting on the works they kept.
+            let kept: Vec<(i64,)> =
+                sqlx::query_as("SELECT work_id FROM bookmarks WHERE user_id = $1 AND work_id IS NOT NULL AND private = FALSE")
+                    .bind(user.0)
+                    .fetch_all(&mut *tx)
+                    .await?;
+            sqlx::query("DELETE FROM bookmarks WHERE user_id = $1").bind(user.0).execute(&mut *tx).await?;
+            for (work,) in &kept {
+                sqlx::query(crate::library::RECOUNT_BOOKMARKS).bind(*work).execute(&mut *tx).await?;
+                works_changed(&mut tx, Changed::Counts(*work), at).await?;
+            }
             sqlx::query("DELETE FROM users WHERE id = $1").bind(user.0).execute(&mut *tx).await?;
             tx.commit().await?;
         });

@@ -3,7 +3,9 @@
 
 use flourish_core::{SeriesDraft, TagKind, Viewer};
 use flourish_store::SettingsStore;
-use flourish_store::{AccountStore, NewAccount, SeriesStore, Store, StoreError, TagStore, WorkEditing, WorkStore};
+use flourish_store::{
+    AccountStore, BookmarkStore, NewAccount, SeriesStore, Store, StoreError, TagStore, WorkEditing, WorkStore,
+};
 use flourish_testkit::{TestDb, fixtures};
 use std::path::Path;
 
@@ -59,6 +61,21 @@ async fn fill(store: &Store) {
         .unwrap();
     store.add_to_series(series, first, None).await.unwrap();
     store.add_to_series(series, shared, None).await.unwrap();
+    // Bookmarks, public and private, with the bookmarker's tags.
+    let keep = |notes: &str, private: bool| flourish_core::BookmarkFields {
+        notes: notes.into(),
+        tags: vec!["greenhouse reads".into()],
+        private,
+        ..Default::default()
+    };
+    store
+        .create_bookmark(account.id, &flourish_core::BookmarkTarget::Work(first), &keep("Mandrakes!", false))
+        .await
+        .unwrap();
+    store
+        .create_bookmark(neville.user_id, &flourish_core::BookmarkTarget::Series(series), &keep("", true))
+        .await
+        .unwrap();
     store.set_setting("signup_mode", "invitation").await.unwrap();
 }
 
@@ -89,6 +106,13 @@ async fn round_trip(from: &TestDb, to: &TestDb) {
     // The imported archive works: reads, wrangling, logins, and new rows get new ids.
     let work = to.store.work(flourish_core::WorkId(1), Viewer::Guest).await.unwrap().expect("work 1");
     assert_eq!(work.title, "The Greenhouse");
+    assert_eq!(work.stats.bookmarks, 1);
+    let luna = to.store.user_by_name("luna").await.unwrap().unwrap();
+    let kept = to.store.user_bookmarks(luna.id, Some(luna.id), &Default::default(), 1, 10).await.unwrap();
+    assert_eq!(
+        (kept.items[0].notes.as_str(), kept.items[0].tags.as_slice()),
+        ("<p>Mandrakes!</p>", &["greenhouse reads".to_owned()][..])
+    );
     let nargles = to.store.tag_by_name("Nargles").await.unwrap().unwrap();
     assert!(nargles.synonym_of.is_some());
     assert_eq!(to.store.metatags(nargles.synonym_of.unwrap()).await.unwrap()[0].name, "Magical Creatures");

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod archive;
+mod bookmarks;
 mod conversation;
 mod open;
 mod parity;
