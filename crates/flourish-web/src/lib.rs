@@ -86,6 +86,7 @@ pub fn router(state: AppState) -> Router {
         .merge(html::posting::routes())
         .merge(html::admin::routes())
         .merge(html::conversation::routes())
+        .merge(html::library::routes())
         .merge(api::routes())
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::visit))
         .route("/healthz", get(html::healthz))

@@ -8,6 +8,7 @@
 //! invalid input.
 
 pub mod autocomplete;
+pub mod bookmarks;
 pub mod conversation;
 pub mod dto;
 pub mod input;
@@ -48,6 +49,12 @@ pub fn routes() -> Router<AppState> {
             get(conversation::show_comment).put(conversation::update_comment).delete(conversation::delete_comment),
         )
         .route("/api/v1/notifications", get(conversation::notifications))
+        .route("/api/v1/me/bookmarks", get(bookmarks::my_bookmarks).post(bookmarks::create_bookmark))
+        .route(
+            "/api/v1/me/bookmarks/{id}",
+            get(bookmarks::my_bookmark).put(bookmarks::update_bookmark).delete(bookmarks::delete_bookmark),
+        )
+        .route("/api/v1/works/{id}/bookmarks", get(bookmarks::work_bookmarks))
 }
 
 #[derive(OpenApi)]
@@ -61,9 +68,13 @@ pub fn routes() -> Router<AppState> {
         list_works, search, show_work, create_work, update_work, add_chapter, update_chapter, show_tag, show_pseud,
         show_series, autocomplete::tags, conversation::give_kudos, conversation::list_comments,
         conversation::show_comment, conversation::create_comment, conversation::update_comment,
-        conversation::delete_comment, conversation::notifications
+        conversation::delete_comment, conversation::notifications, bookmarks::my_bookmarks, bookmarks::create_bookmark,
+        bookmarks::my_bookmark, bookmarks::update_bookmark, bookmarks::delete_bookmark, bookmarks::work_bookmarks
     ),
-    components(schemas(ErrorOut, WorkInput, ChapterInput, conversation::CommentInput, conversation::CommentEdit)),
+    components(schemas(
+        ErrorOut, WorkInput, ChapterInput, conversation::CommentInput, conversation::CommentEdit,
+        bookmarks::BookmarkInput, bookmarks::BookmarkEdit, bookmarks::ExternalInput
+    )),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;

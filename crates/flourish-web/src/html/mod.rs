@@ -5,6 +5,7 @@ pub mod admin;
 pub mod conversation;
 pub mod form;
 pub mod home;
+pub mod library;
 pub mod posting;
 pub mod pseuds;
 pub mod series;

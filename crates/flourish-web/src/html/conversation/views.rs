@@ -201,6 +201,8 @@ pub struct ThreadsView {
 pub struct ConversationView {
     pub kudos: KudosView,
     pub comments: Option<ThreadsView>,
+    /// The member's bookmark box; none for guests.
+    pub bookmark: Option<crate::html::library::bookmarks::BookmarkBox>,
 }
 
 /// The work page's kudos and the threads of `chapter` (the chapter being read, or the
@@ -230,8 +232,14 @@ pub async fn for_work_page(
         can_give: work.posted && !powers.creator,
         action: format!("/works/{}/kudos", work.id),
     };
+    let bookmark = match &visitor.account {
+        Some(account) if work.posted => {
+            Some(crate::html::library::bookmarks::BookmarkBox::for_work(state, account, work.id).await?)
+        }
+        _ => None,
+    };
     let Some((chapter, position)) = chapter.filter(|_| work.posted) else {
-        return Ok(ConversationView { kudos, comments: None });
+        return Ok(ConversationView { kudos, comments: None, bookmark });
     };
     let newest_first = query_param(uri, "comment_order").is_some_and(|o| o == "newest");
     let page = query_param(uri, "comments_page").and_then(|p| p.parse::<u32>().ok()).unwrap_or(1).clamp(1, 100_000);
@@ -254,6 +262,7 @@ pub async fn for_work_page(
     };
     Ok(ConversationView {
         kudos,
+        bookmark,
         comments: Some(ThreadsView {
             heading: if multi { format!("Comments on Chapter {position}") } else { "Comments".to_owned() },
             chapter_id: chapter.0,

@@ -1,0 +1,217 @@
+//! Bookmarks through the API: the token owner's own list, a work's public list, the
+//! work's count, privacy in every answer, and bad input refused with nothing written.
+
+use crate::api::{send, token_for};
+use axum::http::StatusCode;
+use flourish_store::{AccountStore, BookmarkStore, WorkStore};
+use flourish_testkit::{TestApp, fixtures};
+use serde_json::{Value, json};
+
+const PASSWORD: &str = "mandrakes remember everything";
+
+fn json(r: &flourish_testkit::TestResponse) -> Value {
+    serde_json::from_str(&r.body).unwrap_or_else(|e| panic!("{e}: {}", r.body))
+}
+
+#[tokio::test]
+async fn the_api_keeps_bookmarks_and_never_shows_a_private_one() {
+    let app = TestApp::sqlite().await;
+    let writer = app.create_account("harbourlight", PASSWORD, false).await;
+    let pseud = app.store().pseuds_of(writer.id).await.unwrap().remove(0);
+    let work = app.store().create_work(&fixtures::work("The Little Lamp", &pseud)).await.unwrap();
+    let luna = token_for(&app, "luna").await;
+    let neville = token_for(&app, "neville").await;
+    let mine = "/api/v1/me/bookmarks";
+
+    let made = send(
+        &app,
+        "POST",
+        mine,
+        Some(&luna),
+        Some(json!({"work_id": work.0, "notes": "**Twice** over", "notes_format": "markdown", "tags": ["comfort read"], "rec": true})),
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    let made = json(&made);
+    assert_eq!((made["kind"].as_str(), made["rec"].as_bool()), (Some("work"), Some(true)));
+    assert!(made["notes"].as_str().unwrap().contains("<strong>Twice</strong>"));
+    let twice = send(&app, "POST", mine, Some(&luna), Some(json!({"work_id": work.0}))).await;
+    assert_eq!(twice.status, StatusCode::CONFLICT);
+
+    let secret = send(
+        &app,
+        "POST",
+        mine,
+        Some(&neville),
+        Some(json!({"work_id": work.0, "notes": "nobody must know", "tags": ["hidden shelf"], "private": true})),
+    )
+    .await;
+    assert_eq!(secret.status, StatusCode::CREATED, "{}", secret.body);
+    let secret_id = json(&secret)["id"].as_i64().unwrap();
+
+    // The work counts the public bookmark only; its list shows it to everyone but the
+    // private one to its owner alone.
+    let work_json = json(&send(&app, "GET", &format!("/api/v1/works/{work}"), None, None).await);
+    assert_eq!(work_json["stats"]["bookmarks"].as_u64(), Some(1));
+    let on_work = format!("/api/v1/works/{work}/bookmarks");
+    for token in [None, Some(&luna)] {
+        let listed = send(&app, "GET", &on_work, token.map(String::as_str), None).await;
+        assert_eq!(listed.status, StatusCode::OK);
+        assert!(!listed.body.contains("nobody must know") && !listed.body.contains("hidden shelf"));
+        assert_eq!(json(&listed)["total"].as_u64(), Some(1));
+    }
+    assert_eq!(json(&send(&app, "GET", &on_work, Some(&neville), None).await)["total"].as_u64(), Some(2));
+    let by_tag = send(&app, "GET", &format!("{on_work}?tags=hidden%20shelf"), None, None).await;
+    assert_eq!(json(&by_tag)["total"].as_u64(), Some(0));
+    for (token, status) in [(Some(&luna), StatusCode::NOT_FOUND), (None, StatusCode::UNAUTHORIZED)] {
+        let path = format!("{mine}/{secret_id}");
+        assert_eq!(send(&app, "GET", &path, token.map(String::as_str), None).await.status, status);
+        let edit = send(&app, "PUT", &path, token.map(String::as_str), Some(json!({"notes": "mine now"}))).await;
+        assert_eq!(edit.status, status);
+        assert_eq!(send(&app, "DELETE", &path, token.map(String::as_str), None).await.status, status);
+    }
+    let own = json(&send(&app, "GET", mine, Some(&neville), None).await);
+    assert_eq!(
+        (own["total"].as_u64(), own["bookmarks"][0]["notes"].as_str()),
+        (Some(1), Some("<p>nobody must know</p>"))
+    );
+
+    // Bad input: a clear error, and nothing written.
+    for (body, status) in [
+        (json!({}), StatusCode::UNPROCESSABLE_ENTITY),
+        (json!({"work_id": work.0, "series_id": 1}), StatusCode::UNPROCESSABLE_ENTITY),
+        (json!({"work_id": 987654}), StatusCode::NOT_FOUND),
+        (
+            json!({"external": {"url": "javascript:alert(1)", "title": "x", "creator": "y", "fandoms": ["z"]}}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            json!({"external": {"url": "https://example.org/a", "title": "x", "creator": "y", "fandoms": []}}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (json!({"work_id": work.0, "notes": "a".repeat(5_001)}), StatusCode::UNPROCESSABLE_ENTITY),
+        (json!({"work_id": work.0, "notes_format": "rtf"}), StatusCode::UNPROCESSABLE_ENTITY),
+        (json!({"work_id": work.0, "privat": true}), StatusCode::UNPROCESSABLE_ENTITY),
+        (json!({"work_id": "seven"}), StatusCode::UNPROCESSABLE_ENTITY),
+    ] {
+        let r = send(&app, "POST", mine, Some(&neville), Some(body.clone())).await;
+        assert_eq!(r.status, status, "{body}: {}", r.body);
+        assert!(json(&r)["code"].is_string(), "{}", r.body);
+    }
+    assert_eq!(json(&send(&app, "GET", mine, Some(&neville), None).await)["total"].as_u64(), Some(1));
+    for query in ["?page=0", "?page=x", "?kind=poem"] {
+        let r = send(&app, "GET", &format!("{mine}{query}"), Some(&neville), None).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{query}");
+    }
+
+    // A work elsewhere; then making the private bookmark public counts it, deleting uncounts.
+    let far = send(
+        &app,
+        "POST",
+        mine,
+        Some(&neville),
+        Some(json!({"external": {"url": "https://example.org/lighthouse", "title": "The Lighthouse", "creator": "seafoam", "fandoms": ["Original Work"]}})),
+    )
+    .await;
+    assert_eq!(far.status, StatusCode::CREATED, "{}", far.body);
+    assert_eq!(json(&far)["external"]["title"], "The Lighthouse");
+    let listed = json(&send(&app, "GET", &format!("{mine}?kind=external"), Some(&neville), None).await);
+    assert_eq!(listed["total"].as_u64(), Some(1));
+    let public =
+        send(&app, "PUT", &format!("{mine}/{secret_id}"), Some(&neville), Some(json!({"notes": "fine, everyone"})))
+            .await;
+    assert_eq!(public.status, StatusCode::OK, "{}", public.body);
+    let work_json = json(&send(&app, "GET", &format!("/api/v1/works/{work}"), None, None).await);
+    assert_eq!(work_json["stats"]["bookmarks"].as_u64(), Some(2));
+    assert_eq!(
+        send(&app, "DELETE", &format!("{mine}/{secret_id}"), Some(&neville), None).await.status,
+        StatusCode::NO_CONTENT
+    );
+    let work_json = json(&send(&app, "GET", &format!("/api/v1/works/{work}"), None, None).await);
+    assert_eq!(work_json["stats"]["bookmarks"].as_u64(), Some(1));
+
+    // The OpenAPI document describes them.
+    let doc = send(&app, "GET", "/api/v1/openapi.json", None, None).await.body;
+    assert!(doc.contains("/api/v1/me/bookmarks/{id}") && doc.contains("/api/v1/works/{id}/bookmarks"));
+}
+
+#[tokio::test]
+async fn readers_bookmark_from_the_work_page_and_private_ones_stay_theirs() {
+    let app = TestApp::sqlite().await;
+    let writer = app.create_account("harbourlight", PASSWORD, false).await;
+    let pseud = app.store().pseuds_of(writer.id).await.unwrap().remove(0);
+    let work = app.store().create_work(&fixtures::work("The Little Lamp", &pseud)).await.unwrap();
+    let tide = app.logged_in("tidewatcher", PASSWORD).await;
+    let gull = app.logged_in("gullfeather", PASSWORD).await;
+
+    // The box is on the work page for members only.
+    let page = tide.get(&format!("/works/{work}")).await;
+    assert!(page.body.contains("Bookmark this work") && page.body.contains(&format!("/works/{work}/bookmark\"")));
+    let guest = app.get(&format!("/works/{work}")).await;
+    assert!(!guest.body.contains("Bookmark this work"));
+
+    let saved = tide
+        .post(
+            &format!("/works/{work}/bookmark"),
+            &[("notes", "<p>Read it twice.</p><script>x()</script>"), ("tags", "comfort read, lamps"), ("rec", "1")],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let page = tide.get(&format!("/works/{work}")).await;
+    assert!(
+        page.body.contains("Your bookmark") && page.body.contains("comfort read, lamps"),
+        "the box shows the bookmark to edit"
+    );
+    assert!(page.body.contains("1 bookmark</a>"));
+    let secret =
+        gull.post(&format!("/works/{work}/bookmark"), &[("notes", "nobody must know"), ("private", "1")]).await;
+    assert_eq!(secret.status, StatusCode::SEE_OTHER, "{}", secret.body);
+
+    // The work's bookmarks: the public one for everyone, the private one for its owner.
+    let listed = app.get(&format!("/works/{work}/bookmarks")).await;
+    assert_eq!(listed.status, StatusCode::OK);
+    assert!(listed.body.contains("Read it twice.") && !listed.body.contains("<script>x()"));
+    assert!(!listed.body.contains("nobody must know"));
+    assert!(listed.body.contains("1 bookmark of The Little Lamp"));
+    assert!(tide.get(&format!("/works/{work}/bookmarks")).await.body.contains("1 bookmark of"));
+    assert!(gull.get(&format!("/works/{work}/bookmarks")).await.body.contains("nobody must know"));
+    assert!(!app.get("/users/gullfeather/bookmarks").await.body.contains("nobody must know"));
+    assert!(!tide.get("/users/gullfeather/bookmarks").await.body.contains("nobody must know"));
+    let own = gull.get("/users/gullfeather/bookmarks").await;
+    assert!(own.body.contains("nobody must know") && own.body.contains("Private"));
+
+    // The sidebar filters; an edit through the same box; then deleting.
+    let filtered = app.get("/users/tidewatcher/bookmarks?tags=lamps&rec=1").await;
+    assert!(filtered.body.contains("1 bookmark by tidewatcher"), "{}", filtered.body);
+    let none = app.get("/users/tidewatcher/bookmarks?exclude_tags=LAMPS").await;
+    assert!(none.body.contains("0 bookmarks by tidewatcher") && none.body.contains("match these filters"));
+    let edited = tide.post(&format!("/works/{work}/bookmark"), &[("notes", "Read it thrice."), ("tags", "")]).await;
+    assert_eq!(edited.status, StatusCode::SEE_OTHER);
+    let one = app
+        .store()
+        .bookmark_of_work(app.store().user_by_name("tidewatcher").await.unwrap().unwrap().id, work)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((one.notes.as_str(), one.tags.len(), one.rec), ("<p>Read it thrice.</p>", 0, false));
+    let not_mine = gull.post(&format!("/bookmarks/{}/delete", one.id.0), &[]).await;
+    assert_eq!(not_mine.status, StatusCode::NOT_FOUND);
+    let deleted = tide.post(&format!("/bookmarks/{}/delete", one.id.0), &[]).await;
+    assert_eq!(deleted.status, StatusCode::SEE_OTHER);
+    assert!(app.get(&format!("/works/{work}/bookmarks")).await.body.contains("0 bookmarks of"));
+
+    // Bad input: too long, a guest, an unknown work.
+    let long = "a".repeat(5_001);
+    let refused = tide.post(&format!("/works/{work}/bookmark"), &[("notes", long.as_str())]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("at most 5000 characters"), "{}", refused.body);
+    assert!(
+        app.store()
+            .bookmark_of_work(app.store().user_by_name("tidewatcher").await.unwrap().unwrap().id, work)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(tide.post("/works/987654/bookmark", &[("notes", "x")]).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get("/users/nobody-here/bookmarks").await.status, StatusCode::NOT_FOUND);
+}
