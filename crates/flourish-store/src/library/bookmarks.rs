@@ -71,6 +71,8 @@ pub trait BookmarkStore {
     async fn bookmark(&self, id: BookmarkId, viewer: Option<UserId>) -> Result<Option<Bookmark>, StoreError>;
     /// `user`'s own bookmark of a work, if any (for the work page's "Edit bookmark").
     async fn bookmark_of_work(&self, user: UserId, work: WorkId) -> Result<Option<Bookmark>, StoreError>;
+    /// `user`'s own bookmark of a series, if any.
+    async fn bookmark_of_series(&self, user: UserId, series: SeriesId) -> Result<Option<Bookmark>, StoreError>;
     /// The bookmarks of `owner` that `viewer` may see.
     async fn user_bookmarks(
         &self,
@@ -297,6 +299,18 @@ impl Store {
             tags.entry(id).or_default().push(name);
         }
         Ok(tags)
+    }
+
+    /// `user`'s bookmark whose `column` (`b.work_id` or `b.series_id`) is `id`.
+    async fn own_bookmark(&self, user: UserId, column: &'static str, id: i64) -> Result<Option<Bookmark>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM bookmarks b JOIN pseuds p ON p.id = b.pseud_id JOIN users u ON u.id = b.user_id \
+             WHERE b.user_id = $1 AND {column} = $2"
+        );
+        let row: Option<BookmarkRow> = with_db!(self, db => {
+            sqlx::query_as(AssertSqlSafe(sql)).bind(user.0).bind(id).fetch_optional(db).await?
+        });
+        Ok(self.hydrate_bookmarks(row.into_iter().collect()).await?.pop())
     }
 
     async fn hydrate_bookmarks(&self, rows: Vec<BookmarkRow>) -> Result<Vec<Bookmark>, StoreError> {
@@ -548,14 +562,11 @@ impl BookmarkStore for Store {
     }
 
     async fn bookmark_of_work(&self, user: UserId, work: WorkId) -> Result<Option<Bookmark>, StoreError> {
-        let sql = format!(
-            "SELECT {COLUMNS} FROM bookmarks b JOIN pseuds p ON p.id = b.pseud_id JOIN users u ON u.id = b.user_id \
-             WHERE b.user_id = $1 AND b.work_id = $2"
-        );
-        let row: Option<BookmarkRow> = with_db!(self, db => {
-            sqlx::query_as(AssertSqlSafe(sql)).bind(user.0).bind(work.0).fetch_optional(db).await?
-        });
-        Ok(self.hydrate_bookmarks(row.into_iter().collect()).await?.pop())
+        self.own_bookmark(user, "b.work_id", work.0).await
+    }
+
+    async fn bookmark_of_series(&self, user: UserId, series: SeriesId) -> Result<Option<Bookmark>, StoreError> {
+        self.own_bookmark(user, "b.series_id", series.0).await
     }
 
     async fn user_bookmarks(

@@ -31,12 +31,21 @@ pub async fn show(State(state): State<AppState>, visitor: Visitor, Path(id): Pat
         words: u64,
         entries: Vec<Entry>,
         feed: crate::views::FeedLink,
+        bookmark: Option<crate::html::library::bookmarks::BookmarkBox>,
     }
+    let bookmark = match &visitor.account {
+        Some(account) => {
+            let target = flourish_core::BookmarkTarget::Series(id);
+            Some(crate::html::library::bookmarks::BookmarkBox::for_target(&state, account, &target).await?)
+        }
+        None => None,
+    };
     let ctx = Ctx {
         feed: crate::views::FeedLink {
             title: format!("{} (Atom)", series.title),
             url: format!("/series/{id}/feed.atom"),
         },
+        bookmark,
         series: SeriesView::new(&series),
         words: works.iter().map(|(_, w)| w.word_count).sum(),
         entries: works.iter().map(|(position, w)| Entry { position: *position, work: WorkView::new(w) }).collect(),

@@ -205,6 +205,7 @@ async fn readers_bookmark_from_the_work_page_and_private_ones_stay_theirs() {
     let refused = tide.post(&format!("/works/{work}/bookmark"), &[("notes", long.as_str())]).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("at most 5000 characters"), "{}", refused.body);
+    assert!(refused.body.contains(&long) && refused.body.contains("Nothing you wrote was lost"), "the notes come back");
     assert!(
         app.store()
             .bookmark_of_work(app.store().user_by_name("tidewatcher").await.unwrap().unwrap().id, work)
@@ -214,4 +215,51 @@ async fn readers_bookmark_from_the_work_page_and_private_ones_stay_theirs() {
     );
     assert_eq!(tide.post("/works/987654/bookmark", &[("notes", "x")]).await.status, StatusCode::NOT_FOUND);
     assert_eq!(app.get("/users/nobody-here/bookmarks").await.status, StatusCode::NOT_FOUND);
+
+    // A series, and a work elsewhere through its own form; a bad address comes back typed.
+    let mut draft = fixtures::work("Winter Lights I", &pseud);
+    draft.series = Some(flourish_core::SeriesPlacement {
+        series: flourish_core::SeriesChoice::New("Winter Lights".into()),
+        part: None,
+    });
+    let first = app.store().create_work(&draft).await.unwrap();
+    let series = app.store().work(first, flourish_core::Viewer::Guest).await.unwrap().unwrap().series[0].series_id;
+    let page = tide.get(&format!("/series/{}", series.0)).await;
+    assert!(page.body.contains("Bookmark this series"), "{}", page.body);
+    let kept = tide.post(&format!("/series/{}/bookmark", series.0), &[("tags", "winter")]).await;
+    assert_eq!(kept.status, StatusCode::SEE_OTHER, "{}", kept.body);
+    assert!(tide.get(&format!("/series/{}", series.0)).await.body.contains("Your bookmark"));
+    let form = tide.get("/bookmarks/new").await;
+    assert!(form.status == StatusCode::OK && form.body.contains("name=\"url\""));
+    assert!(tide.get("/users/tidewatcher/bookmarks").await.body.contains("/bookmarks/new"));
+    assert!(!gull.get("/users/tidewatcher/bookmarks").await.body.contains("/bookmarks/new"));
+    let external = [
+        ("url", "javascript:alert(1)"),
+        ("title", "The Lighthouse"),
+        ("creator", "seafoam"),
+        ("fandoms", "Original Work"),
+        ("notes", "a lamp at sea"),
+    ];
+    let refused = tide.post("/bookmarks", &external).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("http:// or https://")
+            && refused.body.contains("The Lighthouse")
+            && refused.body.contains("a lamp at sea")
+    );
+    let mut good = external;
+    good[0] = ("url", "https://example.org/lighthouse");
+    let kept = tide.post("/bookmarks", &good).await;
+    assert_eq!(kept.status, StatusCode::SEE_OTHER, "{}", kept.body);
+    let listed = app.get("/users/tidewatcher/bookmarks?kind=external").await;
+    assert!(
+        listed.body.contains("The Lighthouse") && listed.body.contains("rel=\"nofollow ugc noopener\""),
+        "{}",
+        listed.body
+    );
+    assert!(app.get("/users/tidewatcher/bookmarks?kind=series").await.body.contains("Winter Lights"));
+    let guest = app.browser().post("/bookmarks", &good).await;
+    assert_eq!(guest.status, StatusCode::SEE_OTHER, "a guest is sent to log in");
+    assert!(guest.header("location").is_some_and(|l| l.contains("login")), "{:?}", guest.header("location"));
+    assert_eq!(app.get("/users/tidewatcher/bookmarks?kind=external").await.body.matches("The Lighthouse").count(), 1);
 }

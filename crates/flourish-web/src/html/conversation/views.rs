@@ -234,7 +234,8 @@ pub async fn for_work_page(
     };
     let bookmark = match &visitor.account {
         Some(account) if work.posted => {
-            Some(crate::html::library::bookmarks::BookmarkBox::for_work(state, account, work.id).await?)
+            let target = flourish_core::BookmarkTarget::Work(work.id);
+            Some(crate::html::library::bookmarks::BookmarkBox::for_target(state, account, &target).await?)
         }
         _ => None,
     };

@@ -4,7 +4,7 @@
 
 use crate::auth::{Visitor, Writer};
 use crate::error::{AppError, AppResult, path_id};
-use crate::html::form::FormData;
+use crate::html::form::{FieldErrors, FormData, invalid};
 use crate::html::{PageQuery, render};
 use crate::query_string::query_param;
 use crate::state::AppState;
@@ -12,9 +12,10 @@ use axum::extract::{Path, State};
 use axum::http::Uri;
 use axum::response::{IntoResponse, Redirect, Response};
 use flourish_core::{
-    Account, Bookmark, BookmarkFields, BookmarkId, BookmarkTarget, PseudId, TextFormat, UserId, Viewer, Work, WorkId,
+    Account, Bookmark, BookmarkFields, BookmarkId, BookmarkTarget, ExternalWork, PseudId, SeriesId, TextFormat, UserId,
+    Viewer, Work, WorkId,
 };
-use flourish_store::{AccountStore, BookmarkFilter, BookmarkSort, BookmarkStore, IndexSource};
+use flourish_store::{AccountStore, BookmarkFilter, BookmarkSort, BookmarkStore, IndexSource, StoreError};
 use serde::Serialize;
 
 const PER_PAGE: u32 = 20;
@@ -22,6 +23,8 @@ const PER_PAGE: u32 = 20;
 /// The bookmark box under a work, for a member: their bookmark to edit, or a new one.
 #[derive(Serialize)]
 pub struct BookmarkBox {
+    /// What the closed box says: "Bookmark this work" or "Bookmark this series".
+    pub label: &'static str,
     pub action: String,
     pub existing: bool,
     pub delete_action: Option<String>,
@@ -34,12 +37,26 @@ pub struct BookmarkBox {
 }
 
 impl BookmarkBox {
-    pub async fn for_work(state: &AppState, account: &Account, work: WorkId) -> AppResult<BookmarkBox> {
-        let mine = state.store.bookmark_of_work(account.id, work).await?;
+    /// The box for a work (`/works/{id}/bookmark`) or a series (`/series/{id}/bookmark`).
+    pub async fn for_target(state: &AppState, account: &Account, target: &BookmarkTarget) -> AppResult<BookmarkBox> {
+        let (mine, action) = match target {
+            BookmarkTarget::Work(work) => {
+                (state.store.bookmark_of_work(account.id, *work).await?, format!("/works/{work}/bookmark"))
+            }
+            BookmarkTarget::Series(series) => {
+                (state.store.bookmark_of_series(account.id, *series).await?, format!("/series/{}/bookmark", series.0))
+            }
+            BookmarkTarget::External(_) => (None, "/bookmarks".to_owned()),
+        };
         let pseuds = state.store.pseuds_of(account.id).await?;
         let chosen = mine.as_ref().map(|b| b.pseud.id);
         Ok(BookmarkBox {
-            action: format!("/works/{work}/bookmark"),
+            label: if matches!(target, BookmarkTarget::Series(_)) {
+                "Bookmark this series"
+            } else {
+                "Bookmark this work"
+            },
+            action,
             existing: mine.is_some(),
             delete_action: mine.as_ref().map(|b| format!("/bookmarks/{}/delete", b.id.0)),
             notes: mine.as_ref().map(|b| b.notes.clone()).unwrap_or_default(),
@@ -69,22 +86,166 @@ fn fields_from(form: &FormData) -> BookmarkFields {
 }
 
 /// `POST /works/{id}/bookmark`: a new bookmark, or the member's one rewritten.
-pub async fn save(
+pub async fn save_work(
     State(state): State<AppState>,
-    Writer(_, account): Writer,
+    Writer(visitor, account): Writer,
     Path(id): Path<String>,
     form: FormData,
 ) -> AppResult<Response> {
     let work: WorkId = path_id(&id)?;
-    let fields = fields_from(&form);
-    match state.store.bookmark_of_work(account.id, work).await? {
-        Some(existing) => state.store.update_bookmark(account.id, existing.id, &fields).await?,
-        None => {
-            state.store.create_bookmark(account.id, &BookmarkTarget::Work(work), &fields).await?;
+    save(&state, &visitor, &account, BookmarkTarget::Work(work), &form).await
+}
+
+/// `POST /series/{id}/bookmark`.
+pub async fn save_series(
+    State(state): State<AppState>,
+    Writer(visitor, account): Writer,
+    Path(id): Path<String>,
+    form: FormData,
+) -> AppResult<Response> {
+    let series: SeriesId = path_id(&id)?;
+    save(&state, &visitor, &account, BookmarkTarget::Series(series), &form).await
+}
+
+/// `GET /bookmarks/new`: bookmarking a work published elsewhere.
+pub async fn new_external(State(state): State<AppState>, Writer(visitor, account): Writer) -> AppResult<Response> {
+    let target = BookmarkTarget::External(ExternalWork::default());
+    let view = FormView::new(&state, &account, &target, None, FieldErrors::default()).await?;
+    Ok(render(&state, &visitor, "bookmarks/form.html", &view.heading.clone(), view).await?.into_response())
+}
+
+/// `POST /bookmarks`: a new bookmark of a work elsewhere.
+pub async fn create_external(
+    State(state): State<AppState>,
+    Writer(visitor, account): Writer,
+    form: FormData,
+) -> AppResult<Response> {
+    let lines =
+        |name: &str| form.get(name).split(',').map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned).collect();
+    let target = BookmarkTarget::External(ExternalWork {
+        url: form.get("url").trim().to_owned(),
+        title: form.get("title").to_owned(),
+        creator: form.get("creator").to_owned(),
+        fandoms: lines("fandoms"),
+        summary: form.get("summary").to_owned(),
+        tags: lines("external_tags"),
+    });
+    save(&state, &visitor, &account, target, &form).await
+}
+
+/// Creates or rewrites the member's bookmark of `target`; bad input comes back on a form
+/// page with everything that was typed.
+async fn save(
+    state: &AppState,
+    visitor: &Visitor,
+    account: &Account,
+    target: BookmarkTarget,
+    form: &FormData,
+) -> AppResult<Response> {
+    let fields = fields_from(form);
+    let existing = match &target {
+        BookmarkTarget::Work(work) => state.store.bookmark_of_work(account.id, *work).await?,
+        BookmarkTarget::Series(series) => state.store.bookmark_of_series(account.id, *series).await?,
+        BookmarkTarget::External(_) => None,
+    };
+    let saved = match &existing {
+        Some(b) => state.store.update_bookmark(account.id, b.id, &fields).await,
+        None => state.store.create_bookmark(account.id, &target, &fields).await.map(|_| ()),
+    };
+    match saved {
+        Ok(()) => {}
+        Err(StoreError::Invalid(v)) => {
+            let mut errors = FieldErrors::default();
+            errors.extend(&v);
+            let view = FormView::new(state, account, &target, Some(form), errors).await?;
+            let heading = view.heading.clone();
+            return Ok(invalid(render(state, visitor, "bookmarks/form.html", &heading, view).await?));
         }
+        Err(e) => return Err(e.into()),
     }
-    state.page_cache.forget(work);
-    Ok(Redirect::to(&format!("/works/{work}?notice=bookmarked#bookmark")).into_response())
+    let back = match target {
+        BookmarkTarget::Work(work) => {
+            state.page_cache.forget(work);
+            format!("/works/{work}?notice=bookmarked#bookmark")
+        }
+        BookmarkTarget::Series(series) => format!("/series/{}#bookmark", series.0),
+        BookmarkTarget::External(_) => format!("/users/{}/bookmarks", account.username),
+    };
+    Ok(Redirect::to(&back).into_response())
+}
+
+/// The whole bookmark form on a page of its own: for a work elsewhere, or when a bookmark
+/// came back with errors.
+#[derive(Serialize)]
+struct FormView {
+    heading: String,
+    action: String,
+    /// The work or series bookmarked: (title, url).
+    on: Option<(String, String)>,
+    external: bool,
+    url: String,
+    title: String,
+    creator: String,
+    fandoms: String,
+    summary: String,
+    external_tags: String,
+    notes: String,
+    tags: String,
+    private: bool,
+    rec: bool,
+    pseuds: Vec<(i64, String, bool)>,
+    errors: FieldErrors,
+}
+
+impl FormView {
+    async fn new(
+        state: &AppState,
+        account: &Account,
+        target: &BookmarkTarget,
+        typed: Option<&FormData>,
+        errors: FieldErrors,
+    ) -> AppResult<FormView> {
+        let boxed = BookmarkBox::for_target(state, account, target).await?;
+        let on = match target {
+            BookmarkTarget::Work(work) => {
+                flourish_store::WorkStore::work(&state.store, *work, Viewer::Member(account.id))
+                    .await?
+                    .map(|w| (w.title, format!("/works/{work}")))
+            }
+            BookmarkTarget::Series(series) => flourish_store::SeriesStore::series(&state.store, *series)
+                .await?
+                .map(|s| (s.title, format!("/series/{}", series.0))),
+            BookmarkTarget::External(_) => None,
+        };
+        let typed_or = |name: &str, kept: String| typed.map_or(kept, |f| f.get(name).to_owned());
+        let chosen: Option<i64> = typed.and_then(|f| f.get("pseud_id").parse().ok());
+        Ok(FormView {
+            heading: match (&on, boxed.existing) {
+                (Some((title, _)), true) => format!("Edit your bookmark of {title}"),
+                (Some((title, _)), false) => format!("Bookmark {title}"),
+                (None, _) => "Bookmark a work elsewhere".to_owned(),
+            },
+            action: boxed.action,
+            external: matches!(target, BookmarkTarget::External(_)),
+            on,
+            url: typed_or("url", String::new()),
+            title: typed_or("title", String::new()),
+            creator: typed_or("creator", String::new()),
+            fandoms: typed_or("fandoms", String::new()),
+            summary: typed_or("summary", String::new()),
+            external_tags: typed_or("external_tags", String::new()),
+            notes: typed_or("notes", boxed.notes),
+            tags: typed_or("tags", boxed.tags),
+            private: typed.map_or(boxed.private, |f| f.get("private") == "1"),
+            rec: typed.map_or(boxed.rec, |f| f.get("rec") == "1"),
+            pseuds: boxed
+                .pseuds
+                .into_iter()
+                .map(|(id, name, selected)| (id, name, chosen.map_or(selected, |c| c == id)))
+                .collect(),
+            errors,
+        })
+    }
 }
 
 /// `POST /bookmarks/{id}/delete`.
@@ -242,6 +403,8 @@ struct ListCtx {
     pages: Vec<(u32, String)>,
     page: u32,
     notice: Option<&'static str>,
+    /// The viewer's own bookmarks: offer bookmarking a work elsewhere.
+    own: bool,
 }
 
 fn page_links(base: &str, uri: &Uri, count: u32) -> Vec<(u32, String)> {
@@ -286,6 +449,7 @@ pub async fn of_user(
         show_kind: true,
         sidebar,
         notice: (query_param(&uri, "notice").as_deref() == Some("deleted")).then_some("The bookmark was deleted."),
+        own: viewer_id == Some(user.id),
         base_url: base,
     };
     let title = format!("Bookmarks by {}", user.username);
@@ -317,6 +481,7 @@ pub async fn of_work(
         show_kind: false,
         sidebar,
         notice: None,
+        own: false,
         base_url: base,
     };
     let title = format!("Bookmarks of {}", work.title);
