@@ -10,6 +10,7 @@ pub mod conversation;
 pub mod ids;
 pub mod limits;
 pub mod links;
+pub mod reading;
 pub mod report;
 pub mod tag;
 pub mod validation;
@@ -24,6 +25,7 @@ pub use conversation::{
 };
 pub use ids::{BookmarkId, ChapterId, CommentId, NotificationId, PseudId, ReportId, SeriesId, TagId, UserId, WorkId};
 pub use limits::Limits;
+pub use reading::{Reading, ReadingSettings, Visit};
 pub use report::{Report, ReportAction, ReportContext, ReportReason, ReportState, ReportTarget};
 pub use tag::{Pairing, Tag, TagKind, relationship_name, relationship_people, tag_from_url_segment, tag_url_segment};
 pub use validation::{FieldError, ValidationErrors};

@@ -347,6 +347,40 @@ const TABLES: &[Table] = &[
         added: &[],
     },
     Table {
+        name: "readings",
+        columns: &[
+            ("user_id", Int),
+            ("work_id", Int),
+            ("first_visit_at", Int),
+            ("last_visit_at", Int),
+            ("visits", Int),
+            ("chapter_id", OptInt),
+            ("paragraph", OptInt),
+            ("chapters_then", Int),
+            ("updated_then", Int),
+        ],
+        key: &["user_id", "work_id"],
+        identity: false,
+        since: 3,
+        added: &[],
+    },
+    Table {
+        name: "marked_later",
+        columns: &[("user_id", Int), ("work_id", Int), ("created_at", Int)],
+        key: &["user_id", "work_id"],
+        identity: false,
+        since: 3,
+        added: &[],
+    },
+    Table {
+        name: "reading_settings",
+        columns: &[("user_id", Int), ("keep_history", Bool), ("keep_position", Bool)],
+        key: &["user_id"],
+        identity: false,
+        since: 3,
+        added: &[],
+    },
+    Table {
         name: "bookmark_tags",
         columns: &[("bookmark_id", Int), ("tag_id", Int), ("position", Int)],
         key: &["bookmark_id", "tag_id"],
@@ -359,7 +393,7 @@ const TABLES: &[Table] = &[
 /// The file that marks a directory as an export, and says which format it is in.
 const MANIFEST: &str = "flourish-archive.json";
 /// 2 added the conversation (kudos, comments, blocks, notifications, reports, the moderator
-/// role), 3 bookmarks; older exports are still read.
+/// role), 3 bookmarks and reading history; older exports are still read.
 const FORMAT_VERSION: u32 = 3;
 /// Rows read or written per statement.
 const BATCH: usize = 500;

@@ -1,7 +1,9 @@
 //! The reader's own archive (issue 16): what a reader keeps, follows and filters out.
-//! [`bookmarks`] first.
+//! [`bookmarks`], then [`readings`] (history, the place inside a chapter, Marked for Later).
 
 mod bookmarks;
+mod readings;
 
 pub(crate) use bookmarks::RECOUNT as RECOUNT_BOOKMARKS;
 pub use bookmarks::{BookmarkFilter, BookmarkSort, BookmarkStore};
+pub use readings::{ReadingStore, SHELF};

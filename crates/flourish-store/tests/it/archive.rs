@@ -4,7 +4,8 @@
 use flourish_core::{SeriesDraft, TagKind, Viewer};
 use flourish_store::SettingsStore;
 use flourish_store::{
-    AccountStore, BookmarkStore, NewAccount, SeriesStore, Store, StoreError, TagStore, WorkEditing, WorkStore,
+    AccountStore, BookmarkStore, NewAccount, ReadingStore, SeriesStore, Store, StoreError, TagStore, WorkEditing,
+    WorkStore,
 };
 use flourish_testkit::{TestDb, fixtures};
 use std::path::Path;
@@ -76,6 +77,15 @@ async fn fill(store: &Store) {
         .create_bookmark(neville.user_id, &flourish_core::BookmarkTarget::Series(series), &keep("", true))
         .await
         .unwrap();
+    store
+        .record_visits(&[flourish_core::Visit { user: account.id, work: first, chapter: None, at: 1_700_000_000 }])
+        .await
+        .unwrap();
+    store.mark_for_later(neville.user_id, shared, true).await.unwrap();
+    store
+        .set_reading_settings(account.id, flourish_core::ReadingSettings { keep_history: true, keep_position: false })
+        .await
+        .unwrap();
     store.set_setting("signup_mode", "invitation").await.unwrap();
 }
 
@@ -107,6 +117,9 @@ async fn round_trip(from: &TestDb, to: &TestDb) {
     let work = to.store.work(flourish_core::WorkId(1), Viewer::Guest).await.unwrap().expect("work 1");
     assert_eq!(work.title, "The Greenhouse");
     assert_eq!(work.stats.bookmarks, 1);
+    let luna_id = to.store.user_by_name("luna").await.unwrap().unwrap().id;
+    assert_eq!(to.store.history(luna_id, 1, 10).await.unwrap().items[0].title, "The Greenhouse");
+    assert!(!to.store.reading_settings(luna_id).await.unwrap().keep_position);
     let luna = to.store.user_by_name("luna").await.unwrap().unwrap();
     let kept = to.store.user_bookmarks(luna.id, Some(luna.id), &Default::default(), 1, 10).await.unwrap();
     assert_eq!(

@@ -7,4 +7,5 @@ mod bookmarks;
 mod conversation;
 mod open;
 mod parity;
+mod readings;
 mod resanitize;

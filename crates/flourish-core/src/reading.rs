@@ -1,0 +1,64 @@
+//! A reader's history: which works they opened, how often, where they stopped, and what
+//! they marked for later. Private to the reader, always.
+
+use crate::{ChapterId, UserId, WorkId};
+use serde::{Deserialize, Serialize};
+
+/// One page view of a work by a member, as the page saw it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Visit {
+    pub user: UserId,
+    pub work: WorkId,
+    /// The chapter read; `None` for the whole work on one page.
+    pub chapter: Option<ChapterId>,
+    pub at: i64,
+}
+
+/// What the history knows of one work for one reader.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reading {
+    pub work: WorkId,
+    pub title: String,
+    pub first_visit_at: i64,
+    pub last_visit_at: i64,
+    pub visits: u64,
+    /// The last chapter read, and its place in the work (1 and up).
+    pub chapter: Option<ChapterId>,
+    pub chapter_position: Option<u32>,
+    /// The paragraph in view when the reader left that chapter (0 and up), where allowed.
+    pub paragraph: Option<u32>,
+    /// The work's chapters and last update when the reader last came: what "N new chapters
+    /// since you read" and "updated since you read" compare with.
+    pub chapters_then: u32,
+    pub updated_then: i64,
+    /// The work as it is now.
+    pub chapters_now: u32,
+    pub updated_now: i64,
+}
+
+impl Reading {
+    /// Chapters posted since the reader last came.
+    pub fn new_chapters(&self) -> u32 {
+        self.chapters_now.saturating_sub(self.chapters_then)
+    }
+
+    /// Whether the work changed since the reader last came (new chapters or edits).
+    pub fn updated_since(&self) -> bool {
+        self.updated_now > self.updated_then
+    }
+}
+
+/// What a reader lets the archive keep.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadingSettings {
+    /// Record visits at all.
+    pub keep_history: bool,
+    /// Record the paragraph in view, not only the chapter.
+    pub keep_position: bool,
+}
+
+impl Default for ReadingSettings {
+    fn default() -> Self {
+        ReadingSettings { keep_history: true, keep_position: true }
+    }
+}
