@@ -25,6 +25,8 @@ pub struct Reading {
     /// The last chapter read, and its place in the work (1 and up).
     pub chapter: Option<ChapterId>,
     pub chapter_position: Option<u32>,
+    /// The chapter after the last one read, if the work has one now.
+    pub next_chapter: Option<ChapterId>,
     /// The paragraph in view when the reader left that chapter (0 and up), where allowed.
     pub paragraph: Option<u32>,
     /// The work's chapters and last update when the reader last came: what "N new chapters

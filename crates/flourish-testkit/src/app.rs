@@ -13,6 +13,7 @@ use tower::ServiceExt;
 pub struct TestApp {
     pub db: TestDb,
     router: Router,
+    state: flourish_web::state::AppState,
     background: tokio::task::JoinHandle<()>,
     /// Not polling on its own: tests call [`TestApp::sync_search`], so what a listing
     /// shows never depends on timing.
@@ -68,7 +69,13 @@ impl TestApp {
         indexer.start().await.expect("index the test database");
         let state = AppState::new(db.store.clone(), index, config).expect("templates load");
         let background = state.start_background_tasks();
-        TestApp { router: flourish_web::router(state), db, background, indexer }
+        TestApp { router: flourish_web::router(state.clone()), state, db, background, indexer }
+    }
+
+    /// Writes members' page views to their reading history now, rather than within the
+    /// second the background writer takes.
+    pub async fn flush_visits(&self) {
+        self.state.visits.flush(self.store()).await.expect("visits written");
     }
 
     /// Applies every outbox entry to the search index now, so a test that just wrote sees

@@ -31,6 +31,7 @@ pub mod settings;
 pub mod state;
 pub mod templates;
 pub mod views;
+pub mod visit_log;
 pub mod visitors;
 
 pub use state::{AppState, Inner, StateError, WebConfig};

@@ -98,6 +98,8 @@ pub struct Inner {
     pub mailer: mail::Mailer,
     pub rate_limiter: Option<rate_limit::Limiter>,
     pub downloads: downloads::DownloadCache,
+    /// Members' page views on their way to their reading history.
+    pub visits: crate::visit_log::VisitLog,
     /// The key guests' addresses are hashed with (`visitors`), read once from the database.
     pub(crate) secrets: tokio::sync::OnceCell<String>,
     pub(crate) site: std::sync::Mutex<Option<(std::time::Instant, settings::SiteSettings)>>,
@@ -134,6 +136,7 @@ impl AppState {
             mailer,
             rate_limiter,
             downloads,
+            visits: Default::default(),
             secrets: Default::default(),
             site: Default::default(),
             counts: Default::default(),
@@ -158,7 +161,7 @@ impl AppState {
     }
 
     /// Starts what runs beside the requests: the outbox watcher that keeps cached pages
-    /// current, and the job worker (mail, digests). Call once, inside the runtime that serves.
+    /// current, the reading history's writer, and the job worker (mail, digests). Call once, inside the runtime that serves.
     pub fn start_background_tasks(&self) -> tokio::task::JoinHandle<()> {
         let state = self.clone();
         tokio::spawn(async move {
@@ -173,6 +176,7 @@ impl AppState {
             tokio::join!(
                 page_cache::watch_outbox(state.store.clone(), state.page_cache.clone()),
                 forget,
+                state.visits.run(state.store.clone()),
                 crate::jobs::run(state.clone())
             );
         })

@@ -43,7 +43,10 @@ pub trait ReadingStore {
 }
 
 const READING_COLUMNS: &str = "r.work_id, w.title, r.first_visit_at, r.last_visit_at, r.visits, r.chapter_id, \
-     (SELECT c.position FROM chapters c WHERE c.id = r.chapter_id) AS chapter_position, r.paragraph, r.chapters_then, \
+     (SELECT c.position FROM chapters c WHERE c.id = r.chapter_id) AS chapter_position, \
+     (SELECT n.id FROM chapters n WHERE n.work_id = r.work_id AND n.position > \
+         COALESCE((SELECT c.position FROM chapters c WHERE c.id = r.chapter_id), r.chapters_then) ORDER BY n.position LIMIT 1) AS next_chapter, \
+     r.paragraph, r.chapters_then, \
      r.updated_then, w.chapter_count AS chapters_now, w.updated_at AS updated_now";
 
 /// Works a member may see (`w` joined).
@@ -58,6 +61,7 @@ struct ReadingRow {
     visits: i64,
     chapter_id: Option<i64>,
     chapter_position: Option<i64>,
+    next_chapter: Option<i64>,
     paragraph: Option<i64>,
     chapters_then: i64,
     updated_then: i64,
@@ -75,6 +79,7 @@ impl From<ReadingRow> for Reading {
             visits: r.visits.max(0) as u64,
             chapter: r.chapter_id.map(ChapterId),
             chapter_position: r.chapter_position.map(|p| p.max(0) as u32),
+            next_chapter: r.next_chapter.map(ChapterId),
             paragraph: r.paragraph.map(|p| p.max(0) as u32),
             chapters_then: r.chapters_then.max(0) as u32,
             updated_then: r.updated_then,

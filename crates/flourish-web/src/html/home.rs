@@ -21,8 +21,10 @@ pub async fn show(State(state): State<AppState>, visitor: Visitor) -> AppResult<
         creators: u64,
         words: u64,
         recent: Vec<WorkView>,
+        shelf: Vec<super::library::readings::ReadingView>,
     }
     let ctx = Ctx {
+        shelf: super::library::readings::shelf(&state, visitor.account.as_ref()).await?,
         works: counts.works,
         fandoms: counts.fandoms,
         creators: counts.creators,

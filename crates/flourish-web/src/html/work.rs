@@ -57,6 +57,8 @@ struct Ctx {
     index_url: String,
     /// Kudos and comments.
     conversation: super::conversation::views::ConversationView,
+    /// A member's Marked for Later and place kept.
+    reading: Option<super::library::readings::ReadingBox>,
 }
 
 pub(crate) async fn page(
@@ -93,7 +95,16 @@ pub(crate) async fn page(
     let conversation =
         super::conversation::views::for_work_page(state, visitor, work, commented, links.len() > 1, &base_url, uri)
             .await?;
+    // The place this page shows: one chapter, or (the entire work) none.
+    let shown = if full && chapters.len() > 1 { None } else { chapters.first().map(|c| c.id) };
+    let reading = match &visitor.account {
+        Some(account) if work.posted => {
+            Some(super::library::readings::ReadingBox::for_page(state, account, work, shown).await?)
+        }
+        _ => None,
+    };
     let ctx = Ctx {
+        reading,
         conversation,
         can_edit: is_creator(visitor, work),
         draft: !work.posted,

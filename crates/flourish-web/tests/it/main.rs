@@ -11,4 +11,5 @@ mod mail;
 mod opds;
 mod pages;
 mod posting;
+mod readings;
 mod script_links;

@@ -4,6 +4,7 @@
 mod browser;
 mod cli;
 mod conversation_browser;
+mod library_browser;
 mod mail_crash;
 mod search;
 mod server;

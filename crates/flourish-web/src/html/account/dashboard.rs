@@ -53,6 +53,8 @@ pub(super) struct DashboardCtx {
     /// Accounts this one has blocked: (user id, username).
     pub(super) blocked: Vec<(i64, String)>,
     pub(super) max_blocks: u64,
+    /// Continue Reading.
+    pub(super) shelf: Vec<crate::html::library::readings::ReadingView>,
 }
 
 #[derive(Serialize)]
@@ -98,6 +100,7 @@ pub(super) async fn dashboard_with_token(
     let ctx = DashboardCtx {
         blocked: blocked.into_iter().map(|b| (b.user_id, b.username)).collect(),
         max_blocks: flourish_store::conversation::MAX_BLOCKS,
+        shelf: crate::html::library::readings::shelf(state, Some(account)).await?,
         account: DashboardAccount { username: account.username.clone() },
         tokens,
         new_token,

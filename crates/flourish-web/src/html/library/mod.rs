@@ -1,6 +1,8 @@
-//! The reader's own archive in the pages (issue 16): bookmarks first.
+//! The reader's own archive in the pages (issue 16): bookmarks, and reading history with
+//! Marked for Later.
 
 pub mod bookmarks;
+pub mod readings;
 
 use crate::state::AppState;
 use axum::Router;
@@ -15,4 +17,10 @@ pub fn routes() -> Router<AppState> {
         .route("/works/{id}/bookmarks", get(bookmarks::of_work))
         .route("/bookmarks/{id}/delete", post(bookmarks::delete))
         .route("/users/{username}/bookmarks", get(bookmarks::of_user))
+        .route("/users/{username}/readings", get(readings::history))
+        .route("/works/{id}/later", post(readings::mark_later))
+        .route("/works/{id}/chapters/{chapter}/position", post(readings::position))
+        .route("/readings/{work}/delete", post(readings::forget))
+        .route("/readings/clear", post(readings::clear))
+        .route("/readings/settings", post(readings::settings))
 }

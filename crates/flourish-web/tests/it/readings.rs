@@ -1,0 +1,95 @@
+//! Reading history, places in chapters, Continue Reading and Marked for Later through the
+//! pages: every page its reader's alone, bad beacons refused.
+
+use axum::http::StatusCode;
+use flourish_core::{Viewer, WorkId};
+use flourish_store::{AccountStore, WorkStore};
+use flourish_testkit::{TestApp, fixtures};
+
+const PASSWORD: &str = "mandrakes remember everything";
+
+async fn three_chapters(app: &TestApp) -> (WorkId, Vec<i64>) {
+    let writer = app.create_account("harbourlight", PASSWORD, false).await;
+    let pseud = app.store().pseuds_of(writer.id).await.unwrap().remove(0);
+    let mut draft = fixtures::work("The Little Lamp", &pseud);
+    draft.chapters.push(fixtures::chapter("Two", "<p>One.</p><p>Two.</p><p>Three.</p><p>Four.</p><p>Five.</p>"));
+    draft.chapters.push(fixtures::chapter("Three", "<p>The end.</p>"));
+    draft.complete = false;
+    draft.expected_chapters = None;
+    let work = app.store().create_work(&draft).await.unwrap();
+    let ids = app.store().chapter_index(work, Viewer::Guest).await.unwrap().iter().map(|c| c.id.0).collect();
+    (work, ids)
+}
+
+#[tokio::test]
+async fn a_readers_history_place_and_later_list_are_theirs_alone() {
+    let app = TestApp::sqlite().await;
+    let (work, chapters) = three_chapters(&app).await;
+    let tide = app.logged_in("tidewatcher", PASSWORD).await;
+    let gull = app.logged_in("gullfeather", PASSWORD).await;
+    let chapter = |i: usize| format!("/works/{work}/chapters/{}", chapters[i]);
+
+    // Reading chapters 1 and 2 is kept, by chapter, within a second (here: at once).
+    assert_eq!(tide.get(&chapter(0)).await.status, StatusCode::OK);
+    let page = tide.get(&chapter(1)).await;
+    assert!(page.body.contains("data-position-url") && page.body.contains("Mark for Later"));
+    assert!(!app.get(&chapter(1)).await.body.contains("data-position-url"), "guests have no reading box");
+    app.flush_visits().await;
+    let history = tide.get("/users/tidewatcher/readings").await;
+    assert_eq!(history.status, StatusCode::OK);
+    assert!(history.body.contains("The Little Lamp") && history.body.contains("visited 2 times"), "{}", history.body);
+    assert!(history.body.contains("Chapter 2 of 3"));
+    for (who, status) in [(&gull, StatusCode::NOT_FOUND), (&app.browser(), StatusCode::NOT_FOUND)] {
+        let r = who.get("/users/tidewatcher/readings").await;
+        assert_eq!(r.status, status);
+        assert!(!r.body.contains("The Little Lamp"));
+    }
+    // Chapter 2 read to its end: Continue Reading offers chapter 3.
+    let home = tide.get("/").await;
+    assert!(home.body.contains("Continue reading") && home.body.contains(&chapter(2)), "{}", home.body);
+    assert!(!gull.get("/").await.body.contains("Continue reading"));
+
+    // The paragraph in view, from the page's script; then the page offers to go back.
+    let beacon = format!("{}/position", chapter(1));
+    assert_eq!(tide.post(&beacon, &[("paragraph", "3")]).await.status, StatusCode::NO_CONTENT);
+    let back = tide.get(&chapter(1)).await;
+    assert!(back.body.contains("data-resume-paragraph=\"3\"") && back.body.contains("Jump to where you stopped"));
+    let elsewhere = tide.get(&chapter(0)).await;
+    assert!(elsewhere.body.contains("You stopped in") && elsewhere.body.contains(&format!("{}#resume", chapter(1))));
+    assert!(tide.get("/").await.body.contains(&format!("{}#resume", chapter(1))));
+    // Bad beacons: another work's chapter, nonsense, a guest.
+    let other = app
+        .store()
+        .create_work(&fixtures::work(
+            "Elsewhere",
+            &app.store().pseuds_of(app.store().user_by_name("harbourlight").await.unwrap().unwrap().id).await.unwrap()
+                [0],
+        ))
+        .await
+        .unwrap();
+    let foreign = format!("/works/{other}/chapters/{}/position", chapters[0]);
+    assert_eq!(tide.post(&foreign, &[("paragraph", "1")]).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(tide.post(&beacon, &[("paragraph", "-1")]).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(tide.post(&beacon, &[("paragraph", "many")]).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.browser().post(&beacon, &[("paragraph", "1")]).await.status, StatusCode::SEE_OTHER);
+    assert!(!gull.get(&chapter(1)).await.body.contains("data-resume-paragraph"), "a place is its reader's");
+
+    // Marked for Later, on and off, apart from the history.
+    let later = format!("/works/{work}/later");
+    assert_eq!(tide.post(&later, &[("marked", "1")]).await.status, StatusCode::SEE_OTHER);
+    assert!(tide.get(&chapter(0)).await.body.contains("Marked for Later ✓"));
+    assert!(tide.get("/users/tidewatcher/readings?show=later").await.body.contains("The Little Lamp"));
+    assert_eq!(gull.get("/users/tidewatcher/readings?show=later").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(tide.post("/works/987654/later", &[("marked", "1")]).await.status, StatusCode::NOT_FOUND);
+
+    // Clearing the history, and switching it off.
+    assert_eq!(tide.post("/readings/clear", &[]).await.status, StatusCode::SEE_OTHER);
+    assert!(tide.get("/users/tidewatcher/readings").await.body.contains("Your history is empty"));
+    assert!(tide.get("/users/tidewatcher/readings?show=later").await.body.contains("The Little Lamp"), "later stays");
+    assert_eq!(tide.post("/readings/settings", &[("keep_position", "1")]).await.status, StatusCode::SEE_OTHER);
+    tide.get(&chapter(0)).await;
+    app.flush_visits().await;
+    let off = tide.get("/users/tidewatcher/readings").await;
+    assert!(off.body.contains("switched off") && off.body.contains("Your history is empty"), "{}", off.body);
+    assert!(!tide.get(&chapter(0)).await.body.contains("data-position-url"), "no script beacon when history is off");
+}
