@@ -12,6 +12,7 @@ pub mod bookmarks;
 pub mod conversation;
 pub mod dto;
 pub mod input;
+pub mod readings;
 
 use crate::audit::{Actor, work_changed};
 use crate::error::{AppError, AppResult, path_id};
@@ -55,6 +56,10 @@ pub fn routes() -> Router<AppState> {
             get(bookmarks::my_bookmark).put(bookmarks::update_bookmark).delete(bookmarks::delete_bookmark),
         )
         .route("/api/v1/works/{id}/bookmarks", get(bookmarks::work_bookmarks))
+        .route("/api/v1/me/history", get(readings::history))
+        .route("/api/v1/me/history/{work_id}", axum::routing::delete(readings::forget))
+        .route("/api/v1/me/later", get(readings::later))
+        .route("/api/v1/me/later/{work_id}", put(readings::mark).delete(readings::unmark))
 }
 
 #[derive(OpenApi)]
@@ -69,7 +74,8 @@ pub fn routes() -> Router<AppState> {
         show_series, autocomplete::tags, conversation::give_kudos, conversation::list_comments,
         conversation::show_comment, conversation::create_comment, conversation::update_comment,
         conversation::delete_comment, conversation::notifications, bookmarks::my_bookmarks, bookmarks::create_bookmark,
-        bookmarks::my_bookmark, bookmarks::update_bookmark, bookmarks::delete_bookmark, bookmarks::work_bookmarks
+        bookmarks::my_bookmark, bookmarks::update_bookmark, bookmarks::delete_bookmark, bookmarks::work_bookmarks,
+        readings::history, readings::forget, readings::later, readings::mark, readings::unmark
     ),
     components(schemas(
         ErrorOut, WorkInput, ChapterInput, conversation::CommentInput, conversation::CommentEdit,

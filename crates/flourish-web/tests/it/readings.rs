@@ -93,3 +93,47 @@ async fn a_readers_history_place_and_later_list_are_theirs_alone() {
     assert!(off.body.contains("switched off") && off.body.contains("Your history is empty"), "{}", off.body);
     assert!(!tide.get(&chapter(0)).await.body.contains("data-position-url"), "no script beacon when history is off");
 }
+
+#[tokio::test]
+async fn the_api_reads_ones_own_history_and_later_list_only() {
+    use crate::api::{send, token_for};
+    let app = TestApp::sqlite().await;
+    let (work, chapters) = three_chapters(&app).await;
+    let luna = token_for(&app, "luna").await;
+    let neville = token_for(&app, "neville").await;
+    let reader = app.login_as("luna", PASSWORD).await;
+    reader.get(&format!("/works/{work}/chapters/{}", chapters[1])).await;
+    app.flush_visits().await;
+
+    let mine = send(&app, "GET", "/api/v1/me/history", Some(&luna), None).await;
+    assert_eq!(mine.status, StatusCode::OK, "{}", mine.body);
+    let mine: serde_json::Value = serde_json::from_str(&mine.body).unwrap();
+    assert_eq!(mine["total"], 1);
+    assert_eq!(
+        (mine["history"][0]["work_id"].as_i64(), mine["history"][0]["chapter_position"].as_u64()),
+        (Some(work.0), Some(2))
+    );
+    let theirs: serde_json::Value =
+        serde_json::from_str(&send(&app, "GET", "/api/v1/me/history", Some(&neville), None).await.body).unwrap();
+    assert_eq!(theirs["total"], 0, "a token sees its own history only");
+    assert_eq!(send(&app, "GET", "/api/v1/me/history", None, None).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        send(&app, "GET", "/api/v1/me/history?page=0", Some(&luna), None).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+
+    let later = format!("/api/v1/me/later/{work}");
+    assert_eq!(send(&app, "PUT", &later, Some(&luna), None).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(send(&app, "PUT", "/api/v1/me/later/987654", Some(&luna), None).await.status, StatusCode::NOT_FOUND);
+    let list: serde_json::Value =
+        serde_json::from_str(&send(&app, "GET", "/api/v1/me/later", Some(&luna), None).await.body).unwrap();
+    assert_eq!(list["work_ids"], serde_json::json!([work.0]));
+    assert_eq!(send(&app, "DELETE", &later, Some(&luna), None).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        send(&app, "DELETE", &format!("/api/v1/me/history/{work}"), Some(&luna), None).await.status,
+        StatusCode::NO_CONTENT
+    );
+    let after: serde_json::Value =
+        serde_json::from_str(&send(&app, "GET", "/api/v1/me/history", Some(&luna), None).await.body).unwrap();
+    assert_eq!(after["total"], 0);
+}
