@@ -80,6 +80,9 @@ pub struct WorkView {
     pub title_html: Option<String>,
     /// In search results: the part of the summary that matched (escaped HTML).
     pub summary_snippet: Option<String>,
+    /// For a member who read it: "2 new chapters since you read", "Updated since you
+    /// read", "Read to chapter 2 of 5" or "Read" ([`Listing::mark_read`]).
+    pub reading_mark: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -149,6 +152,7 @@ impl WorkView {
                 .collect(),
             title_html: None,
             summary_snippet: None,
+            reading_mark: None,
         }
     }
 }
@@ -279,6 +283,34 @@ impl Listing {
             last,
             nav: page_numbers(page.page, pages),
         }
+    }
+}
+
+impl Listing {
+    /// Marks the works a member has read: new chapters since, updated since, or read.
+    /// Nothing for guests, and only ever the viewer's own history.
+    pub async fn mark_read(
+        &mut self,
+        state: &crate::state::AppState,
+        viewer: flourish_core::Viewer,
+    ) -> Result<(), flourish_store::StoreError> {
+        let flourish_core::Viewer::Member(user) = viewer else { return Ok(()) };
+        let ids: Vec<flourish_core::WorkId> = self.works.iter().map(|w| flourish_core::WorkId(w.id)).collect();
+        let readings = flourish_store::ReadingStore::readings_of(&state.store, user, &ids).await?;
+        for view in &mut self.works {
+            if let Some(r) = readings.iter().find(|r| r.work.0 == view.id) {
+                view.reading_mark = Some(match r.new_chapters() {
+                    0 if r.updated_since() => "Updated since you read".to_owned(),
+                    0 => match r.chapter_position {
+                        Some(p) if p < r.chapters_now => format!("Read to chapter {p} of {}", r.chapters_now),
+                        _ => "Read".to_owned(),
+                    },
+                    1 => "1 new chapter since you read".to_owned(),
+                    n => format!("{n} new chapters since you read"),
+                });
+            }
+        }
+        Ok(())
     }
 }
 

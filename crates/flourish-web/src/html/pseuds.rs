@@ -45,7 +45,11 @@ pub async fn show(
         pseud_name: pseud.name.clone(),
         username: pseud.username.clone(),
         description: pseud.description.clone(),
-        listing: Listing::new(&page),
+        listing: {
+            let mut listing = Listing::new(&page);
+            listing.mark_read(&state, viewer).await?;
+            listing
+        },
         base_url: pseud.path(),
     };
     render(&state, &visitor, "works.html", &ctx.heading.clone(), ctx).await

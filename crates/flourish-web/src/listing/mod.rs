@@ -119,6 +119,7 @@ pub async fn filtered(
             view.summary_snippet = hit.summary_html.clone();
         }
     }
+    listing.mark_read(state, viewer).await?;
     let qs = filters::to_query_string(&query);
     let base_url = if qs.is_empty() { path.to_owned() } else { format!("{path}?{qs}") };
     let sidebar = sidebar(path, &query, &results, fixed);

@@ -44,6 +44,11 @@ async fn a_readers_history_place_and_later_list_are_theirs_alone() {
         assert_eq!(r.status, status);
         assert!(!r.body.contains("The Little Lamp"));
     }
+    // Listings mark what the reader has read, for the reader alone.
+    app.sync_search().await;
+    assert!(tide.get("/works").await.body.contains("<p class=\"reading-mark\">Read to chapter 2 of 3</p>"));
+    assert!(!gull.get("/works").await.body.contains("reading-mark"));
+    assert!(!app.get("/works").await.body.contains("reading-mark"));
     // Chapter 2 read to its end: Continue Reading offers chapter 3.
     let home = tide.get("/").await;
     assert!(home.body.contains("Continue reading") && home.body.contains(&chapter(2)), "{}", home.body);
@@ -74,6 +79,10 @@ async fn a_readers_history_place_and_later_list_are_theirs_alone() {
     assert_eq!(app.browser().post(&beacon, &[("paragraph", "1")]).await.status, StatusCode::SEE_OTHER);
     assert!(!gull.get(&chapter(1)).await.body.contains("data-resume-paragraph"), "a place is its reader's");
 
+    // A new chapter: the listing says so.
+    app.store().add_chapter(work, &fixtures::chapter("Four", "<p>Spring.</p>")).await.unwrap();
+    app.sync_search().await;
+    assert!(tide.get("/works").await.body.contains("1 new chapter since you read"));
     // Marked for Later, on and off, apart from the history.
     let later = format!("/works/{work}/later");
     assert_eq!(tide.post(&later, &[("marked", "1")]).await.status, StatusCode::SEE_OTHER);
