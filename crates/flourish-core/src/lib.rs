@@ -7,6 +7,7 @@
 pub mod account;
 pub mod bookmark;
 pub mod conversation;
+pub mod filter_profile;
 pub mod ids;
 pub mod limits;
 pub mod links;
@@ -23,6 +24,7 @@ pub use conversation::{
     Channel, Comment, CommentAuthor, CommentPolicy, CommentState, Commenter, NewComment, Notification,
     NotificationKind, TextFormat,
 };
+pub use filter_profile::{FilterProfile, MuteSet};
 pub use ids::{BookmarkId, ChapterId, CommentId, NotificationId, PseudId, ReportId, SeriesId, TagId, UserId, WorkId};
 pub use limits::Limits;
 pub use reading::{Reading, ReadingSettings, Visit};

@@ -113,6 +113,35 @@ pub struct WorkQuery {
     pub per_page: u32,
     /// Logged-in readers also see restricted works.
     pub member: bool,
+    /// The reader's filter profile, if one applies.
+    pub mute: Option<Mute>,
+}
+
+/// What a reader's filter profile hides (issue 16), applied inside the query, so no count
+/// (the total, any facet) includes a hidden work. Unlike `exclude`, none of it shows in
+/// the sidebar as a chosen filter.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Mute {
+    /// Tag ids: a tag's synonyms and subtags go with it, through the filter ids.
+    pub tags: Vec<i64>,
+    /// Account ids: every work they are credited on.
+    pub creators: Vec<i64>,
+    /// Work ids: the works read, the works given kudos.
+    pub works: Vec<i64>,
+    /// Works with no creator shown.
+    pub anonymous: bool,
+    /// Hide works in more fandoms than this.
+    pub max_fandoms: Option<u32>,
+}
+
+impl Mute {
+    pub fn is_empty(&self) -> bool {
+        self.tags.is_empty()
+            && self.creators.is_empty()
+            && self.works.is_empty()
+            && !self.anonymous
+            && self.max_fandoms.is_none()
+    }
 }
 
 impl WorkQuery {
@@ -174,6 +203,26 @@ impl QueryBuilder<'_> {
         // metatag's id removes works tagged with its subtags and synonyms too.
         for &id in &excluded {
             must_not.push(term_u64(f.filter, id as u64));
+        }
+        if let Some(mute) = &q.mute {
+            let mut tags: Vec<i64> = mute.tags.iter().map(|&id| self.graph.filter_tag(id)).collect();
+            tags.sort_unstable();
+            tags.dedup();
+            if !tags.is_empty() {
+                must_not.push(term_set(f.filter, tags.iter().map(|&t| t as u64)));
+            }
+            if !mute.creators.is_empty() {
+                must_not.push(term_set(f.creator_ids, mute.creators.iter().map(|&u| u as u64)));
+            }
+            if !mute.works.is_empty() {
+                must_not.push(term_set(f.id, mute.works.iter().map(|&w| w as u64)));
+            }
+            if mute.anonymous {
+                must_not.push(term_u64(f.anonymous, 1));
+            }
+            if let Some(max) = mute.max_fandoms {
+                must_not.push(range(f.fandom_count, Some(u64::from(max) + 1), None));
+            }
         }
         // Few works are restricted: excluding them is cheaper than requiring the rest.
         if !q.member {
@@ -284,6 +333,14 @@ impl QueryBuilder<'_> {
             _ => Box::new(PhraseQuery::new(terms)),
         }
     }
+}
+
+/// Any of `values` in `field`, as one query (a muted list may hold thousands).
+fn term_set(field: Field, values: impl Iterator<Item = u64>) -> Box<dyn Query> {
+    let mut terms: Vec<Term> = values.map(|v| Term::from_field_u64(field, v)).collect();
+    terms.sort_unstable();
+    terms.dedup();
+    Box::new(tantivy::query::TermSetQuery::new(terms))
 }
 
 fn term_u64(field: Field, value: u64) -> Box<dyn Query> {

@@ -18,7 +18,7 @@ use tantivy::{DocAddress, DocId, Index, IndexReader, IndexWriter, Order, ReloadP
 
 /// Bump when the schema or what goes into a document changes: an index written by an
 /// older layout is thrown away and rebuilt (it is derived data).
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The memory Tantivy's writer may buffer before flushing a segment.
 const WRITER_HEAP: usize = 64 << 20;
@@ -309,6 +309,15 @@ impl SearchIndex {
         let live: Vec<_> = self.reader.searcher().segment_readers().iter().map(|r| r.segment_id()).collect();
         self.flat_values.retain(&live);
         Ok(())
+    }
+
+    /// How many works `q` matches, and nothing else: what a reader's filter profile hides
+    /// is this less the listing's total.
+    pub fn count(&self, q: &WorkQuery, now: i64) -> Result<u64, SearchError> {
+        let (graph, _) = self.graph.read().expect("graph lock").clone();
+        let analyzer = self.index.tokenizers().get("default").expect("tantivy registers the default tokenizer");
+        let built = QueryBuilder { fields: &self.fields, graph: &graph, analyzer, now }.build(q);
+        Ok(self.searcher().search(built.query.as_ref(), &tantivy::collector::Count)? as u64)
     }
 
     /// Answers a listing: one page of works in the chosen order, the total, and the facet

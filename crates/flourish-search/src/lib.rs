@@ -14,6 +14,6 @@ pub mod filters;
 pub mod index;
 pub mod indexer;
 
-pub use filters::{Crossover, Sort, WorkQuery};
+pub use filters::{Crossover, Mute, Sort, WorkQuery};
 pub use index::{FacetCount, Hit, Kept, SearchError, SearchIndex, SearchResults};
 pub use indexer::Indexer;

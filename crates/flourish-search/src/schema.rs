@@ -30,6 +30,11 @@ pub struct Fields {
     pub kudos: tantivy::schema::Field,
     pub comments: tantivy::schema::Field,
     pub bookmarks: tantivy::schema::Field,
+    /// The accounts credited (muting a creator), whether none is shown (hiding anonymous
+    /// works), and how many fandoms (hiding crossovers over N).
+    pub creator_ids: tantivy::schema::Field,
+    pub anonymous: tantivy::schema::Field,
+    pub fandom_count: tantivy::schema::Field,
 }
 
 impl Fields {
@@ -57,7 +62,10 @@ impl Fields {
         let hits = b.add_u64_field("hits", num.clone());
         let kudos = b.add_u64_field("kudos", num.clone());
         let comments = b.add_u64_field("comments", num.clone());
-        let bookmarks = b.add_u64_field("bookmarks", num);
+        let bookmarks = b.add_u64_field("bookmarks", num.clone());
+        let creator_ids = b.add_u64_field("creator_ids", INDEXED);
+        let anonymous = b.add_u64_field("anonymous", INDEXED);
+        let fandom_count = b.add_u64_field("fandom_count", num);
         Fields {
             schema: b.build(),
             id,
@@ -82,6 +90,9 @@ impl Fields {
             kudos,
             comments,
             bookmarks,
+            creator_ids,
+            anonymous,
+            fandom_count,
         }
     }
 
@@ -133,6 +144,14 @@ impl Fields {
         doc.add_u64(self.kudos, work.stats.kudos);
         doc.add_u64(self.comments, work.stats.comments);
         doc.add_u64(self.bookmarks, work.stats.bookmarks);
+        let mut users: Vec<u64> = work.creators.iter().map(|p| p.user_id.0 as u64).collect();
+        users.sort_unstable();
+        users.dedup();
+        for user in &users {
+            doc.add_u64(self.creator_ids, *user);
+        }
+        doc.add_u64(self.anonymous, u64::from(work.creators.is_empty()));
+        doc.add_u64(self.fandom_count, fandoms.len() as u64);
         doc
     }
 }

@@ -381,6 +381,42 @@ const TABLES: &[Table] = &[
         added: &[],
     },
     Table {
+        name: "filter_profiles",
+        columns: &[
+            ("id", Int),
+            ("user_id", Int),
+            ("name", Text),
+            ("name_key", Text),
+            ("is_default", Bool),
+            ("hide_read", Bool),
+            ("hide_kudosed", Bool),
+            ("hide_anonymous", Bool),
+            ("max_fandoms", OptInt),
+            ("created_at", Int),
+            ("updated_at", Int),
+        ],
+        key: &["id"],
+        identity: true,
+        since: 3,
+        added: &[],
+    },
+    Table {
+        name: "filter_profile_tags",
+        columns: &[("profile_id", Int), ("tag_id", Int)],
+        key: &["profile_id", "tag_id"],
+        identity: false,
+        since: 3,
+        added: &[],
+    },
+    Table {
+        name: "filter_profile_creators",
+        columns: &[("profile_id", Int), ("user_id", Int)],
+        key: &["profile_id", "user_id"],
+        identity: false,
+        since: 3,
+        added: &[],
+    },
+    Table {
         name: "bookmark_tags",
         columns: &[("bookmark_id", Int), ("tag_id", Int), ("position", Int)],
         key: &["bookmark_id", "tag_id"],
@@ -393,7 +429,7 @@ const TABLES: &[Table] = &[
 /// The file that marks a directory as an export, and says which format it is in.
 const MANIFEST: &str = "flourish-archive.json";
 /// 2 added the conversation (kudos, comments, blocks, notifications, reports, the moderator
-/// role), 3 bookmarks and reading history; older exports are still read.
+/// role), 3 bookmarks, reading history and filter profiles; older exports are still read.
 const FORMAT_VERSION: u32 = 3;
 /// Rows read or written per statement.
 const BATCH: usize = 500;

@@ -48,7 +48,7 @@ pub use conversation::{
     KudosStore, NewReport, NotificationStore, QueueFilter, ReportStore,
 };
 pub use error::StoreError;
-pub use library::{BookmarkFilter, BookmarkSort, BookmarkStore, ReadingStore};
+pub use library::{BookmarkFilter, BookmarkSort, BookmarkStore, FilterStore, ReadingStore};
 pub use resanitize::{ContentCleaning, ResanitizeReport};
 pub use traits::{
     ArchiveCounts, IndexSource, OutboxEntry, OutboxStore, Page, SeriesStore, StatsStore, TagStore, WorkStore,

@@ -3,7 +3,7 @@
 
 use flourish_core::{TagKind, WorkDraft, WorkId};
 use flourish_search::{Crossover, Indexer, SearchIndex, Sort, WorkQuery};
-use flourish_store::{Store, TagStore, WorkEditing, WorkStore};
+use flourish_store::{AccountStore, Store, TagStore, WorkEditing, WorkStore};
 use flourish_testkit::{fixtures, parity_test};
 use std::sync::Arc;
 
@@ -252,6 +252,74 @@ parity_test!(kudos_reach_the_index_at_a_pace_and_survive_a_restart, |store| {
     assert_eq!((indexer.counts_waiting(), indexer.index.counts_from()), (0, 0));
     let ranked: Vec<WorkId> = indexer.index.search(&over(0), NOW).unwrap().hits.iter().map(|h| h.id).collect();
     assert_eq!(ranked, [owl, tea]);
+});
+
+parity_test!(a_filter_profile_hides_works_from_results_and_from_every_count, |store| {
+    let works = library(store).await;
+    let (owl, tea, lanterns) = (works[0], works[1], works[2]);
+    let other = fixtures::writer(store, "lanternlight").await;
+    let mut d = fixtures::work("Owls Again", &other);
+    d.freeforms = vec!["Owls".into()];
+    let again = store.create_work(&d).await.unwrap();
+    let indexer = indexed(store).await;
+    let counts = |results: &flourish_search::SearchResults, kind: TagKind| -> Vec<(String, u64)> {
+        let group = &results.facets.iter().find(|(k, _)| *k == kind).unwrap().1;
+        group.iter().map(|f| (f.name.clone(), f.count)).collect()
+    };
+    let ids = |results: &flourish_search::SearchResults| -> Vec<WorkId> {
+        let mut ids: Vec<WorkId> = results.hits.iter().map(|h| h.id).collect();
+        ids.sort();
+        ids
+    };
+    let with = |mute: flourish_search::Mute| {
+        let mut q = query();
+        q.mute = Some(mute);
+        indexer.index.search(&q, NOW).unwrap()
+    };
+    let all = indexer.index.search(&query(), NOW).unwrap();
+    assert_eq!(all.total, 4);
+
+    // A muted tag: gone from the results, the total and the sidebar, and not shown as a
+    // chosen filter. "Owls" is on the owl and on the other creator's work.
+    let owls = tag_id(store, "Owls").await;
+    let muted = with(flourish_search::Mute { tags: vec![owls], ..Default::default() });
+    assert_eq!((ids(&muted), muted.total), (vec![tea, lanterns], 2));
+    assert!(
+        !counts(&muted, TagKind::Freeform).iter().any(|(n, _)| n == "Owls" || n == "Angst"),
+        "{:?}",
+        counts(&muted, TagKind::Freeform)
+    );
+    assert!(muted.excluded.is_empty(), "a profile is not a sidebar choice");
+    // A muted creator: every work credited to the account.
+    let quill = store.pseud("quillwright", "quillwright").await.unwrap().unwrap().user_id.0;
+    let muted = with(flourish_search::Mute { creators: vec![quill], ..Default::default() });
+    assert_eq!(ids(&muted), vec![again]);
+    assert_eq!(counts(&muted, TagKind::Fandom), vec![("Harry Potter - J. K. Rowling".to_owned(), 1)]);
+    // Works by id (read, kudos'd), crossovers over one fandom, and all of it at once.
+    let muted = with(flourish_search::Mute { works: vec![owl.0, again.0], ..Default::default() });
+    assert_eq!(ids(&muted), vec![tea, lanterns]);
+    let muted = with(flourish_search::Mute { max_fandoms: Some(1), ..Default::default() });
+    assert_eq!(ids(&muted), vec![owl, lanterns, again]);
+    let muted = with(flourish_search::Mute {
+        tags: vec![owls],
+        creators: vec![quill],
+        works: vec![tea.0],
+        anonymous: true,
+        max_fandoms: Some(1),
+    });
+    assert_eq!(muted.total, 0);
+    // A muted tag given by a synonym's id hides its canonical's works too.
+    let angst = store.tag_by_name("Angst").await.unwrap().unwrap();
+    store.set_canonical(angst.id, true).await.unwrap();
+    let loud = store.tag_by_name("angst!!").await.unwrap().unwrap();
+    store.make_synonym(loud.id, angst.id).await.unwrap();
+    let indexer = indexed(store).await;
+    let mut q = query();
+    q.mute = Some(flourish_search::Mute { tags: vec![loud.id.0], ..Default::default() });
+    let muted = indexer.index.search(&q, NOW).unwrap();
+    let mut left: Vec<WorkId> = muted.hits.iter().map(|h| h.id).collect();
+    left.sort();
+    assert_eq!(left, vec![tea, again], "the synonym hides the canonical's works and its own");
 });
 
 parity_test!(autocomplete_puts_canonical_tags_first_then_by_use, |store| {

@@ -2,8 +2,10 @@
 //! [`bookmarks`], then [`readings`] (history, the place inside a chapter, Marked for Later).
 
 mod bookmarks;
+mod filters;
 mod readings;
 
 pub(crate) use bookmarks::RECOUNT as RECOUNT_BOOKMARKS;
 pub use bookmarks::{BookmarkFilter, BookmarkSort, BookmarkStore};
+pub use filters::FilterStore;
 pub use readings::{ReadingStore, SHELF};

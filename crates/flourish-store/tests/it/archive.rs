@@ -4,8 +4,8 @@
 use flourish_core::{SeriesDraft, TagKind, Viewer};
 use flourish_store::SettingsStore;
 use flourish_store::{
-    AccountStore, BookmarkStore, NewAccount, ReadingStore, SeriesStore, Store, StoreError, TagStore, WorkEditing,
-    WorkStore,
+    AccountStore, BookmarkStore, FilterStore, NewAccount, ReadingStore, SeriesStore, Store, StoreError, TagStore,
+    WorkEditing, WorkStore,
 };
 use flourish_testkit::{TestDb, fixtures};
 use std::path::Path;
@@ -86,6 +86,11 @@ async fn fill(store: &Store) {
         .set_reading_settings(account.id, flourish_core::ReadingSettings { keep_history: true, keep_position: false })
         .await
         .unwrap();
+    let mut profile =
+        flourish_core::FilterProfile { name: "No nargles".into(), is_default: true, ..Default::default() };
+    profile.exclude_tags = vec!["Nargles".into()];
+    profile.exclude_creators = vec!["neville".into()];
+    store.save_filter_profile(account.id, None, &profile).await.unwrap();
     store.set_setting("signup_mode", "invitation").await.unwrap();
 }
 
@@ -120,6 +125,11 @@ async fn round_trip(from: &TestDb, to: &TestDb) {
     let luna_id = to.store.user_by_name("luna").await.unwrap().unwrap().id;
     assert_eq!(to.store.history(luna_id, 1, 10).await.unwrap().items[0].title, "The Greenhouse");
     assert!(!to.store.reading_settings(luna_id).await.unwrap().keep_position);
+    let profiles = to.store.filter_profiles(luna_id).await.unwrap();
+    assert_eq!(
+        (profiles[0].exclude_tags.len(), profiles[0].exclude_creators.as_slice()),
+        (1, &["neville".to_owned()][..])
+    );
     let luna = to.store.user_by_name("luna").await.unwrap().unwrap();
     let kept = to.store.user_bookmarks(luna.id, Some(luna.id), &Default::default(), 1, 10).await.unwrap();
     assert_eq!(

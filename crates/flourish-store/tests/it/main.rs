@@ -5,6 +5,7 @@ mod accounts;
 mod archive;
 mod bookmarks;
 mod conversation;
+mod filters;
 mod open;
 mod parity;
 mod readings;

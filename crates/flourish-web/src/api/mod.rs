@@ -11,6 +11,7 @@ pub mod autocomplete;
 pub mod bookmarks;
 pub mod conversation;
 pub mod dto;
+pub mod filters;
 pub mod input;
 pub mod readings;
 
@@ -59,6 +60,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/me/history", get(readings::history))
         .route("/api/v1/me/history/{work_id}", axum::routing::delete(readings::forget))
         .route("/api/v1/me/later", get(readings::later))
+        .route("/api/v1/me/filters", get(filters::list).post(filters::create))
+        .route("/api/v1/me/filters/{id}", put(filters::update).delete(filters::delete))
         .route("/api/v1/me/later/{work_id}", put(readings::mark).delete(readings::unmark))
 }
 
@@ -75,11 +78,12 @@ pub fn routes() -> Router<AppState> {
         conversation::show_comment, conversation::create_comment, conversation::update_comment,
         conversation::delete_comment, conversation::notifications, bookmarks::my_bookmarks, bookmarks::create_bookmark,
         bookmarks::my_bookmark, bookmarks::update_bookmark, bookmarks::delete_bookmark, bookmarks::work_bookmarks,
-        readings::history, readings::forget, readings::later, readings::mark, readings::unmark
+        readings::history, readings::forget, readings::later, readings::mark, readings::unmark, filters::list,
+        filters::create, filters::update, filters::delete
     ),
     components(schemas(
         ErrorOut, WorkInput, ChapterInput, conversation::CommentInput, conversation::CommentEdit,
-        bookmarks::BookmarkInput, bookmarks::BookmarkEdit, bookmarks::ExternalInput
+        bookmarks::BookmarkInput, bookmarks::BookmarkEdit, bookmarks::ExternalInput, filters::FilterInput
     )),
     modifiers(&BearerAuth)
 )]
@@ -189,6 +193,7 @@ fn decode_cursor(cursor: &str) -> AppResult<u32> {
         ("excluded_tags" = Option<String>, Query, description = "Tag names to exclude, comma-separated"),
         ("sort" = Option<String>, Query, description = "best_match, creator, title, posted, updated (default), words, hits, kudos, comments, bookmarks"),
         ("cursor" = Option<String>, Query, description = "next_cursor from the previous page"),
+        ("filters" = Option<String>, Query, description = "off: list without the token owner's default filter profile, which otherwise applies"),
     ),
     responses(
         (status = 200, body = WorkPage),
@@ -209,7 +214,11 @@ async fn list_works(
 #[utoipa::path(
     get,
     path = "/api/v1/search",
-    params(("q" = String, Query, description = "The search"), ("cursor" = Option<String>, Query)),
+    params(
+        ("q" = String, Query, description = "The search"),
+        ("cursor" = Option<String>, Query),
+        ("filters" = Option<String>, Query, description = "off: without the token owner's default filter profile"),
+    ),
     responses((status = 200, body = WorkPage), (status = 400, body = ErrorOut)),
     security((), ("token" = []))
 )]

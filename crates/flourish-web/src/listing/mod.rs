@@ -19,6 +19,44 @@ pub struct FilteredListing {
     pub base_url: String,
     pub sidebar: Sidebar,
     pub notes: Vec<String>,
+    /// "Your filters hide N works — show them", for a member with a default profile.
+    pub profile: Option<ProfileLine>,
+}
+
+/// What a member's default filter profile did to this listing.
+#[derive(Serialize)]
+pub struct ProfileLine {
+    pub name: String,
+    /// The profile is applied (else the reader turned it off with `filters=off`).
+    pub on: bool,
+    /// Works it hides from this listing.
+    pub hidden: u64,
+    /// This listing the other way: without the profile, or with it again.
+    pub toggle_url: String,
+}
+
+/// The member's default filter profile, unless the query says `filters=off`.
+pub async fn default_mute(
+    state: &AppState,
+    viewer: Viewer,
+    raw_query: Option<&str>,
+) -> AppResult<(Option<flourish_core::MuteSet>, bool)> {
+    let Viewer::Member(user) = viewer else { return Ok((None, false)) };
+    let off =
+        raw_query.is_some_and(|q| form_urlencoded::parse(q.as_bytes()).any(|(k, v)| k == "filters" && v == "off"));
+    let mute = flourish_store::FilterStore::mute_set(&state.store, user, None).await?;
+    Ok((mute, off))
+}
+
+/// A profile's ids as the search index takes them.
+pub fn search_mute(set: &flourish_core::MuteSet) -> flourish_search::Mute {
+    flourish_search::Mute {
+        tags: set.tags.clone(),
+        creators: set.creators.clone(),
+        works: set.works.clone(),
+        anonymous: set.anonymous,
+        max_fandoms: set.max_fandoms,
+    }
 }
 
 #[derive(Serialize)]
@@ -84,6 +122,10 @@ pub async fn search_works(
     query.member = viewer.is_member();
     query.page = page;
     query.include.extend(fixed);
+    // A token's default filter profile applies to what it lists, as on the pages.
+    if let (Some(set), false) = default_mute(state, viewer, raw_query).await? {
+        query.mute = Some(search_mute(&set));
+    }
     query_works(state, &query, viewer).await
 }
 
@@ -107,7 +149,27 @@ pub async fn filtered(
     let mut query = filters::parse(raw_query)?;
     query.per_page = state.config.per_page;
     query.member = viewer.is_member();
+    let (mute, off) = default_mute(state, viewer, raw_query).await?;
+    if let (Some(set), false) = (&mute, off) {
+        query.mute = Some(search_mute(set));
+    }
     let results = run(state, &query, fixed).await?;
+    // What the profile hides: the same query without it, counted only.
+    let hidden = match (&mute, off) {
+        (Some(_), false) => {
+            let mut unmuted = query.clone();
+            unmuted.mute = None;
+            unmuted.include.extend(fixed);
+            let search = state.search.clone();
+            let now = time::OffsetDateTime::now_utc().unix_timestamp();
+            let all = tokio::task::spawn_blocking(move || search.count(&unmuted, now))
+                .await
+                .map_err(|e| AppError::Internal(format!("search task: {e}").into()))?
+                .map_err(|e| AppError::Internal(Box::new(e)))?;
+            all.saturating_sub(results.total)
+        }
+        _ => 0,
+    };
     let ids: Vec<_> = results.hits.iter().map(|h| h.id).collect();
     let mut works: Vec<Work> = state.store.works_by_ids(&ids, viewer).await?;
     let page =
@@ -123,7 +185,19 @@ pub async fn filtered(
     let qs = filters::to_query_string(&query);
     let base_url = if qs.is_empty() { path.to_owned() } else { format!("{path}?{qs}") };
     let sidebar = sidebar(path, &query, &results, fixed);
-    Ok(FilteredListing { listing, base_url, sidebar, notes: results.notes })
+    let profile = mute.map(|set| {
+        let joiner = if base_url.contains('?') { '&' } else { '?' };
+        ProfileLine {
+            name: set.name,
+            on: !off,
+            hidden,
+            toggle_url: if off { base_url.clone() } else { format!("{base_url}{joiner}filters=off") },
+        }
+    });
+    // Pages and the sidebar keep a listing with the profile off, off.
+    let base_url =
+        if off { format!("{base_url}{}filters=off", if base_url.contains('?') { '&' } else { '?' }) } else { base_url };
+    Ok(FilteredListing { listing, base_url, sidebar, notes: results.notes, profile })
 }
 
 fn sidebar(path: &str, q: &WorkQuery, results: &SearchResults, fixed: Option<i64>) -> Sidebar {

@@ -7,6 +7,7 @@ mod conversation;
 mod discovery;
 mod downloads;
 mod feeds;
+mod filters;
 mod mail;
 mod opds;
 mod pages;

@@ -2,6 +2,7 @@
 //! Marked for Later.
 
 pub mod bookmarks;
+pub mod filters;
 pub mod readings;
 
 use crate::state::AppState;
@@ -23,4 +24,7 @@ pub fn routes() -> Router<AppState> {
         .route("/readings/{work}/delete", post(readings::forget))
         .route("/readings/clear", post(readings::clear))
         .route("/readings/settings", post(readings::settings))
+        .route("/account/filters", get(filters::show).post(filters::create))
+        .route("/account/filters/{id}", post(filters::update))
+        .route("/account/filters/{id}/delete", post(filters::delete))
 }
