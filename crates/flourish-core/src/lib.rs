@@ -27,7 +27,7 @@ pub use conversation::{
 pub use filter_profile::{FilterProfile, MuteSet};
 pub use ids::{BookmarkId, ChapterId, CommentId, NotificationId, PseudId, ReportId, SeriesId, TagId, UserId, WorkId};
 pub use limits::Limits;
-pub use reading::{Reading, ReadingSettings, Visit};
+pub use reading::{Reading, ReadingPreferences, ReadingSettings, Visit};
 pub use report::{Report, ReportAction, ReportContext, ReportReason, ReportState, ReportTarget};
 pub use tag::{Pairing, Tag, TagKind, relationship_name, relationship_people, tag_from_url_segment, tag_url_segment};
 pub use validation::{FieldError, ValidationErrors};

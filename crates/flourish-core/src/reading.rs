@@ -64,3 +64,56 @@ impl Default for ReadingSettings {
         ReadingSettings { keep_history: true, keep_position: true }
     }
 }
+
+/// How a reader likes pages shown: the work whole or by chapter, warnings and additional
+/// tags folded until clicked, and the text's size, spacing, face and colours.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadingPreferences {
+    pub whole_work: bool,
+    pub hide_warnings: bool,
+    pub hide_freeforms: bool,
+    /// small, medium, large or larger.
+    pub font_size: String,
+    /// normal, relaxed or loose.
+    pub line_spacing: String,
+    /// serif or sans.
+    pub font: String,
+    /// system, light or dark.
+    pub theme: String,
+}
+
+impl Default for ReadingPreferences {
+    fn default() -> Self {
+        ReadingPreferences {
+            whole_work: false,
+            hide_warnings: false,
+            hide_freeforms: false,
+            font_size: "medium".into(),
+            line_spacing: "normal".into(),
+            font: "serif".into(),
+            theme: "system".into(),
+        }
+    }
+}
+
+impl ReadingPreferences {
+    pub const FONT_SIZES: [&'static str; 4] = ["small", "medium", "large", "larger"];
+    pub const LINE_SPACINGS: [&'static str; 3] = ["normal", "relaxed", "loose"];
+    pub const FONTS: [&'static str; 2] = ["serif", "sans"];
+    pub const THEMES: [&'static str; 3] = ["system", "light", "dark"];
+
+    /// The field whose value is not one of its choices, if any.
+    pub fn invalid_field(&self) -> Option<&'static str> {
+        if !Self::FONT_SIZES.contains(&self.font_size.as_str()) {
+            Some("font_size")
+        } else if !Self::LINE_SPACINGS.contains(&self.line_spacing.as_str()) {
+            Some("line_spacing")
+        } else if !Self::FONTS.contains(&self.font.as_str()) {
+            Some("font")
+        } else if !Self::THEMES.contains(&self.theme.as_str()) {
+            Some("theme")
+        } else {
+            None
+        }
+    }
+}

@@ -381,6 +381,23 @@ const TABLES: &[Table] = &[
         added: &[],
     },
     Table {
+        name: "reading_preferences",
+        columns: &[
+            ("user_id", Int),
+            ("whole_work", Bool),
+            ("hide_warnings", Bool),
+            ("hide_freeforms", Bool),
+            ("font_size", Text),
+            ("line_spacing", Text),
+            ("font", Text),
+            ("theme", Text),
+        ],
+        key: &["user_id"],
+        identity: false,
+        since: 3,
+        added: &[],
+    },
+    Table {
         name: "filter_profiles",
         columns: &[
             ("id", Int),

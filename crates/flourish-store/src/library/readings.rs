@@ -4,7 +4,7 @@
 
 use crate::traits::Page;
 use crate::{Store, StoreError, now, with_db};
-use flourish_core::{ChapterId, Reading, ReadingSettings, UserId, Visit, WorkId};
+use flourish_core::{ChapterId, Reading, ReadingPreferences, ReadingSettings, UserId, Visit, WorkId};
 use sqlx::AssertSqlSafe;
 
 /// The most works a Continue Reading shelf shows.
@@ -37,6 +37,9 @@ pub trait ReadingStore {
     async fn reading_settings(&self, user: UserId) -> Result<ReadingSettings, StoreError>;
     async fn set_reading_settings(&self, user: UserId, settings: ReadingSettings) -> Result<(), StoreError>;
     async fn mark_for_later(&self, user: UserId, work: WorkId, marked: bool) -> Result<(), StoreError>;
+    async fn reading_preferences(&self, user: UserId) -> Result<ReadingPreferences, StoreError>;
+    /// Saves a reader's preferences; a value outside its choices is invalid.
+    async fn set_reading_preferences(&self, user: UserId, prefs: &ReadingPreferences) -> Result<(), StoreError>;
     async fn is_marked_for_later(&self, user: UserId, work: WorkId) -> Result<bool, StoreError>;
     /// Marked for Later, newest mark first, of works the reader can still see.
     async fn marked_for_later(&self, user: UserId, page: u32, per_page: u32) -> Result<Page<WorkId>, StoreError>;
@@ -319,6 +322,55 @@ impl ReadingStore for Store {
             } else {
                 sqlx::query("DELETE FROM marked_later WHERE user_id = $1 AND work_id = $2").bind(user.0).bind(work.0).execute(&mut *tx).await?;
             }
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    async fn reading_preferences(&self, user: UserId) -> Result<ReadingPreferences, StoreError> {
+        type Row = (bool, bool, bool, String, String, String, String);
+        let row: Option<Row> = with_db!(self, db => {
+            sqlx::query_as(
+                "SELECT whole_work, hide_warnings, hide_freeforms, font_size, line_spacing, font, theme \
+                 FROM reading_preferences WHERE user_id = $1",
+            )
+            .bind(user.0)
+            .fetch_optional(db)
+            .await?
+        });
+        Ok(row.map_or_else(ReadingPreferences::default, |r| ReadingPreferences {
+            whole_work: r.0,
+            hide_warnings: r.1,
+            hide_freeforms: r.2,
+            font_size: r.3,
+            line_spacing: r.4,
+            font: r.5,
+            theme: r.6,
+        }))
+    }
+
+    async fn set_reading_preferences(&self, user: UserId, prefs: &ReadingPreferences) -> Result<(), StoreError> {
+        if let Some(field) = prefs.invalid_field() {
+            return Err(StoreError::invalid(field, "Choose one of the choices offered."));
+        }
+        with_db!(self, db => {
+            let (_turn, mut tx) = db.begin_write().await?;
+            sqlx::query(
+                "INSERT INTO reading_preferences (user_id, whole_work, hide_warnings, hide_freeforms, font_size, line_spacing, font, theme) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (user_id) DO UPDATE SET whole_work = excluded.whole_work, \
+                 hide_warnings = excluded.hide_warnings, hide_freeforms = excluded.hide_freeforms, font_size = excluded.font_size, \
+                 line_spacing = excluded.line_spacing, font = excluded.font, theme = excluded.theme",
+            )
+            .bind(user.0)
+            .bind(prefs.whole_work)
+            .bind(prefs.hide_warnings)
+            .bind(prefs.hide_freeforms)
+            .bind(&prefs.font_size)
+            .bind(&prefs.line_spacing)
+            .bind(&prefs.font)
+            .bind(&prefs.theme)
+            .execute(&mut *tx)
+            .await?;
             tx.commit().await?;
         });
         Ok(())

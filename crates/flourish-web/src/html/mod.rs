@@ -73,15 +73,22 @@ pub async fn render_string(
         archive_description: &'a str,
         title: &'a str,
         visitor: crate::auth::VisitorView,
+        /// A member's reading preferences: the page's type, spacing and colours.
+        prefs: Option<flourish_core::ReadingPreferences>,
         #[serde(flatten)]
         page: T,
     }
     let settings = state.site().await;
+    let prefs = match &visitor.account {
+        Some(account) => Some(flourish_store::ReadingStore::reading_preferences(&state.store, account.id).await?),
+        None => None,
+    };
     let site = Site {
         archive_name: &settings.archive_name,
         archive_description: &settings.archive_description,
         title,
         visitor: visitor.view(),
+        prefs,
         page: ctx,
     };
     Ok(state.templates.render(template, site)?)

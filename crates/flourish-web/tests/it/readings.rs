@@ -146,3 +146,42 @@ async fn the_api_reads_ones_own_history_and_later_list_only() {
         serde_json::from_str(&send(&app, "GET", "/api/v1/me/history", Some(&luna), None).await.body).unwrap();
     assert_eq!(after["total"], 0);
 }
+
+#[tokio::test]
+async fn reading_preferences_shape_the_pages_of_the_reader_who_chose_them() {
+    let app = TestApp::sqlite().await;
+    let (work, _) = three_chapters(&app).await;
+    let tide = app.logged_in("tidewatcher", PASSWORD).await;
+    let first = tide.get(&format!("/works/{work}")).await.body;
+    assert!(!first.contains("Chapter 3</a>"), "one chapter");
+    assert!(first.contains("<body class=\"font-serif size-medium spacing-normal theme-system\">"), "the default look");
+
+    let saved = tide
+        .post(
+            "/account/preferences",
+            &[
+                ("whole_work", "1"),
+                ("hide_warnings", "1"),
+                ("font_size", "larger"),
+                ("line_spacing", "loose"),
+                ("font", "sans"),
+                ("theme", "dark"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let page = tide.get(&format!("/works/{work}")).await.body;
+    assert!(page.contains("Chapter 3</a>"), "the whole work");
+    assert!(page.contains("<body class=\"font-sans size-larger spacing-loose theme-dark\">"));
+    assert!(page.contains("<summary>Show archive warning"), "warnings folded: {page}");
+    let one = tide.get(&format!("/works/{work}?view_full_work=false")).await.body;
+    assert!(!one.contains("Chapter 3</a>"), "a link may still ask for one chapter");
+    // Someone else's pages, and a guest's, are untouched.
+    let guest = app.get(&format!("/works/{work}")).await.body;
+    assert!(!guest.contains("theme-dark") && !guest.contains("<summary>Show archive"));
+
+    let refused = tide.post("/account/preferences", &[("font_size", "enormous"), ("theme", "dark")]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("Choose one of the choices offered"));
+    assert!(tide.get("/").await.body.contains("size-larger"), "nothing changed");
+}

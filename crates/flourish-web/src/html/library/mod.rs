@@ -3,6 +3,7 @@
 
 pub mod bookmarks;
 pub mod filters;
+pub mod preferences;
 pub mod readings;
 
 use crate::state::AppState;
@@ -25,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/readings/clear", post(readings::clear))
         .route("/readings/settings", post(readings::settings))
         .route("/account/filters", get(filters::show).post(filters::create))
+        .route("/account/preferences", get(preferences::show).post(preferences::save))
         .route("/account/filters/{id}", post(filters::update))
         .route("/account/filters/{id}/delete", post(filters::delete))
 }
