@@ -12,6 +12,10 @@ pub struct Visit {
     /// The chapter read; `None` for the whole work on one page.
     pub chapter: Option<ChapterId>,
     pub at: i64,
+    /// The work's chapters and last update as the page showed them: "N new chapters since
+    /// you read" compares with these, not with the work when the visit is written.
+    /// `None` takes the work as it is when written.
+    pub seen: Option<(u32, i64)>,
 }
 
 /// What the history knows of one work for one reader.

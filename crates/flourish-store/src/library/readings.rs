@@ -125,7 +125,8 @@ impl ReadingStore for Store {
                 // A chapter that is not the work's is not recorded as the place read.
                 sqlx::query(
                     "INSERT INTO readings (user_id, work_id, first_visit_at, last_visit_at, visits, chapter_id, paragraph, chapters_then, updated_then) \
-                     SELECT $1, w.id, $3, $3, $4, (SELECT c.id FROM chapters c WHERE c.id = $5 AND c.work_id = w.id), NULL, w.chapter_count, w.updated_at \
+                     SELECT $1, w.id, $3, $3, $4, (SELECT c.id FROM chapters c WHERE c.id = $5 AND c.work_id = w.id), NULL, \
+                     COALESCE($6, w.chapter_count), COALESCE($7, w.updated_at) \
                      FROM works w WHERE w.id = $2 AND w.posted = TRUE \
                      AND NOT EXISTS (SELECT 1 FROM reading_settings s WHERE s.user_id = $1 AND s.keep_history = FALSE) \
                      ON CONFLICT (user_id, work_id) DO UPDATE SET last_visit_at = excluded.last_visit_at, \
@@ -139,6 +140,8 @@ impl ReadingStore for Store {
                 .bind(visit.at)
                 .bind(*count)
                 .bind(visit.chapter.map(|c| c.0))
+                .bind(visit.seen.map(|(chapters, _)| i64::from(chapters)))
+                .bind(visit.seen.map(|(_, updated)| updated))
                 .execute(&mut *tx)
                 .await?;
             }

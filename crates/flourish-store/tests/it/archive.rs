@@ -78,7 +78,13 @@ async fn fill(store: &Store) {
         .await
         .unwrap();
     store
-        .record_visits(&[flourish_core::Visit { user: account.id, work: first, chapter: None, at: 1_700_000_000 }])
+        .record_visits(&[flourish_core::Visit {
+            user: account.id,
+            work: first,
+            chapter: None,
+            at: 1_700_000_000,
+            seen: None,
+        }])
         .await
         .unwrap();
     store.mark_for_later(neville.user_id, shared, true).await.unwrap();

@@ -40,7 +40,7 @@ parity_test!(filter_profiles_resolve_names_and_keep_one_default, |store| {
     good.hide_kudosed = true;
     good.max_fandoms = Some(2);
     let first = store.save_filter_profile(reader, None, &good).await.unwrap();
-    store.record_visits(&[Visit { user: reader, work: lamp, chapter: None, at: 10 }]).await.unwrap();
+    store.record_visits(&[Visit { user: reader, work: lamp, chapter: None, at: 10, seen: None }]).await.unwrap();
     store.give_kudos(other, &KudosGiver::Member(reader)).await.unwrap();
     let set = store.mute_set(reader, None).await.unwrap().unwrap();
     assert_eq!(

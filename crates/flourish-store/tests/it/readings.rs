@@ -20,7 +20,7 @@ parity_test!(history_keeps_each_readers_visits_place_and_marks, |store| {
     let lamp = store.create_work(&draft).await.unwrap();
     let short = store.create_work(&fixtures::work("A Short One", &writer)).await.unwrap();
     let lamp_chapters = chapters(store, lamp).await;
-    let visit = |work, chapter, at| Visit { user: reader, work, chapter, at };
+    let visit = |work, chapter, at| Visit { user: reader, work, chapter, at, seen: None };
 
     // Three views of the lamp (the last in chapter 2) and one of the short work, in a batch.
     store

@@ -99,6 +99,7 @@ impl ReadingBox {
                 work: work.id,
                 chapter,
                 at: time::OffsetDateTime::now_utc().unix_timestamp(),
+                seen: Some((work.chapter_count, work.updated_at.unix_timestamp())),
             });
         }
         let here = |c| chapter == Some(c);
