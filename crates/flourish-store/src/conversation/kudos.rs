@@ -33,6 +33,8 @@ pub trait KudosStore {
     /// Members who gave kudos, newest first, from `offset`, at most `limit`.
     async fn kudos_list(&self, work: WorkId, offset: u32, limit: u32) -> Result<KudosList, StoreError>;
     async fn has_given_kudos(&self, work: WorkId, user: UserId) -> Result<bool, StoreError>;
+    /// The works `user` gave kudos to and when, newest first (their own data export).
+    async fn kudos_given(&self, user: UserId) -> Result<Vec<(WorkId, i64)>, StoreError>;
 }
 
 const ALREADY: &str = "You have already left kudos here. :)";
@@ -226,6 +228,16 @@ impl KudosStore for Store {
         });
         let more = names.len() > limit as usize;
         Ok(KudosList { names: names.into_iter().take(limit as usize).map(|(n,)| n).collect(), more })
+    }
+
+    async fn kudos_given(&self, user: UserId) -> Result<Vec<(WorkId, i64)>, StoreError> {
+        let rows: Vec<(i64, i64)> = with_db!(self, db => {
+            sqlx::query_as("SELECT work_id, created_at FROM kudos WHERE user_id = $1 ORDER BY created_at DESC, id DESC")
+                .bind(user.0)
+                .fetch_all(db)
+                .await?
+        });
+        Ok(rows.into_iter().map(|(w, at)| (WorkId(w), at)).collect())
     }
 
     async fn has_given_kudos(&self, work: WorkId, user: UserId) -> Result<bool, StoreError> {

@@ -9,6 +9,7 @@ mod downloads;
 mod feeds;
 mod filters;
 mod mail;
+mod my_data;
 mod opds;
 mod pages;
 mod posting;

@@ -3,6 +3,7 @@
 
 pub mod bookmarks;
 pub mod filters;
+pub mod my_data;
 pub mod preferences;
 pub mod readings;
 
@@ -27,6 +28,10 @@ pub fn routes() -> Router<AppState> {
         .route("/readings/settings", post(readings::settings))
         .route("/account/filters", get(filters::show).post(filters::create))
         .route("/account/preferences", get(preferences::show).post(preferences::save))
+        .route("/account/data", get(my_data::page))
+        .route("/account/data.json", get(my_data::json))
+        .route("/account/bookmarks.csv", get(my_data::bookmarks_csv))
+        .route("/account/data/import", post(my_data::import))
         .route("/account/filters/{id}", post(filters::update))
         .route("/account/filters/{id}/delete", post(filters::delete))
 }
