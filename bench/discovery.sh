@@ -5,6 +5,8 @@
 #   (b) 3 included and 3 excluded tags and a word range, with counts;
 #   (c) free text for a common word, with counts;
 #   (d) tag autocomplete for a two-letter prefix;
+#   (e) the unfiltered listing under a filter profile muting 50 tags and 20 creators,
+#       beside the same listing without it (in process, counted afresh);
 # and (a)-(c) again through the JSON API (/api/v1/works, /api/v1/search), each right
 # after its HTML listing.
 # Prints: index build time and size; p50/p99 in process for the index and for the SQL
