@@ -56,6 +56,8 @@ pub struct BookmarkFields {
     pub tags: Vec<String>,
     pub private: bool,
     pub rec: bool,
+    /// When it was made, for a bookmark read back from a data file; now when `None`.
+    pub bookmarked_at: Option<i64>,
 }
 
 /// A bookmark as it is read back.

@@ -431,6 +431,8 @@ impl BookmarkStore for Store {
             _ => None,
         };
         let at = now();
+        // A date from a data file, never one in the future.
+        let made = fields.bookmarked_at.map_or(at, |t| t.clamp(0, at));
         let id = with_db!(self, db => {
             let (_turn, mut tx) = db.begin_write().await?;
             let pseud = pick_pseud!(tx, user, fields.pseud);
@@ -466,7 +468,7 @@ impl BookmarkStore for Store {
             let json = external.as_ref().map(|e| serde_json::to_string(e).unwrap_or_default());
             let inserted: Option<(i64,)> = sqlx::query_as(
                 "INSERT INTO bookmarks (user_id, pseud_id, work_id, series_id, external_url, external, notes, private, rec, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) ON CONFLICT DO NOTHING RETURNING id",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING RETURNING id",
             )
             .bind(user.0)
             .bind(pseud)
@@ -477,6 +479,7 @@ impl BookmarkStore for Store {
             .bind(&clean.notes)
             .bind(fields.private)
             .bind(fields.rec)
+            .bind(made)
             .bind(at)
             .fetch_optional(&mut *tx)
             .await?;

@@ -100,6 +100,7 @@ impl BookmarkEdit {
             tags: self.tags,
             private: self.private,
             rec: self.rec,
+            bookmarked_at: None,
         })
     }
 }

@@ -76,7 +76,9 @@ async fn a_library_goes_out_and_comes_back_whole() {
     let them = app.store().user_by_name("gullfeather").await.unwrap().unwrap().id;
     let kept = app.store().user_bookmarks(them, Some(them), &BookmarkFilter::default(), 1, 10).await.unwrap();
     let mine = app.store().user_bookmarks(me, Some(me), &BookmarkFilter::default(), 1, 10).await.unwrap();
-    let shape = |b: &flourish_core::Bookmark| (b.target.clone(), b.notes.clone(), b.tags.clone(), b.private, b.rec);
+    let shape = |b: &flourish_core::Bookmark| {
+        (b.target.clone(), b.notes.clone(), b.tags.clone(), b.private, b.rec, b.created_at)
+    };
     assert_eq!(kept.items.iter().map(shape).collect::<Vec<_>>(), mine.items.iter().map(shape).collect::<Vec<_>>());
     assert_eq!(app.store().filter_profiles(them).await.unwrap()[0].exclude_creators, ["harbourlight"]);
     assert_eq!(app.store().reading_preferences(them).await.unwrap(), prefs);

@@ -82,6 +82,7 @@ fn fields_from(form: &FormData) -> BookmarkFields {
         tags: vec![form.get("tags").to_owned()],
         private: form.get("private") == "1",
         rec: form.get("rec") == "1",
+        bookmarked_at: None,
     }
 }
 

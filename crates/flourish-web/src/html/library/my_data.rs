@@ -391,6 +391,7 @@ async fn read_back(state: &AppState, user: UserId, file: &LibraryExport) -> AppR
             tags: b.tags.clone(),
             private: b.private,
             rec: b.rec,
+            bookmarked_at: (b.created_at > 0).then_some(b.created_at),
         };
         let external = |url: &str, title: &str, creator: String, fandoms: Vec<String>| {
             BookmarkTarget::External(ExternalWork {
