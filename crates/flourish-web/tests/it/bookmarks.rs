@@ -183,6 +183,13 @@ async fn readers_bookmark_from_the_work_page_and_private_ones_stay_theirs() {
     // The sidebar filters; an edit through the same box; then deleting.
     let filtered = app.get("/users/tidewatcher/bookmarks?tags=lamps&rec=1").await;
     assert!(filtered.body.contains("1 bookmark by tidewatcher"), "{}", filtered.body);
+    // The works' own tags, by name: the fixture work is in Harry Potter.
+    let hp = app.get("/users/tidewatcher/bookmarks?work_tags=Harry%20Potter%20-%20J.%20K.%20Rowling").await;
+    assert!(hp.body.contains("1 bookmark by tidewatcher"), "{}", hp.body);
+    let not_hp = app.get("/users/tidewatcher/bookmarks?exclude_work_tags=Harry%20Potter%20-%20J.%20K.%20Rowling").await;
+    assert!(not_hp.body.contains("0 bookmarks by tidewatcher"));
+    let unknown = app.get("/users/tidewatcher/bookmarks?work_tags=No%20Such%20Tag").await;
+    assert!(unknown.body.contains("0 bookmarks by tidewatcher"));
     let none = app.get("/users/tidewatcher/bookmarks?exclude_tags=LAMPS").await;
     assert!(none.body.contains("0 bookmarks by tidewatcher") && none.body.contains("match these filters"));
     let edited = tide.post(&format!("/works/{work}/bookmark"), &[("notes", "Read it thrice."), ("tags", "")]).await;

@@ -356,13 +356,34 @@ fn urlencoding(s: &str) -> String {
 struct SidebarView {
     tags: String,
     exclude_tags: String,
+    work_tags: String,
+    exclude_work_tags: String,
     rec: bool,
     with_notes: bool,
     kind: String,
     sort: &'static str,
 }
 
-fn sidebar(uri: &Uri) -> (BookmarkFilter, SidebarView) {
+/// The sidebar's choices; the works' tags are given by name and found here (an unknown
+/// name to include matches nothing; one to exclude changes nothing).
+async fn sidebar(state: &AppState, uri: &Uri) -> AppResult<(BookmarkFilter, SidebarView)> {
+    let (mut filter, view) = sidebar_fields(uri);
+    for (names, ids, include) in [
+        (&view.work_tags, &mut filter.work_tags, true),
+        (&view.exclude_work_tags, &mut filter.exclude_work_tags, false),
+    ] {
+        for name in names.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            match flourish_store::TagStore::tag_by_name(&state.store, name).await? {
+                Some(tag) => ids.push(tag.id.0),
+                None if include => ids.push(-1),
+                None => {}
+            }
+        }
+    }
+    Ok((filter, view))
+}
+
+fn sidebar_fields(uri: &Uri) -> (BookmarkFilter, SidebarView) {
     let text = |name: &str| query_param(uri, name).unwrap_or_default();
     let split = |v: &str| v.split(',').map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned).collect::<Vec<_>>();
     let yes = |name: &str| query_param(uri, name).is_some_and(|v| v == "1" || v == "true");
@@ -385,6 +406,8 @@ fn sidebar(uri: &Uri) -> (BookmarkFilter, SidebarView) {
     let view = SidebarView {
         tags: text("tags"),
         exclude_tags: text("exclude_tags"),
+        work_tags: text("work_tags"),
+        exclude_work_tags: text("exclude_work_tags"),
         rec: filter.rec_only,
         with_notes: filter.with_notes,
         kind: kind.unwrap_or_default(),
@@ -438,7 +461,7 @@ pub async fn of_user(
 ) -> AppResult<Response> {
     let user = state.store.user_by_name(&username).await?.ok_or(AppError::NotFound)?;
     let viewer_id: Option<UserId> = visitor.account.as_ref().map(|a| a.id);
-    let (filter, sidebar) = sidebar(&uri);
+    let (filter, sidebar) = sidebar(&state, &uri).await?;
     let base = format!("/users/{}/bookmarks", user.username);
     let page = state.store.user_bookmarks(user.id, viewer_id, &filter, query.page(), PER_PAGE).await?;
     let ctx = ListCtx {
@@ -468,7 +491,7 @@ pub async fn of_work(
     let work: WorkId = path_id(&id)?;
     let work =
         flourish_store::WorkStore::work(&state.store, work, visitor.viewer()).await?.ok_or(AppError::NotFound)?;
-    let (mut filter, sidebar) = sidebar(&uri);
+    let (mut filter, sidebar) = sidebar(&state, &uri).await?;
     filter.kind = None;
     let base = format!("/works/{}/bookmarks", work.id);
     let viewer_id = visitor.account.as_ref().map(|a| a.id);
