@@ -111,4 +111,25 @@ async fn a_default_profile_filters_every_listing_and_its_counts() {
     let listed: Value =
         serde_json::from_str(&send(&app, "GET", "/api/v1/works", Some(&token), None).await.body).unwrap();
     assert_eq!(listed["total"], 3);
+
+    // The quick way: "Mute this tag" on a tag page, "Mute this creator" on a pseud page,
+    // into the default profile (made when there is none).
+    let quick = app.logged_in("quickmuter", PASSWORD).await;
+    let tag_page = quick.get("/tags/Fluff/works").await;
+    assert!(tag_page.body.contains("Mute this tag"), "{}", tag_page.body);
+    let muted = quick.post("/account/filters/mute", &[("tag", "Fluff"), ("return_to", "/tags/Fluff/works")]).await;
+    assert_eq!((muted.status, muted.header("location")), (StatusCode::SEE_OTHER, Some("/tags/Fluff/works")));
+    let pseud_page = quick.get("/users/seafoam/pseuds/seafoam").await;
+    assert!(pseud_page.body.contains("Mute this creator"));
+    quick.post("/account/filters/mute", &[("creator", "seafoam"), ("return_to", "https://evil.example/")]).await;
+    let listed = quick.get("/works").await.body;
+    assert!(
+        listed.contains("The Little Lamp") && !listed.contains("Morning Tea") && !listed.contains("Storm Light"),
+        "{listed}"
+    );
+    assert!(quick.get("/account/filters").await.body.contains("My filters (default)"));
+    let nothing = quick.post("/account/filters/mute", &[("return_to", "/works")]).await;
+    assert_eq!(nothing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let unknown = quick.post("/account/filters/mute", &[("creator", "nobody-here")]).await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
 }

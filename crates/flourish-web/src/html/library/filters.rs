@@ -147,3 +147,38 @@ pub async fn delete(
     state.store.delete_filter_profile(account.id, id).await?;
     Ok(Redirect::to("/account/filters?notice=deleted").into_response())
 }
+
+/// `POST /account/filters/mute` with `tag` or `creator` (a name) and `return_to`: adds it
+/// to the default profile, made ("My filters") if there is none, and goes back.
+pub async fn mute(State(state): State<AppState>, Writer(_, account): Writer, form: FormData) -> AppResult<Response> {
+    const NEW: &str = "My filters";
+    let (tag, creator) = (form.get("tag").trim().to_owned(), form.get("creator").trim().to_owned());
+    if tag.is_empty() && creator.is_empty() {
+        let mut errors = flourish_core::ValidationErrors::default();
+        errors.add("tag", "Say which tag or creator to mute.");
+        return Err(crate::error::AppError::Invalid(errors));
+    }
+    let mut profiles = state.store.filter_profiles(account.id).await?;
+    let chosen = profiles
+        .iter()
+        .position(|p| p.is_default)
+        .or_else(|| profiles.iter().position(|p| p.name.eq_ignore_ascii_case(NEW)));
+    let (id, mut profile) = match chosen {
+        Some(i) => {
+            let p = profiles.swap_remove(i);
+            (Some(p.id), p)
+        }
+        None => (None, FilterProfile { name: NEW.into(), ..Default::default() }),
+    };
+    profile.is_default = true;
+    let has = |list: &[String], name: &str| list.iter().any(|n| n.eq_ignore_ascii_case(name));
+    if !tag.is_empty() && !has(&profile.exclude_tags, &tag) {
+        profile.exclude_tags.push(tag);
+    }
+    if !creator.is_empty() && !has(&profile.exclude_creators, &creator) {
+        profile.exclude_creators.push(creator);
+    }
+    state.store.save_filter_profile(account.id, id, &profile).await?;
+    let back = crate::html::conversation::local_path(form.get("return_to")).unwrap_or("/account/filters");
+    Ok(Redirect::to(back).into_response())
+}

@@ -32,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/account/data.json", get(my_data::json))
         .route("/account/bookmarks.csv", get(my_data::bookmarks_csv))
         .route("/account/data/import", post(my_data::import))
+        .route("/account/filters/mute", post(filters::mute))
         .route("/account/filters/{id}", post(filters::update))
         .route("/account/filters/{id}/delete", post(filters::delete))
 }
