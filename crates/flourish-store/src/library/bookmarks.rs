@@ -42,6 +42,14 @@ pub struct BookmarkFilter {
     pub with_notes: bool,
     /// "work", "series" or "external".
     pub kind: Option<String>,
+    /// The bookmarked work's language (works only).
+    pub language: Option<String>,
+    /// The bookmarked work's words, inclusive (works only).
+    pub words_from: Option<u64>,
+    pub words_to: Option<u64>,
+    /// When it was bookmarked, unix seconds, inclusive.
+    pub bookmarked_from: Option<i64>,
+    pub bookmarked_to: Option<i64>,
     pub sort: BookmarkSort,
 }
 
@@ -373,6 +381,32 @@ impl Store {
             ids.push(*tag);
             next += 1;
         }
+        // Bound after the names and the tag ids: the language, then the numbers.
+        let language = filter.language.clone().filter(|l| !l.is_empty());
+        if language.is_some() {
+            conditions.push(format!("EXISTS (SELECT 1 FROM works w WHERE w.id = b.work_id AND w.language = ${next})"));
+            next += 1;
+        }
+        let mut numbers: Vec<i64> = Vec::new();
+        let mut numeric = |sql: String, value: i64, numbers: &mut Vec<i64>, next: &mut usize| {
+            conditions.push(sql.replace("{}", &format!("${next}")));
+            numbers.push(value);
+            *next += 1;
+        };
+        if let Some(n) = filter.words_from {
+            let sql = "EXISTS (SELECT 1 FROM works w WHERE w.id = b.work_id AND w.word_count >= {})".to_owned();
+            numeric(sql, n.min(i64::MAX as u64) as i64, &mut numbers, &mut next);
+        }
+        if let Some(n) = filter.words_to {
+            let sql = "EXISTS (SELECT 1 FROM works w WHERE w.id = b.work_id AND w.word_count <= {})".to_owned();
+            numeric(sql, n.min(i64::MAX as u64) as i64, &mut numbers, &mut next);
+        }
+        if let Some(t) = filter.bookmarked_from {
+            numeric("b.created_at >= {}".to_owned(), t, &mut numbers, &mut next);
+        }
+        if let Some(t) = filter.bookmarked_to {
+            numeric("b.created_at <= {}".to_owned(), t, &mut numbers, &mut next);
+        }
         if filter.rec_only {
             conditions.push("b.rec = TRUE".into());
         }
@@ -410,6 +444,14 @@ impl Store {
             for id in &ids {
                 count = count.bind(*id);
                 list = list.bind(*id);
+            }
+            if let Some(language) = &language {
+                count = count.bind(language);
+                list = list.bind(language);
+            }
+            for n in &numbers {
+                count = count.bind(*n);
+                list = list.bind(*n);
             }
             let (total,) = count.fetch_one(db).await?;
             (total, list.bind(i64::from(per_page)).bind(offset).fetch_all(db).await?)

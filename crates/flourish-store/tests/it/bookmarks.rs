@@ -5,7 +5,8 @@ use flourish_core::{
     BookmarkFields, BookmarkTarget, ExternalWork, SeriesChoice, SeriesPlacement, TextFormat, UserId, Viewer, WorkId,
 };
 use flourish_store::{
-    AccountStore, BookmarkFilter, BookmarkSort, BookmarkStore, OutboxStore, Store, StoreError, WorkEditing, WorkStore,
+    AccountStore, BookmarkFilter, BookmarkSort, BookmarkStore, OutboxStore, Store, StoreError, TagStore, WorkEditing,
+    WorkStore,
 };
 use flourish_testkit::{fixtures, parity_test};
 
@@ -135,6 +136,27 @@ parity_test!(bookmarks_count_public_ones_and_keep_private_ones_private, |store| 
         ["elsewhere"]
     );
     assert_eq!(list(BookmarkFilter { exclude_tags: vec!["LAMPS".into()], ..Default::default() }).await.total, 2);
+    // The work's language and words, the date bookmarked; with the other kinds of filter
+    // at once, so every placeholder meets its value.
+    let language = store.work(work, Viewer::Guest).await.unwrap().unwrap().language;
+    let words = store.work(work, Viewer::Guest).await.unwrap().unwrap().word_count;
+    let hp = store.tag_by_name("Harry Potter - J. K. Rowling").await.unwrap().unwrap().id.0;
+    let all_kinds = BookmarkFilter {
+        tags: vec!["comfort read".into()],
+        exclude_tags: vec!["nothing-like-this".into()],
+        work_tags: vec![hp],
+        language: Some(language.clone()),
+        words_from: Some(words),
+        words_to: Some(words),
+        bookmarked_from: Some(0),
+        bookmarked_to: Some(i64::MAX),
+        ..Default::default()
+    };
+    assert_eq!(list(all_kinds.clone()).await.total, 1);
+    assert_eq!(list(BookmarkFilter { language: Some("xx-none".into()), ..Default::default() }).await.total, 0);
+    assert_eq!(list(BookmarkFilter { words_from: Some(words + 1), ..all_kinds.clone() }).await.total, 0);
+    assert_eq!(list(BookmarkFilter { bookmarked_from: Some(i64::MAX), ..Default::default() }).await.total, 0);
+    assert_eq!(list(BookmarkFilter { bookmarked_to: Some(i64::MAX), ..Default::default() }).await.total, 3);
     let sorted = list(BookmarkFilter { sort: BookmarkSort::Bookmarked, ..Default::default() }).await;
     assert!(sorted.items.windows(2).all(|w| w[0].created_at >= w[1].created_at));
 

@@ -199,12 +199,21 @@ fn filter_of(uri: &Uri) -> AppResult<(BookmarkFilter, u32)> {
     if kind.as_deref().is_some_and(|k| !matches!(k, "work" | "series" | "external")) {
         return Err(invalid("kind", "Use work, series or external."));
     }
+    let number = |name: &str| -> AppResult<Option<u64>> {
+        match query_param(uri, name) {
+            None => Ok(None),
+            Some(v) => v.parse().map(Some).map_err(|_| invalid(name, "A number of words, from 0.")),
+        }
+    };
     let filter = BookmarkFilter {
         tags: list("tags"),
         exclude_tags: list("exclude_tags"),
         rec_only: yes("rec"),
         with_notes: yes("with_notes"),
         kind,
+        language: query_param(uri, "language").filter(|l| !l.is_empty()),
+        words_from: number("words_from")?,
+        words_to: number("words_to")?,
         ..Default::default()
     };
     Ok((filter, page))
@@ -239,6 +248,9 @@ fn member(viewer: Viewer) -> AppResult<UserId> {
         ("rec" = Option<bool>, Query, description = "Recommendations only"),
         ("with_notes" = Option<bool>, Query),
         ("kind" = Option<String>, Query, description = "work, series or external"),
+        ("language" = Option<String>, Query, description = "The bookmarked work's language"),
+        ("words_from" = Option<u64>, Query),
+        ("words_to" = Option<u64>, Query),
     ),
     responses((status = 200, body = BookmarkPage), (status = 401, body = ErrorOut), (status = 422, body = ErrorOut)),
     security(("token" = []))

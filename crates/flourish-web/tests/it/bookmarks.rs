@@ -99,7 +99,12 @@ async fn the_api_keeps_bookmarks_and_never_shows_a_private_one() {
         assert!(json(&r)["code"].is_string(), "{}", r.body);
     }
     assert_eq!(json(&send(&app, "GET", mine, Some(&neville), None).await)["total"].as_u64(), Some(1));
-    for query in ["?page=0", "?page=x", "?kind=poem"] {
+    let by_words: Value = serde_json::from_str(
+        &send(&app, "GET", &format!("{mine}?words_from=1&language=en"), Some(&neville), None).await.body,
+    )
+    .unwrap();
+    assert_eq!(by_words["total"].as_u64(), Some(1));
+    for query in ["?page=0", "?page=x", "?kind=poem", "?words_from=-3", "?words_to=many"] {
         let r = send(&app, "GET", &format!("{mine}{query}"), Some(&neville), None).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{query}");
     }
@@ -188,6 +193,10 @@ async fn readers_bookmark_from_the_work_page_and_private_ones_stay_theirs() {
     assert!(hp.body.contains("1 bookmark by tidewatcher"), "{}", hp.body);
     let not_hp = app.get("/users/tidewatcher/bookmarks?exclude_work_tags=Harry%20Potter%20-%20J.%20K.%20Rowling").await;
     assert!(not_hp.body.contains("0 bookmarks by tidewatcher"));
+    let english = app.get("/users/tidewatcher/bookmarks?language=en&words_from=1&date_from=2000-01-01").await;
+    assert!(english.body.contains("1 bookmark by tidewatcher"), "{}", english.body);
+    let future = app.get("/users/tidewatcher/bookmarks?date_from=2999-01-01").await;
+    assert!(future.body.contains("0 bookmarks by tidewatcher"));
     let unknown = app.get("/users/tidewatcher/bookmarks?work_tags=No%20Such%20Tag").await;
     assert!(unknown.body.contains("0 bookmarks by tidewatcher"));
     let none = app.get("/users/tidewatcher/bookmarks?exclude_tags=LAMPS").await;

@@ -358,6 +358,11 @@ struct SidebarView {
     exclude_tags: String,
     work_tags: String,
     exclude_work_tags: String,
+    language: String,
+    words_from: String,
+    words_to: String,
+    date_from: String,
+    date_to: String,
     rec: bool,
     with_notes: bool,
     kind: String,
@@ -394,7 +399,21 @@ fn sidebar_fields(uri: &Uri) -> (BookmarkFilter, SidebarView) {
         "kudos" => (BookmarkSort::Kudos, "kudos"),
         _ => (BookmarkSort::Bookmarked, "bookmarked"),
     };
+    let number = |name: &str| text(name).trim().parse::<u64>().ok();
+    // A day as YYYY-MM-DD: from its first second, to its last.
+    let day = |name: &str, end: bool| {
+        let format = time::macros::format_description!("[year]-[month]-[day]");
+        time::Date::parse(text(name).trim(), &format).ok().map(|d| {
+            let start = d.midnight().assume_utc().unix_timestamp();
+            if end { start + 86_399 } else { start }
+        })
+    };
     let filter = BookmarkFilter {
+        language: Some(text("language").trim().to_owned()).filter(|l| !l.is_empty()),
+        words_from: number("words_from"),
+        words_to: number("words_to"),
+        bookmarked_from: day("date_from", false),
+        bookmarked_to: day("date_to", true),
         tags: split(&text("tags")),
         exclude_tags: split(&text("exclude_tags")),
         rec_only: yes("rec"),
@@ -408,6 +427,11 @@ fn sidebar_fields(uri: &Uri) -> (BookmarkFilter, SidebarView) {
         exclude_tags: text("exclude_tags"),
         work_tags: text("work_tags"),
         exclude_work_tags: text("exclude_work_tags"),
+        language: text("language"),
+        words_from: text("words_from"),
+        words_to: text("words_to"),
+        date_from: text("date_from"),
+        date_to: text("date_to"),
         rec: filter.rec_only,
         with_notes: filter.with_notes,
         kind: kind.unwrap_or_default(),
