@@ -434,9 +434,9 @@ const TABLES: &[Table] = &[
         added: &[],
     },
     Table {
-        name: "bookmark_tags",
-        columns: &[("bookmark_id", Int), ("tag_id", Int), ("position", Int)],
-        key: &["bookmark_id", "tag_id"],
+        name: "bookmark_tag_names",
+        columns: &[("bookmark_id", Int), ("name", Text), ("name_key", Text), ("position", Int)],
+        key: &["bookmark_id", "name_key"],
         identity: false,
         since: 3,
         added: &[],

@@ -12,7 +12,7 @@ use crate::traits::Page;
 use crate::{Store, StoreError, now, with_db};
 use flourish_core::bookmark::{MAX_BOOKMARK_NOTES, MAX_BOOKMARK_TAGS, MAX_EXTERNAL_URL};
 use flourish_core::{
-    Bookmark, BookmarkFields, BookmarkId, BookmarkTarget, ExternalWork, Pseud, SeriesId, TagKind, UserId, WorkId,
+    Bookmark, BookmarkFields, BookmarkId, BookmarkTarget, ExternalWork, Pseud, SeriesId, UserId, WorkId,
 };
 use sqlx::AssertSqlSafe;
 
@@ -231,26 +231,17 @@ impl BookmarkRow {
 /// Sets a work's bookmark count to its public bookmarks. `$1` is the work.
 pub(crate) const RECOUNT: &str = "UPDATE works SET bookmarks = (SELECT COUNT(*) FROM bookmarks WHERE work_id = $1 AND private = FALSE) WHERE id = $1";
 
-/// Writes a bookmark's tags (after deleting the old ones) inside `$tx`.
+/// Writes a bookmark's tags (after deleting the old ones) inside `$tx`. They stay with the
+/// bookmark, never in the archive's tag list, where a private bookmark's would show.
 macro_rules! write_tags {
-    ($tx:expr, $id:expr, $tags:expr, $at:expr) => {{
-        sqlx::query("DELETE FROM bookmark_tags WHERE bookmark_id = $1").bind($id).execute(&mut *$tx).await?;
+    ($tx:expr, $id:expr, $tags:expr) => {{
+        sqlx::query("DELETE FROM bookmark_tag_names WHERE bookmark_id = $1").bind($id).execute(&mut *$tx).await?;
         for (position, name) in $tags.iter().enumerate() {
             sqlx::query(
-                "INSERT INTO tags (name, name_key, kind, canonical, created_at) VALUES ($1, $2, $3, FALSE, $4) \
-                 ON CONFLICT (name_key) DO NOTHING",
-            )
-            .bind(name)
-            .bind(crate::name_key(name))
-            .bind(TagKind::Freeform.as_str())
-            .bind($at)
-            .execute(&mut *$tx)
-            .await?;
-            sqlx::query(
-                "INSERT INTO bookmark_tags (bookmark_id, tag_id, position) \
-                 SELECT $1, id, $3 FROM tags WHERE name_key = $2 ON CONFLICT DO NOTHING",
+                "INSERT INTO bookmark_tag_names (bookmark_id, name, name_key, position) VALUES ($1, $2, $3, $4)",
             )
             .bind($id)
+            .bind(name)
             .bind(crate::name_key(name))
             .bind(position as i64)
             .execute(&mut *$tx)
@@ -292,7 +283,7 @@ impl Store {
             return Ok(tags);
         }
         let sql = format!(
-            "SELECT bt.bookmark_id, t.name FROM bookmark_tags bt JOIN tags t ON t.id = bt.tag_id \
+            "SELECT bt.bookmark_id, bt.name FROM bookmark_tag_names bt \
              WHERE bt.bookmark_id IN ({}) ORDER BY bt.bookmark_id, bt.position",
             crate::placeholders(1, ids.len())
         );
@@ -353,16 +344,14 @@ impl Store {
         let mut next = 4;
         for name in &filter.tags {
             conditions.push(format!(
-                "EXISTS (SELECT 1 FROM bookmark_tags bt JOIN tags t ON t.id = bt.tag_id \
-                 WHERE bt.bookmark_id = b.id AND t.name_key = ${next})"
+                "EXISTS (SELECT 1 FROM bookmark_tag_names bt WHERE bt.bookmark_id = b.id AND bt.name_key = ${next})"
             ));
             names.push(crate::name_key(name));
             next += 1;
         }
         for name in &filter.exclude_tags {
             conditions.push(format!(
-                "NOT EXISTS (SELECT 1 FROM bookmark_tags bt JOIN tags t ON t.id = bt.tag_id \
-                 WHERE bt.bookmark_id = b.id AND t.name_key = ${next})"
+                "NOT EXISTS (SELECT 1 FROM bookmark_tag_names bt WHERE bt.bookmark_id = b.id AND bt.name_key = ${next})"
             ));
             names.push(crate::name_key(name));
             next += 1;
@@ -528,7 +517,7 @@ impl BookmarkStore for Store {
             let Some((id,)) = inserted else {
                 return Err(StoreError::Conflict("You have already bookmarked this; edit that bookmark instead.".into()));
             };
-            write_tags!(tx, id, clean.tags, at);
+            write_tags!(tx, id, clean.tags);
             if let Some(work) = work {
                 sqlx::query(RECOUNT).bind(work).execute(&mut *tx).await?;
                 works_changed(&mut tx, Changed::Counts(work), at).await?;
@@ -560,7 +549,7 @@ impl BookmarkStore for Store {
             .await?;
             // Someone else's bookmark is as unknown as a missing one.
             let Some((work,)) = updated else { return Err(StoreError::NotFound("bookmark")) };
-            write_tags!(tx, id.0, clean.tags, at);
+            write_tags!(tx, id.0, clean.tags);
             if let Some(work) = work {
                 sqlx::query(RECOUNT).bind(work).execute(&mut *tx).await?;
                 works_changed(&mut tx, Changed::Counts(work), at).await?;

@@ -83,6 +83,10 @@ parity_test!(bookmarks_count_public_ones_and_keep_private_ones_private, |store| 
     }
     assert_eq!(store.user_bookmarks(other.user_id, Some(other.user_id), &all, 1, 20).await.unwrap().total, 1);
     assert_eq!(store.work_bookmarks(work, Some(other.user_id), &all, 1, 20).await.unwrap().total, 2);
+    // A bookmarker's tags are not the archive's tags: a private one has no tag page and
+    // no autocomplete entry.
+    assert!(store.tag_by_name("secret").await.unwrap().is_none());
+    assert!(store.all_tags().await.unwrap().iter().all(|t| t.name != "secret" && t.name != "comfort read"));
 
     // Making it public counts it; someone else can neither edit nor delete it.
     hidden.private = false;

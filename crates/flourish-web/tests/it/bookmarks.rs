@@ -61,6 +61,11 @@ async fn the_api_keeps_bookmarks_and_never_shows_a_private_one() {
         assert_eq!(json(&listed)["total"].as_u64(), Some(1));
     }
     assert_eq!(json(&send(&app, "GET", &on_work, Some(&neville), None).await)["total"].as_u64(), Some(2));
+    // Nor through the tag vocabulary: autocomplete and tag pages know nothing of it.
+    app.sync_search().await;
+    let suggested = send(&app, "GET", "/api/v1/tags/autocomplete?term=hidden", None, None).await;
+    assert!(suggested.status == StatusCode::OK && !suggested.body.contains("hidden shelf"), "{}", suggested.body);
+    assert_eq!(send(&app, "GET", "/api/v1/tags/hidden%20shelf", None, None).await.status, StatusCode::NOT_FOUND);
     let by_tag = send(&app, "GET", &format!("{on_work}?tags=hidden%20shelf"), None, None).await;
     assert_eq!(json(&by_tag)["total"].as_u64(), Some(0));
     for (token, status) in [(Some(&luna), StatusCode::NOT_FOUND), (None, StatusCode::UNAUTHORIZED)] {
