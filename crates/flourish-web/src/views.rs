@@ -7,6 +7,11 @@ use serde::Serialize;
 use time::OffsetDateTime;
 use time::macros::format_description;
 
+/// A time as the store keeps it (unix seconds); the epoch if it is out of range.
+pub fn unix(secs: i64) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp(secs).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
 pub fn date(t: OffsetDateTime) -> String {
     t.format(format_description!("[year]-[month]-[day]")).unwrap_or_default()
 }

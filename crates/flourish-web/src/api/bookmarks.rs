@@ -14,8 +14,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
 use flourish_core::{
-    Bookmark, BookmarkFields, BookmarkId, BookmarkTarget, ExternalWork, PseudId, SeriesId, TextFormat, UserId, Viewer,
-    WorkId,
+    Bookmark, BookmarkFields, BookmarkId, BookmarkTarget, ExternalWork, PseudId, SeriesId, TextFormat, Viewer, WorkId,
 };
 use flourish_store::{BookmarkFilter, BookmarkStore};
 use serde::{Deserialize, Serialize};
@@ -133,8 +132,7 @@ pub struct BookmarkOut {
 
 impl BookmarkOut {
     pub fn new(b: Bookmark) -> BookmarkOut {
-        let at =
-            |t: i64| stamp(time::OffsetDateTime::from_unix_timestamp(t).unwrap_or(time::OffsetDateTime::UNIX_EPOCH));
+        let at = |t: i64| stamp(crate::views::unix(t));
         let kind = b.target.kind().to_owned();
         let (work_id, series_id, external) = match b.target {
             BookmarkTarget::Work(w) => (Some(w.0), None, None),
@@ -228,15 +226,6 @@ fn page_out(page: flourish_store::traits::Page<Bookmark>) -> BookmarkPage {
     }
 }
 
-fn member(viewer: Viewer) -> AppResult<UserId> {
-    match viewer {
-        Viewer::Member(user) => Ok(user),
-        Viewer::Guest => {
-            Err(AppError::Unauthorized("Your bookmarks need your API token: Authorization: Bearer TOKEN.".into()))
-        }
-    }
-}
-
 /// The token owner's bookmarks, private ones included, newest first.
 #[utoipa::path(
     get,
@@ -255,12 +244,8 @@ fn member(viewer: Viewer) -> AppResult<UserId> {
     responses((status = 200, body = BookmarkPage), (status = 401, body = ErrorOut), (status = 422, body = ErrorOut)),
     security(("token" = []))
 )]
-pub async fn my_bookmarks(
-    State(state): State<AppState>,
-    ApiViewer(viewer): ApiViewer,
-    uri: Uri,
-) -> AppResult<Json<BookmarkPage>> {
-    let user = member(viewer)?;
+pub async fn my_bookmarks(State(state): State<AppState>, viewer: ApiViewer, uri: Uri) -> AppResult<Json<BookmarkPage>> {
+    let user = viewer.member("Your bookmarks")?;
     let (filter, page) = filter_of(&uri)?;
     Ok(Json(page_out(state.store.user_bookmarks(user, Some(user), &filter, page, PER_PAGE).await?)))
 }
@@ -323,10 +308,10 @@ pub async fn create_bookmark(
 )]
 pub async fn my_bookmark(
     State(state): State<AppState>,
-    ApiViewer(viewer): ApiViewer,
+    viewer: ApiViewer,
     Path(id): Path<String>,
 ) -> AppResult<Json<BookmarkOut>> {
-    let user = member(viewer)?;
+    let user = viewer.member("Your bookmarks")?;
     let id: BookmarkId = path_id(&id)?;
     let found = state.store.bookmark(id, Some(user)).await?.filter(|b| b.user == user).ok_or(AppError::NotFound)?;
     Ok(Json(BookmarkOut::new(found)))

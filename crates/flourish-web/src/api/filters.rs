@@ -9,7 +9,7 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use flourish_core::{FilterProfile, Viewer};
+use flourish_core::FilterProfile;
 use flourish_store::FilterStore;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -102,10 +102,8 @@ async fn one(state: &AppState, user: flourish_core::UserId, id: i64) -> AppResul
     responses((status = 200, body = FilterList), (status = 401, body = ErrorOut)),
     security(("token" = []))
 )]
-pub async fn list(State(state): State<AppState>, ApiViewer(viewer): ApiViewer) -> AppResult<Json<FilterList>> {
-    let Viewer::Member(user) = viewer else {
-        return Err(AppError::Unauthorized("Your filters need your API token: Authorization: Bearer TOKEN.".into()));
-    };
+pub async fn list(State(state): State<AppState>, viewer: ApiViewer) -> AppResult<Json<FilterList>> {
+    let user = viewer.member("Your filters")?;
     let filters = state.store.filter_profiles(user).await?.into_iter().map(FilterOut::from).collect();
     Ok(Json(FilterList { filters }))
 }

@@ -132,6 +132,19 @@ async fn token_account(state: &AppState, token: &str) -> AppResult<Account> {
 /// A reader: a guest, or the owner of the token sent.
 pub struct ApiViewer(pub Viewer);
 
+impl ApiViewer {
+    /// The token's account, for what only an account has (`what`: "Your bookmarks", said before the request for a token); a
+    /// guest is told to send a token.
+    pub fn member(&self, what: &str) -> AppResult<flourish_core::UserId> {
+        match self.0 {
+            Viewer::Member(user) => Ok(user),
+            Viewer::Guest => {
+                Err(AppError::Unauthorized(format!("{what}: send your API token, as Authorization: Bearer TOKEN.")))
+            }
+        }
+    }
+}
+
 impl FromRequestParts<AppState> for ApiViewer {
     type Rejection = AppError;
 

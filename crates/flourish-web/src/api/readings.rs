@@ -10,7 +10,7 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
-use flourish_core::{Reading, UserId, Viewer, WorkId};
+use flourish_core::{Reading, WorkId};
 use flourish_store::ReadingStore;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -36,8 +36,7 @@ pub struct ReadingOut {
 
 impl ReadingOut {
     fn new(r: &Reading) -> ReadingOut {
-        let at =
-            |t: i64| stamp(time::OffsetDateTime::from_unix_timestamp(t).unwrap_or(time::OffsetDateTime::UNIX_EPOCH));
+        let at = |t: i64| stamp(crate::views::unix(t));
         ReadingOut {
             work_id: r.work.0,
             title: r.title.clone(),
@@ -71,15 +70,6 @@ pub struct LaterPage {
     pub total: u64,
 }
 
-fn member(viewer: Viewer) -> AppResult<UserId> {
-    match viewer {
-        Viewer::Member(user) => Ok(user),
-        Viewer::Guest => {
-            Err(AppError::Unauthorized("Your history needs your API token: Authorization: Bearer TOKEN.".into()))
-        }
-    }
-}
-
 fn page_of(uri: &Uri) -> AppResult<u32> {
     match query_param(uri, "page") {
         None => Ok(1),
@@ -99,12 +89,8 @@ fn page_of(uri: &Uri) -> AppResult<u32> {
     responses((status = 200, body = HistoryPage), (status = 401, body = ErrorOut), (status = 422, body = ErrorOut)),
     security(("token" = []))
 )]
-pub async fn history(
-    State(state): State<AppState>,
-    ApiViewer(viewer): ApiViewer,
-    uri: Uri,
-) -> AppResult<Json<HistoryPage>> {
-    let user = member(viewer)?;
+pub async fn history(State(state): State<AppState>, viewer: ApiViewer, uri: Uri) -> AppResult<Json<HistoryPage>> {
+    let user = viewer.member("Your history")?;
     let page = state.store.history(user, page_of(&uri)?, PER_PAGE).await?;
     Ok(Json(HistoryPage {
         pages: page.page_count(),
@@ -140,12 +126,8 @@ pub async fn forget(
     responses((status = 200, body = LaterPage), (status = 401, body = ErrorOut), (status = 422, body = ErrorOut)),
     security(("token" = []))
 )]
-pub async fn later(
-    State(state): State<AppState>,
-    ApiViewer(viewer): ApiViewer,
-    uri: Uri,
-) -> AppResult<Json<LaterPage>> {
-    let user = member(viewer)?;
+pub async fn later(State(state): State<AppState>, viewer: ApiViewer, uri: Uri) -> AppResult<Json<LaterPage>> {
+    let user = viewer.member("Your history")?;
     let page = state.store.marked_for_later(user, page_of(&uri)?, PER_PAGE).await?;
     Ok(Json(LaterPage {
         pages: page.page_count(),

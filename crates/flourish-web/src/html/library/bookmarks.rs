@@ -316,9 +316,7 @@ async fn views(state: &AppState, viewer: Viewer, list: Vec<Bookmark>, owner_url:
             tags: b.tags.iter().map(|t| (t.clone(), format!("{owner_url}?tags={}", urlencoding(t)))).collect(),
             private: b.private,
             rec: b.rec,
-            date: crate::views::date(
-                time::OffsetDateTime::from_unix_timestamp(b.created_at).unwrap_or(time::OffsetDateTime::UNIX_EPOCH),
-            ),
+            date: crate::views::date(crate::views::unix(b.created_at)),
             delete_action: (me == Some(b.user)).then(|| format!("/bookmarks/{}/delete", b.id.0)),
         };
         match &b.target {

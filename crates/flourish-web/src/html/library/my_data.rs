@@ -132,8 +132,8 @@ async fn refs(state: &AppState, ids: &[WorkId]) -> AppResult<Vec<WorkRef>> {
     Ok(ids.iter().filter_map(|id| works.iter().find(|w| w.id == *id)).map(|w| work_ref(state, w)).collect())
 }
 
-/// Everything of `user`'s library.
-async fn export(state: &AppState, user: UserId, username: &str) -> AppResult<LibraryExport> {
+/// Every bookmark of `user`'s, private ones too.
+async fn export_bookmarks(state: &AppState, user: UserId) -> AppResult<Vec<BookmarkEntry>> {
     let mut bookmarks = Vec::new();
     let all = BookmarkFilter::default();
     for page in 1.. {
@@ -178,6 +178,12 @@ async fn export(state: &AppState, user: UserId, username: &str) -> AppResult<Lib
             break;
         }
     }
+    Ok(bookmarks)
+}
+
+/// Everything of `user`'s library.
+async fn export(state: &AppState, user: UserId, username: &str) -> AppResult<LibraryExport> {
+    let bookmarks = export_bookmarks(state, user).await?;
     let mut history = Vec::new();
     for page in 1.. {
         let found = state.store.history(user, page, 100).await?;
@@ -269,21 +275,20 @@ pub async fn json(State(state): State<AppState>, Writer(_, account): Writer) -> 
 
 /// `GET /account/bookmarks.csv`.
 pub async fn bookmarks_csv(State(state): State<AppState>, Writer(_, account): Writer) -> AppResult<Response> {
-    let export = export(&state, account.id, &account.username).await?;
+    // The bookmarks alone: the rest of the library is not in this file.
+    let bookmarks = export_bookmarks(&state, account.id).await?;
     let mut out = csv::Writer::from_writer(Vec::new());
     let wrap = |e: csv::Error| AppError::Internal(Box::new(e));
     out.write_record(["type", "title", "creators", "fandoms", "url", "notes", "tags", "private", "rec", "bookmarked"])
         .map_err(wrap)?;
-    for b in &export.bookmarks {
+    for b in &bookmarks {
         let (kind, title, creators, fandoms, url) = match (&b.work, &b.series, &b.external) {
             (Some(w), _, _) => ("work", w.title.clone(), w.creators.join(", "), w.fandoms.join(", "), w.url.clone()),
             (_, Some(s), _) => ("series", s.title.clone(), String::new(), String::new(), s.url.clone()),
             (_, _, Some(e)) => ("external", e.title.clone(), e.creator.clone(), e.fandoms.join(", "), e.url.clone()),
             _ => continue,
         };
-        let date = crate::views::date(
-            time::OffsetDateTime::from_unix_timestamp(b.created_at).unwrap_or(time::OffsetDateTime::UNIX_EPOCH),
-        );
+        let date = crate::views::date(crate::views::unix(b.created_at));
         let notes = flourish_text::html_to_text(&b.notes);
         out.write_record([
             kind,

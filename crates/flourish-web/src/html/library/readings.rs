@@ -16,10 +16,6 @@ use serde::Serialize;
 
 const PER_PAGE: u32 = 20;
 
-fn date(t: i64) -> String {
-    crate::views::date(time::OffsetDateTime::from_unix_timestamp(t).unwrap_or(time::OffsetDateTime::UNIX_EPOCH))
-}
-
 /// Where to pick a work up: the place kept inside a chapter, else the chapter after the
 /// last one read, else the work.
 fn resume_url(r: &Reading) -> String {
@@ -52,7 +48,7 @@ impl ReadingView {
             title: r.title.clone(),
             url: format!("/works/{}", r.work),
             resume_url: resume_url(r),
-            last_visit: date(r.last_visit_at),
+            last_visit: crate::views::date(crate::views::unix(r.last_visit_at)),
             visits: r.visits,
             place: r.chapter_position.map(|p| format!("Chapter {p} of {}", r.chapters_now)),
             new_chapters: r.new_chapters(),
