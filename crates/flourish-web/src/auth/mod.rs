@@ -44,11 +44,27 @@ pub struct Visitor {
     pub csrf: String,
     pub address: IpAddr,
     session_hash: Option<String>,
+    /// A member's reading preferences, read at most once per request (the page's look and
+    /// the work page's whole-work choice both ask).
+    preferences: std::sync::Arc<tokio::sync::OnceCell<flourish_core::ReadingPreferences>>,
 }
 
 impl Visitor {
     pub fn guest(address: IpAddr) -> Visitor {
-        Visitor { account: None, csrf: String::new(), address, session_hash: None }
+        Visitor { account: None, csrf: String::new(), address, session_hash: None, preferences: Default::default() }
+    }
+
+    /// A member's reading preferences (None for a guest), from the store once a request.
+    pub async fn preferences(
+        &self,
+        store: &flourish_store::Store,
+    ) -> Result<Option<flourish_core::ReadingPreferences>, flourish_store::StoreError> {
+        let Some(account) = &self.account else { return Ok(None) };
+        let prefs = self
+            .preferences
+            .get_or_try_init(|| flourish_store::ReadingStore::reading_preferences(store, account.id))
+            .await?;
+        Ok(Some(prefs.clone()))
     }
 
     pub fn viewer(&self) -> Viewer {
@@ -61,7 +77,7 @@ impl Visitor {
 
     /// The same visitor seen as `account` (after logging in, or out).
     pub fn with_account(self, account: Option<Account>) -> Visitor {
-        Visitor { account, ..self }
+        Visitor { account, preferences: Default::default(), ..self }
     }
 
     pub fn session_hash(&self) -> Option<&str> {

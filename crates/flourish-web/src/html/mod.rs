@@ -79,10 +79,7 @@ pub async fn render_string(
         page: T,
     }
     let settings = state.site().await;
-    let prefs = match &visitor.account {
-        Some(account) => Some(flourish_store::ReadingStore::reading_preferences(&state.store, account.id).await?),
-        None => None,
-    };
+    let prefs = visitor.preferences(&state.store).await?;
     let site = Site {
         archive_name: &settings.archive_name,
         archive_description: &settings.archive_description,

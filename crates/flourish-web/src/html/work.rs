@@ -11,7 +11,6 @@ use axum::http::Uri;
 use axum::http::request::Parts;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use flourish_core::{Chapter, ChapterId, ChapterSummary, Viewer, Work, WorkId};
-use flourish_store::ReadingStore;
 use flourish_store::WorkStore;
 use serde::Serialize;
 
@@ -156,12 +155,8 @@ pub async fn show(
     let (work, index) = load(&state, &id, viewer).await?;
     // A member who reads works whole gets the whole work unless the link asks otherwise.
     let full = full
-        || match &visitor.account {
-            Some(account) if query_param(&uri, "view_full_work").is_none() => {
-                state.store.reading_preferences(account.id).await?.whole_work
-            }
-            _ => false,
-        };
+        || (query_param(&uri, "view_full_work").is_none()
+            && visitor.preferences(&state.store).await?.is_some_and(|p| p.whole_work));
     if full || index.len() <= 1 {
         let chapters = state.store.chapters(work.id, viewer).await?;
         return page(&state, &visitor, &work, &index, &chapters, true, &uri).await;
