@@ -242,10 +242,13 @@ pub enum NotificationKind {
     Moderation,
     /// What happened to a report I made.
     Report,
+    /// Something I follow was updated: a new chapter or work, or new works in a tag or a
+    /// saved search.
+    Subscription,
 }
 
 impl NotificationKind {
-    pub const ALL: [NotificationKind; 7] = [
+    pub const ALL: [NotificationKind; 8] = [
         NotificationKind::Comment,
         NotificationKind::Reply,
         NotificationKind::Kudos,
@@ -253,6 +256,7 @@ impl NotificationKind {
         NotificationKind::CoCreator,
         NotificationKind::Moderation,
         NotificationKind::Report,
+        NotificationKind::Subscription,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -264,6 +268,7 @@ impl NotificationKind {
             NotificationKind::CoCreator => "co_creator",
             NotificationKind::Moderation => "moderation",
             NotificationKind::Report => "report",
+            NotificationKind::Subscription => "subscription",
         }
     }
 
@@ -276,6 +281,7 @@ impl NotificationKind {
             NotificationKind::CoCreator => "Co-creator invitations",
             NotificationKind::Moderation => "Moderation of my works and comments",
             NotificationKind::Report => "Outcomes of my reports",
+            NotificationKind::Subscription => "Updates to what I subscribe to",
         }
     }
 
@@ -283,7 +289,10 @@ impl NotificationKind {
     /// kudos in the daily digest; the rest on the site.
     pub fn default_channel(self) -> Channel {
         match self {
-            NotificationKind::Comment | NotificationKind::Reply | NotificationKind::CoCreator => Channel::Email,
+            NotificationKind::Comment
+            | NotificationKind::Reply
+            | NotificationKind::CoCreator
+            | NotificationKind::Subscription => Channel::Email,
             NotificationKind::Kudos => Channel::Digest,
             NotificationKind::Held | NotificationKind::Moderation | NotificationKind::Report => Channel::Site,
         }
@@ -305,7 +314,7 @@ pub enum Channel {
     Site,
     /// The inbox and an email at once.
     Email,
-    /// The inbox and the daily email digest.
+    /// The inbox and the email digest, daily or weekly as the account chooses.
     Digest,
     Off,
 }
@@ -326,7 +335,7 @@ impl Channel {
         match self {
             Channel::Site => "On the site",
             Channel::Email => "Email at once",
-            Channel::Digest => "Daily email digest",
+            Channel::Digest => "Email digest (daily or weekly)",
             Channel::Off => "Off",
         }
     }

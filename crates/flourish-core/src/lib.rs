@@ -13,6 +13,7 @@ pub mod limits;
 pub mod links;
 pub mod reading;
 pub mod report;
+pub mod subscription;
 pub mod tag;
 pub mod validation;
 pub mod vocabulary;
@@ -29,6 +30,7 @@ pub use ids::{BookmarkId, ChapterId, CommentId, NotificationId, PseudId, ReportI
 pub use limits::Limits;
 pub use reading::{Reading, ReadingPreferences, ReadingSettings, Visit};
 pub use report::{Report, ReportAction, ReportContext, ReportReason, ReportState, ReportTarget};
+pub use subscription::{DigestEvery, NewSubscription, Subscription, SubscriptionKind};
 pub use tag::{Pairing, Tag, TagKind, relationship_name, relationship_people, tag_from_url_segment, tag_url_segment};
 pub use validation::{FieldError, ValidationErrors};
 pub use vocabulary::{ArchiveWarning, Category, Rating};

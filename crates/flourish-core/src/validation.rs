@@ -39,7 +39,8 @@ impl ValidationErrors {
         self.0.iter().filter(move |e| e.field == field)
     }
 
-    fn into_result(self) -> Result<(), ValidationErrors> {
+    /// `Ok` when nothing was added.
+    pub fn into_result(self) -> Result<(), ValidationErrors> {
         if self.0.is_empty() { Ok(()) } else { Err(self) }
     }
 

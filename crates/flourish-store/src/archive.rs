@@ -61,11 +61,13 @@ const TABLES: &[Table] = &[
             ("status", Text),
             ("unread_notifications", Int),
             ("is_moderator", Bool),
+            ("digest_every", Text),
+            ("feed_secret", OptText),
         ],
         key: &["id"],
         identity: true,
         since: 1,
-        added: &[("unread_notifications", 2), ("is_moderator", 2)],
+        added: &[("unread_notifications", 2), ("is_moderator", 2), ("digest_every", 4), ("feed_secret", 4)],
     },
     Table {
         name: "pseuds",
@@ -418,6 +420,23 @@ const TABLES: &[Table] = &[
         added: &[],
     },
     Table {
+        name: "subscriptions",
+        columns: &[
+            ("id", Int),
+            ("user_id", Int),
+            ("kind", Text),
+            ("target_id", Int),
+            ("query", Text),
+            ("name", Text),
+            ("checked_until", Int),
+            ("created_at", Int),
+        ],
+        key: &["id"],
+        identity: true,
+        since: 4,
+        added: &[],
+    },
+    Table {
         name: "filter_profile_tags",
         columns: &[("profile_id", Int), ("tag_id", Int)],
         key: &["profile_id", "tag_id"],
@@ -446,8 +465,9 @@ const TABLES: &[Table] = &[
 /// The file that marks a directory as an export, and says which format it is in.
 const MANIFEST: &str = "flourish-archive.json";
 /// 2 added the conversation (kudos, comments, blocks, notifications, reports, the moderator
-/// role), 3 bookmarks, reading history and filter profiles; older exports are still read.
-const FORMAT_VERSION: u32 = 3;
+/// role), 3 bookmarks, reading history and filter profiles, 4 subscriptions and the digest
+/// and feed settings; older exports are still read.
+const FORMAT_VERSION: u32 = 4;
 /// Rows read or written per statement.
 const BATCH: usize = 500;
 

@@ -48,7 +48,10 @@ pub use conversation::{
     KudosStore, NewReport, NotificationStore, QueueFilter, ReportStore,
 };
 pub use error::StoreError;
-pub use library::{BookmarkFilter, BookmarkSort, BookmarkStore, FilterStore, ReadingStore};
+pub use library::{
+    BookmarkFilter, BookmarkSort, BookmarkStore, Delivered, FilterStore, ReadingStore, SavedSearch, SearchNotice,
+    SubscriptionStore,
+};
 pub use resanitize::{ContentCleaning, ResanitizeReport};
 pub use traits::{
     ArchiveCounts, IndexSource, OutboxEntry, OutboxStore, Page, SeriesStore, StatsStore, TagStore, WorkStore,

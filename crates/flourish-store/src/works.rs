@@ -443,6 +443,7 @@ impl WorkStore for Store {
             }
             // Works start at version 0, so the outbox rule gives them version 1.
             works_changed(&mut tx, Changed::Works(&ids), created).await?;
+            crate::library::subscriptions::record_updates(&mut tx, &ids, None, created).await?;
             tx.commit().await?;
             ids
         });
@@ -477,6 +478,7 @@ impl WorkStore for Store {
             .execute(&mut *tx)
             .await?;
             works_changed(&mut tx, Changed::Work(work.0), at).await?;
+            crate::library::subscriptions::record_updates(&mut tx, &[work.0], Some(id), at).await?;
             tx.commit().await?;
             (id, position)
         });

@@ -85,6 +85,18 @@ impl TestApp {
         self.indexer.refresh_autocomplete().await;
     }
 
+    /// Delivers every waiting update to its followers now (the background worker would,
+    /// within a moment; the two never deliver the same chunk twice).
+    pub async fn deliver_updates(&self) {
+        while flourish_web::following::deliver_step(&self.state).await.expect("delivery") {}
+    }
+
+    /// Runs the saved-search round now, for updates up to `until`, whenever each search
+    /// was last checked.
+    pub async fn check_saved_searches(&self, until: i64) -> u64 {
+        flourish_web::following::check_saved_searches(&self.state, until, 0).await.expect("saved-search round")
+    }
+
     pub fn store(&self) -> &Store {
         &self.db.store
     }

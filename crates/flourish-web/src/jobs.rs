@@ -14,7 +14,7 @@ use crate::mail::QueuedMail;
 use crate::state::AppState;
 use flourish_core::{NotificationId, NotificationKind, UserId};
 use flourish_store::conversation::jobs::{DAILY, MAIL_DIGEST, MAIL_NOTIFICATION};
-use flourish_store::{JobStore, NotificationStore, StoreError};
+use flourish_store::{JobStore, NotificationStore, StoreError, SubscriptionStore};
 use std::time::Duration;
 
 /// How long a job is someone's before another node may take it, unless configured
@@ -43,7 +43,27 @@ impl From<StoreError> for JobError {
 /// Runs jobs for as long as the archive runs.
 pub async fn run(state: AppState) {
     let mut last_daily = String::new();
+    let mut last_round = 0i64;
     loop {
+        // New works and chapters reach their followers first: a chunk, then the queue.
+        match crate::following::deliver_step(&state).await {
+            Ok(true) => {
+                tokio::time::sleep(crate::following::DELIVERY_PAUSE).await;
+                continue;
+            }
+            Ok(false) => {}
+            Err(e) => tracing::warn!(error = %e, "cannot deliver updates to followers"),
+        }
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        if now - last_round >= 60 {
+            last_round = now;
+            let until = now - crate::following::INDEX_LAG_SECS;
+            if let Err(e) =
+                crate::following::check_saved_searches(&state, until, crate::following::SEARCH_ROUND_SECS).await
+            {
+                tracing::warn!(error = %e, "cannot check saved searches");
+            }
+        }
         let today = time::OffsetDateTime::now_utc().date();
         if today.to_string() != last_daily {
             match schedule_daily(&state, today).await {
@@ -156,8 +176,9 @@ async fn mail_digest(state: &AppState, job: i64, payload: &serde_json::Value) ->
     let mail = QueuedMail {
         to: &email,
         subject: &format!(
-            "[{}] Your daily digest ({} update{})",
+            "[{}] Your {} digest ({} update{})",
             state.config.archive_name,
+            state.store.digest_every(user).await?.as_str(),
             entries.len(),
             if entries.len() == 1 { "" } else { "s" }
         ),
@@ -177,9 +198,9 @@ async fn daily(state: &AppState, payload: &serde_json::Value) -> Result<(), JobE
         return Err(JobError::Fatal("malformed daily payload".into()));
     };
     state.store.summarize_kudos(since, until).await?;
-    for user in state.store.digest_recipients().await? {
-        let payload = serde_json::json!({ "user": user.0 }).to_string();
-        state.store.enqueue(MAIL_DIGEST, &format!("digest:{day}:{user}"), &payload, until).await?;
-    }
+    // Weekly digests go out on Mondays, with the daily ones.
+    let weekly = time::Date::parse(day, &time::format_description::well_known::Iso8601::DATE)
+        .is_ok_and(|d| d.weekday() == time::Weekday::Monday);
+    state.store.queue_digests(day, until, weekly).await?;
     Ok(())
 }

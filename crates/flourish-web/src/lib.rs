@@ -19,6 +19,7 @@ pub mod auth;
 pub mod downloads;
 pub mod error;
 pub mod feeds;
+pub mod following;
 pub mod html;
 pub mod jobs;
 pub mod listing;

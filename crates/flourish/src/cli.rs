@@ -119,6 +119,16 @@ pub enum DevCommand {
         #[command(flatten)]
         database: DatabaseArgs,
     },
+    /// Make FOLLOWERS accounts follow a work, post a chapter, deliver it as the worker does
+    /// while readers read, queue the digests, and print the times (stop the server first).
+    BenchFollowers {
+        #[arg(long)]
+        work: i64,
+        #[arg(long, default_value_t = 100_000)]
+        followers: u32,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
     /// Build one work's downloads repeatedly and print the median time per format.
     BenchExport {
         #[arg(long)]
@@ -238,6 +248,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Dev { command: DevCommand::SeedComments { work, comments, threads, prefix, database } } => {
             with_store(config_file, &database, async |_, store| {
                 crate::dev::seed_comments(store, flourish_core::WorkId(work), comments, threads.max(1), &prefix).await
+            })
+            .await
+        }
+        Command::Dev { command: DevCommand::BenchFollowers { work, followers, database } } => {
+            with_store(config_file, &database, async |_, store| {
+                crate::dev::bench_followers(store, flourish_core::WorkId(work), followers).await
             })
             .await
         }

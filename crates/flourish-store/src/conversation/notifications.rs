@@ -103,6 +103,23 @@ impl NotificationRow {
     }
 }
 
+impl Store {
+    /// An account's notifications meeting `condition` (SQL on `n`, written by this crate),
+    /// newest first.
+    pub(crate) async fn notifications_where(
+        &self,
+        user: UserId,
+        condition: &'static str,
+        limit: u32,
+    ) -> Result<Vec<Notification>, StoreError> {
+        let sql = format!("{SELECT} WHERE n.user_id = $1 AND {condition} ORDER BY n.id DESC LIMIT $2");
+        let rows: Vec<NotificationRow> = with_db!(self, db => {
+            sqlx::query_as(AssertSqlSafe(sql)).bind(user.0).bind(i64::from(limit)).fetch_all(db).await?
+        });
+        Ok(rows.into_iter().map(NotificationRow::into_notification).collect())
+    }
+}
+
 impl NotificationStore for Store {
     async fn notifications(
         &self,

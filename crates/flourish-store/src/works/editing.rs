@@ -179,6 +179,8 @@ impl WorkEditing for Store {
         let at = now();
         with_db!(self, db => {
             let (_turn, mut tx) = db.begin_write().await?;
+            let was_draft: Option<bool> =
+                sqlx::query_scalar("SELECT posted = FALSE FROM works WHERE id = $1").bind(work.0).fetch_optional(&mut *tx).await?;
             sqlx::query(
                 "UPDATE works SET posted = TRUE, published_at = CASE WHEN published_at < created_at THEN published_at ELSE $2 END \
                  WHERE id = $1",
@@ -188,6 +190,9 @@ impl WorkEditing for Store {
             .execute(&mut *tx)
             .await?;
             touch_work!(tx, work.0, at);
+            if was_draft == Some(true) {
+                crate::library::subscriptions::record_updates(&mut tx, &[work.0], None, at).await?;
+            }
             tx.commit().await?;
         });
         Ok(())

@@ -4,8 +4,8 @@
 use flourish_core::{SeriesDraft, TagKind, Viewer};
 use flourish_store::SettingsStore;
 use flourish_store::{
-    AccountStore, BookmarkStore, FilterStore, NewAccount, ReadingStore, SeriesStore, Store, StoreError, TagStore,
-    WorkEditing, WorkStore,
+    AccountStore, BookmarkStore, FilterStore, NewAccount, ReadingStore, SeriesStore, Store, StoreError,
+    SubscriptionStore, TagStore, WorkEditing, WorkStore,
 };
 use flourish_testkit::{TestDb, fixtures};
 use std::path::Path;
@@ -97,6 +97,11 @@ async fn fill(store: &Store) {
     profile.exclude_tags = vec!["Nargles".into()];
     profile.exclude_creators = vec!["neville".into()];
     store.save_filter_profile(account.id, None, &profile).await.unwrap();
+    store.subscribe(account.id, &flourish_core::NewSubscription::Series(series.0)).await.unwrap();
+    let search = flourish_core::NewSubscription::Search { query: "q=mandrakes".into(), name: "Mandrakes".into() };
+    store.subscribe(account.id, &search).await.unwrap();
+    store.set_digest_every(account.id, flourish_core::DigestEvery::Weekly).await.unwrap();
+    store.feed_secret(account.id, "a-feed-secret-0123456789", false).await.unwrap();
     store.set_setting("signup_mode", "invitation").await.unwrap();
 }
 
@@ -136,6 +141,11 @@ async fn round_trip(from: &TestDb, to: &TestDb) {
         (profiles[0].exclude_tags.len(), profiles[0].exclude_creators.as_slice()),
         (1, &["neville".to_owned()][..])
     );
+    let followed: Vec<(String, String)> =
+        to.store.subscriptions(luna_id).await.unwrap().into_iter().map(|s| (s.kind.as_str().into(), s.name)).collect();
+    assert_eq!(followed, [("search".into(), "Mandrakes".into()), ("series".into(), "Herbology".into())]);
+    assert_eq!(to.store.digest_every(luna_id).await.unwrap(), flourish_core::DigestEvery::Weekly);
+    assert_eq!(to.store.feed_owner("a-feed-secret-0123456789").await.unwrap(), Some(luna_id));
     let luna = to.store.user_by_name("luna").await.unwrap().unwrap();
     let kept = to.store.user_bookmarks(luna.id, Some(luna.id), &Default::default(), 1, 10).await.unwrap();
     assert_eq!(

@@ -10,3 +10,4 @@ mod open;
 mod parity;
 mod readings;
 mod resanitize;
+mod subscriptions;

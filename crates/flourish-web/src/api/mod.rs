@@ -14,6 +14,7 @@ pub mod dto;
 pub mod filters;
 pub mod input;
 pub mod readings;
+pub mod subscriptions;
 
 use crate::audit::{Actor, work_changed};
 use crate::error::{AppError, AppResult, path_id};
@@ -63,6 +64,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/me/filters", get(filters::list).post(filters::create))
         .route("/api/v1/me/filters/{id}", put(filters::update).delete(filters::delete))
         .route("/api/v1/me/later/{work_id}", put(readings::mark).delete(readings::unmark))
+        .route("/api/v1/me/subscriptions", get(subscriptions::list).post(subscriptions::create))
+        .route("/api/v1/me/subscriptions/{id}", axum::routing::delete(subscriptions::delete))
 }
 
 #[derive(OpenApi)]
@@ -79,11 +82,13 @@ pub fn routes() -> Router<AppState> {
         conversation::delete_comment, conversation::notifications, bookmarks::my_bookmarks, bookmarks::create_bookmark,
         bookmarks::my_bookmark, bookmarks::update_bookmark, bookmarks::delete_bookmark, bookmarks::work_bookmarks,
         readings::history, readings::forget, readings::later, readings::mark, readings::unmark, filters::list,
-        filters::create, filters::update, filters::delete
+        filters::create, filters::update, filters::delete, subscriptions::list, subscriptions::create,
+        subscriptions::delete
     ),
     components(schemas(
         ErrorOut, WorkInput, ChapterInput, conversation::CommentInput, conversation::CommentEdit,
-        bookmarks::BookmarkInput, bookmarks::BookmarkEdit, bookmarks::ExternalInput, filters::FilterInput
+        bookmarks::BookmarkInput, bookmarks::BookmarkEdit, bookmarks::ExternalInput, filters::FilterInput,
+        subscriptions::SubscriptionInput
     )),
     modifiers(&BearerAuth)
 )]

@@ -25,6 +25,14 @@ pub async fn show(
 ) -> AppResult<Html<String>> {
     let viewer = visitor.viewer();
     let pseud = state.store.pseud(&username, &pseud).await?.ok_or(AppError::NotFound)?;
+    let subscribe = crate::html::library::subscriptions::SubscribeBox::new(
+        &state,
+        visitor.account.as_ref(),
+        flourish_core::SubscriptionKind::Creator,
+        pseud.user_id.0,
+        &pseud.path(),
+    )
+    .await?;
     let page = state.store.works_by_pseud(pseud.id, viewer, q.page(), state.config.per_page).await?;
     #[derive(Serialize)]
     struct Ctx {
@@ -35,8 +43,10 @@ pub async fn show(
         listing: Listing,
         base_url: String,
         feed: crate::views::FeedLink,
+        subscribe: Option<crate::html::library::subscriptions::SubscribeBox>,
     }
     let ctx = Ctx {
+        subscribe,
         feed: crate::views::FeedLink {
             title: format!("Works by {} (Atom)", pseud.byline()),
             url: format!("{}/feed.atom", pseud.path()),

@@ -32,6 +32,7 @@ pub async fn show(State(state): State<AppState>, visitor: Visitor, Path(id): Pat
         entries: Vec<Entry>,
         feed: crate::views::FeedLink,
         bookmark: Option<crate::html::library::bookmarks::BookmarkBox>,
+        subscribe: Option<crate::html::library::subscriptions::SubscribeBox>,
     }
     let bookmark = match &visitor.account {
         Some(account) => {
@@ -40,7 +41,16 @@ pub async fn show(State(state): State<AppState>, visitor: Visitor, Path(id): Pat
         }
         None => None,
     };
+    let subscribe = crate::html::library::subscriptions::SubscribeBox::new(
+        &state,
+        visitor.account.as_ref(),
+        flourish_core::SubscriptionKind::Series,
+        id.0,
+        &format!("/series/{id}"),
+    )
+    .await?;
     let ctx = Ctx {
+        subscribe,
         feed: crate::views::FeedLink {
             title: format!("{} (Atom)", series.title),
             url: format!("/series/{id}/feed.atom"),

@@ -55,10 +55,20 @@ pub async fn works(
         subtags: Vec<Link>,
         parents: Vec<Link>,
         feed: crate::views::FeedLink,
+        subscribe: Option<crate::html::library::subscriptions::SubscribeBox>,
         #[serde(flatten)]
         filtered: FilteredListing,
     }
+    let subscribe = crate::html::library::subscriptions::SubscribeBox::new(
+        &state,
+        visitor.account.as_ref(),
+        flourish_core::SubscriptionKind::Tag,
+        filter_tag.id.0,
+        &tag.works_path(),
+    )
+    .await?;
     let ctx = Ctx {
+        subscribe,
         heading: format!("Works in {}", tag.name),
         tag: Link::from(&tag),
         kind: tag.kind.label(1),

@@ -59,6 +59,7 @@ struct Ctx {
     conversation: super::conversation::views::ConversationView,
     /// A member's Marked for Later and place kept.
     reading: Option<super::library::readings::ReadingBox>,
+    subscribe: Option<super::library::subscriptions::SubscribeBox>,
 }
 
 pub(crate) async fn page(
@@ -103,7 +104,20 @@ pub(crate) async fn page(
         }
         _ => None,
     };
+    let subscribe = if work.posted {
+        super::library::subscriptions::SubscribeBox::new(
+            state,
+            visitor.account.as_ref(),
+            flourish_core::SubscriptionKind::Work,
+            work.id.0,
+            &format!("/works/{}#reading", work.id),
+        )
+        .await?
+    } else {
+        None
+    };
     let ctx = Ctx {
+        subscribe,
         reading,
         conversation,
         can_edit: is_creator(visitor, work),

@@ -13,14 +13,30 @@ use serde::Serialize;
 #[derive(Serialize)]
 struct Ctx {
     heading: String,
+    /// For a member looking at a filtered listing: the filter, to save as a search.
+    save_search: Option<String>,
     #[serde(flatten)]
     filtered: FilteredListing,
+}
+
+/// The listing's filter, when a member could save it as a search to follow.
+fn save_search(visitor: &Visitor, uri: &Uri) -> Option<String> {
+    visitor.account.as_ref()?;
+    let query = crate::html::library::subscriptions::clean_query(uri.query().unwrap_or("")).ok()?;
+    (!query.is_empty()).then_some(query)
 }
 
 pub async fn index(State(state): State<AppState>, visitor: Visitor, uri: Uri) -> AppResult<Html<String>> {
     let viewer = visitor.viewer();
     let filtered = filtered(&state, viewer, uri.query(), "/works", None).await?;
-    render(&state, &visitor, "works.html", "Works", Ctx { heading: "Works".into(), filtered }).await
+    render(
+        &state,
+        &visitor,
+        "works.html",
+        "Works",
+        Ctx { heading: "Works".into(), save_search: save_search(&visitor, &uri), filtered },
+    )
+    .await
 }
 
 /// `/works/search?q=…`: the same listing, headed by the query.
@@ -32,5 +48,6 @@ pub async fn search(State(state): State<AppState>, visitor: Visitor, uri: Uri) -
     } else {
         format!("Works matching “{}”", filtered.sidebar.q)
     };
-    render(&state, &visitor, "works.html", &heading.clone(), Ctx { heading, filtered }).await
+    let save_search = save_search(&visitor, &uri);
+    render(&state, &visitor, "works.html", &heading.clone(), Ctx { heading, save_search, filtered }).await
 }

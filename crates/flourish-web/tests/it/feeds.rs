@@ -9,7 +9,7 @@ use quick_xml::events::Event;
 
 /// Element paths of a feed (`feed/entry/title`), in order, and their text; panics on XML
 /// that is not well-formed.
-fn parse(xml: &str) -> Vec<(String, String)> {
+pub(crate) fn parse(xml: &str) -> Vec<(String, String)> {
     let mut reader = Reader::from_str(xml);
     let mut path: Vec<String> = Vec::new();
     // Indexes in `out` of the open elements, whose text is being read.

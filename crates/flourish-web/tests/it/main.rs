@@ -15,3 +15,4 @@ mod pages;
 mod posting;
 mod readings;
 mod script_links;
+mod subscriptions;

@@ -6,7 +6,7 @@
 
 use axum::http::StatusCode;
 use flourish_core::SeriesDraft;
-use flourish_store::{SeriesStore, TagStore, WorkStore};
+use flourish_store::{AccountStore, SeriesStore, SubscriptionStore, TagStore, WorkStore};
 use flourish_testkit::{TestApp, fixtures};
 use std::path::Path;
 use std::process::Command;
@@ -66,6 +66,12 @@ async fn the_catalog_and_every_feed_are_valid_atom_and_opds() {
         .unwrap();
     app.store().add_to_series(series, first, None).await.unwrap();
     app.sync_search().await;
+    // A reader's private subscriptions feed, with an update in it.
+    let (reader, _) = app.store().create_user("feedfollower").await.unwrap();
+    app.store().subscribe(reader.id, &flourish_core::NewSubscription::Work(first.0)).await.unwrap();
+    app.store().add_chapter(first, &fixtures::chapter("Later", "And then.")).await.unwrap();
+    app.deliver_updates().await;
+    let secret = app.store().feed_secret(reader.id, "opds-test-feed-secret-0123456789", false).await.unwrap();
 
     let mut documents = Vec::new();
     for path in [
@@ -78,6 +84,7 @@ async fn the_catalog_and_every_feed_are_valid_atom_and_opds() {
         "/users/quillwright/pseuds/quillwright/feed.atom".to_owned(),
         format!("/series/{series}/feed.atom"),
         format!("/works/{first}/feed.atom"),
+        format!("/subscriptions/feed/{secret}"),
     ] {
         let r = app.get(&path).await;
         assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.body);

@@ -449,3 +449,104 @@ pub async fn export_work(
     println!("wrote {} ({} bytes, {})", output.display(), bytes.len(), format.label());
     Ok(())
 }
+
+/// The subscriptions figure: `followers` new accounts follow `work`, a chapter is posted,
+/// and the update is delivered the way every node's worker does it (chunks of
+/// [`flourish_web::following::DELIVERY_CHUNK`] with a pause between) while two readers
+/// read the work's first chapter; then the digest round queues its jobs. Prints the times
+/// and the readers' latency alone and during the delivery.
+pub async fn bench_followers(store: &Store, work: flourish_core::WorkId, followers: u32) -> anyhow::Result<()> {
+    use flourish_core::Viewer;
+    use flourish_store::dev::SyntheticAccounts;
+    use flourish_store::{JobStore, SubscriptionStore};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::Duration;
+
+    let chapter = store.chapter_index(work, Viewer::Guest).await?.first().map(|c| c.id).context("no such work")?;
+    let started = Instant::now();
+    // Every tenth follower by the digest, the rest by email at once.
+    store.seed_followers(work, "follower", followers, 10).await?;
+    println!("seeded {followers} followers of work {work} in {:.1} s", started.elapsed().as_secs_f64());
+
+    // Readers: the queries of a chapter page, back to back, timed one by one.
+    let read = |stop: Arc<AtomicBool>| {
+        let store = store.clone();
+        tokio::spawn(async move {
+            let mut times = Vec::new();
+            while !stop.load(Ordering::Relaxed) {
+                let t = Instant::now();
+                let _ = store.work(work, Viewer::Guest).await;
+                let _ = store.chapter_index(work, Viewer::Guest).await;
+                let _ = store.chapter(work, chapter, Viewer::Guest).await;
+                times.push(t.elapsed());
+            }
+            times
+        })
+    };
+    let readers = |stop: &Arc<AtomicBool>| (0..2).map(|_| read(stop.clone())).collect::<Vec<_>>();
+    let collect = async |tasks: Vec<tokio::task::JoinHandle<Vec<Duration>>>| {
+        let mut all = Vec::new();
+        for t in tasks {
+            all.extend(t.await.unwrap_or_default());
+        }
+        all.sort();
+        all
+    };
+    let pct = |v: &[Duration], p: f64| v.get(((v.len() as f64 * p) as usize).min(v.len().saturating_sub(1))).copied();
+    let ms = |d: Option<Duration>| d.map_or(f64::NAN, |d| d.as_secs_f64() * 1000.0);
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let tasks = readers(&stop);
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    stop.store(true, Ordering::Relaxed);
+    let alone = collect(tasks).await;
+
+    let jobs_before = store.pending_jobs().await?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let tasks = readers(&stop);
+    let posted = Instant::now();
+    store
+        .add_chapter(
+            work,
+            &flourish_core::ChapterDraft {
+                title: "The Lamp Relit".into(),
+                content: "<p>It caught on the third try, and the room remembered its corners.</p>".into(),
+                ..Default::default()
+            },
+        )
+        .await?;
+    let mut notified = 0u64;
+    let mut steps = 0u32;
+    while let Some(step) = store.deliver_updates(flourish_web::following::DELIVERY_CHUNK).await? {
+        notified += step.notified;
+        steps += 1;
+        tokio::time::sleep(flourish_web::following::DELIVERY_PAUSE).await;
+    }
+    let delivered = posted.elapsed();
+    stop.store(true, Ordering::Relaxed);
+    let during = collect(tasks).await;
+    let mails = store.pending_jobs().await? - jobs_before;
+    let digest_started = Instant::now();
+    let today = time::OffsetDateTime::now_utc().date().to_string();
+    let digests = store.queue_digests(&today, 0, true).await?;
+    let digest_time = digest_started.elapsed();
+
+    println!(
+        "chapter posted → {notified} notifications written and {mails} emails queued in {:.2} s ({steps} transactions)",
+        delivered.as_secs_f64()
+    );
+    println!("digest round: {digests} digest emails queued in {:.2} s", digest_time.as_secs_f64());
+    println!("composed and queued, in all: {:.2} s (goal: under 60 s)", (delivered + digest_time).as_secs_f64());
+    println!(
+        "reader (a chapter page's queries): alone p50 {:.2} ms p99 {:.2} ms ({} reads); during delivery p50 {:.2} ms p99 {:.2} ms ({} reads)",
+        ms(pct(&alone, 0.5)),
+        ms(pct(&alone, 0.99)),
+        alone.len(),
+        ms(pct(&during, 0.5)),
+        ms(pct(&during, 0.99)),
+        during.len()
+    );
+    println!("reader p99 during / alone: {:.2}×", ms(pct(&during, 0.99)) / ms(pct(&alone, 0.99)));
+    Ok(())
+}

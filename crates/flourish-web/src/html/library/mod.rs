@@ -1,11 +1,12 @@
-//! The reader's own archive in the pages (issue 16): bookmarks, and reading history with
-//! Marked for Later.
+//! The reader's own archive in the pages (issue 16): bookmarks, reading history with Marked
+//! for Later, filter profiles, preferences, subscriptions and the reader's data.
 
 pub mod bookmarks;
 pub mod filters;
 pub mod my_data;
 pub mod preferences;
 pub mod readings;
+pub mod subscriptions;
 
 use crate::state::AppState;
 use axum::Router;
@@ -35,4 +36,10 @@ pub fn routes() -> Router<AppState> {
         .route("/account/filters/mute", post(filters::mute))
         .route("/account/filters/{id}", post(filters::update))
         .route("/account/filters/{id}/delete", post(filters::delete))
+        .route("/subscriptions", post(subscriptions::create))
+        .route("/subscriptions/{id}/delete", post(subscriptions::delete))
+        .route("/users/{username}/subscriptions", get(subscriptions::page))
+        .route("/account/subscriptions/feed", post(subscriptions::renew_feed))
+        .route("/account/subscriptions/digest", post(subscriptions::set_digest))
+        .route("/subscriptions/feed/{secret}", get(subscriptions::feed))
 }

@@ -17,11 +17,12 @@ use axum::extract::{Multipart, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use flourish_core::{
-    BookmarkFields, BookmarkTarget, ExternalWork, FilterProfile, ReadingPreferences, ReadingSettings, SeriesId,
-    TextFormat, UserId, Work, WorkId,
+    BookmarkFields, BookmarkTarget, ExternalWork, FilterProfile, NewSubscription, ReadingPreferences, ReadingSettings,
+    SeriesId, SubscriptionKind, TextFormat, UserId, Work, WorkId,
 };
 use flourish_store::{
     BookmarkFilter, BookmarkStore, FilterStore, IndexSource, KudosStore, ReadingStore, SeriesStore, StoreError,
+    SubscriptionStore, TagStore,
 };
 use serde::{Deserialize, Serialize};
 
@@ -80,6 +81,21 @@ pub struct HistoryEntry {
     pub paragraph: Option<u32>,
 }
 
+/// Something followed: a work, series, creator or tag by id and name, or a search by its
+/// query string.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct SubscriptionEntry {
+    pub kind: String,
+    #[serde(default)]
+    pub target_id: i64,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub query: String,
+    #[serde(default)]
+    pub url: String,
+}
+
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct KudosEntry {
     pub work: WorkRef,
@@ -109,6 +125,10 @@ pub struct LibraryExport {
     pub preferences: Option<ReadingPreferences>,
     #[serde(default)]
     pub reading_settings: Option<ReadingSettings>,
+    #[serde(default)]
+    pub subscriptions: Vec<SubscriptionEntry>,
+    #[serde(default)]
+    pub digest_every: Option<flourish_core::DigestEvery>,
 }
 
 fn work_ref(state: &AppState, work: &Work) -> WorkRef {
@@ -236,6 +256,20 @@ async fn export(state: &AppState, user: UserId, username: &str) -> AppResult<Lib
         filters: state.store.filter_profiles(user).await?,
         preferences: Some(state.store.reading_preferences(user).await?),
         reading_settings: Some(state.store.reading_settings(user).await?),
+        subscriptions: state
+            .store
+            .subscriptions(user)
+            .await?
+            .into_iter()
+            .map(|s| SubscriptionEntry {
+                kind: s.kind.as_str().to_owned(),
+                target_id: s.target_id,
+                url: state.config.url(&s.url),
+                name: s.name,
+                query: s.query,
+            })
+            .collect(),
+        digest_every: Some(state.store.digest_every(user).await?),
     })
 }
 
@@ -316,6 +350,7 @@ struct Imported {
     skipped: Vec<String>,
     later: usize,
     filters: usize,
+    subscriptions: usize,
 }
 
 /// `POST /account/data/import`: a library file read back into this account.
@@ -362,13 +397,15 @@ pub async fn import(
     }
     let done = read_back(&state, account.id, &file).await?;
     let mut lines = vec![format!(
-        "{} bookmark{} added, {} already here; {} marked for later; {} filter profile{} added.",
+        "{} bookmark{} added, {} already here; {} marked for later; {} filter profile{} added; {} subscription{} added.",
         done.bookmarks,
         if done.bookmarks == 1 { "" } else { "s" },
         done.already,
         done.later,
         done.filters,
         if done.filters == 1 { "" } else { "s" },
+        done.subscriptions,
+        if done.subscriptions == 1 { "" } else { "s" },
     )];
     if file.archive != state.config.url("/") {
         lines.push(format!(
@@ -460,6 +497,46 @@ async fn read_back(state: &AppState, user: UserId, file: &LibraryExport) -> AppR
     }
     if let Some(settings) = file.reading_settings {
         state.store.set_reading_settings(user, settings).await?;
+    }
+    for s in &file.subscriptions {
+        // Ids mean something only on the archive that gave them; elsewhere a tag is found
+        // by its name and a search keeps its query, and works, series and accounts stay.
+        let new = match (s.kind.parse::<SubscriptionKind>(), here) {
+            (Ok(SubscriptionKind::Work), true) => NewSubscription::Work(s.target_id),
+            (Ok(SubscriptionKind::Series), true) => NewSubscription::Series(s.target_id),
+            (Ok(SubscriptionKind::Creator), true) => NewSubscription::Creator(s.target_id),
+            (Ok(SubscriptionKind::Tag), true) => NewSubscription::Tag(s.target_id),
+            (Ok(SubscriptionKind::Tag), false) => match state.store.tag_by_name(&s.name).await? {
+                Some(tag) => NewSubscription::Tag(tag.id.0),
+                None => {
+                    done.skipped.push(format!("Skipped following the tag “{}”: this archive has no such tag.", s.name));
+                    continue;
+                }
+            },
+            (Ok(SubscriptionKind::Search), _) => match super::subscriptions::clean_query(&s.query) {
+                Ok(query) => NewSubscription::Search { query, name: s.name.clone() },
+                Err(_) => {
+                    done.skipped.push(format!("Skipped the saved search “{}”: this archive cannot read it.", s.name));
+                    continue;
+                }
+            },
+            (Ok(_), false) => {
+                done.skipped.push(format!("“{}” is followed on {}, not here.", s.name, file.archive));
+                continue;
+            }
+            (Err(_), _) => continue,
+        };
+        match state.store.subscribe(user, &new).await {
+            Ok(_) => done.subscriptions += 1,
+            Err(StoreError::Conflict(_)) => {}
+            Err(StoreError::NotFound(_) | StoreError::Invalid(_)) => {
+                done.skipped.push(format!("Skipped following “{}”: it is not on this archive any more.", s.name))
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if let Some(every) = file.digest_every {
+        state.store.set_digest_every(user, every).await?;
     }
     Ok(done)
 }
