@@ -85,6 +85,12 @@ impl TestApp {
         self.indexer.refresh_autocomplete().await;
     }
 
+    /// Counts the hits buffered so far now, rather than within the seconds the background
+    /// writer takes.
+    pub async fn flush_hits(&self) {
+        self.state.hits.flush(self.store()).await.expect("hits written");
+    }
+
     /// Delivers every waiting update to its followers now (the background worker would,
     /// within a moment; the two never deliver the same chunk twice).
     pub async fn deliver_updates(&self) {

@@ -14,7 +14,7 @@ use crate::mail::QueuedMail;
 use crate::state::AppState;
 use flourish_core::{NotificationId, NotificationKind, UserId};
 use flourish_store::conversation::jobs::{DAILY, MAIL_DIGEST, MAIL_NOTIFICATION};
-use flourish_store::{JobStore, NotificationStore, StoreError, SubscriptionStore};
+use flourish_store::{JobStore, NotificationStore, StatisticsStore, StoreError, SubscriptionStore};
 use std::time::Duration;
 
 /// How long a job is someone's before another node may take it, unless configured
@@ -202,5 +202,9 @@ async fn daily(state: &AppState, payload: &serde_json::Value) -> Result<(), JobE
     let weekly = time::Date::parse(day, &time::format_description::well_known::Iso8601::DATE)
         .is_ok_and(|d| d.weekday() == time::Weekday::Monday);
     state.store.queue_digests(day, until, weekly).await?;
+    // Yesterday's hits reach the search index's sorts; yesterday's visitor keys are gone.
+    let today = until.div_euclid(flourish_store::library::statistics::DAY);
+    state.store.hits_to_index(today - 1).await?;
+    state.store.forget_hit_visitors(today).await?;
     Ok(())
 }

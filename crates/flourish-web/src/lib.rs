@@ -20,6 +20,7 @@ pub mod downloads;
 pub mod error;
 pub mod feeds;
 pub mod following;
+pub mod hit_log;
 pub mod html;
 pub mod jobs;
 pub mod listing;
@@ -53,6 +54,12 @@ pub fn router(state: AppState) -> Router {
         .route("/works/{id}/chapters/{chapter}", get(html::work::chapter));
     let work_pages = if state.config.page_cache_bytes > 0 {
         work_pages.route_layer(axum::middleware::from_fn_with_state(state.clone(), page_cache::serve_cached))
+    } else {
+        work_pages
+    };
+    // Outside the cache, so a page served from it is a hit too.
+    let work_pages = if state.config.count_hits {
+        work_pages.route_layer(axum::middleware::from_fn_with_state(state.clone(), hit_log::count))
     } else {
         work_pages
     };

@@ -37,6 +37,8 @@ pub struct WebConfig {
     pub concurrent_hashes: usize,
     /// What tag suggestions read stories against: the bundled lexicons and the archive's own.
     pub lexicons: Vec<flourish_text::lexicon::Lexicon>,
+    /// Count hits on work pages for their creators' statistics.
+    pub count_hits: bool,
 }
 
 impl WebConfig {
@@ -70,6 +72,7 @@ impl Default for WebConfig {
             // during a burst of logins.
             concurrent_hashes: std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1)),
             lexicons: flourish_text::lexicon::Lexicon::bundled(),
+            count_hits: true,
         }
     }
 }
@@ -100,6 +103,7 @@ pub struct Inner {
     pub downloads: downloads::DownloadCache,
     /// Members' page views on their way to their reading history.
     pub visits: crate::visit_log::VisitLog,
+    pub hits: crate::hit_log::HitLog,
     /// The key guests' addresses are hashed with (`visitors`), read once from the database.
     pub(crate) secrets: tokio::sync::OnceCell<String>,
     pub(crate) site: std::sync::Mutex<Option<(std::time::Instant, settings::SiteSettings)>>,
@@ -137,6 +141,7 @@ impl AppState {
             rate_limiter,
             downloads,
             visits: Default::default(),
+            hits: Default::default(),
             secrets: Default::default(),
             site: Default::default(),
             counts: Default::default(),
@@ -177,6 +182,7 @@ impl AppState {
                 page_cache::watch_outbox(state.store.clone(), state.page_cache.clone()),
                 forget,
                 state.visits.run(state.store.clone()),
+                state.hits.run(state.store.clone()),
                 crate::jobs::run(state.clone())
             );
         })

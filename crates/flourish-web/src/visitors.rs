@@ -61,6 +61,23 @@ pub async fn address_key(state: &AppState, address: IpAddr) -> AppResult<String>
     Ok(mac(secret(state).await?, &["day", &day, &guest(address)]))
 }
 
+/// A visitor for one day's hits: a member by account, a guest by address and browser. The
+/// day is part of the key, so one day's visitors cannot be matched with another's.
+pub async fn hit_key(
+    state: &AppState,
+    day: i64,
+    member: Option<UserId>,
+    address: IpAddr,
+    user_agent: &str,
+) -> AppResult<String> {
+    let day = day.to_string();
+    let secret = secret(state).await?;
+    Ok(match member {
+        Some(user) => mac(secret, &["hit", &day, "member", &user.to_string()]),
+        None => mac(secret, &["hit", &day, &guest(address), user_agent]),
+    })
+}
+
 /// The secret part of a one-click unsubscribe link for `kind` of mail to `user`.
 pub async fn unsubscribe_token(state: &AppState, user: UserId, kind: NotificationKind) -> AppResult<String> {
     let user = user.to_string();

@@ -27,6 +27,8 @@ pub struct Config {
     pub log_format: LogFormat,
     /// Memory for rendered work pages served to guests, in MiB; 0 turns the cache off.
     pub page_cache_mb: u64,
+    /// Count hits on work pages for creators' statistics (off the request path).
+    pub count_hits: bool,
     /// The address readers use (links in mail; `https` makes cookies Secure). Unset: the
     /// listen address over http.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -135,6 +137,7 @@ impl Default for Config {
             templates_dir: None,
             log_format: LogFormat::Text,
             page_cache_mb: 64,
+            count_hits: true,
             public_url: None,
             trust_proxy: false,
             archive: ArchiveConfig::default(),
@@ -164,6 +167,7 @@ const ENV_KEYS: &[(&str, &str)] = &[
     ("FLOURISH_TEMPLATES_DIR", "templates_dir"),
     ("FLOURISH_LOG_FORMAT", "log_format"),
     ("FLOURISH_PAGE_CACHE_MB", "page_cache_mb"),
+    ("FLOURISH_COUNT_HITS", "count_hits"),
     ("FLOURISH_PUBLIC_URL", "public_url"),
     ("FLOURISH_TRUST_PROXY", "trust_proxy"),
     ("FLOURISH_ACCOUNTS_SIGNUP_MODE", "accounts.signup_mode"),

@@ -185,6 +185,7 @@ pub fn web_config(config: &Config) -> WebConfig {
         smtp_url: config.mail.smtp_url.clone(),
         mail_from: config.mail.from.clone(),
         job_lease_secs: config.mail.lease_secs,
+        count_hits: config.count_hits,
         ..WebConfig::default()
     }
 }

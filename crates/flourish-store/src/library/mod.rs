@@ -1,14 +1,17 @@
 //! The reader's own archive (issue 16): what a reader keeps, follows and filters out.
 //! [`bookmarks`], then [`readings`] (history, the place inside a chapter, Marked for Later),
-//! [`filters`] (mutes), [`subscriptions`] (following works, series, creators, tags and searches).
+//! [`filters`] (mutes), [`subscriptions`] (following works, series, creators, tags and searches), [`statistics`]
+//! (hits and each work's activity by day, for its creators).
 
 mod bookmarks;
 mod filters;
 mod readings;
+pub mod statistics;
 pub(crate) mod subscriptions;
 
 pub(crate) use bookmarks::RECOUNT as RECOUNT_BOOKMARKS;
 pub use bookmarks::{BookmarkFilter, BookmarkSort, BookmarkStore};
 pub use filters::FilterStore;
 pub use readings::{ReadingStore, SHELF};
+pub use statistics::{Activity, Hit, StatisticsStore};
 pub use subscriptions::{Delivered, SavedSearch, SearchNotice, SubscriptionStore};

@@ -10,4 +10,5 @@ mod open;
 mod parity;
 mod readings;
 mod resanitize;
+mod statistics;
 mod subscriptions;

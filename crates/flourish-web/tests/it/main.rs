@@ -15,4 +15,5 @@ mod pages;
 mod posting;
 mod readings;
 mod script_links;
+mod statistics;
 mod subscriptions;

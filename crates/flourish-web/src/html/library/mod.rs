@@ -6,6 +6,7 @@ pub mod filters;
 pub mod my_data;
 pub mod preferences;
 pub mod readings;
+pub mod statistics;
 pub mod subscriptions;
 
 use crate::state::AppState;
@@ -42,4 +43,6 @@ pub fn routes() -> Router<AppState> {
         .route("/account/subscriptions/feed", post(subscriptions::renew_feed))
         .route("/account/subscriptions/digest", post(subscriptions::set_digest))
         .route("/subscriptions/feed/{secret}", get(subscriptions::feed))
+        .route("/users/{username}/stats", get(statistics::page))
+        .route("/users/{username}/stats.csv", get(statistics::csv))
 }
