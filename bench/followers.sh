@@ -5,7 +5,9 @@
 # work's first chapter; then the digest round queues the digest emails. Prints how long
 # composing and queueing took, and the readers' latency alone and during delivery.
 #
-#   bash bench/followers.sh [FOLLOWERS] [WORKS]
+#   bash bench/followers.sh [FOLLOWERS] [WORKS] [-- extra bench-followers flags]
+#
+# With --compare, it also runs other chunk sizes and pauses, each on a fresh archive.
 #
 # Prints figures, asserts none.
 set -euo pipefail
@@ -23,3 +25,11 @@ echo "--- generating $WORKS works"
 FLOURISH_LOG=warn "$BIN" dev gen-corpus --works "$WORKS" --seed 7 >/dev/null
 echo "--- $FOLLOWERS followers of work 1"
 FLOURISH_LOG=warn "$BIN" dev bench-followers --work 1 --followers "$FOLLOWERS"
+if [ "${3:-}" = "--compare" ]; then
+  for setting in "1000 5" "250 40" "100 20"; do
+    set -- $setting
+    rm -rf data && FLOURISH_LOG=warn "$BIN" dev gen-corpus --works "$WORKS" --seed 7 >/dev/null
+    echo "--- chunk $1, pause $2 ms"
+    FLOURISH_LOG=warn "$BIN" dev bench-followers --work 1 --followers "$FOLLOWERS" --chunk "$1" --pause-ms "$2"
+  done
+fi

@@ -84,6 +84,13 @@ pub struct ReadingPreferences {
     pub font: String,
     /// system, light or dark.
     pub theme: String,
+    /// The IANA time zone dates and times are shown in (the web crate checks the name).
+    #[serde(default = "utc")]
+    pub time_zone: String,
+}
+
+fn utc() -> String {
+    "UTC".into()
 }
 
 impl Default for ReadingPreferences {
@@ -96,6 +103,7 @@ impl Default for ReadingPreferences {
             line_spacing: "normal".into(),
             font: "serif".into(),
             theme: "system".into(),
+            time_zone: utc(),
         }
     }
 }

@@ -393,11 +393,12 @@ const TABLES: &[Table] = &[
             ("line_spacing", Text),
             ("font", Text),
             ("theme", Text),
+            ("time_zone", Text),
         ],
         key: &["user_id"],
         identity: false,
         since: 3,
-        added: &[],
+        added: &[("time_zone", 4)],
     },
     Table {
         name: "filter_profiles",
@@ -465,8 +466,8 @@ const TABLES: &[Table] = &[
 /// The file that marks a directory as an export, and says which format it is in.
 const MANIFEST: &str = "flourish-archive.json";
 /// 2 added the conversation (kudos, comments, blocks, notifications, reports, the moderator
-/// role), 3 bookmarks, reading history and filter profiles, 4 subscriptions and the digest
-/// and feed settings; older exports are still read.
+/// role), 3 bookmarks, reading history and filter profiles, 4 subscriptions, the digest
+/// and feed settings and the time zone; older exports are still read.
 const FORMAT_VERSION: u32 = 4;
 /// Rows read or written per statement.
 const BATCH: usize = 500;

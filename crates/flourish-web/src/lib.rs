@@ -97,6 +97,7 @@ pub fn router(state: AppState) -> Router {
         .merge(html::conversation::routes())
         .merge(html::library::routes())
         .merge(api::routes())
+        .layer(axum::middleware::from_fn_with_state(state.clone(), views::with_time_zone))
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::visit))
         .route("/healthz", get(html::healthz))
         .route("/static/{*path}", get(assets::serve))

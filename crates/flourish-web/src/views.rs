@@ -12,8 +12,70 @@ pub fn unix(secs: i64) -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp(secs).unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
+/// A calendar date as it was given (a work's published and updated dates), in no zone.
 pub fn date(t: OffsetDateTime) -> String {
     t.format(format_description!("[year]-[month]-[day]")).unwrap_or_default()
+}
+
+tokio::task_local! {
+    /// The time zone of the member whose request this is (see [`with_time_zone`]).
+    static ZONE: jiff::tz::TimeZone;
+}
+
+/// `t` in the reader's time zone (UTC for guests), with the zone's abbreviation.
+fn in_zone(t: OffsetDateTime) -> (OffsetDateTime, String) {
+    ZONE.try_with(|zone| {
+        let Ok(at) = jiff::Timestamp::from_second(t.unix_timestamp()) else { return (t, "UTC".to_owned()) };
+        let info = zone.to_offset_info(at);
+        let offset = time::UtcOffset::from_whole_seconds(info.offset().seconds()).unwrap_or(time::UtcOffset::UTC);
+        (t.to_offset(offset), info.abbreviation().to_owned())
+    })
+    .unwrap_or_else(|_| (t, "UTC".to_owned()))
+}
+
+/// The day something happened (a bookmark, a visit), in the reader's time zone.
+pub fn local_date(t: OffsetDateTime) -> String {
+    date(in_zone(t).0)
+}
+
+/// When something happened (a comment, a notification), in the reader's time zone.
+pub fn local_time(t: OffsetDateTime) -> String {
+    let (local, zone) = in_zone(t);
+    format!("{} {zone}", local.format(format_description!("[year]-[month]-[day] [hour]:[minute]")).unwrap_or_default())
+}
+
+/// Whether `name` is a time zone this archive knows.
+pub fn known_time_zone(name: &str) -> bool {
+    jiff::tz::TimeZone::get(name).is_ok()
+}
+
+/// Every time zone a member may choose, by name.
+pub fn time_zones() -> Vec<String> {
+    let mut names: Vec<String> = jiff::tz::db().available().map(|n| n.to_string()).collect();
+    names.sort();
+    names
+}
+
+/// Middleware: a member's HTML pages show times in their chosen zone. (Their preferences
+/// are read once per request and the page's look reads the same copy.)
+pub async fn with_time_zone(
+    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let visitor = request.extensions().get::<crate::auth::Visitor>().filter(|v| v.account.is_some()).cloned();
+    let page = request.method() == axum::http::Method::GET && !request.uri().path().starts_with("/api/");
+    let zone = match visitor {
+        Some(v) if page => match v.preferences(&state.store).await {
+            Ok(Some(p)) if p.time_zone != "UTC" => jiff::tz::TimeZone::get(&p.time_zone).ok(),
+            _ => None,
+        },
+        _ => None,
+    };
+    match zone {
+        Some(zone) => ZONE.scope(zone, next.run(request)).await,
+        None => next.run(request).await,
+    }
 }
 
 #[derive(Serialize)]

@@ -126,6 +126,12 @@ pub enum DevCommand {
         work: i64,
         #[arg(long, default_value_t = 100_000)]
         followers: u32,
+        /// Followers per transaction (default: the worker's).
+        #[arg(long, default_value_t = flourish_web::following::DELIVERY_CHUNK)]
+        chunk: u32,
+        /// Milliseconds between transactions (default: the worker's).
+        #[arg(long, default_value_t = flourish_web::following::DELIVERY_PAUSE.as_millis() as u64)]
+        pause_ms: u64,
         #[command(flatten)]
         database: DatabaseArgs,
     },
@@ -251,9 +257,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             })
             .await
         }
-        Command::Dev { command: DevCommand::BenchFollowers { work, followers, database } } => {
+        Command::Dev { command: DevCommand::BenchFollowers { work, followers, chunk, pause_ms, database } } => {
             with_store(config_file, &database, async |_, store| {
-                crate::dev::bench_followers(store, flourish_core::WorkId(work), followers).await
+                let pause = std::time::Duration::from_millis(pause_ms);
+                crate::dev::bench_followers(store, flourish_core::WorkId(work), followers, chunk.max(1), pause).await
             })
             .await
         }

@@ -331,10 +331,10 @@ impl ReadingStore for Store {
     }
 
     async fn reading_preferences(&self, user: UserId) -> Result<ReadingPreferences, StoreError> {
-        type Row = (bool, bool, bool, String, String, String, String);
+        type Row = (bool, bool, bool, String, String, String, String, String);
         let row: Option<Row> = with_db!(self, db => {
             sqlx::query_as(
-                "SELECT whole_work, hide_warnings, hide_freeforms, font_size, line_spacing, font, theme \
+                "SELECT whole_work, hide_warnings, hide_freeforms, font_size, line_spacing, font, theme, time_zone \
                  FROM reading_preferences WHERE user_id = $1",
             )
             .bind(user.0)
@@ -349,6 +349,7 @@ impl ReadingStore for Store {
             line_spacing: r.4,
             font: r.5,
             theme: r.6,
+            time_zone: r.7,
         }))
     }
 
@@ -359,10 +360,10 @@ impl ReadingStore for Store {
         with_db!(self, db => {
             let (_turn, mut tx) = db.begin_write().await?;
             sqlx::query(
-                "INSERT INTO reading_preferences (user_id, whole_work, hide_warnings, hide_freeforms, font_size, line_spacing, font, theme) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (user_id) DO UPDATE SET whole_work = excluded.whole_work, \
+                "INSERT INTO reading_preferences (user_id, whole_work, hide_warnings, hide_freeforms, font_size, line_spacing, font, theme, time_zone) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (user_id) DO UPDATE SET whole_work = excluded.whole_work, \
                  hide_warnings = excluded.hide_warnings, hide_freeforms = excluded.hide_freeforms, font_size = excluded.font_size, \
-                 line_spacing = excluded.line_spacing, font = excluded.font, theme = excluded.theme",
+                 line_spacing = excluded.line_spacing, font = excluded.font, theme = excluded.theme, time_zone = excluded.time_zone",
             )
             .bind(user.0)
             .bind(prefs.whole_work)
@@ -372,6 +373,7 @@ impl ReadingStore for Store {
             .bind(&prefs.line_spacing)
             .bind(&prefs.font)
             .bind(&prefs.theme)
+            .bind(&prefs.time_zone)
             .execute(&mut *tx)
             .await?;
             tx.commit().await?;

@@ -187,3 +187,43 @@ async fn reading_preferences_shape_the_pages_of_the_reader_who_chose_them() {
     assert!(refused.body.contains("Choose one of the choices offered"));
     assert!(tide.get("/").await.body.contains("size-larger"), "nothing changed");
 }
+
+#[tokio::test]
+async fn a_members_time_zone_shows_times_in_it_and_only_for_them() {
+    let app = TestApp::sqlite().await;
+    let (work, _) = three_chapters(&app).await;
+    let tide = app.logged_in("tidewatcher", PASSWORD).await;
+    let posted = tide.post(&format!("/works/{work}/comments"), &[("content", "The lamp!")]).await;
+    assert_eq!(posted.status, StatusCode::SEE_OTHER, "{}", posted.body);
+    let chapter = posted.header("location").unwrap().split('#').next().unwrap().to_owned();
+    let utc = tide.get(&chapter).await.body;
+    assert!(utc.contains(" UTC</"), "UTC until chosen: {utc}");
+
+    let form = |zone: &'static str| {
+        [
+            ("font_size", "medium"),
+            ("line_spacing", "normal"),
+            ("font", "serif"),
+            ("theme", "system"),
+            ("time_zone", zone),
+        ]
+    };
+    let refused = tide.post("/account/preferences", &form("Atlantis/Sunken_City")).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("Choose a time zone from the list"));
+    let page = tide.get("/account/preferences").await.body;
+    assert!(page.contains("<option>Asia/Tokyo</option>") && page.contains("<option selected>UTC</option>"));
+    assert_eq!(tide.post("/account/preferences", &form("Asia/Tokyo")).await.status, StatusCode::SEE_OTHER);
+    let tokyo = tide.get(&chapter).await.body;
+    assert!(tokyo.contains(" JST</"), "the comment's time in Tokyo: {tokyo}");
+    // Nine hours on from UTC, the same comment.
+    let time_of = |page: &str, zone: &str| {
+        let end = page.find(&format!(" {zone}</")).unwrap();
+        page[end - 5..end].to_owned()
+    };
+    let (h_utc, h_jst) = (time_of(&utc, "UTC"), time_of(&tokyo, "JST"));
+    let hours = |hm: &str| hm[..2].parse::<i32>().unwrap();
+    assert_eq!((hours(&h_utc) + 9) % 24, hours(&h_jst), "{h_utc} UTC is {h_jst} JST");
+    // A guest (and the cache guests read from) still sees UTC.
+    assert!(app.get(&chapter).await.body.contains(" UTC</"));
+}

@@ -455,7 +455,13 @@ pub async fn export_work(
 /// [`flourish_web::following::DELIVERY_CHUNK`] with a pause between) while two readers
 /// read the work's first chapter; then the digest round queues its jobs. Prints the times
 /// and the readers' latency alone and during the delivery.
-pub async fn bench_followers(store: &Store, work: flourish_core::WorkId, followers: u32) -> anyhow::Result<()> {
+pub async fn bench_followers(
+    store: &Store,
+    work: flourish_core::WorkId,
+    followers: u32,
+    chunk: u32,
+    pause: std::time::Duration,
+) -> anyhow::Result<()> {
     use flourish_core::Viewer;
     use flourish_store::dev::SyntheticAccounts;
     use flourish_store::{JobStore, SubscriptionStore};
@@ -464,6 +470,7 @@ pub async fn bench_followers(store: &Store, work: flourish_core::WorkId, followe
     use std::time::Duration;
 
     let chapter = store.chapter_index(work, Viewer::Guest).await?.first().map(|c| c.id).context("no such work")?;
+    println!("delivery in chunks of {chunk} followers, {} ms apart", pause.as_millis());
     let started = Instant::now();
     // Every tenth follower by the digest, the rest by email at once.
     store.seed_followers(work, "follower", followers, 10).await?;
@@ -518,10 +525,10 @@ pub async fn bench_followers(store: &Store, work: flourish_core::WorkId, followe
         .await?;
     let mut notified = 0u64;
     let mut steps = 0u32;
-    while let Some(step) = store.deliver_updates(flourish_web::following::DELIVERY_CHUNK).await? {
+    while let Some(step) = store.deliver_updates(chunk).await? {
         notified += step.notified;
         steps += 1;
-        tokio::time::sleep(flourish_web::following::DELIVERY_PAUSE).await;
+        tokio::time::sleep(pause).await;
     }
     let delivered = posted.elapsed();
     stop.store(true, Ordering::Relaxed);

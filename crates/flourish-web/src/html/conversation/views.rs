@@ -115,8 +115,9 @@ fn urlencode(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>().replace('+', "%20")
 }
 
+/// When a comment or notification was written, in the reader's time zone.
 pub fn stamp(t: time::OffsetDateTime) -> String {
-    t.format(time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC")).unwrap_or_default()
+    crate::views::local_time(t)
 }
 
 /// The form a new comment or reply is written in.

@@ -316,7 +316,7 @@ async fn views(state: &AppState, viewer: Viewer, list: Vec<Bookmark>, owner_url:
             tags: b.tags.iter().map(|t| (t.clone(), format!("{owner_url}?tags={}", urlencoding(t)))).collect(),
             private: b.private,
             rec: b.rec,
-            date: crate::views::date(crate::views::unix(b.created_at)),
+            date: crate::views::local_date(crate::views::unix(b.created_at)),
             delete_action: (me == Some(b.user)).then(|| format!("/bookmarks/{}/delete", b.id.0)),
         };
         match &b.target {

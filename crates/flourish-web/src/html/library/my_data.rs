@@ -492,6 +492,7 @@ async fn read_back(state: &AppState, user: UserId, file: &LibraryExport) -> AppR
     }
     if let Some(prefs) = &file.preferences
         && prefs.invalid_field().is_none()
+        && crate::views::known_time_zone(&prefs.time_zone)
     {
         state.store.set_reading_preferences(user, prefs).await?;
     }

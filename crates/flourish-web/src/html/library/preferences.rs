@@ -1,5 +1,5 @@
 //! Reading preferences on the account pages: the work whole or by chapter, warnings and
-//! additional tags folded, the text's size, spacing, face and colours.
+//! additional tags folded, the text's size, spacing, face and colours, and the time zone.
 
 use crate::auth::Writer;
 use crate::error::AppResult;
@@ -19,6 +19,7 @@ struct Ctx {
     line_spacings: [&'static str; 3],
     fonts: [&'static str; 2],
     themes: [&'static str; 3],
+    time_zones: Vec<String>,
     errors: FieldErrors,
     saved: bool,
 }
@@ -30,6 +31,7 @@ fn ctx(chosen: ReadingPreferences, errors: FieldErrors, saved: bool) -> Ctx {
         line_spacings: ReadingPreferences::LINE_SPACINGS,
         fonts: ReadingPreferences::FONTS,
         themes: ReadingPreferences::THEMES,
+        time_zones: crate::views::time_zones(),
         errors,
         saved,
     }
@@ -68,8 +70,20 @@ pub async fn save(
         line_spacing: form.get("line_spacing").to_owned(),
         font: form.get("font").to_owned(),
         theme: form.get("theme").to_owned(),
+        // A form from before time zones (or a script) that leaves it out means UTC.
+        time_zone: match form.get("time_zone").trim() {
+            "" => "UTC".to_owned(),
+            zone => zone.to_owned(),
+        },
     };
-    match state.store.set_reading_preferences(account.id, &chosen).await {
+    let result = if crate::views::known_time_zone(&chosen.time_zone) {
+        state.store.set_reading_preferences(account.id, &chosen).await
+    } else {
+        let mut errors = flourish_core::ValidationErrors::default();
+        errors.add("time_zone", "Choose a time zone from the list.");
+        Err(StoreError::Invalid(errors))
+    };
+    match result {
         Ok(()) => Ok(Redirect::to("/account/preferences?notice=saved").into_response()),
         Err(StoreError::Invalid(v)) => {
             let mut errors = FieldErrors::default();

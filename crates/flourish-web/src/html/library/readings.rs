@@ -48,7 +48,7 @@ impl ReadingView {
             title: r.title.clone(),
             url: format!("/works/{}", r.work),
             resume_url: resume_url(r),
-            last_visit: crate::views::date(crate::views::unix(r.last_visit_at)),
+            last_visit: crate::views::local_date(crate::views::unix(r.last_visit_at)),
             visits: r.visits,
             place: r.chapter_position.map(|p| format!("Chapter {p} of {}", r.chapters_now)),
             new_chapters: r.new_chapters(),
