@@ -80,6 +80,8 @@ pub struct SearchIndex {
     /// Each listing's sidebar, by what it was made from: asked again with nothing written
     /// or wrangled in between, a listing neither counts nor ranks its tags.
     sidebars: moka::sync::Cache<SidebarKey, Arc<Facets>>,
+    /// The bookmarks, in their own index beside the works' (its `bookmarks` directory).
+    pub bookmarks: crate::bookmarks::BookmarkIndex,
 }
 
 /// What [`SearchIndex::forget`] forgets.
@@ -150,17 +152,23 @@ impl SearchIndex {
                 Index::create_in_dir(dir, fields.schema.clone())?
             }
         };
-        Self::from_index(index, fields, dir.display().to_string())
+        let bookmarks = crate::bookmarks::BookmarkIndex::open(&dir.join("bookmarks"))?;
+        Self::from_index(index, fields, dir.display().to_string(), bookmarks)
     }
 
     /// An index in memory, for tests and tools.
     pub fn in_memory() -> Result<SearchIndex, SearchError> {
         let fields = Fields::new();
         let index = Index::create_in_ram(fields.schema.clone());
-        Self::from_index(index, fields, "memory".into())
+        Self::from_index(index, fields, "memory".into(), crate::bookmarks::BookmarkIndex::in_memory()?)
     }
 
-    fn from_index(index: Index, fields: Fields, path: String) -> Result<SearchIndex, SearchError> {
+    fn from_index(
+        index: Index,
+        fields: Fields,
+        path: String,
+        bookmarks: crate::bookmarks::BookmarkIndex,
+    ) -> Result<SearchIndex, SearchError> {
         let writer = index.writer(WRITER_HEAP).map_err(|e| match e {
             tantivy::TantivyError::LockFailure(..) => SearchError::Locked(path),
             e => SearchError::Index(e),
@@ -187,6 +195,7 @@ impl SearchIndex {
             count_cache: Arc::default(),
             // Sidebars are small: a few dozen tags each.
             sidebars: moka::sync::Cache::new(10_000),
+            bookmarks,
         })
     }
 

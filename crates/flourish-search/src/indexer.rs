@@ -18,7 +18,7 @@ use crate::backlog::CountsBacklog;
 use crate::graph::TagGraph;
 use crate::index::{SearchError, SearchIndex};
 use flourish_core::{TagId, WorkId};
-use flourish_store::{IndexSource, OutboxStore, Store, TagStore};
+use flourish_store::{BookmarkIndexSource, IndexSource, OutboxStore, Store, TagStore};
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -69,6 +69,8 @@ pub struct Indexer {
     uses_refreshed: Arc<Mutex<(std::time::Instant, bool)>>,
     counts: Arc<Mutex<Counts>>,
     counts_share: f64,
+    /// Bookmark outbox rows applied within the reread window.
+    bookmarks_applied: Arc<Mutex<BTreeSet<i64>>>,
 }
 
 impl Indexer {
@@ -80,6 +82,7 @@ impl Indexer {
             uses_refreshed: Arc::new(Mutex::new((std::time::Instant::now(), false))),
             counts: Arc::new(Mutex::new(Counts { backlog: CountsBacklog::default(), next_turn: Instant::now() })),
             counts_share: COUNTS_SHARE,
+            bookmarks_applied: Arc::default(),
         }
     }
 
@@ -104,6 +107,10 @@ impl Indexer {
             return Ok(());
         }
         self.load_graph().await?;
+        if self.index.bookmarks.position() == 0 && self.index.bookmarks.doc_count() == 0 {
+            // An index from before bookmarks were indexed.
+            self.rebuild_bookmarks().await?;
+        }
         self.reload_counts_backlog().await?;
         self.catch_up_with(Pace::Bounded).await?;
         self.refresh_autocomplete().await;
@@ -182,11 +189,67 @@ impl Indexer {
         let index = self.index.clone();
         tokio::task::spawn_blocking(move || index.commit_at(head)).await.expect("commit task")?;
         self.applied.lock().expect("applied lock").clear();
+        self.rebuild_bookmarks().await?;
         // The rebuild read every work's counts as they are.
         self.counts.lock().expect("counts lock").backlog.clear();
         self.catch_up().await?;
         self.refresh_autocomplete().await;
         Ok(count)
+    }
+
+    /// Rebuilds the bookmark index from the database; returns how many bookmarks.
+    pub async fn rebuild_bookmarks(&self) -> Result<u64, SearchError> {
+        let head = self.store.bookmark_outbox_head().await?;
+        let bookmarks = &self.index.bookmarks;
+        bookmarks.clear()?;
+        let graph = self.index.graph();
+        let mut after = 0;
+        let mut count = 0;
+        loop {
+            let found = self.store.bookmarks_for_index_after(after, REBUILD_BATCH).await?;
+            let Some(last) = found.last() else { break };
+            after = last.id;
+            count += found.len() as u64;
+            bookmarks.add_new(&found, &graph)?;
+        }
+        bookmarks.commit_at(head)?;
+        self.bookmarks_applied.lock().expect("bookmarks lock").clear();
+        Ok(count)
+    }
+
+    /// Brings the bookmark index up to date: the bookmark outbox's new rows, and the
+    /// bookmarks of `works` (works just reindexed, whose figures and openness the
+    /// bookmarks carry). Returns how many outbox rows were read.
+    async fn poll_bookmarks(&self, works: &[WorkId]) -> Result<usize, SearchError> {
+        let bookmarks = &self.index.bookmarks;
+        let position = bookmarks.position();
+        let rows = self.store.bookmark_outbox_after((position - REREAD).max(0), BATCH).await?;
+        let fresh: Vec<(i64, i64)> = {
+            let applied = self.bookmarks_applied.lock().expect("bookmarks lock");
+            rows.into_iter().filter(|(id, _)| *id > position || !applied.contains(id)).collect()
+        };
+        let mut ids: Vec<i64> = fresh.iter().map(|(_, b)| *b).collect();
+        if !works.is_empty() {
+            let works: Vec<i64> = works.iter().map(|w| w.0).collect();
+            ids.extend(self.store.bookmarks_of_works(&works).await?);
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        let new_position = fresh.iter().map(|(id, _)| *id).max().unwrap_or(position).max(position);
+        if ids.is_empty() && new_position == position {
+            return Ok(fresh.len());
+        }
+        let found = self.store.bookmarks_for_index(&ids).await?;
+        let index = self.index.clone();
+        let graph = self.index.graph();
+        tokio::task::spawn_blocking(move || index.bookmarks.apply(&ids, &found, &graph, new_position))
+            .await
+            .expect("indexing task")?;
+        let mut applied = self.bookmarks_applied.lock().expect("bookmarks lock");
+        applied.extend(fresh.iter().map(|(id, _)| *id));
+        let floor = new_position - REREAD;
+        *applied = applied.split_off(&floor);
+        Ok(fresh.len())
     }
 
     /// Applies outbox rows until none are left, counts-only ones included; returns how
@@ -247,8 +310,9 @@ impl Indexer {
         // (or are late commits not seen yet); only the ones above move the position.
         let new_position = fresh.iter().map(|e| e.id).max().unwrap_or(position).max(position);
         if ids.is_empty() && turn.is_empty() && new_position == position && counts_from == self.index.counts_from() {
+            let bookmark_rows = self.poll_bookmarks(&[]).await?;
             self.maybe_refresh_uses().await;
-            return Ok((fresh.len(), full));
+            return Ok((fresh.len() + bookmark_rows, full || bookmark_rows >= BATCH as usize));
         }
         let started = Instant::now();
         // Counts change no tag and no tag's use count.
@@ -261,9 +325,11 @@ impl Indexer {
         ids.dedup();
         let works = self.store.works_for_index(&ids).await?;
         let index = self.index.clone();
-        tokio::task::spawn_blocking(move || index.apply(&ids, &works, new_position, counts_from))
+        let applied_ids = ids.clone();
+        tokio::task::spawn_blocking(move || index.apply(&applied_ids, &works, new_position, counts_from))
             .await
             .expect("indexing task")?;
+        let bookmark_rows = self.poll_bookmarks(&ids).await?;
         if !turn.is_empty() && pace == Pace::Bounded {
             let rest = started.elapsed().mul_f64(1.0 / self.counts_share - 1.0).max(COUNTS_GAP);
             self.counts.lock().expect("counts lock").next_turn = Instant::now() + rest;
@@ -278,7 +344,7 @@ impl Indexer {
             self.uses_refreshed.lock().expect("uses lock").1 = true;
         }
         self.maybe_refresh_uses().await;
-        Ok((fresh.len(), full))
+        Ok((fresh.len() + bookmark_rows, full || bookmark_rows >= BATCH as usize))
     }
 
     /// Recomputes autocomplete's use counts when works changed and the last count is

@@ -8,12 +8,14 @@ pub mod schema;
 pub use graph::{TagGraph, TagInfo};
 pub mod autocomplete;
 mod backlog;
+pub mod bookmarks;
 mod facets;
 mod fast_range;
 pub mod filters;
 pub mod index;
 pub mod indexer;
 
+pub use bookmarks::{BookmarkIndex, BookmarkOrder, BookmarkQuery, BookmarkResults, BookmarkScope};
 pub use filters::{Crossover, Mute, Sort, WorkQuery};
 pub use index::{FacetCount, Hit, Kept, SearchError, SearchIndex, SearchResults};
 pub use indexer::Indexer;

@@ -49,8 +49,8 @@ pub use conversation::{
 };
 pub use error::StoreError;
 pub use library::{
-    Activity, BookmarkFilter, BookmarkSort, BookmarkStore, Delivered, FilterStore, Hit, ReadingStore, SavedSearch,
-    SearchNotice, StatisticsStore, SubscriptionStore,
+    Activity, BookmarkFilter, BookmarkIndexSource, BookmarkSort, BookmarkStore, Delivered, FilterStore, Hit,
+    IndexedBookmark, ReadingStore, SavedSearch, SearchNotice, StatisticsStore, SubscriptionStore,
 };
 pub use resanitize::{ContentCleaning, ResanitizeReport};
 pub use traits::{

@@ -49,7 +49,8 @@ pub async fn reindex(config: &Config, store: &Store) -> anyhow::Result<()> {
     bar.finish_and_clear();
     let secs = started.elapsed().as_secs_f64();
     println!(
-        "indexed {count} works in {secs:.1} s ({:.0} works/s); the index in {} uses {}",
+        "indexed {count} works and {} bookmarks in {secs:.1} s ({:.0} works/s); the index in {} uses {}",
+        indexer.index.bookmarks.doc_count(),
         count as f64 / secs.max(1e-9),
         dir.display(),
         human_bytes(dir_size(&dir))

@@ -77,6 +77,9 @@ pub trait BookmarkStore {
     async fn delete_bookmark(&self, user: UserId, id: BookmarkId) -> Result<(), StoreError>;
     /// One bookmark, if `viewer` may see it.
     async fn bookmark(&self, id: BookmarkId, viewer: Option<UserId>) -> Result<Option<Bookmark>, StoreError>;
+    /// These bookmarks in this order, those `viewer` may see (what the search index found,
+    /// checked again against the database).
+    async fn bookmarks_by_ids(&self, ids: &[BookmarkId], viewer: Option<UserId>) -> Result<Vec<Bookmark>, StoreError>;
     /// `user`'s own bookmark of a work, if any (for the work page's "Edit bookmark").
     async fn bookmark_of_work(&self, user: UserId, work: WorkId) -> Result<Option<Bookmark>, StoreError>;
     /// `user`'s own bookmark of a series, if any.
@@ -449,6 +452,18 @@ impl Store {
     }
 }
 
+/// Queues a bookmark for the search index in the caller's transaction (see
+/// `bookmark_index.rs`).
+macro_rules! bookmark_changed {
+    ($tx:expr, $id:expr, $at:expr) => {
+        sqlx::query("INSERT INTO bookmark_outbox (bookmark_id, created_at) VALUES ($1, $2)")
+            .bind($id)
+            .bind($at)
+            .execute(&mut *$tx)
+            .await?
+    };
+}
+
 impl BookmarkStore for Store {
     async fn create_bookmark(
         &self,
@@ -522,6 +537,7 @@ impl BookmarkStore for Store {
                 sqlx::query(RECOUNT).bind(work).execute(&mut *tx).await?;
                 works_changed(&mut tx, Changed::Counts(work), at).await?;
             }
+            bookmark_changed!(tx, id, at);
             tx.commit().await?;
             id
         });
@@ -554,6 +570,7 @@ impl BookmarkStore for Store {
                 sqlx::query(RECOUNT).bind(work).execute(&mut *tx).await?;
                 works_changed(&mut tx, Changed::Counts(work), at).await?;
             }
+            bookmark_changed!(tx, id.0, at);
             tx.commit().await?;
         });
         Ok(())
@@ -574,6 +591,7 @@ impl BookmarkStore for Store {
                 sqlx::query(RECOUNT).bind(work).execute(&mut *tx).await?;
                 works_changed(&mut tx, Changed::Counts(work), at).await?;
             }
+            bookmark_changed!(tx, id.0, at);
             tx.commit().await?;
         });
         Ok(())
@@ -593,6 +611,28 @@ impl BookmarkStore for Store {
                 .await?
         });
         Ok(self.hydrate_bookmarks(row.into_iter().collect()).await?.pop())
+    }
+
+    async fn bookmarks_by_ids(&self, ids: &[BookmarkId], viewer: Option<UserId>) -> Result<Vec<Bookmark>, StoreError> {
+        if ids.is_empty() {
+            return Ok(vec![]);
+        }
+        let ids: Vec<BookmarkId> = ids.iter().take(500).copied().collect();
+        let sql = format!(
+            "SELECT {COLUMNS} FROM bookmarks b JOIN pseuds p ON p.id = b.pseud_id JOIN users u ON u.id = b.user_id \
+             WHERE {SHOWN} AND b.id IN ({})",
+            crate::placeholders(3, ids.len())
+        );
+        let rows: Vec<BookmarkRow> = with_db!(self, db => {
+            let mut q = sqlx::query_as(AssertSqlSafe(sql)).bind(viewer.map_or(0, |v| v.0)).bind(viewer.is_some());
+            for id in &ids {
+                q = q.bind(id.0);
+            }
+            q.fetch_all(db).await?
+        });
+        let mut found = self.hydrate_bookmarks(rows).await?;
+        found.sort_by_key(|b| ids.iter().position(|id| *id == b.id));
+        Ok(found)
     }
 
     async fn bookmark_of_work(&self, user: UserId, work: WorkId) -> Result<Option<Bookmark>, StoreError> {

@@ -3,12 +3,14 @@
 //! [`filters`] (mutes), [`subscriptions`] (following works, series, creators, tags and searches), [`statistics`]
 //! (hits and each work's activity by day, for its creators).
 
+pub mod bookmark_index;
 mod bookmarks;
 mod filters;
 mod readings;
 pub mod statistics;
 pub(crate) mod subscriptions;
 
+pub use bookmark_index::{BookmarkIndexSource, IndexedBookmark};
 pub(crate) use bookmarks::RECOUNT as RECOUNT_BOOKMARKS;
 pub use bookmarks::{BookmarkFilter, BookmarkSort, BookmarkStore};
 pub use filters::FilterStore;

@@ -182,3 +182,56 @@ parity_test!(bookmarks_count_public_ones_and_keep_private_ones_private, |store| 
     store.delete_account(other.user_id, false).await.unwrap();
     assert_eq!(count(store, work).await, 0);
 });
+
+parity_test!(the_search_index_reads_each_bookmark_with_its_openness_and_follows_the_outbox, |store| {
+    use flourish_store::BookmarkIndexSource;
+    let writer = fixtures::writer(store, "indexwriter").await;
+    let reader = fixtures::writer(store, "indexreader").await.user_id;
+    let mut draft = fixtures::work("Open Lamp", &writer);
+    draft.series = Some(SeriesPlacement { series: SeriesChoice::New("Lamps".into()), part: None });
+    let open = store.create_work(&draft).await.unwrap();
+    let series = store.work(open, Viewer::Guest).await.unwrap().unwrap().series[0].series_id;
+    let mut members = fixtures::work("Members Lamp", &writer);
+    members.restricted = true;
+    let members = store.create_work(&members).await.unwrap();
+    let head = store.bookmark_outbox_head().await.unwrap();
+    let on_open = store
+        .create_bookmark(reader, &BookmarkTarget::Work(open), &fields("Bright.", &["Lamps", "cosy"]))
+        .await
+        .unwrap();
+    let mut private = fields("", &[]);
+    private.private = true;
+    let on_members = store.create_bookmark(reader, &BookmarkTarget::Work(members), &private).await.unwrap();
+    let on_series = store.create_bookmark(reader, &BookmarkTarget::Series(series), &fields("", &[])).await.unwrap();
+    let elsewhere =
+        store.create_bookmark(reader, &external("https://example.org/keeper"), &fields("", &[])).await.unwrap();
+
+    let rows = store.bookmark_outbox_after(head, 100).await.unwrap();
+    assert_eq!(rows.iter().map(|(_, b)| *b).collect::<Vec<_>>(), [on_open.0, on_members.0, on_series.0, elsewhere.0]);
+    let all = store.bookmarks_for_index_after(0, 100).await.unwrap();
+    let find = |id: flourish_core::BookmarkId| all.iter().find(|b| b.id == id.0).unwrap().clone();
+    let b = find(on_open);
+    assert_eq!(
+        (b.kind, b.open_to_guests, b.open_to_members, b.private, b.has_notes),
+        ("work", true, true, false, true)
+    );
+    assert_eq!(b.tags, [("Lamps".to_owned(), "lamps".to_owned()), ("cosy".to_owned(), "cosy".to_owned())]);
+    assert!(!b.work_tags.is_empty() && b.language.as_deref() == Some("en") && b.words.unwrap_or(0) > 0);
+    let b = find(on_members);
+    assert_eq!((b.open_to_guests, b.open_to_members, b.private), (false, true, true), "members-only and private");
+    let b = find(on_series);
+    assert_eq!((b.kind, b.open_to_guests, b.series_id), ("series", true, Some(series.0)));
+    let b = find(elsewhere);
+    assert_eq!((b.kind, b.open_to_guests, b.work_id), ("external", true, None));
+    // A work's bookmarks, and those of its series, follow the work's changes.
+    let mut of_open = store.bookmarks_of_works(&[open.0]).await.unwrap();
+    of_open.sort_unstable();
+    assert_eq!(of_open, [on_open.0, on_series.0]);
+    // Hidden: closed to everyone. Deleted: gone from what the index reads, and queued.
+    store.set_hidden(open, true).await.unwrap();
+    let b = store.bookmarks_for_index(&[on_open.0]).await.unwrap().remove(0);
+    assert_eq!((b.open_to_guests, b.open_to_members), (false, false));
+    store.delete_bookmark(reader, elsewhere).await.unwrap();
+    assert!(store.bookmarks_for_index(&[elsewhere.0]).await.unwrap().is_empty());
+    assert_eq!(store.bookmark_outbox_after(head, 100).await.unwrap().last().unwrap().1, elsewhere.0);
+});

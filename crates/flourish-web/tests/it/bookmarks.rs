@@ -173,11 +173,17 @@ async fn readers_bookmark_from_the_work_page_and_private_ones_stay_theirs() {
         "the box shows the bookmark to edit"
     );
     assert!(page.body.contains("1 bookmark</a>"));
-    let secret =
-        gull.post(&format!("/works/{work}/bookmark"), &[("notes", "nobody must know"), ("private", "1")]).await;
+    let secret = gull
+        .post(
+            &format!("/works/{work}/bookmark"),
+            &[("notes", "nobody must know"), ("private", "1"), ("tags", "hushed")],
+        )
+        .await;
     assert_eq!(secret.status, StatusCode::SEE_OTHER, "{}", secret.body);
 
-    // The work's bookmarks: the public one for everyone, the private one for its owner.
+    // The work's bookmarks (from the search index): the public one for everyone, the
+    // private one for its owner, and the sidebar's counts over what each may see.
+    app.sync_search().await;
     let listed = app.get(&format!("/works/{work}/bookmarks")).await;
     assert_eq!(listed.status, StatusCode::OK);
     assert!(listed.body.contains("Read it twice.") && !listed.body.contains("<script>x()"));
@@ -189,6 +195,10 @@ async fn readers_bookmark_from_the_work_page_and_private_ones_stay_theirs() {
     assert!(!tide.get("/users/gullfeather/bookmarks").await.body.contains("nobody must know"));
     let own = gull.get("/users/gullfeather/bookmarks").await;
     assert!(own.body.contains("nobody must know") && own.body.contains("Private"));
+    assert!(listed.body.contains(">lamps</a> (1)") && listed.body.contains(">comfort read</a> (1)"), "{}", listed.body);
+    assert!(listed.body.contains(">Harry Potter - J. K. Rowling</a> (1)"), "the work's tags, counted");
+    assert!(!listed.body.contains("hushed"), "a private bookmark's tags count nowhere for others");
+    assert!(own.body.contains(">hushed</a> (1)"), "its owner sees them");
 
     // The sidebar filters; an edit through the same box; then deleting.
     let filtered = app.get("/users/tidewatcher/bookmarks?tags=lamps&rec=1").await;
@@ -219,6 +229,7 @@ async fn readers_bookmark_from_the_work_page_and_private_ones_stay_theirs() {
     assert_eq!(not_mine.status, StatusCode::NOT_FOUND);
     let deleted = tide.post(&format!("/bookmarks/{}/delete", one.id.0), &[]).await;
     assert_eq!(deleted.status, StatusCode::SEE_OTHER);
+    app.sync_search().await;
     assert!(app.get(&format!("/works/{work}/bookmarks")).await.body.contains("0 bookmarks of"));
 
     // Bad input: too long, a guest, an unknown work.
@@ -272,6 +283,7 @@ async fn readers_bookmark_from_the_work_page_and_private_ones_stay_theirs() {
     good[0] = ("url", "https://example.org/lighthouse");
     let kept = tide.post("/bookmarks", &good).await;
     assert_eq!(kept.status, StatusCode::SEE_OTHER, "{}", kept.body);
+    app.sync_search().await;
     let listed = app.get("/users/tidewatcher/bookmarks?kind=external").await;
     assert!(
         listed.body.contains("The Lighthouse") && listed.body.contains("rel=\"nofollow ugc noopener\""),
@@ -283,4 +295,96 @@ async fn readers_bookmark_from_the_work_page_and_private_ones_stay_theirs() {
     assert_eq!(guest.status, StatusCode::SEE_OTHER, "a guest is sent to log in");
     assert!(guest.header("location").is_some_and(|l| l.contains("login")), "{:?}", guest.header("location"));
     assert_eq!(app.get("/users/tidewatcher/bookmarks?kind=external").await.body.matches("The Lighthouse").count(), 1);
+}
+
+/// The bookmark ids a listing page shows, in order.
+fn listed_ids(body: &str) -> Vec<i64> {
+    body.split("id=\"bookmark_").skip(1).filter_map(|s| s.split('"').next()?.parse().ok()).collect()
+}
+
+#[tokio::test]
+async fn the_bookmark_index_answers_every_filter_as_the_database_does() {
+    use flourish_core::{BookmarkFields, BookmarkTarget, UserId};
+    use flourish_store::{BookmarkFilter, BookmarkSort, BookmarkStore};
+    let app = TestApp::sqlite().await;
+    let pseud = fixtures::writer(app.store(), "indexwright").await;
+    let mut works = Vec::new();
+    for i in 0..6 {
+        let mut draft = fixtures::work(&format!("Lamp {i}"), &pseud);
+        if i % 2 == 1 {
+            draft.fandoms = vec!["Pride and Prejudice - Jane Austen".into()];
+        }
+        draft.chapters[0].content = format!("<p>{}</p>", "word ".repeat(100 * (i + 1)));
+        works.push(app.store().create_work(&draft).await.unwrap());
+    }
+    let reader = app.create_account("indexreader", PASSWORD, false).await.id;
+    let other = app.create_account("indexother", PASSWORD, false).await.id;
+    let tags = [vec!["Lamps"], vec!["lamps", "cosy"], vec![], vec!["Cosy"], vec!["dark"], vec!["lamps", "dark"]];
+    for (i, work) in works.iter().enumerate() {
+        for (n, user) in [reader, other].into_iter().enumerate() {
+            let fields = BookmarkFields {
+                notes: if (i + n) % 3 == 0 { "A note.".into() } else { String::new() },
+                tags: tags[(i + n) % tags.len()].iter().map(|t| (*t).to_owned()).collect(),
+                private: (i + n) % 4 == 0,
+                rec: (i + n) % 2 == 0,
+                ..Default::default()
+            };
+            app.store().create_bookmark(user, &BookmarkTarget::Work(*work), &fields).await.unwrap();
+        }
+    }
+    app.sync_search().await;
+    let hp = "Harry Potter - J. K. Rowling";
+    let pp = "Pride and Prejudice - Jane Austen";
+    let hp_id = flourish_store::TagStore::tag_by_name(app.store(), hp).await.unwrap().unwrap().id.0;
+    let pp_id = flourish_store::TagStore::tag_by_name(app.store(), pp).await.unwrap().unwrap().id.0;
+    let cases: Vec<(&str, BookmarkFilter)> = vec![
+        ("", BookmarkFilter::default()),
+        ("tags=lamps", BookmarkFilter { tags: vec!["lamps".into()], ..Default::default() }),
+        ("tags=LAMPS,cosy", BookmarkFilter { tags: vec!["LAMPS".into(), "cosy".into()], ..Default::default() }),
+        ("exclude_tags=dark", BookmarkFilter { exclude_tags: vec!["dark".into()], ..Default::default() }),
+        ("rec=1&with_notes=1", BookmarkFilter { rec_only: true, with_notes: true, ..Default::default() }),
+        (
+            "work_tags=Pride%20and%20Prejudice%20-%20Jane%20Austen",
+            BookmarkFilter { work_tags: vec![pp_id], ..Default::default() },
+        ),
+        (
+            "exclude_work_tags=Harry%20Potter%20-%20J.%20K.%20Rowling&words_from=250",
+            BookmarkFilter { exclude_work_tags: vec![hp_id], words_from: Some(250), ..Default::default() },
+        ),
+        (
+            "words_to=350&sort=kudos",
+            BookmarkFilter { words_to: Some(350), sort: BookmarkSort::Kudos, ..Default::default() },
+        ),
+    ];
+    for (who, viewer) in [("owner", Some(reader)), ("another member", Some(other)), ("a guest", None::<UserId>)] {
+        let browser = match who {
+            "owner" => app.login_as("indexreader", PASSWORD).await,
+            "another member" => app.login_as("indexother", PASSWORD).await,
+            _ => app.browser(),
+        };
+        for (query, filter) in &cases {
+            let expected: Vec<i64> = app
+                .store()
+                .user_bookmarks(reader, viewer, filter, 1, 20)
+                .await
+                .unwrap()
+                .items
+                .iter()
+                .map(|b| b.id.0)
+                .collect();
+            let page = browser.get(&format!("/users/indexreader/bookmarks?{query}")).await;
+            let mut got = listed_ids(&page.body);
+            let mut want = expected.clone();
+            if filter.sort == BookmarkSort::Kudos {
+                // Ties (every work has no kudos) may fall in either order.
+                got.sort_unstable();
+                want.sort_unstable();
+            }
+            assert_eq!(got, want, "{who}, ?{query}");
+            if query.is_empty() {
+                // Six bookmarks; two of them private, shown to their owner alone.
+                assert_eq!(got.len(), if who == "owner" { 6 } else { 4 }, "{who}");
+            }
+        }
+    }
 }

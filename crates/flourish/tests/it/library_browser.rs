@@ -1,5 +1,5 @@
 //! A reader's own archive in real headless Chromium against the real binary: bookmarking
-//! with notes and tags, reading to the middle of a chapter (the page's script keeps the
+//! with notes and tags, subscribing, reading to the middle of a chapter (the page's script keeps the
 //! place), then logging in from a second browser and being offered to continue there.
 
 use crate::browser::{chromium, start_driver};
@@ -65,7 +65,7 @@ async fn paragraph_top(client: &Client, n: usize) -> f64 {
 }
 
 #[tokio::test]
-async fn a_reader_bookmarks_reads_halfway_and_continues_on_another_browser_in_chromium() {
+async fn a_reader_bookmarks_subscribes_reads_halfway_and_continues_on_another_browser_in_chromium() {
     let Some((driver, browser)) = start_driver().await else {
         return;
     };
@@ -87,6 +87,15 @@ async fn a_reader_bookmarks_reads_halfway_and_continues_on_another_browser_in_ch
     client.goto(&format!("{base}/users/tidewatcher/bookmarks")).await.unwrap();
     let listed = text_in(&client, "main").await;
     assert!(listed.contains("The lamp scene, every winter.") && listed.contains("comfort read"), "{listed}");
+
+    // Subscribing from the work page: the button turns to Unsubscribe, and the work is on
+    // the reader's subscriptions page.
+    client.goto(&format!("{base}/works/{work}")).await.unwrap();
+    click(&client, "form.subscribe button[type=submit]").await;
+    assert!(shows_in(&client, "form.subscribe", "Unsubscribe").await, "subscribed");
+    client.goto(&format!("{base}/users/tidewatcher/subscriptions")).await.unwrap();
+    let followed = text_in(&client, "main").await;
+    assert!(followed.contains("The Little Lamp") && followed.contains("Your private feed"), "{followed}");
 
     // Reading chapter 2 down to its middle; the script sends the paragraph at the top.
     client.goto(&format!("{base}/works/{work}/chapters/{}", chapters[1])).await.unwrap();

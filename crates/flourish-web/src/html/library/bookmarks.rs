@@ -438,12 +438,104 @@ fn sidebar_fields(uri: &Uri) -> (BookmarkFilter, SidebarView) {
     (filter, view)
 }
 
+/// A tag in the sidebar's counts: its name, how many of the listed bookmarks carry it, and
+/// the listing with it added to the filter.
+#[derive(Serialize)]
+struct FacetView {
+    name: String,
+    count: u64,
+    url: String,
+}
+
+/// The sidebar's counts over every bookmark the listing found.
+#[derive(Serialize, Default)]
+struct FacetsView {
+    tags: Vec<FacetView>,
+    work_tags: Vec<FacetView>,
+}
+
+/// One page of a bookmark listing from the search index, with its facets; the bookmarks
+/// themselves are read (and their visibility checked again) from the database.
+async fn from_index(
+    state: &AppState,
+    scope: flourish_search::BookmarkScope,
+    viewer: Option<UserId>,
+    filter: &BookmarkFilter,
+    page: u32,
+    base: &str,
+    uri: &Uri,
+) -> AppResult<(flourish_store::Page<Bookmark>, FacetsView)> {
+    let query = flourish_search::BookmarkQuery {
+        scope,
+        viewer: viewer.map_or(0, |v| v.0),
+        member: viewer.is_some(),
+        tags: filter.tags.clone(),
+        exclude_tags: filter.exclude_tags.clone(),
+        work_tags: filter.work_tags.clone(),
+        exclude_work_tags: filter.exclude_work_tags.clone(),
+        rec_only: filter.rec_only,
+        with_notes: filter.with_notes,
+        kind: filter.kind.clone(),
+        language: filter.language.clone(),
+        words_from: filter.words_from,
+        words_to: filter.words_to,
+        bookmarked_from: filter.bookmarked_from,
+        bookmarked_to: filter.bookmarked_to,
+        order: match filter.sort {
+            BookmarkSort::Bookmarked => flourish_search::BookmarkOrder::Bookmarked,
+            BookmarkSort::Updated => flourish_search::BookmarkOrder::Updated,
+            BookmarkSort::Kudos => flourish_search::BookmarkOrder::Kudos,
+        },
+        page: page.max(1),
+        per_page: PER_PAGE,
+    };
+    let search = state.search.clone();
+    let found = tokio::task::spawn_blocking(move || search.bookmarks.search(&query, &search.graph()))
+        .await
+        .map_err(|e| AppError::Internal(format!("search task: {e}").into()))?
+        .map_err(|e| AppError::Internal(Box::new(e)))?;
+    let ids: Vec<BookmarkId> = found.ids.iter().map(|id| BookmarkId(*id)).collect();
+    let items = state.store.bookmarks_by_ids(&ids, viewer).await?;
+    // Each facet adds its tag to the chosen ones.
+    let with = |param: &str, name: &str| {
+        let mut pairs: Vec<(String, String)> = uri
+            .query()
+            .map(|q| form_urlencoded::parse(q.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect())
+            .unwrap_or_default();
+        pairs.retain(|(k, _)| k != "page");
+        match pairs.iter_mut().find(|(k, _)| k == param) {
+            Some((_, v)) if !v.trim().is_empty() => *v = format!("{v}, {name}"),
+            Some((_, v)) => *v = name.to_owned(),
+            None => pairs.push((param.to_owned(), name.to_owned())),
+        }
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        query.extend_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        format!("{base}?{}", query.finish())
+    };
+    let chosen = |list: &[String], name: &str| list.iter().any(|t| t.eq_ignore_ascii_case(name));
+    let facets = FacetsView {
+        tags: found
+            .tags
+            .iter()
+            .filter(|(name, _)| !chosen(&filter.tags, name))
+            .map(|(name, count)| FacetView { name: name.clone(), count: *count, url: with("tags", name) })
+            .collect(),
+        work_tags: found
+            .work_tags
+            .iter()
+            .map(|(_, name, count)| FacetView { name: name.clone(), count: *count, url: with("work_tags", name) })
+            .collect(),
+    };
+    Ok((flourish_store::Page { items, page: page.max(1), per_page: PER_PAGE, total: found.total }, facets))
+}
+
 #[derive(Serialize)]
 struct ListCtx {
     heading: String,
     base_url: String,
     show_kind: bool,
     sidebar: SidebarView,
+    facets: FacetsView,
     bookmarks: Vec<BookmarkView>,
     total: u64,
     pages: Vec<(u32, String)>,
@@ -485,8 +577,10 @@ pub async fn of_user(
     let viewer_id: Option<UserId> = visitor.account.as_ref().map(|a| a.id);
     let (filter, sidebar) = sidebar(&state, &uri).await?;
     let base = format!("/users/{}/bookmarks", user.username);
-    let page = state.store.user_bookmarks(user.id, viewer_id, &filter, query.page(), PER_PAGE).await?;
+    let scope = flourish_search::BookmarkScope::Owner(user.id.0);
+    let (page, facets) = from_index(&state, scope, viewer_id, &filter, query.page(), &base, &uri).await?;
     let ctx = ListCtx {
+        facets,
         heading: format!("{} bookmark{} by {}", page.total, if page.total == 1 { "" } else { "s" }, user.username),
         pages: page_links(&base, &uri, page.page_count()),
         page: page.page,
@@ -517,8 +611,10 @@ pub async fn of_work(
     filter.kind = None;
     let base = format!("/works/{}/bookmarks", work.id);
     let viewer_id = visitor.account.as_ref().map(|a| a.id);
-    let page = state.store.work_bookmarks(work.id, viewer_id, &filter, query.page(), PER_PAGE).await?;
+    let scope = flourish_search::BookmarkScope::Work(work.id.0);
+    let (page, facets) = from_index(&state, scope, viewer_id, &filter, query.page(), &base, &uri).await?;
     let ctx = ListCtx {
+        facets,
         heading: format!("{} bookmark{} of {}", page.total, if page.total == 1 { "" } else { "s" }, work.title),
         pages: page_links(&base, &uri, page.page_count()),
         page: page.page,
