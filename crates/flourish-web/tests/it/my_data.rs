@@ -2,8 +2,12 @@
 //! another account here, and into another archive, reproducing it; bad files refused.
 
 use axum::http::StatusCode;
-use flourish_core::{BookmarkFields, BookmarkTarget, ExternalWork, FilterProfile, ReadingPreferences};
-use flourish_store::{AccountStore, BookmarkFilter, BookmarkStore, FilterStore, ReadingStore, WorkStore};
+use flourish_core::{
+    BookmarkFields, BookmarkTarget, DigestEvery, ExternalWork, FilterProfile, NewSubscription, ReadingPreferences,
+};
+use flourish_store::{
+    AccountStore, BookmarkFilter, BookmarkStore, FilterStore, ReadingStore, SubscriptionStore, WorkStore,
+};
 use flourish_testkit::{TestApp, fixtures};
 use serde_json::Value;
 
@@ -43,6 +47,14 @@ async fn a_library_goes_out_and_comes_back_whole() {
     app.store().save_filter_profile(me, None, &profile).await.unwrap();
     let prefs = ReadingPreferences { theme: "dark".into(), whole_work: true, ..Default::default() };
     app.store().set_reading_preferences(me, &prefs).await.unwrap();
+    for new in [
+        NewSubscription::Work(lamp.0),
+        NewSubscription::Creator(writer.id.0),
+        NewSubscription::Search { query: "other_tags=Greenhouses".into(), name: "Glass".into() },
+    ] {
+        app.store().subscribe(me, &new).await.unwrap();
+    }
+    app.store().set_digest_every(me, DigestEvery::Weekly).await.unwrap();
     tide.get(&format!("/works/{lamp}")).await;
     app.flush_visits().await;
 
@@ -55,6 +67,8 @@ async fn a_library_goes_out_and_comes_back_whole() {
     assert_eq!(file["later"][0]["work_id"].as_i64(), Some(lamp.0));
     assert_eq!(file["filters"][0]["exclude_creators"][0], "harbourlight");
     assert_eq!(file["preferences"]["theme"], "dark");
+    assert_eq!(file["subscriptions"].as_array().unwrap().len(), 3);
+    assert_eq!(file["digest_every"], "weekly");
     let csv = tide.get("/account/bookmarks.csv").await;
     assert!(csv.body.starts_with("type,title,creators,fandoms,url,notes,tags,private,rec,bookmarked"));
     assert!(
@@ -83,6 +97,15 @@ async fn a_library_goes_out_and_comes_back_whole() {
     assert_eq!(app.store().filter_profiles(them).await.unwrap()[0].exclude_creators, ["harbourlight"]);
     assert_eq!(app.store().reading_preferences(them).await.unwrap(), prefs);
     assert!(app.store().is_marked_for_later(them, lamp).await.unwrap());
+    let store = app.store();
+    let followed = async |user| {
+        let mut names: Vec<String> = store.subscriptions(user).await.unwrap().into_iter().map(|s| s.name).collect();
+        names.sort();
+        names
+    };
+    assert_eq!(followed(them).await, followed(me).await);
+    assert_eq!(followed(them).await, ["Glass", "The Little Lamp", "harbourlight"]);
+    assert_eq!(app.store().digest_every(them).await.unwrap(), DigestEvery::Weekly);
     // Again: nothing doubles.
     let again = gull.upload("/account/data/import", "library.json", out.body.as_bytes()).await;
     assert!(again.body.contains("0 bookmarks added, 2 already here"), "{}", again.body);
@@ -100,6 +123,15 @@ async fn a_library_goes_out_and_comes_back_whole() {
         kept.items.iter().any(|b| matches!(&b.target, BookmarkTarget::External(e) if e.title == "The Little Lamp"))
     );
     assert!(read.body.contains("Skipped filter profile"), "harbourlight is not an account there: {}", read.body);
+    // A saved search travels; a work and an account followed there stay there.
+    let there_follows: Vec<String> =
+        other.store().subscriptions(there).await.unwrap().into_iter().map(|s| s.name).collect();
+    assert_eq!(there_follows, ["Glass"]);
+    assert!(
+        read.body.contains("“harbourlight” is followed on https://old.archive.example/, not here."),
+        "{}",
+        read.body
+    );
 
     // Files that are not ours: a clear 422, nothing read.
     for (name, bytes) in [

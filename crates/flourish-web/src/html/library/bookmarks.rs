@@ -19,6 +19,8 @@ use flourish_store::{AccountStore, BookmarkFilter, BookmarkSort, BookmarkStore, 
 use serde::Serialize;
 
 const PER_PAGE: u32 = 20;
+/// The longest a reader's own bookmarks page waits for the index to take in their writes.
+const OWN_WRITES_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// The bookmark box under a work, for a member: their bookmark to edit, or a new one.
 #[derive(Serialize)]
@@ -489,6 +491,17 @@ async fn from_index(
         page: page.max(1),
         per_page: PER_PAGE,
     };
+    // Read your own writes: a reader who just bookmarked something and opens their list
+    // waits (briefly) for the index to take it in. The indexer polls every 200 ms.
+    if let (flourish_search::BookmarkScope::Owner(owner), Some(viewer)) = (scope, viewer)
+        && owner == viewer.0
+    {
+        let head = flourish_store::BookmarkIndexSource::bookmark_outbox_head(&state.store).await?;
+        let deadline = std::time::Instant::now() + OWN_WRITES_WAIT;
+        while state.search.bookmarks.position() < head && std::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
     let search = state.search.clone();
     let found = tokio::task::spawn_blocking(move || search.bookmarks.search(&query, &search.graph()))
         .await
