@@ -1,14 +1,14 @@
 -- Creator statistics (issue 16). Keep in step with migrations/postgres/0017_statistics.sql.
 --
--- A hit is one visitor per work (chapter_id 0) or chapter per day. A visitor is a keyed
--- hash, made with a key that changes daily, of an account or of an address and browser;
+-- A hit is one visitor per work (chapter_id 0) or chapter per day. A visitor is 64 bits
+-- of a keyed hash, made with a key that changes daily, of an account or of an address and browser;
 -- the rows only exist to count each visitor once and are deleted when their day is over,
 -- so nothing that could tell readers apart outlives the day. day is unix days (UTC).
 CREATE TABLE hit_visitors (
     day INTEGER NOT NULL,
     work_id INTEGER NOT NULL,
     chapter_id INTEGER NOT NULL,
-    visitor TEXT NOT NULL,
+    visitor INTEGER NOT NULL,
     PRIMARY KEY (day, work_id, chapter_id, visitor)
 );
 
