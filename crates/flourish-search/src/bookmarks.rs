@@ -11,7 +11,7 @@
 use crate::fast_range::FastRange;
 use crate::graph::TagGraph;
 use crate::index::SearchError;
-use flourish_store::IndexedBookmark;
+use flourish_store::{BookmarkFilter, BookmarkSort, IndexedBookmark};
 use std::collections::HashMap;
 use std::ops::Bound;
 use std::path::Path;
@@ -141,38 +141,15 @@ pub enum BookmarkScope {
     Work(i64),
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum BookmarkOrder {
-    #[default]
-    Bookmarked,
-    Updated,
-    Kudos,
-}
-
-/// A bookmark listing: its scope, who is looking, and the sidebar's choices.
+/// A bookmark listing: its scope, who is looking, the sidebar's choices (the same filter
+/// the database answers the API with), and the page.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BookmarkQuery {
     pub scope: BookmarkScope,
     /// The viewer's account (0: a guest) and whether they are a member.
     pub viewer: i64,
     pub member: bool,
-    /// Bookmarker's tags, by name (any case).
-    pub tags: Vec<String>,
-    pub exclude_tags: Vec<String>,
-    /// Work tags by id: a tag's synonyms and subtags go with it.
-    pub work_tags: Vec<i64>,
-    pub exclude_work_tags: Vec<i64>,
-    pub rec_only: bool,
-    pub with_notes: bool,
-    /// work, series or external.
-    pub kind: Option<String>,
-    pub language: Option<String>,
-    pub words_from: Option<u64>,
-    pub words_to: Option<u64>,
-    /// Unix seconds, inclusive.
-    pub bookmarked_from: Option<i64>,
-    pub bookmarked_to: Option<i64>,
-    pub order: BookmarkOrder,
+    pub filter: BookmarkFilter,
     pub page: u32,
     pub per_page: u32,
 }
@@ -304,20 +281,21 @@ impl BookmarkIndex {
         Ok(())
     }
 
-    fn build(&self, q: &BookmarkQuery) -> Box<dyn Query> {
+    fn build(&self, query: &BookmarkQuery) -> Box<dyn Query> {
         let f = &self.fields;
+        let q = &query.filter;
         let mut must: Vec<Box<dyn Query>> = Vec::new();
         let mut must_not: Vec<Box<dyn Query>> = Vec::new();
-        must.push(match q.scope {
+        must.push(match query.scope {
             BookmarkScope::Owner(user) => u64_term(f.owner, user as u64),
             BookmarkScope::Work(work) => u64_term(f.work, work as u64),
         });
         // Who may see it: the owner, or anyone when public and its item is open to them.
-        let open = if q.member { f.members } else { f.guests };
+        let open = if query.member { f.members } else { f.guests };
         let shown = BooleanQuery::new(vec![(Occur::Must, u64_term(f.public, 1)), (Occur::Must, u64_term(open, 1))]);
         let mut visible: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, Box::new(shown))];
-        if q.viewer > 0 {
-            visible.push((Occur::Should, u64_term(f.owner, q.viewer as u64)));
+        if query.viewer > 0 {
+            visible.push((Occur::Should, u64_term(f.owner, query.viewer as u64)));
         }
         must.push(Box::new(BooleanQuery::new(visible)));
         let key = |name: &str| name.trim().to_lowercase();
@@ -377,10 +355,10 @@ impl BookmarkIndex {
         let mut rows: Vec<(i64, i64)> = Vec::with_capacity(found.len());
         let mut tag_counts: HashMap<String, (String, u64)> = HashMap::new();
         let mut work_counts: HashMap<i64, u64> = HashMap::new();
-        let sort_field = match q.order {
-            BookmarkOrder::Bookmarked => "bookmarked",
-            BookmarkOrder::Updated => "updated",
-            BookmarkOrder::Kudos => "kudos",
+        let sort_field = match q.filter.sort {
+            BookmarkSort::Bookmarked => "bookmarked",
+            BookmarkSort::Updated => "updated",
+            BookmarkSort::Kudos => "kudos",
         };
         let mut by_segment: HashMap<u32, Vec<u32>> = HashMap::new();
         for address in found {
@@ -394,8 +372,8 @@ impl BookmarkIndex {
             let tags = fast.str("tags")?;
             let filters = fast.u64("work_filter")?;
             let key_of = |doc: u32| -> tantivy::Result<i64> {
-                Ok(match q.order {
-                    BookmarkOrder::Kudos => fast.u64(sort_field)?.first(doc).unwrap_or(0) as i64,
+                Ok(match q.filter.sort {
+                    BookmarkSort::Kudos => fast.u64(sort_field)?.first(doc).unwrap_or(0) as i64,
                     _ => fast.i64(sort_field)?.first(doc).unwrap_or(0),
                 })
             };
@@ -429,7 +407,7 @@ impl BookmarkIndex {
         // chosen ones left out.
         let mut work_tags: Vec<(i64, String, u64)> = work_counts
             .into_iter()
-            .filter(|(id, _)| !q.work_tags.contains(id))
+            .filter(|(id, _)| !q.filter.work_tags.contains(id))
             .filter_map(|(id, n)| graph.get(id).map(|t| (id, t.name.clone(), n)))
             .collect();
         work_tags.sort_unstable_by(|a, b| b.2.cmp(&a.2).then_with(|| a.1.cmp(&b.1)));

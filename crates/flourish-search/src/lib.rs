@@ -15,7 +15,7 @@ pub mod filters;
 pub mod index;
 pub mod indexer;
 
-pub use bookmarks::{BookmarkIndex, BookmarkOrder, BookmarkQuery, BookmarkResults, BookmarkScope};
+pub use bookmarks::{BookmarkIndex, BookmarkQuery, BookmarkResults, BookmarkScope};
 pub use filters::{Crossover, Mute, Sort, WorkQuery};
 pub use index::{FacetCount, Hit, Kept, SearchError, SearchIndex, SearchResults};
 pub use indexer::Indexer;
