@@ -360,9 +360,13 @@ impl BookmarkIndex {
             BookmarkSort::Updated => "updated",
             BookmarkSort::Kudos => "kudos",
         };
-        let mut by_segment: HashMap<u32, Vec<u32>> = HashMap::new();
+        // In document order, so a tag spelled two ways is always shown the same way.
+        let mut by_segment: std::collections::BTreeMap<u32, Vec<u32>> = Default::default();
         for address in found {
             by_segment.entry(address.segment_ord).or_default().push(address.doc_id);
+        }
+        for docs in by_segment.values_mut() {
+            docs.sort_unstable();
         }
         let mut name = String::new();
         for (segment, docs) in by_segment {
@@ -413,5 +417,65 @@ impl BookmarkIndex {
         work_tags.sort_unstable_by(|a, b| b.2.cmp(&a.2).then_with(|| a.1.cmp(&b.1)));
         work_tags.truncate(BOOKMARK_FACETS);
         Ok(BookmarkResults { ids, total, tags, work_tags })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bookmark(id: i64, owner: i64, private: bool, tags: &[&str]) -> IndexedBookmark {
+        IndexedBookmark {
+            id,
+            user_id: owner,
+            private,
+            rec: false,
+            has_notes: false,
+            kind: "external",
+            work_id: None,
+            series_id: None,
+            tags: tags.iter().map(|t| ((*t).to_owned(), t.to_lowercase())).collect(),
+            work_tags: vec![],
+            language: None,
+            words: None,
+            kudos: 0,
+            updated_at: id,
+            created_at: id,
+            open_to_guests: true,
+            open_to_members: true,
+        }
+    }
+
+    fn query(owner: i64, viewer: i64) -> BookmarkQuery {
+        BookmarkQuery {
+            scope: BookmarkScope::Owner(owner),
+            viewer,
+            member: viewer > 0,
+            filter: BookmarkFilter::default(),
+            page: 1,
+            per_page: 20,
+        }
+    }
+
+    #[test]
+    fn a_reopened_index_keeps_its_bookmarks_and_position_and_hides_private_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let graph = TagGraph::default();
+        {
+            let index = BookmarkIndex::open(dir.path()).unwrap();
+            let docs = [bookmark(1, 5, false, &["Lamps"]), bookmark(2, 5, true, &["lamps", "secret"])];
+            index.apply(&[1, 2], &docs, &graph, 7).unwrap();
+        }
+        let index = BookmarkIndex::open(dir.path()).unwrap();
+        assert_eq!((index.position(), index.doc_count()), (7, 2));
+        let owner = index.search(&query(5, 5), &graph).unwrap();
+        assert_eq!((owner.ids.as_slice(), owner.total), (&[2, 1][..], 2), "newest first, the private one too");
+        assert_eq!(owner.tags[0], ("Lamps".to_owned(), 2), "one tag, however it was spelled");
+        let guest = index.search(&query(5, 0), &graph).unwrap();
+        assert_eq!((guest.ids.as_slice(), guest.total), (&[1][..], 1));
+        assert!(!guest.tags.iter().any(|(name, _)| name == "secret"), "a private bookmark's tags count nowhere");
+        // Deleting is applying nothing for the id.
+        index.apply(&[1], &[], &graph, 8).unwrap();
+        assert_eq!(index.search(&query(5, 0), &graph).unwrap().total, 0);
     }
 }
