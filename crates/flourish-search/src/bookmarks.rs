@@ -154,6 +154,9 @@ pub struct BookmarkQuery {
     pub per_page: u32,
 }
 
+/// Tags with their counts: (tag id, name, count).
+pub type TagCounts = Vec<(i64, String, u64)>;
+
 /// A listing's answer: one page of bookmark ids in order, the total, and the facets.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct BookmarkResults {
@@ -161,8 +164,9 @@ pub struct BookmarkResults {
     pub total: u64,
     /// The bookmarkers' tags most used among the results: (name, count).
     pub tags: Vec<(String, u64)>,
-    /// The works' tags most used among the results: (tag id, name, count).
-    pub work_tags: Vec<(i64, String, u64)>,
+    /// The works' tags most used among the results, by kind in a work's tag-block order:
+    /// (kind, [(tag id, name, count)]).
+    pub work_tags: Vec<(flourish_core::TagKind, TagCounts)>,
 }
 
 pub struct BookmarkIndex {
@@ -407,15 +411,21 @@ impl BookmarkIndex {
         let mut tags: Vec<(String, u64)> = tag_counts.into_values().collect();
         tags.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         tags.truncate(BOOKMARK_FACETS);
-        // Work tags (filter tags: synonyms already resolved), the most used first, the
-        // chosen ones left out.
-        let mut work_tags: Vec<(i64, String, u64)> = work_counts
-            .into_iter()
-            .filter(|(id, _)| !q.filter.work_tags.contains(id))
-            .filter_map(|(id, n)| graph.get(id).map(|t| (id, t.name.clone(), n)))
-            .collect();
-        work_tags.sort_unstable_by(|a, b| b.2.cmp(&a.2).then_with(|| a.1.cmp(&b.1)));
-        work_tags.truncate(BOOKMARK_FACETS);
+        // Work tags (filter tags: synonyms already resolved) by kind, as AO3's sidebar groups
+        // them, the most used first, the chosen ones left out.
+        let mut work_tags: Vec<(flourish_core::TagKind, TagCounts)> = Vec::new();
+        for kind in flourish_core::TagKind::ALL {
+            let mut group: TagCounts = work_counts
+                .iter()
+                .filter(|(id, _)| !q.filter.work_tags.contains(id))
+                .filter_map(|(id, n)| graph.get(*id).filter(|t| t.kind == *kind).map(|t| (*id, t.name.clone(), *n)))
+                .collect();
+            group.sort_unstable_by(|a, b| b.2.cmp(&a.2).then_with(|| a.1.cmp(&b.1)));
+            group.truncate(BOOKMARK_FACETS);
+            if !group.is_empty() {
+                work_tags.push((*kind, group));
+            }
+        }
         Ok(BookmarkResults { ids, total, tags, work_tags })
     }
 }

@@ -197,6 +197,7 @@ async fn readers_bookmark_from_the_work_page_and_private_ones_stay_theirs() {
     assert!(own.body.contains("nobody must know") && own.body.contains("Private"));
     assert!(listed.body.contains(">lamps</a> (1)") && listed.body.contains(">comfort read</a> (1)"), "{}", listed.body);
     assert!(listed.body.contains(">Harry Potter - J. K. Rowling</a> (1)"), "the work's tags, counted");
+    assert!(listed.body.contains("<h3>Fandoms</h3>") && listed.body.contains("<h3>Characters</h3>"), "by kind");
     assert!(!listed.body.contains("hushed"), "a private bookmark's tags count nowhere for others");
     assert!(own.body.contains(">hushed</a> (1)"), "its owner sees them");
 

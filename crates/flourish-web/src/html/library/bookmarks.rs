@@ -449,11 +449,12 @@ struct FacetView {
     url: String,
 }
 
-/// The sidebar's counts over every bookmark the listing found.
+/// The sidebar's counts over every bookmark the listing found: the bookmarkers' tags, and
+/// the works' by kind.
 #[derive(Serialize, Default)]
 struct FacetsView {
     tags: Vec<FacetView>,
-    work_tags: Vec<FacetView>,
+    work_tags: Vec<(&'static str, Vec<FacetView>)>,
 }
 
 /// One page of a bookmark listing from the search index, with its facets; the bookmarks
@@ -520,7 +521,17 @@ async fn from_index(
         work_tags: found
             .work_tags
             .iter()
-            .map(|(_, name, count)| FacetView { name: name.clone(), count: *count, url: with("work_tags", name) })
+            .map(|(kind, group)| {
+                let facets = group
+                    .iter()
+                    .map(|(_, name, count)| FacetView {
+                        name: name.clone(),
+                        count: *count,
+                        url: with("work_tags", name),
+                    })
+                    .collect();
+                (kind.label(2), facets)
+            })
             .collect(),
     };
     Ok((flourish_store::Page { items, page: page.max(1), per_page: PER_PAGE, total: found.total }, facets))
