@@ -76,17 +76,16 @@ impl HitLog {
         Ok(counted)
     }
 
-    /// Views dropped because the buffer was full.
-    pub fn dropped(&self) -> u64 {
-        self.dropped.load(Ordering::Relaxed)
-    }
-
     /// Writes the buffer every [`FLUSH_EVERY`] until the task is dropped.
     pub async fn run(&self, store: Store) {
         loop {
             tokio::time::sleep(FLUSH_EVERY).await;
             if let Err(e) = self.flush(&store).await {
                 tracing::warn!(error = %e, "hits: will retry");
+            }
+            let dropped = self.dropped.swap(0, Ordering::Relaxed);
+            if dropped > 0 {
+                tracing::warn!(dropped, "hits: more new visitors than one write takes; these were not counted");
             }
         }
     }

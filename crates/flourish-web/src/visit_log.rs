@@ -51,17 +51,16 @@ impl VisitLog {
         }
     }
 
-    /// Views dropped because the buffer was full.
-    pub fn dropped(&self) -> u64 {
-        self.dropped.load(Ordering::Relaxed)
-    }
-
     /// Writes the buffer every [`FLUSH_EVERY`] until the task is dropped.
     pub async fn run(&self, store: Store) {
         loop {
             tokio::time::sleep(FLUSH_EVERY).await;
             if let Err(e) = self.flush(&store).await {
                 tracing::warn!(error = %e, "reading history: will retry");
+            }
+            let dropped = self.dropped.swap(0, Ordering::Relaxed);
+            if dropped > 0 {
+                tracing::warn!(dropped, "reading history: the buffer was full; these views were not kept");
             }
         }
     }

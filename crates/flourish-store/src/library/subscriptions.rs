@@ -98,8 +98,6 @@ pub trait SubscriptionStore {
     /// Queues one digest job per account with entries waiting, for the accounts whose
     /// digest is due today (`weekly` also the weekly ones). Returns how many were queued.
     async fn queue_digests(&self, day: &str, run_at: i64, weekly: bool) -> Result<u64, StoreError>;
-    /// Followers of each work (subscriptions to the work itself), for its creators' stats.
-    async fn work_subscribers(&self, works: &[i64]) -> Result<Vec<(i64, i64)>, StoreError>;
 }
 
 /// Writes an update row for each of `works` that is posted, shown and followed, inside the
@@ -183,7 +181,8 @@ impl SubscriptionRow {
 
 const SELECT: &str = "SELECT s.id, s.kind, s.target_id, s.query, s.name, s.created_at, CASE s.kind \
      WHEN 'work' THEN (SELECT w.title FROM works w WHERE w.id = s.target_id AND w.posted = TRUE AND w.hidden = FALSE) \
-     WHEN 'series' THEN (SELECT r.title FROM series r WHERE r.id = s.target_id) \
+     WHEN 'series' THEN (SELECT r.title FROM series r WHERE r.id = s.target_id AND EXISTS (SELECT 1 FROM series_works sw \
+        JOIN works w ON w.id = sw.work_id WHERE sw.series_id = r.id AND w.posted = TRUE AND w.hidden = FALSE)) \
      WHEN 'creator' THEN (SELECT u.username FROM users u WHERE u.id = s.target_id) \
      WHEN 'tag' THEN (SELECT t.name FROM tags t WHERE t.id = s.target_id) \
      ELSE s.name END AS label FROM subscriptions s";
@@ -235,7 +234,11 @@ impl SubscriptionStore for Store {
         }
         let exists_sql = match kind {
             SubscriptionKind::Work => "SELECT COUNT(*) FROM works WHERE id = $1 AND posted = TRUE AND hidden = FALSE",
-            SubscriptionKind::Series => "SELECT COUNT(*) FROM series WHERE id = $1",
+            // As the series page: a series with no posted, shown work does not exist.
+            SubscriptionKind::Series => {
+                "SELECT COUNT(*) FROM series_works sw JOIN works w ON w.id = sw.work_id \
+                 WHERE sw.series_id = $1 AND w.posted = TRUE AND w.hidden = FALSE"
+            }
             SubscriptionKind::Creator => "SELECT COUNT(*) FROM users WHERE id = $1",
             SubscriptionKind::Tag => "SELECT COUNT(*) FROM tags WHERE id = $1",
             SubscriptionKind::Search => "SELECT CAST($1 + 1 AS BIGINT)",
@@ -649,25 +652,6 @@ impl SubscriptionStore for Store {
             done
         });
         Ok(queued)
-    }
-
-    async fn work_subscribers(&self, works: &[i64]) -> Result<Vec<(i64, i64)>, StoreError> {
-        let mut out = Vec::new();
-        for ids in works.chunks(500) {
-            let sql = format!(
-                "SELECT target_id, COUNT(*) FROM subscriptions WHERE kind = 'work' AND target_id IN ({}) GROUP BY target_id",
-                placeholders(1, ids.len())
-            );
-            let rows: Vec<(i64, i64)> = with_db!(self, db => {
-                let mut q = sqlx::query_as(AssertSqlSafe(sql));
-                for id in ids {
-                    q = q.bind(*id);
-                }
-                q.fetch_all(db).await?
-            });
-            out.extend(rows);
-        }
-        Ok(out)
     }
 }
 

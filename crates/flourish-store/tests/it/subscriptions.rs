@@ -109,6 +109,17 @@ parity_test!(new_chapters_and_works_reach_each_follower_once, |store| {
         matches!(store.subscribe(by_creator, &NewSubscription::Work(lamp.0)).await, Err(StoreError::NotFound(_))),
         "a hidden work cannot be followed"
     );
+    // A series with nothing posted in it does not exist for followers either: its title
+    // stays unknown.
+    let mut unposted = fixtures::work("A Draft Lamp", &writer);
+    unposted.posted = false;
+    unposted.series = Some(SeriesPlacement { series: SeriesChoice::New("Secret Lamps".into()), part: None });
+    let unposted = store.create_work(&unposted).await.unwrap();
+    let secret = store.work_for_editing(unposted).await.unwrap().unwrap().series[0].series_id;
+    assert!(
+        matches!(store.subscribe(by_creator, &NewSubscription::Series(secret.0)).await, Err(StoreError::NotFound(_))),
+        "a series of drafts cannot be followed"
+    );
     let names: Vec<String> = store.subscriptions(by_work).await.unwrap().into_iter().map(|s| s.name).collect();
     assert!(names.contains(&"A work no longer on the archive".to_owned()), "{names:?}");
     assert!(!names.iter().any(|n| n == "The Lamp Keeper"), "a hidden work's title is not shown: {names:?}");
