@@ -55,6 +55,8 @@ pub trait StatisticsStore {
     async fn hits_to_index(&self, day: i64) -> Result<u64, StoreError>;
     /// The posted works credited to `user`, oldest first.
     async fn creator_work_ids(&self, user: UserId) -> Result<Vec<i64>, StoreError>;
+    /// Every chapter of `user`'s works, in one read: (work, chapter, position, title).
+    async fn creator_chapters(&self, user: UserId) -> Result<Vec<(i64, i64, i64, String)>, StoreError>;
     /// Each of `user`'s works' activity per day in `[from, to]` (unix days): hits (per
     /// work, chapter 0, and per chapter), kudos, published comments, public bookmarks and
     /// subscriptions.
@@ -183,6 +185,14 @@ impl StatisticsStore for Store {
         let sql = format!("SELECT w.id FROM works w WHERE w.posted = TRUE AND w.id IN ({MINE}) ORDER BY w.id");
         let ids = with_db!(self, db => sqlx::query_scalar(AssertSqlSafe(sql)).bind(user.0).fetch_all(db).await?);
         Ok(ids)
+    }
+
+    async fn creator_chapters(&self, user: UserId) -> Result<Vec<(i64, i64, i64, String)>, StoreError> {
+        let sql = format!(
+            "SELECT c.work_id, c.id, c.position, c.title FROM chapters c WHERE c.work_id IN ({MINE}) ORDER BY c.work_id, c.position"
+        );
+        let rows = with_db!(self, db => sqlx::query_as(AssertSqlSafe(sql)).bind(user.0).fetch_all(db).await?);
+        Ok(rows)
     }
 
     async fn creator_activity(&self, user: UserId, from: i64, to: i64) -> Result<Vec<Activity>, StoreError> {

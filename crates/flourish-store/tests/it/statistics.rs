@@ -54,6 +54,10 @@ parity_test!(a_hit_is_one_visitor_per_work_and_chapter_per_day, |store| {
     let of = |kind: &str| activity.iter().filter(|a| a.kind == kind).map(|a| a.n).sum::<i64>();
     assert_eq!((of("kudos"), of("bookmarks")), (1, 0), "{activity:?}");
     assert_eq!(store.creator_work_ids(writer.user_id).await.unwrap(), [work.0]);
+    let chapter_rows = store.creator_chapters(writer.user_id).await.unwrap();
+    let positions: Vec<(i64, i64, i64)> = chapter_rows.iter().map(|(w, c, p, _)| (*w, *c, *p)).collect();
+    assert_eq!(positions, [(work.0, chapters[0], 1), (work.0, chapters[1], 2)]);
+    assert!(store.creator_chapters(reader).await.unwrap().is_empty());
 
     // The daily round: hit counts go to the index as counts; past days' keys are deleted.
     let head = store.outbox_head().await.unwrap();

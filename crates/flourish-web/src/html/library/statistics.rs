@@ -10,9 +10,9 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::{Uri, header};
 use axum::response::{IntoResponse, Response};
-use flourish_core::{TagKind, UserId, Viewer, Work, WorkId};
+use flourish_core::{TagKind, UserId, Work, WorkId};
 use flourish_store::library::statistics::DAY;
-use flourish_store::{Activity, IndexSource, StatisticsStore, WorkStore};
+use flourish_store::{Activity, IndexSource, StatisticsStore};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -151,6 +151,7 @@ pub async fn page(
     let user = own(&visitor, &username)?;
     let r = range(&uri)?;
     let (works, every_fandom, activity) = gather(&state, user, &r).await?;
+    let chapters = state.store.creator_chapters(user).await?;
     let chart_from = r.to - CHART_DAYS + 1;
     let mut rows = Vec::new();
     let mut totals = Counts::default();
@@ -168,17 +169,13 @@ pub async fn page(
             counts.comments = w.stats.comments;
             counts.bookmarks = w.stats.bookmarks;
         }
-        let index = state.store.chapter_index(w.id, Viewer::Member(user)).await?;
-        let chapters = index
+        let chapters = chapters
             .iter()
-            .map(|c| ChapterRow {
-                position: c.position,
-                title: c.title.clone(),
-                hits: mine
-                    .iter()
-                    .filter(|a| a.chapter_id == c.id.0 && a.kind == "hits")
-                    .map(|a| a.n.max(0) as u64)
-                    .sum(),
+            .filter(|(work, ..)| *work == w.id.0)
+            .map(|(_, id, position, title)| ChapterRow {
+                position: *position as u32,
+                title: title.clone(),
+                hits: mine.iter().filter(|a| a.chapter_id == *id && a.kind == "hits").map(|a| a.n.max(0) as u64).sum(),
             })
             .collect();
         let mut daily = vec![0u64; CHART_DAYS as usize];
@@ -252,12 +249,8 @@ pub async fn csv(
     for a in activity.iter().filter(|a| works.iter().any(|w| w.id.0 == a.work_id)) {
         days.entry((a.day, a.work_id, a.chapter_id)).or_default().add(&a.kind, a.n);
     }
-    let mut positions = std::collections::HashMap::new();
-    for w in &works {
-        for c in state.store.chapter_index(w.id, Viewer::Member(user)).await? {
-            positions.insert(c.id.0, c.position);
-        }
-    }
+    let positions: std::collections::HashMap<i64, i64> =
+        state.store.creator_chapters(user).await?.into_iter().map(|(_, id, position, _)| (id, position)).collect();
     let mut out = csv::Writer::from_writer(Vec::new());
     let wrap = |e: csv::Error| AppError::Internal(Box::new(e));
     out.write_record([
@@ -276,7 +269,7 @@ pub async fn csv(
         let title = works.iter().find(|w| w.id.0 == *work).map_or("", |w| w.title.as_str());
         let date = crate::listing::filters::format_date(day * DAY).unwrap_or_default();
         let chapter =
-            if *chapter == 0 { String::new() } else { positions.get(chapter).map_or(String::new(), u32::to_string) };
+            if *chapter == 0 { String::new() } else { positions.get(chapter).map_or(String::new(), i64::to_string) };
         let n = |v: u64| v.to_string();
         out.write_record([
             date.as_str(),
