@@ -19,6 +19,8 @@ use serde::Serialize;
 
 /// Entries in the private feed.
 const FEED_ENTRIES: u32 = 50;
+/// A saved search's or tag's entry in the feed, whatever it found.
+const SEARCH_ENTRY: &str = "New or updated works in a tag or search you follow";
 
 /// A Subscribe (or Unsubscribe) button, for a member.
 #[derive(Serialize)]
@@ -224,18 +226,20 @@ pub async fn feed(State(state): State<AppState>, Path(secret): Path<String>) -> 
     );
     for n in &entries {
         let url = state.config.url(&n.url);
+        // A saved search's or tag's notice counts and names the works it found, members-only
+        // ones too: the feed says only that there is something, and its link shows a guest
+        // only what a guest may see.
+        let title = if n.work_id.is_some() { n.title.as_str() } else { SEARCH_ENTRY };
         xml.push_str(&format!(
             "<entry>\n<id>{}#n{}</id>\n<title>{}</title>\n<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n\
              <updated>{}</updated>\n<author><name>{}</name></author>\n",
             escape(&url),
             n.id.0,
-            escape(&n.title),
+            escape(title),
             escape(&url),
             crate::feeds::stamp(n.created_at),
             escape(if n.actor.is_empty() { &state.config.archive_name } else { &n.actor })
         ));
-        // A saved search's notice names the works it found, members-only ones too: the feed
-        // keeps to its title, and its link shows a guest only what a guest may see.
         if n.work_id.is_some() && !n.body.is_empty() {
             xml.push_str(&format!("<summary type=\"text\">{}</summary>\n", escape(&n.body)));
         }
