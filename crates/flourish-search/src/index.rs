@@ -214,6 +214,12 @@ impl SearchIndex {
         }
     }
 
+    /// Counts a listing that matches most of a segment from the works it left out (the
+    /// default), or from every match: for benchmarks comparing the two in one run.
+    pub fn count_from_either_side(&self, on: bool) {
+        self.count_pool.count_from_either_side(on);
+    }
+
     /// The outbox position the index includes.
     pub fn position(&self) -> i64 {
         self.checkpoint.lock().expect("checkpoint lock").position
