@@ -550,7 +550,7 @@ mod tests {
         let mut writer = index.writer_with_num_threads(1, 50_000_000).unwrap();
         let tags_of = |doc: u64| -> Vec<u64> {
             let mut tags = vec![1000 + doc % 7, 2000 + doc % 13];
-            if doc % 5 == 0 {
+            if doc.is_multiple_of(5) {
                 tags.push(3000);
             }
             tags
@@ -583,7 +583,8 @@ mod tests {
         };
         let most =
             BooleanQuery::new(vec![(Occur::Must, Box::new(AllQuery) as Box<dyn Query>), (Occur::MustNot, term(3000))]);
-        let cases: Vec<(&str, Box<dyn Query>, Box<dyn Fn(u64) -> bool>)> = vec![
+        type Case = (&'static str, Box<dyn Query>, Box<dyn Fn(u64) -> bool>);
+        let cases: Vec<Case> = vec![
             ("all", Box::new(AllQuery), Box::new(|_| true)),
             ("all but tag 3000", Box::new(most), Box::new(|d| d % 5 != 0)),
             ("tag 3000 alone", term(3000), Box::new(|d| d % 5 == 0)),
