@@ -6,6 +6,7 @@
 //! sanitizer and AO3's word count.
 
 mod blocks;
+pub mod corpus;
 pub mod decode;
 pub mod document;
 pub mod draft;

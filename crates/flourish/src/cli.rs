@@ -149,6 +149,20 @@ pub enum DevCommand {
         #[arg(long, default_value_t = 50)]
         iterations: usize,
     },
+    /// Score the importer and tag suggestions on the annotated real texts of DIR (the
+    /// development corpus, `corpus/`): per text and overall.
+    ScoreCorpus {
+        dir: PathBuf,
+        /// Only these texts (annotation names without `.json`).
+        #[arg(long)]
+        only: Vec<String>,
+        /// Print what went wrong in each text.
+        #[arg(long, short)]
+        verbose: bool,
+        /// Print the measures and each text's counts as JSON instead.
+        #[arg(long)]
+        json: bool,
+    },
     /// Time the discovery benchmark's queries on the search index and on the SQL baseline
     /// (SQLite only; stop the server first: the index is opened for writing).
     BenchQueries {
@@ -272,6 +286,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Dev { command: DevCommand::BenchPassword { iterations } } => {
             crate::dev::bench_password(iterations.max(1)).await
+        }
+        Command::Dev { command: DevCommand::ScoreCorpus { dir, only, verbose, json } } => {
+            let scores = crate::dev::score::score_corpus(&dir, &only)?;
+            if json {
+                let measures = flourish_text::corpus::measures(&scores);
+                println!("{}", serde_json::json!({ "measures": measures, "texts": scores }));
+            } else {
+                print!("{}", flourish_text::corpus::report(&scores, verbose));
+            }
+            Ok(())
         }
         Command::Dev { command: DevCommand::BenchQueries { iterations, paths, no_baseline, database } } => {
             with_store(config_file, &database, async |config, store| {
