@@ -182,7 +182,11 @@ fn ao3_units(blocks: Vec<HtmlBlock>, doc: &mut Document) -> Vec<Unit> {
                         doc.header.push((key, b.text.clone()));
                     }
                 }
-                "h1" | "h2" if doc.title.is_none() => doc.title = Some(b.text.clone()),
+                // Today's downloads open the preface with an `<h2 class="toc-heading">`
+                // "Preface" (a landmark, not the title) and give the title in the `<h1>`.
+                "h2" if b.text.trim() == "Preface" || b.within("toc-heading") => {}
+                "h1" => doc.title = Some(b.text.clone()),
+                "h2" if doc.title.is_none() => doc.title = Some(b.text.clone()),
                 _ if b.within("byline") => {
                     let names = b.text.trim().strip_prefix("by ").unwrap_or(&b.text);
                     doc.authors.extend(

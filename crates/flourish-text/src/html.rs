@@ -314,8 +314,14 @@ pub fn parse_html(html: &str, encoding: &str) -> Document {
     let (blocks, page_title) = blocks(html);
     let mut doc = crate::blocks::parse_blocks(blocks, Format::Html);
     doc.encoding = encoding.to_owned();
-    if doc.title.is_none() {
-        doc.title = page_title;
+    if doc.title.is_none()
+        && let Some(page_title) = page_title
+    {
+        let (title, author) = crate::txt::title_and_author_of_page(&page_title);
+        doc.title = Some(title);
+        if doc.authors.is_empty() {
+            doc.authors.extend(author);
+        }
     }
     doc
 }

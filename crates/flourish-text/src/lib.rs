@@ -5,6 +5,7 @@
 //! (`suggest`), the mapping onto a draft (`draft`); and for every writer's HTML, the
 //! sanitizer and AO3's word count.
 
+mod aozora;
 mod blocks;
 pub mod corpus;
 pub mod decode;
@@ -21,6 +22,7 @@ pub mod paragraphs;
 pub mod patterns;
 pub mod pipeline;
 pub mod sanitize;
+mod structure;
 pub mod suggest;
 pub mod txt;
 pub mod word_count;

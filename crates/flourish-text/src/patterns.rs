@@ -58,7 +58,7 @@ macro_rules! re {
     };
 }
 
-const NUMBER: &str = r"(\d{1,4}|[ivxlcdm]{1,8}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|final)";
+pub(crate) const NUMBER: &str = r"(\d{1,4}|[ivxlcdm]{1,8}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|final)";
 
 re!(CHAPTER_FIRST, &format!(r"(?i)^(?:chapter|chap\.?|ch\.)\s*{NUMBER}(?-u:\b)(?:\s*([-–—:.|~]+)\s*|\s+)?(.*?)$"));
 re!(
@@ -74,6 +74,14 @@ re!(
     &format!(r"(?i)^(letter|stave|canto|book|part|volume|vol\.)\s+{NUMBER}(?-u:\b)\s*(?:[-–—:.|~]+\s*|\s+)?(.*?)$")
 );
 re!(BARE_NUMERAL, r"(?i)^(?:(\d{1,3})|([ivxlc]{1,7}))\s*\.?$");
+// Chinese and Japanese headings: 第一章, 第1話, 第三回 with its couplet after it, 第一夜, and
+// a volume (卷一, 第二卷, 第一部) above them.
+re!(
+    CJK_HEADING,
+    r"^(?:(?:卷|巻)[一二三四五六七八九十百]+[\s\u{3000}]*)?第?([0-9０-９一二三四五六七八九十百千零〇两]{1,6})\s*(章|回|話|话|節|节|夜|幕|卷|巻|部|篇|集)(?:[\s\u{3000}:：、．.]+(.*))?$"
+);
+// A chapter numbered by a Chinese numeral alone: 一, 十二.
+re!(CJK_BARE_NUMERAL, r"^([一二三四五六七八九十百]{1,4})$");
 re!(
     POV_NAMED,
     r"(?i)^[*~_=\-\s]*([\p{L}][\p{L}'’. -]{0,40}?)(?:'s|’s|s')?\s*(?:point\s+of\s+view|p\.?o\.?v\.?)[*~_=\-\s]*$"
@@ -101,7 +109,7 @@ re!(
     r"(?i)^(title|story|author|authors|by|rating|rated|summary|category|categories|fandom|fandoms|genre|genres|characters|pairing|pairings|relationships?|language|status|published|updated|words|chapters|source|story\s+url|author\s+url|warnings?|tags|additional\s+tags|series)\s*:\s*(.*)$"
 );
 re!(BYLINE, r"^(?i:by|written\s+by)\s+(\p{L}.{0,60})$");
-re!(SYMBOLS_ONLY, r"^[\s*~=#+_•·∙◦○●◆◇❖❦❧§¤†‡^<>|/\\.:oOxX0-]+$");
+re!(SYMBOLS_ONLY, r"^[\s*~=#+_•·∙◦○●◆◇❖❦❧§¤†‡^<>|/\\.:oOxX0＊※☆★～-]+$");
 
 /// Roman numeral to number (`IV` → 4), for numerals up to a few thousand.
 pub fn roman(s: &str) -> Option<u32> {
@@ -148,6 +156,41 @@ fn to_roman(mut n: u32) -> String {
         }
     }
     out
+}
+
+/// 十二 → 12, 一百零五 → 105, ３ → 3: Chinese and full-width numerals.
+pub fn cjk_number(s: &str) -> Option<u32> {
+    if let Some(n) = s
+        .chars()
+        .map(|c| c.to_digit(10).or_else(|| ('０'..='９').contains(&c).then(|| c as u32 - '０' as u32)))
+        .collect::<Option<Vec<u32>>>()
+    {
+        return n.iter().try_fold(0u32, |acc, d| acc.checked_mul(10)?.checked_add(*d));
+    }
+    let digit = |c: char| {
+        "零一二三四五六七八九".find(c).map(|i| (i / 3) as u32).or(if c == '〇' {
+            Some(0)
+        } else if c == '两' {
+            Some(2)
+        } else {
+            None
+        })
+    };
+    let (mut total, mut current) = (0u32, 0u32);
+    for c in s.chars() {
+        let unit = match c {
+            '十' => 10,
+            '百' => 100,
+            '千' => 1000,
+            _ => {
+                current = digit(c)?;
+                continue;
+            }
+        };
+        total += current.max(1) * unit;
+        current = 0;
+    }
+    Some(total + current).filter(|n| *n > 0)
 }
 
 /// `12`, `XII`, `twelve`, `twelfth` → 12.
@@ -265,6 +308,24 @@ pub fn heading(line: &str) -> Option<Heading> {
         };
         return Some(Heading { level, number, title, bare: false });
     }
+    if let Some(c) = CJK_HEADING.captures(line) {
+        let level = if matches!(&c[2], "卷" | "巻" | "部" | "篇" | "集") {
+            HeadingLevel::Part
+        } else {
+            HeadingLevel::Chapter
+        };
+        let title = c.get(3).and_then(|m| clean_title(m.as_str())).or_else(|| Some(line.trim().to_owned()));
+        let title = if level == HeadingLevel::Chapter && c.get(3).is_none() { None } else { title };
+        return Some(Heading { level, number: cjk_number(&c[1]), title, bare: false });
+    }
+    if let Some(c) = CJK_BARE_NUMERAL.captures(line) {
+        return cjk_number(&c[1]).map(|n| Heading {
+            level: HeadingLevel::Chapter,
+            number: Some(n),
+            title: None,
+            bare: true,
+        });
+    }
     if let Some(c) = BARE_NUMERAL.captures(line) {
         let number =
             c.get(1).and_then(|m| m.as_str().parse().ok()).or_else(|| c.get(2).and_then(|m| roman(m.as_str())));
@@ -297,7 +358,7 @@ pub fn is_scene_break(line: &str) -> bool {
     }
     let letters = compact.chars().filter(|c| matches!(c, 'o' | 'O' | 'x' | 'X')).count();
     let symbols = compact.chars().filter(|c| !c.is_alphanumeric()).count();
-    let lone_symbol = compact.chars().count() == 1 && "§❦❧⁂*#~".contains(compact.as_str());
+    let lone_symbol = compact.chars().count() == 1 && "§❦❧⁂*#~＊※☆★".contains(compact.as_str());
     // Letters only in the oOo / xXx patterns, which mix cases or sit between symbols.
     let letter_pattern =
         letters >= 3 && compact.chars().any(char::is_uppercase) && compact.chars().any(char::is_lowercase);
@@ -433,6 +494,24 @@ mod tests {
         ] {
             assert_eq!(heading(line), None, "{line}");
         }
+    }
+
+    #[test]
+    fn chinese_and_japanese_headings() {
+        let h = heading("第三回　曲云仙").unwrap();
+        assert_eq!((h.level, h.number, h.title.as_deref()), (HeadingLevel::Chapter, Some(3), Some("曲云仙")));
+        assert_eq!(heading("第十二章").map(|h| (h.number, h.title)), Some((Some(12), None)));
+        assert_eq!(heading("第1話").map(|h| h.number), Some(Some(1)));
+        assert_eq!(heading("第一夜").map(|h| h.number), Some(Some(1)));
+        assert_eq!(
+            heading("卷一　二回    新贵惹秋风").map(|h| (h.number, h.title)),
+            Some((Some(2), Some("新贵惹秋风".into())))
+        );
+        assert_eq!(heading("第二卷").map(|h| h.level), Some(HeadingLevel::Part));
+        assert_eq!(heading("十一").map(|h| (h.number, h.bare)), Some((Some(11), true)));
+        assert_eq!(cjk_number("一百零五"), Some(105));
+        assert_eq!(cjk_number("１２"), Some(12));
+        assert!(heading("第一次见到他的时候，天正下着雨。").is_none(), "a sentence");
     }
 
     #[test]

@@ -39,8 +39,15 @@ impl Unit {
 
 /// Parses plain text already decoded from `encoding`.
 pub fn parse_txt(text: &str, encoding: &str) -> Document {
-    let lines = split_lines(text);
     let mut doc = Document::new(Format::Txt, encoding);
+    let prepared;
+    let text = if crate::aozora::is_aozora(text) {
+        prepared = crate::aozora::prepare(text, &mut doc);
+        prepared.as_str()
+    } else {
+        text
+    };
+    let lines = split_lines(text);
     let (start, end) = strip_boilerplate(&lines, &mut doc);
     let wrapped = is_hard_wrapped(&lines[start..end]);
     let units = make_units(&lines, start, end, wrapped);
@@ -52,6 +59,8 @@ pub fn parse_txt(text: &str, encoding: &str) -> Document {
 /// the HTML, Markdown and EPUB readers).
 pub(crate) fn parse_units(mut units: Vec<Unit>, doc: &mut Document) {
     let first = read_front_matter(&mut units, doc);
+    crate::structure::merge_two_line_headings(&mut units, first);
+    crate::structure::contents_headings(&mut units, first);
     let (headings, skip) = accepted_headings(&units[first..], doc);
     // Drop what was judged boilerplate (a contents list), renumbering the headings.
     let mut kept = Vec::new();
@@ -83,37 +92,89 @@ fn is_blank(line: &str) -> bool {
 
 /// Finds Project Gutenberg's header and footer and AO3's "Posted originally" lines; returns
 /// the range of lines (0-based, end exclusive) that remains.
+///
+/// Gutenberg's header has changed over the years: today's ends at `*** START OF THE PROJECT
+/// GUTENBERG EBOOK …`; the 1990s etexts end theirs with the licence ("small print") at
+/// `*END*THE SMALL PRINT! …*END*`, and name the book only in their first line ("Project
+/// Gutenberg's Etext of Just So Stories, by Rudyard Kipling").
 fn strip_boilerplate(lines: &[&str], doc: &mut Document) -> (usize, usize) {
     let upper = |l: &str| l.trim().to_uppercase();
     let mut start = 0;
     let mut end = lines.len();
-    if let Some(i) = lines.iter().take(600).position(|l| {
+    let header_end = lines.iter().take(600).position(|l| {
         let u = upper(l);
         u.starts_with("*** START OF") && u.contains("PROJECT GUTENBERG") || u.starts_with("***START OF")
-    }) {
+    });
+    // The old licence may come after a short header, or be the header's end itself.
+    // Later texts carry the same licence at their end: only one in the first half is a header.
+    let small_print_end = lines.iter().take(800.min(lines.len() / 2)).position(|l| {
+        let u = upper(l);
+        u.starts_with("*END") && u.contains("SMALL PRINT")
+    });
+    let header_end = match (header_end, small_print_end) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    };
+    if let Some(i) = header_end {
         // The header block above the marker states the title and the author.
         for l in &lines[..i] {
             if let Some(t) = l.trim().strip_prefix("Title:") {
                 doc.title.get_or_insert_with(|| t.trim().to_owned());
             } else if let Some(a) = l.trim().strip_prefix("Author:") {
-                doc.authors.push(a.trim().to_owned());
+                if doc.authors.is_empty() {
+                    doc.authors.push(a.trim().to_owned());
+                }
             } else if let Some(lang) = l.trim().strip_prefix("Language:") {
                 doc.header.push(("language".into(), lang.trim().to_owned()));
             }
         }
+        if let Some((title, author)) = lines[..i].iter().take(5).find_map(|l| gutenberg_title_line(l)) {
+            doc.title.get_or_insert(title);
+            if doc.authors.is_empty() && !author.is_empty() {
+                doc.authors.push(author);
+            }
+        }
+        doc.header.push(("source".into(), GUTENBERG.into()));
         doc.boilerplate.push(LineSpan { start_line: Some(1), end_line: Some(i + 1) });
         start = i + 1;
     }
     if let Some(i) = lines.iter().skip(start).position(|l| {
         let u = upper(l);
-        (u.starts_with("*** END OF") || u.starts_with("***END OF") || u.starts_with("END OF THE PROJECT GUTENBERG"))
-            && u.contains("GUTENBERG")
+        let u = u.trim_start_matches(['*', ' ']);
+        u.starts_with("END OF") && u.contains("GUTENBERG")
     }) {
         let i = start + i;
         doc.boilerplate.push(LineSpan { start_line: Some(i + 1), end_line: Some(lines.len()) });
         end = i;
     }
     (start, end)
+}
+
+/// The `source` header field of a Project Gutenberg text.
+pub const GUTENBERG: &str = "Project Gutenberg";
+
+/// "Project Gutenberg's Etext of Lady Susan, by Jane Austen" → (title, author). The author
+/// may be missing ("[unknown]"), or written "by Saki(Munro)" without a comma.
+fn gutenberg_title_line(line: &str) -> Option<(String, String)> {
+    let line = line.trim().trim_matches(['*', ' ']);
+    let lower = line.to_lowercase();
+    let at =
+        ["etext of ", "ebook of ", "e-text of ", "e-book of "].iter().find_map(|m| Some(lower.find(m)? + m.len()))?;
+    if !lower[..at].contains("gutenberg") {
+        return None;
+    }
+    let rest = line[at..].trim();
+    let (title, author) = match rest.rfind(", by ").or_else(|| rest.rfind(" by ")) {
+        Some(by) => {
+            let author = rest[by..].trim_start_matches(',').trim();
+            (rest[..by].trim(), author.strip_prefix("by ").unwrap_or(author).trim())
+        }
+        None => (rest, ""),
+    };
+    let title = title.trim_end_matches(|c: char| c == '[' || c == ']' || c.is_whitespace());
+    let title = title.split(" [").next().unwrap_or(title).trim();
+    let author = if author.starts_with('[') { "" } else { author };
+    (!title.is_empty()).then(|| (title.to_owned(), author.to_owned()))
 }
 
 /// Hard-wrapped text has paragraphs of several lines, most of them 50–85 characters long,
@@ -174,7 +235,12 @@ fn make_units(lines: &[&str], start: usize, end: usize, wrapped: bool) -> Vec<Un
 
 fn is_list_item(line: &str) -> bool {
     let rest = line.trim_start_matches(|c: char| c.is_ascii_digit());
-    (rest.len() < line.len() && (rest.starts_with(". ") || rest.starts_with(") ")))
+    // A contents entry numbered in roman numerals: "XII. WHAT I SAW…".
+    let roman = line.trim_start_matches(['I', 'V', 'X', 'L', 'C']);
+    let roman_entry =
+        roman.len() < line.len() && roman.starts_with(". ") && roman[2..].starts_with(|c: char| c.is_uppercase());
+    roman_entry
+        || (rest.len() < line.len() && (rest.starts_with(". ") || rest.starts_with(") ")))
         || line.starts_with("- ")
         || line.starts_with("* ")
         || line.starts_with("• ")
@@ -193,12 +259,19 @@ fn read_front_matter(units: &mut [Unit], doc: &mut Document) -> usize {
     if doc.title.is_none() && fields == 0 && units.len() > 1 {
         let u = &units[0];
         let words = u.words();
+        let lower = u.text.to_lowercase();
+        // Not a picture's placeholder or a credit line ("Translated by …").
+        let apparatus = u.text.starts_with('[')
+            || ["translated by", "edited by", "illustrated by", "with an introduction"]
+                .iter()
+                .any(|p| lower.starts_with(p));
         if u.kind == LineKind::Text
             && u.start == u.end
             && (1..=12).contains(&words)
             && !u.text.ends_with(['.', ',', ';', ':'])
+            && !apparatus
         {
-            doc.title = Some(u.text.trim_matches(['*', '_', '#', ' ']).to_owned());
+            doc.title = Some(title_of_line(&u.text));
             i = 1;
         }
     } else if doc.title.as_deref().is_some_and(|t| units.get(i).is_some_and(|u| u.text.eq_ignore_ascii_case(t))) {
@@ -215,6 +288,31 @@ fn read_front_matter(units: &mut [Unit], doc: &mut Document) -> usize {
     }
     // Fields may also follow the title (`Summary:` under a Markdown heading).
     if i > fields { read_fields(units, i, doc) } else { i }
+}
+
+/// A title line as a title: without emphasis marks, and without what a wide gap sets apart
+/// on the same line ("天凑巧　　　　罗浮散客鉴定": the title, then its editor).
+pub(crate) fn title_of_line(line: &str) -> String {
+    let t = line.trim_matches(['*', '_', '#', ' ', '\u{3000}']);
+    let cut = t.find("\u{3000}\u{3000}").or_else(|| t.find("    ")).unwrap_or(t.len());
+    t[..cut].trim().to_owned()
+}
+
+/// A page's `<title>` as a work's title: "The Project Gutenberg eBook of Fables, by Robert
+/// Louis Stevenson" or "A House of Pomegranates, by Oscar Wilde" gives the title and author.
+pub(crate) fn title_and_author_of_page(title: &str) -> (String, Option<String>) {
+    if let Some((t, a)) = gutenberg_title_line(title) {
+        return (
+            t.trim_end_matches('.').to_owned(),
+            Some(a.trim_end_matches('.').to_owned()).filter(|a| !a.is_empty()),
+        );
+    }
+    match title.rsplit_once(", by ") {
+        Some((t, a)) if a.split_whitespace().count() <= 5 => {
+            (t.trim().to_owned(), Some(a.trim().trim_end_matches('.').to_owned()))
+        }
+        _ => (title.trim().to_owned(), None),
+    }
 }
 
 /// Reads a run of `Key: value` fields from unit `i`; returns the index after them.
@@ -310,7 +408,11 @@ fn accepted_headings(units: &[Unit], doc: &mut Document) -> (Vec<usize>, Vec<boo
     let real: Vec<usize> = candidates.into_iter().filter(|&c| !accepted_toc[c]).collect();
     // Bare numerals count only as a series: at least two, rising.
     let bare: Vec<usize> = real.iter().copied().filter(|&c| heading(c).bare).collect();
-    let bare_ok = bare.len() >= 2 && bare.windows(2).all(|w| heading(w[1]).number > heading(w[0]).number);
+    // Rising within each part: numbering may start again under each "BOOK".
+    let part_between =
+        |a: usize, b: usize| real.iter().any(|&p| p > a && p < b && heading(p).level == HeadingLevel::Part);
+    let bare_ok = bare.len() >= 2
+        && bare.windows(2).all(|w| heading(w[1]).number > heading(w[0]).number || part_between(w[0], w[1]));
     let real: Vec<usize> = real.into_iter().filter(|&c| !heading(c).bare || bare_ok).collect();
     // Parts are structure above chapters; they become chapters only in a text without any.
     let chapters: Vec<usize> = real.iter().copied().filter(|&c| heading(c).level == HeadingLevel::Chapter).collect();
@@ -384,6 +486,14 @@ fn build_chapters(units: &[Unit], headings: &[usize], gap_breaks: &[usize], doc:
             }
             continue;
         }
+        if is_prelude && headings.len() >= 2 && is_front_matter(story) {
+            // A title page, credits or an epigraph before the chapters of a longer work.
+            front_matter(story, doc);
+            for (kind, us) in lead.iter().chain(tail.iter()) {
+                doc.notes.push(note(*kind, None, Position::Start, us));
+            }
+            continue;
+        }
         let mut chapter = Chapter {
             number: heading.and_then(|h| h.number),
             title: heading.and_then(|h| h.title.clone()),
@@ -412,6 +522,43 @@ fn build_chapters(units: &[Unit], headings: &[usize], gap_breaks: &[usize], doc:
         && let Some(s) = doc.notes.iter().find(|n| n.kind == NoteKind::Summary)
     {
         doc.summary = Some(strip_marker(&crate::paragraphs::unescape_text(&s.html)));
+    }
+}
+
+/// Words below which text before the first of several chapters is front matter (a title
+/// page, credits, an epigraph, a dedication), not a chapter: an untitled opening chapter is
+/// longer than a page.
+const FRONT_MATTER_WORDS: usize = 200;
+
+fn is_front_matter(story: &[Unit]) -> bool {
+    story.iter().filter(|u| u.is_text()).map(Unit::words).sum::<usize>() < FRONT_MATTER_WORDS
+}
+
+/// Front matter goes to the work: what only repeats the title and byline, or credits the
+/// transcription, is boilerplate; anything else (an epigraph, a dedication) is a work note.
+fn front_matter(units: &[Unit], doc: &mut Document) {
+    let title = doc.title.as_deref().map(crate::corpus::normalise).unwrap_or_default();
+    let mut spans = Vec::new();
+    let mut kept = Vec::new();
+    for u in units {
+        let text = crate::corpus::normalise(&u.text);
+        let credit =
+            ["prepared by", "produced by", "transcribed by", "etext", "ebook", "e text", "proofed by", "scanned by"]
+                .iter()
+                .any(|c| text.starts_with(c) || text.contains(&format!(" {c}")));
+        let title_page = text == title
+            || text == "cover"
+            || matches!(u.kind, LineKind::Byline(_) | LineKind::SceneBreak)
+            || (!title.is_empty() && text.contains(&title) && u.words() <= 20);
+        if credit || title_page || text.is_empty() {
+            spans.push(LineSpan { start_line: line_of(u.start), end_line: line_of(u.end) });
+        } else {
+            kept.push(u.clone());
+        }
+    }
+    merge_spans(&mut doc.boilerplate, spans);
+    if !kept.is_empty() {
+        doc.notes.push(note(NoteKind::Other, None, Position::Start, &kept));
     }
 }
 

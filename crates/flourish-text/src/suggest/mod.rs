@@ -68,6 +68,18 @@ struct Para {
     text: String,
 }
 
+/// A Project Gutenberg text's own fandom: "Title - Author", as AO3 names a book.
+fn source_work(doc: &Document) -> Option<String> {
+    if doc.header_field("source") != Some(crate::txt::GUTENBERG) {
+        return None;
+    }
+    let title = doc.title.as_deref()?.trim();
+    match doc.authors.first().map(|a| a.trim()).filter(|a| !a.is_empty()) {
+        Some(author) => Some(format!("{title} - {author}")),
+        None => Some(title.to_owned()),
+    }
+}
+
 /// Reads `doc` against `lexicons`; returns the suggestions and who speaks each quotation.
 pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Speaker>) {
     let mut paras = Vec::new();
@@ -316,7 +328,11 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
     places.dedup();
 
     let relationships = relationships(&paras, &narrated, &known, &mention_paras, narrator.as_deref());
-    let fandoms = lexicon.map(|l| vec![l.fandom.clone()]).unwrap_or_default();
+    let fandoms = match source_work(doc) {
+        // A published book is its own fandom, named as AO3 names source works.
+        Some(book) => vec![book],
+        None => lexicon.map(|l| vec![l.fandom.clone()]).unwrap_or_default(),
+    };
     (SuggestedTags { fandoms, characters: ranked, relationships, places, narrator }, speakers)
 }
 

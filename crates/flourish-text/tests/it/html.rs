@@ -93,3 +93,41 @@ fn a_fanficfare_download_gives_its_byline_fields_and_chapters() {
     assert_eq!(doc.chapters[0].scene_breaks.len(), 1);
     assert!(doc.chapters[0].content_html().starts_with("<p>The door was not there"));
 }
+
+/// AO3's download as its templates write it today (otwarchive `app/views/downloads/` and
+/// `layouts/download`): an XHTML page whose preface and afterword open with `<h2
+/// class="toc-heading">` headings, a `<base>`, a work title in `<h1>` inside the meta block,
+/// an unnamed chapter ("Chapter 2"), chapter notes and work end notes.
+#[test]
+fn an_ao3_download_as_its_templates_write_it_is_titled_by_the_work_not_preface() {
+    let doc = fixture("ao3-download-preface.html");
+    assert_eq!(doc.title.as_deref(), Some("The Lantern-Keeper's Daughter"));
+    assert_eq!(doc.authors, ["saltmarsh"]);
+    assert_eq!(doc.summary.as_deref(), Some("Every night the lamp is lit. One night it is not."));
+    assert_eq!(doc.header_field("fandom"), Some("Original Work"));
+    assert_eq!(chapters(&doc), [(Some(1), t("The Lamp")), (Some(2), None)]);
+    assert_eq!(doc.chapters[0].scene_breaks.len(), 1, "a centred * * * paragraph");
+    for c in &doc.chapters {
+        let html = c.content_html();
+        for chrome in ["Preface", "Afterword", "Posted originally", "drop by the Archive", "See the end", "End Notes"] {
+            assert!(!html.contains(chrome), "{chrome:?} in chapter text: {html}");
+        }
+    }
+    // The work's end notes close its last chapter (a work has no end notes of its own).
+    let end = doc.notes.iter().find(|n| n.html.contains("Thank you")).expect("the work's end notes are kept");
+    assert_eq!((end.chapter, end.position), (Some(2), Position::End));
+}
+
+/// A one-chapter AO3 download in Chinese: no chapter heading at all, the text straight in
+/// the chapters block, a full-width ＊＊＊ break.
+#[test]
+fn a_one_chapter_ao3_download_in_chinese_is_one_chapter_titled_by_the_work() {
+    let doc = fixture("ao3-download-oneshot-zh.html");
+    assert_eq!(doc.title.as_deref(), Some("灯塔与雨"));
+    assert_eq!(doc.authors, ["haidao"]);
+    assert_eq!(doc.chapters.len(), 1);
+    assert_eq!(doc.chapters[0].scene_breaks.len(), 1);
+    let html = doc.chapters[0].content_html();
+    assert!(html.starts_with("<p>林晚爬上灯塔"), "{html}");
+    assert!(!html.contains("Afterword") && !html.contains("Preface"), "{html}");
+}

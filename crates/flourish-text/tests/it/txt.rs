@@ -186,3 +186,69 @@ fn inspect_json_is_stable() {
         insta::assert_json_snapshot!(name, json);
     }
 }
+
+/// A 1990s Project Gutenberg etext: the title only in the first line, the licence ("small
+/// print") as the header's end, a credit line, a title page, and a book of stories headed by
+/// their titles alone, in capitals, listed in a contents list. Modelled on the layout of
+/// the old etexts in the development corpus (`corpus/`).
+#[test]
+fn an_old_gutenberg_collection_is_read_by_its_contents_list() {
+    let doc = fixture("collection-contents.txt");
+    assert_eq!(doc.title.as_deref(), Some("Tales of the Harbour Wall"));
+    assert_eq!(doc.authors, ["Edith Marlowe"]);
+    let titles: Vec<_> = doc.chapters.iter().map(|c| c.title.clone().unwrap_or_default()).collect();
+    assert_eq!(titles, ["The Lamplighter's Wager", "How the Gulls Learned to Count", "The Widow of Pier Seven"]);
+    assert_eq!(doc.chapters[0].scene_breaks.len(), 1);
+    let first = doc.chapters[0].content_html();
+    assert!(first.starts_with("<p>Old Tobias Fenn"), "{first}");
+    for c in &doc.chapters {
+        let html = c.content_html();
+        for apparatus in ["SMALL PRINT", "Prepared by", "CONTENTS", "HOW THE GULLS", "End of Project"] {
+            assert!(!html.contains(apparatus), "{apparatus:?} in {html}");
+        }
+    }
+    let (suggested, _) = flourish_text::suggest::suggest(&doc, &[]);
+    assert_eq!(suggested.fandoms, ["Tales of the Harbour Wall - Edith Marlowe"], "a book is its own fandom");
+}
+
+/// Parts above chapters, each heading on two lines ("BOOK ONE" over its name, "I." over the
+/// chapter's title), numbering starting again in each part, and an epigraph before them.
+#[test]
+fn parts_and_two_line_chapter_headings_give_the_chapters() {
+    let doc = fixture("parts-two-line.txt");
+    assert_eq!(doc.title.as_deref(), Some("The Salt Road"));
+    assert_eq!(
+        chapters(&doc),
+        [
+            (Some(1), Some("The Morning of the Carts".into())),
+            (Some(2), Some("What the Miller Said".into())),
+            (Some(1), Some("The First Sight of the Water".into())),
+            (Some(2), Some("Home Again".into())),
+        ]
+    );
+    for c in &doc.chapters {
+        let html = c.content_html();
+        assert!(!html.contains("BOOK") && !html.contains("Every road"), "parts and the epigraph are not story: {html}");
+    }
+    assert!(
+        doc.notes.iter().any(|n| n.chapter.is_none() && n.html.contains("Every road leads to the sea")),
+        "the epigraph is kept as a work note"
+    );
+}
+
+/// Aozora Bunko's layout (Japanese), and Chinese chapter headings with couplet titles.
+#[test]
+fn aozora_and_chinese_chapter_headings() {
+    let aozora = "星の井戸\n架空太郎\n\n-------------------------------------------------------\n【テキスト中に現れる記号について】\n\n《》：ルビ\n（例）井戸《いど》\n-------------------------------------------------------\n\n［＃５字下げ］第一夜［＃「第一夜」は中見出し］\n\n　こんな夢を見た。\n　井戸《いど》の底に星があった。\n\n［＃５字下げ］第二夜［＃「第二夜」は中見出し］\n\n　また夢を見た。\n　星はもうなかった。\n\n\n底本：「星の井戸」架空書房\n入力：誰か\n";
+    let doc = flourish_text::read_document(aozora.as_bytes(), Some("hoshi.txt")).unwrap();
+    assert_eq!(doc.title.as_deref(), Some("星の井戸"));
+    assert_eq!(doc.authors, ["架空太郎"]);
+    assert_eq!(doc.chapters.len(), 2);
+    assert!(doc.chapters.iter().all(|c| c.scene_breaks.is_empty()), "rules and blank lines are apparatus");
+    assert!(!doc.chapters[1].content_html().contains("底本"));
+
+    let chinese = "灯下记\n\n第一回　访旧友夜雨留客\n\n　　话说城南有个书生，姓林名晚，家中只有一个老仆。\n　　一日天雨，故人来访。\n\n第二回　别故人春风送行\n\n　　次日雨住，林晚送客出城。\n　　两人折柳相别。\n";
+    let doc = flourish_text::read_document(chinese.as_bytes(), Some("dengxia.txt")).unwrap();
+    assert_eq!(doc.title.as_deref(), Some("灯下记"));
+    assert_eq!(chapters(&doc), [(Some(1), Some("访旧友夜雨留客".into())), (Some(2), Some("别故人春风送行".into()))]);
+}

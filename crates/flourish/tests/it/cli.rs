@@ -385,3 +385,60 @@ fn a_huge_file_is_refused_before_it_is_read() {
     // Not a timing assertion on speed: a guard that the file was not read.
     assert!(started.elapsed() < std::time::Duration::from_secs(30));
 }
+
+/// Issue 17: the importer and the tag suggestions scored on the development corpus of real
+/// texts nobody on the team wrote (`corpus/`, annotated by hand). The floors sit just under
+/// what is reached, so a change that reads real texts worse fails here.
+#[test]
+fn the_development_corpus_of_real_texts_is_read_at_least_as_well_as_before() {
+    let dir = temp_dir();
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus");
+    let (ok, out, err) = run(dir.path(), &["dev", "score-corpus", corpus.to_str().unwrap(), "--json"]);
+    assert!(ok, "{err}");
+    let scored: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let m = &scored["measures"];
+    let texts = m["texts"].as_u64().unwrap();
+    assert!(texts >= 34, "the corpus has {texts} texts");
+    let at_least = |name: &str, floor: f64| {
+        let value = m[name].as_f64().unwrap();
+        assert!(value >= floor, "{name} fell to {value:.3} (floor {floor})");
+    };
+    at_least("chapter_f1", FLOORS.chapter_f1);
+    at_least("structure_exact", FLOORS.structure_exact);
+    at_least("title_right", FLOORS.title_right);
+    at_least("character_precision", FLOORS.character_precision);
+    at_least("character_recall", FLOORS.character_recall);
+    at_least("relationship_recall", FLOORS.relationship_recall);
+    at_least("place_precision", FLOORS.place_precision);
+    at_least("place_recall", FLOORS.place_recall);
+    at_least("fandom_right", FLOORS.fandom_right);
+    let breaks = m["scene_break_error"].as_f64().unwrap();
+    assert!(breaks <= FLOORS.scene_break_error, "scene-break error rose to {breaks:.3}");
+}
+
+/// What the development corpus scores today, rounded down (scene-break error: up).
+struct Floors {
+    chapter_f1: f64,
+    structure_exact: f64,
+    title_right: f64,
+    scene_break_error: f64,
+    character_precision: f64,
+    character_recall: f64,
+    relationship_recall: f64,
+    place_precision: f64,
+    place_recall: f64,
+    fandom_right: f64,
+}
+
+const FLOORS: Floors = Floors {
+    chapter_f1: 0.88,
+    structure_exact: 0.52,
+    title_right: 0.67,
+    scene_break_error: 1.30,
+    character_precision: 0.37,
+    character_recall: 0.28,
+    relationship_recall: 0.05,
+    place_precision: 0.17,
+    place_recall: 0.11,
+    fandom_right: 0.14,
+};

@@ -1,0 +1,264 @@
+//! Chapter headings that no single line shows: found from the lines around them and from
+//! the book's own contents list. Runs on the units of any format before the parser decides
+//! which headings to believe ([`crate::txt::parse_units`]).
+//!
+//! - A heading over two lines: a numeral or "CHAPTER IV" alone, its title on the next line
+//!   ("I." then "THE EVE OF THE WAR."), and a part ("BOOK ONE") with its name under it.
+//! - A book whose chapters are headed by their titles alone (a collection of stories: "HOW
+//!   THE WHALE GOT HIS THROAT") is read by its contents list: each entry found again later,
+//!   alone on its line, in order, is a chapter heading. The list itself is then a contents
+//!   list like any other, which the parser drops.
+
+use crate::patterns::{Heading, HeadingLevel, LineKind};
+use crate::txt::Unit;
+
+/// Joins a title-less heading with the title line under it.
+pub(crate) fn merge_two_line_headings(units: &mut Vec<Unit>, from: usize) {
+    let mut i = from;
+    while i + 2 < units.len() {
+        let LineKind::Heading(h) = &units[i].kind else {
+            i += 1;
+            continue;
+        };
+        let untitled =
+            h.title.is_none() || (h.level == HeadingLevel::Part && units[i].text.split_whitespace().count() <= 3);
+        let next = &units[i + 1];
+        if untitled && next.kind == LineKind::Text && next.gap_before <= 3 && is_title_line(&next.text) {
+            let title = display_title(&next.text);
+            let text = format!("{} {}", units[i].text, next.text);
+            let end = next.end;
+            if let LineKind::Heading(h) = &mut units[i].kind {
+                h.title = Some(title);
+                h.bare = false;
+            }
+            units[i].text = text;
+            units[i].end = end;
+            units[i].html = None;
+            units.remove(i + 1);
+        }
+        i += 1;
+    }
+}
+
+/// A line that can be a title: short, not a sentence. All in capitals, or without the
+/// punctuation that ends a sentence.
+fn is_title_line(text: &str) -> bool {
+    let text = text.trim();
+    let words = text.split_whitespace().count();
+    if words == 0 || words > 14 || text.chars().count() > 100 || text.ends_with([',', ';', ':']) {
+        return false;
+    }
+    let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
+    if letters.is_empty() {
+        return false;
+    }
+    // Scripts without letter case (Chinese, Japanese) are neither capitals nor lower case.
+    let capitals = letters.iter().all(|c| !c.is_lowercase()) && letters.iter().any(|c| c.is_uppercase());
+    let starts_upper = letters[0].is_uppercase() || !letters[0].is_lowercase();
+    let sentence_end = text.ends_with(['.', '!', '?', '"', '”', '’', '。', '！', '？', '」', '』']);
+    (capitals && !text.ends_with(['!', '?', '"', '”'])) || (starts_upper && words <= 10 && !sentence_end)
+}
+
+/// A title as it should be shown: "THE EVE OF THE WAR." → "The Eve of the War".
+pub(crate) fn display_title(text: &str) -> String {
+    let t = text.trim().trim_end_matches(['.', ':']).trim();
+    let t = t.trim_matches(|c: char| "*_=~\"“”".contains(c)).trim();
+    let letters = t.chars().filter(|c| c.is_alphabetic()).count();
+    let shouting = letters >= 4
+        && t.chars().filter(|c| c.is_alphabetic()).all(|c| !c.is_lowercase())
+        && t.chars().any(|c| c.is_uppercase());
+    if !shouting {
+        return t.to_owned();
+    }
+    const SMALL: &[&str] =
+        &["a", "an", "the", "and", "but", "or", "nor", "of", "in", "on", "at", "to", "for", "by", "with", "from", "as"];
+    t.split(' ')
+        .enumerate()
+        .map(|(n, w)| {
+            let lower = w.to_lowercase();
+            let roman = !w.is_empty() && w.trim_end_matches(['.', ',']).chars().all(|c| "IVXLC".contains(c));
+            if roman && w.len() > 1 {
+                w.to_owned()
+            } else if n > 0 && SMALL.contains(&lower.as_str()) {
+                lower
+            } else {
+                capitalise_word(&lower)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Capitalises a word's first letter, and the first letter after a hyphen ("Toad-Water").
+fn capitalise_word(lower: &str) -> String {
+    let mut out = String::with_capacity(lower.len());
+    let mut up = true;
+    for c in lower.chars() {
+        if up && c.is_alphabetic() {
+            out.extend(c.to_uppercase());
+            up = false;
+        } else {
+            out.push(c);
+        }
+        if c == '-' || c == '"' || c == '“' || c == '(' {
+            up = true;
+        }
+    }
+    out
+}
+
+/// Lines that name a contents list.
+fn is_contents_line(text: &str) -> bool {
+    let t = text.trim().trim_end_matches([':', '.']).trim().to_lowercase();
+    matches!(
+        t.as_str(),
+        "contents"
+            | "table of contents"
+            | "the contents"
+            | "list of contents"
+            | "inhalt"
+            | "inhaltsverzeichnis"
+            | "table des matières"
+            | "table"
+            | "índice"
+            | "indice"
+            | "содержание"
+            | "оглавление"
+            | "目录"
+            | "目錄"
+            | "目次"
+    )
+}
+
+/// A leading number with what separates it from a title: "I.", "3)", "XII.—", "Chapter IV.",
+/// "BOOK ONE.—".
+static NUMBERING: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(&format!(
+        r"(?i)^(?:(?:chapter|chap\.|book|part|story|volume)\s+)?{}(?-u:\b)[\s.:)—–-]*",
+        crate::patterns::NUMBER
+    ))
+    .expect("valid pattern")
+});
+
+/// A line without its leading number; the line itself when nothing would remain.
+fn without_numbering(text: &str) -> &str {
+    let t = text.trim();
+    match NUMBERING.find(t) {
+        Some(m) if m.end() < t.len() => t[m.end()..].trim(),
+        _ => t,
+    }
+}
+
+/// How an entry or a heading line is compared: letters and digits, lowercased, without a
+/// leading number ("I.", "3.", "Chapter IV.") or trailing page numbers and dot leaders.
+fn key(text: &str) -> String {
+    // Trailing page numbers: "The Storm ........ 23", "The Storm   23".
+    let t = text.trim().trim_end_matches(|c: char| c.is_ascii_digit() || c == '.' || c.is_whitespace() || c == '…');
+    let t = if t.is_empty() { text.trim() } else { t };
+    crate::corpus::normalise(without_numbering(t))
+}
+
+/// Marks as chapter headings the lines that repeat the entries of the book's contents list,
+/// in order; and marks the entries as headings too, so the parser drops the list as it drops
+/// any contents list. Returns how many entries were found again.
+pub(crate) fn contents_headings(units: &mut [Unit], from: usize) -> usize {
+    let search_until = from + (units.len().saturating_sub(from)) / 4 + 40;
+    let Some(c) = (from..units.len().min(search_until)).find(|&i| is_contents_line(&units[i].text)) else {
+        return 0;
+    };
+    // The entries: short lines after it, until a long paragraph or until the first entry
+    // comes round again (the first chapter's heading).
+    let mut entries: Vec<(usize, String)> = Vec::new();
+    let mut i = c + 1;
+    while i < units.len() {
+        let u = &units[i];
+        let words = u.text.split_whitespace().count();
+        let k = key(&u.text);
+        if words > 16 || u.text.chars().count() > 120 || entries.first().is_some_and(|(_, first)| *first == k) {
+            break;
+        }
+        if !k.is_empty() && !matches!(u.kind, LineKind::SceneBreak) {
+            entries.push((i, k));
+        }
+        i += 1;
+    }
+    if entries.len() < 2 {
+        return 0;
+    }
+    let after = entries.last().map_or(c + 1, |(i, _)| i + 1);
+    // Each entry found again, in order, alone on its line.
+    let mut found: Vec<(usize, usize)> = Vec::new();
+    let mut at = after;
+    for (n, (_, k)) in entries.iter().enumerate() {
+        let hit = (at..units.len()).find(|&j| {
+            let u = &units[j];
+            u.text.split_whitespace().count() <= 16 && {
+                let own = match &u.kind {
+                    LineKind::Heading(h) => h.title.as_deref().map(key).unwrap_or_default(),
+                    _ => String::new(),
+                };
+                key(&u.text) == *k || own == *k
+            }
+        });
+        if let Some(j) = hit {
+            found.push((n, j));
+            at = j + 1;
+        }
+    }
+    // Most of the list must be found, or it was not a list of these chapters.
+    if found.len() < 2 || found.len() * 10 < entries.len() * 6 {
+        return 0;
+    }
+    for &(n, j) in &found {
+        let u = &mut units[j];
+        let (level, number) = match &u.kind {
+            LineKind::Heading(h) => (h.level, h.number),
+            _ => (HeadingLevel::Chapter, Some(n as u32 + 1)),
+        };
+        let title = match &u.kind {
+            LineKind::Heading(h) if h.title.is_some() => h.title.clone(),
+            _ => Some(display_title(without_numbering(&u.text))),
+        };
+        u.kind = LineKind::Heading(Heading { level, number, title, bare: false });
+    }
+    for (e, _) in &entries {
+        let u = &mut units[*e];
+        if !matches!(u.kind, LineKind::Heading(_)) {
+            u.kind =
+                LineKind::Heading(Heading { level: HeadingLevel::Chapter, number: None, title: None, bare: false });
+        }
+    }
+    found.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_in_capitals_are_shown_in_title_case() {
+        assert_eq!(display_title("THE EVE OF THE WAR."), "The Eve of the War");
+        assert_eq!(display_title("THE BLOOD-FEUD OF TOAD-WATER"), "The Blood-Feud of Toad-Water");
+        assert_eq!(display_title("The Lamp"), "The Lamp");
+        assert_eq!(display_title("BOOK II"), "Book II");
+    }
+
+    #[test]
+    fn entries_are_compared_without_numbers_and_pages() {
+        assert_eq!(key("I. The Eve of the War ........ 12"), "the eve of the war");
+        assert_eq!(key("CHAPTER IV. THE STORM"), "the storm");
+        assert_eq!(key("HOW THE WHALE GOT HIS THROAT"), "how the whale got his throat");
+        assert_eq!(key("1984"), "1984", "a title that is a number stays");
+        assert_eq!(key("XII.—THE SONG OF THE MORROW."), "the song of the morrow");
+        assert_eq!(key("BOOK ONE.—THE COMING OF THE MARTIANS"), "the coming of the martians");
+    }
+
+    #[test]
+    fn sentences_are_not_title_lines() {
+        assert!(is_title_line("THE EVE OF THE WAR."));
+        assert!(is_title_line("The Falling Star"));
+        assert!(!is_title_line("It was dark."));
+        assert!(!is_title_line("and then,"));
+        assert!(!is_title_line("こんな夢を見た。"));
+    }
+}
