@@ -398,7 +398,7 @@ fn the_development_corpus_of_real_texts_is_read_at_least_as_well_as_before() {
     let scored: serde_json::Value = serde_json::from_str(&out).expect("JSON");
     let m = &scored["measures"];
     let texts = m["texts"].as_u64().unwrap();
-    assert!(texts >= 34, "the corpus has {texts} texts");
+    assert!(texts >= 35, "the corpus has {texts} texts");
     let at_least = |name: &str, floor: f64| {
         let value = m[name].as_f64().unwrap();
         assert!(value >= floor, "{name} fell to {value:.3} (floor {floor})");
@@ -432,13 +432,13 @@ struct Floors {
 
 const FLOORS: Floors = Floors {
     chapter_f1: 0.88,
-    structure_exact: 0.52,
-    title_right: 0.67,
-    scene_break_error: 1.30,
+    structure_exact: 0.51,
+    title_right: 0.68,
+    scene_break_error: 1.23,
     character_precision: 0.37,
-    character_recall: 0.28,
+    character_recall: 0.29,
     relationship_recall: 0.05,
-    place_precision: 0.17,
+    place_precision: 0.16,
     place_recall: 0.11,
-    fandom_right: 0.14,
+    fandom_right: 0.17,
 };
