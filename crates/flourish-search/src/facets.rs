@@ -332,7 +332,10 @@ impl Counting {
         }
     }
 
-    /// Counts the documents whose bit is `wanted` (set: matched; clear: left out).
+    /// Counts the documents whose bit is `wanted` (set: matched; clear: left out). The
+    /// matches are counted noting each slot they touch (a narrow listing touches few of a
+    /// segment's tags, and only those are read back and cleared); what a listing left out
+    /// is counted with plain increments, since every slot is read back anyway.
     fn count_side(&mut self, wanted: bool) {
         for w in 0..self.matching.len() {
             let mut bits = if wanted { self.matching[w] } else { !self.matching[w] };
@@ -341,8 +344,28 @@ impl Counting {
                 if doc >= self.max_doc {
                     break;
                 }
-                self.count(doc);
+                if wanted {
+                    self.count(doc);
+                } else {
+                    self.count_plain(doc);
+                }
                 bits &= bits - 1;
+            }
+        }
+    }
+
+    #[inline]
+    fn count_plain(&mut self, doc: DocId) {
+        let Counting { flat, counts, .. } = self;
+        for &n in flat.of(doc) {
+            if n == RARE {
+                for &n in flat.rare(doc) {
+                    if let Some(c) = counts.get_mut(n as usize) {
+                        *c += 1;
+                    }
+                }
+            } else if let Some(c) = counts.get_mut(usize::from(n)) {
+                *c += 1;
             }
         }
     }
@@ -355,14 +378,20 @@ impl Counting {
             self.touched.iter().map(|&n| (n, self.counts[n as usize])).collect()
         } else {
             self.count_side(false);
-            let Counting { flat, counts, .. } = &*self;
-            flat.totals
+            let Counting { flat, counts, .. } = &mut *self;
+            let local = flat
+                .totals
                 .iter()
                 .zip(counts.iter())
                 .enumerate()
                 .filter(|(_, (total, left_out))| total > left_out)
                 .map(|(n, (total, left_out))| (n as u32, total - left_out))
-                .collect()
+                .collect();
+            // Every slot may have been counted: clear them all, not the touched ones.
+            let used = flat.totals.len().min(counts.len());
+            counts[..used].fill(0);
+            self.touched.clear();
+            local
         }
     }
 }

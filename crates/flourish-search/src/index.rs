@@ -6,6 +6,7 @@ use crate::facets::{CountCache, CountPool, Counts, FilterCounts, FlatCache};
 use crate::filters::{QueryBuilder, Sort, WorkQuery};
 use crate::graph::TagGraph;
 use crate::schema::Fields;
+use crate::top::TopByValue;
 use flourish_core::{TagKind, Work, WorkId};
 use std::collections::HashMap;
 use std::path::Path;
@@ -14,7 +15,7 @@ use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::query::Query;
 use tantivy::schema::Value;
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, DocId, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, SegmentReader, Term};
+use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, Term};
 
 /// Bump when the schema or what goes into a document changes: an index written by an
 /// older layout is thrown away and rebuilt (it is derived data).
@@ -377,8 +378,7 @@ impl SearchIndex {
                     Sort::Comments => ("comments", false),
                     _ => ("bookmarks", false),
                 };
-                let top = top.custom_score(move |reader: &SegmentReader| descending_with_id(reader, field, signed));
-                page_and_counts(&searcher, query, top, counts)?
+                page_and_counts(&searcher, query, TopByValue::new(field, signed, per_page, offset), counts)?
             }
         };
         let sidebar = match (known, counts) {
@@ -454,24 +454,6 @@ fn page_and_counts<S: 'static + Send, C: Collector<Fruit = Vec<(S, DocAddress)>>
 ) -> tantivy::Result<(Vec<DocAddress>, usize, Option<Counts>)> {
     let (docs, total, counts) = searcher.search(query, &(top, Count, counts))?;
     Ok((docs.into_iter().map(|(_, address)| address).collect(), total, counts))
-}
-
-/// A numeric sort key with the work id as tie-break (newest id first, as the database
-/// lists), so works with equal values keep a stable order across pages. Signed values are
-/// mapped to u64 order-preservingly.
-fn descending_with_id(reader: &SegmentReader, field: &str, signed: bool) -> impl FnMut(DocId) -> (u64, u64) + use<> {
-    let fast = reader.fast_fields();
-    let unsigned = if signed { None } else { fast.u64(field).ok() };
-    let signed_col = if signed { fast.i64(field).ok() } else { None };
-    let ids = fast.u64("id").ok();
-    move |doc: DocId| {
-        let value = match (&unsigned, &signed_col) {
-            (Some(col), _) => col.first(doc).unwrap_or(0),
-            (None, Some(col)) => col.first(doc).map_or(0, |v| (v as u64) ^ (1 << 63)),
-            (None, None) => 0,
-        };
-        (value, ids.as_ref().and_then(|c| c.first(doc)).unwrap_or(0))
-    }
 }
 
 /// The sidebar's groups: the most used tags of each kind among the results, plus the

@@ -4,6 +4,7 @@
 pub mod graph;
 pub mod query;
 pub mod schema;
+mod top;
 
 pub use graph::{TagGraph, TagInfo};
 pub mod autocomplete;
