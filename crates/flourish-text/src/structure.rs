@@ -262,3 +262,82 @@ mod tests {
         assert!(!is_title_line("こんな夢を見た。"));
     }
 }
+
+/// Names of front matter: a section so headed before the first chapter is the work's.
+pub(crate) fn is_front_matter_name(text: &str) -> bool {
+    let t = crate::corpus::normalise(text);
+    matches!(
+        t.as_str(),
+        "preface"
+            | "foreword"
+            | "introduction"
+            | "introductory"
+            | "dedication"
+            | "transcriber s note"
+            | "transcribers note"
+            | "vorrede"
+            | "vorwort"
+            | "einleitung"
+            | "préface"
+            | "avant propos"
+            | "prefacio"
+            | "предисловие"
+            | "序"
+            | "小序"
+            | "序言"
+            | "前言"
+            | "自序"
+    )
+}
+
+/// Writing systems without spaces between words.
+pub(crate) fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{9fff}' | '\u{f900}'..='\u{faff}')
+}
+
+/// Headings shown by layout alone, for a text in which nothing else marked its chapters:
+/// a short title line set apart by more blank lines than the paragraphs are ("DER ALTE"
+/// after three blank lines where paragraphs have one), or, in Chinese and Japanese, a short
+/// line without any punctuation among paragraphs that end in 。 — each followed by a
+/// paragraph, at least three of them, with a fair amount of text between.
+pub(crate) fn layout_headings(units: &mut [Unit], from: usize) -> usize {
+    if units[from..].iter().filter(|u| matches!(u.kind, LineKind::Heading(_))).count() >= 2 {
+        return 0;
+    }
+    let mut gaps = [0usize; 4];
+    for u in units[from..].iter().filter(|u| u.kind == LineKind::Text) {
+        gaps[u.gap_before.min(3)] += 1;
+    }
+    let usual = (0..4).max_by_key(|&g| gaps[g]).unwrap_or(1);
+    let candidate = |i: usize| -> bool {
+        let u = &units[i];
+        let next_is_story = units.get(i + 1).is_some_and(|n| n.kind == LineKind::Text && n.text.chars().count() >= 30);
+        if u.kind != LineKind::Text || !next_is_story || is_front_matter_name(&u.text) {
+            return false;
+        }
+        let text = u.text.trim();
+        let chars = text.chars().count();
+        let cjk = text.chars().filter(|&c| is_cjk(c)).count();
+        let set_apart = u.gap_before > usual && u.gap_before >= 2;
+        if cjk * 2 > chars {
+            // No punctuation at all, and short: a title, not a sentence.
+            return chars <= 12 && text.chars().all(|c| c.is_alphanumeric() || c.is_whitespace());
+        }
+        set_apart && chars <= 60 && u.words() <= 10 && is_title_line(text)
+    };
+    let found: Vec<usize> = (from..units.len()).filter(|&i| candidate(i)).collect();
+    if found.len() < 3 {
+        return 0;
+    }
+    // A fair amount of text between them, or they were something else (a list, verse).
+    let size: usize = units[found[0]..].iter().map(Unit::words).sum();
+    if size / found.len() < 150 {
+        return 0;
+    }
+    for &i in &found {
+        let title = display_title(&units[i].text);
+        units[i].kind =
+            LineKind::Heading(Heading { level: HeadingLevel::Chapter, number: None, title: Some(title), bare: false });
+    }
+    found.len()
+}

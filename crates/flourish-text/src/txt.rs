@@ -28,8 +28,9 @@ impl Unit {
         self.html.clone().unwrap_or_else(|| inline_html(&self.text))
     }
 
-    fn words(&self) -> usize {
-        self.text.split_whitespace().count()
+    /// Words as AO3 counts them, roughly: each Chinese or Japanese character is a word.
+    pub(crate) fn words(&self) -> usize {
+        self.text.split_whitespace().map(|w| w.chars().filter(|&c| crate::structure::is_cjk(c)).count().max(1)).sum()
     }
 
     fn is_text(&self) -> bool {
@@ -61,6 +62,7 @@ pub(crate) fn parse_units(mut units: Vec<Unit>, doc: &mut Document) {
     let first = read_front_matter(&mut units, doc);
     crate::structure::merge_two_line_headings(&mut units, first);
     crate::structure::contents_headings(&mut units, first);
+    crate::structure::layout_headings(&mut units, first);
     let (headings, skip) = accepted_headings(&units[first..], doc);
     // Drop what was judged boilerplate (a contents list), renumbering the headings.
     let mut kept = Vec::new();
@@ -486,7 +488,8 @@ fn build_chapters(units: &[Unit], headings: &[usize], gap_breaks: &[usize], doc:
             }
             continue;
         }
-        if is_prelude && headings.len() >= 2 && is_front_matter(story) {
+        let named_front_matter = story.first().is_some_and(|u| crate::structure::is_front_matter_name(&u.text));
+        if is_prelude && headings.len() >= 2 && (is_front_matter(story) || named_front_matter) {
             // A title page, credits or an epigraph before the chapters of a longer work.
             front_matter(story, doc);
             for (kind, us) in lead.iter().chain(tail.iter()) {
@@ -531,7 +534,12 @@ fn build_chapters(units: &[Unit], headings: &[usize], gap_breaks: &[usize], doc:
 const FRONT_MATTER_WORDS: usize = 200;
 
 fn is_front_matter(story: &[Unit]) -> bool {
-    story.iter().filter(|u| u.is_text()).map(Unit::words).sum::<usize>() < FRONT_MATTER_WORDS
+    // A page holds about three times as many Chinese or Japanese characters as English words.
+    let size = |u: &Unit| {
+        let cjk = u.text.chars().filter(|&c| crate::structure::is_cjk(c)).count();
+        u.text.split_whitespace().count() + cjk / 3
+    };
+    story.iter().filter(|u| u.is_text()).map(size).sum::<usize>() < FRONT_MATTER_WORDS
 }
 
 /// Front matter goes to the work: what only repeats the title and byline, or credits the

@@ -252,3 +252,29 @@ fn aozora_and_chinese_chapter_headings() {
     assert_eq!(doc.title.as_deref(), Some("灯下记"));
     assert_eq!(chapters(&doc), [(Some(1), Some("访旧友夜雨留客".into())), (Some(2), Some("别故人春风送行".into()))]);
 }
+
+/// Chapters marked by layout alone: short titles in capitals set apart by more blank lines
+/// than the paragraphs (as in Gutenberg's German texts), a "Vorrede" before them that is
+/// the work's front matter, and, in Chinese, titles alone on their lines among paragraphs
+/// that end in 。.
+#[test]
+fn chapters_marked_by_layout_alone() {
+    let doc = fixture("layout-headings.txt");
+    let titles: Vec<_> = doc.chapters.iter().map(|c| c.title.clone().unwrap_or_default()).collect();
+    assert_eq!(titles, ["Das Boot", "Der Sturm", "Die Heimkehr"]);
+    assert!(
+        doc.notes.iter().any(|n| n.chapter.is_none() && n.html.contains("Diese Ausgabe")),
+        "the Vorrede is a work note"
+    );
+
+    let story = |s: &str| format!("　　{}\n", s.repeat(30));
+    let chinese = format!(
+        "剑侠小集\n\n　　老人化猿\n\n{}\n　　扶余国王\n\n{}\n　　嘉兴绳技\n\n{}",
+        story("越王问剑术于老人，老人不答，化为白猿而去。"),
+        story("客自扶余来，言其国中有异人，能于夜中取人首级。"),
+        story("嘉兴县令设宴，有囚能绳技，缘绳而上，遂不复见。"),
+    );
+    let doc = flourish_text::read_document(chinese.as_bytes(), Some("jianxia.txt")).unwrap();
+    let titles: Vec<_> = doc.chapters.iter().map(|c| c.title.clone().unwrap_or_default()).collect();
+    assert_eq!(titles, ["老人化猿", "扶余国王", "嘉兴绳技"]);
+}

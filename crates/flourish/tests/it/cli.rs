@@ -431,11 +431,11 @@ struct Floors {
 }
 
 const FLOORS: Floors = Floors {
-    chapter_f1: 0.88,
-    structure_exact: 0.51,
+    chapter_f1: 0.92,
+    structure_exact: 0.48,
     title_right: 0.68,
-    scene_break_error: 1.23,
-    character_precision: 0.37,
+    scene_break_error: 1.04,
+    character_precision: 0.38,
     character_recall: 0.29,
     relationship_recall: 0.05,
     place_precision: 0.16,
