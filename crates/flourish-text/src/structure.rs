@@ -231,38 +231,6 @@ pub(crate) fn contents_headings(units: &mut [Unit], from: usize) -> usize {
     found.len()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn titles_in_capitals_are_shown_in_title_case() {
-        assert_eq!(display_title("THE EVE OF THE WAR."), "The Eve of the War");
-        assert_eq!(display_title("THE BLOOD-FEUD OF TOAD-WATER"), "The Blood-Feud of Toad-Water");
-        assert_eq!(display_title("The Lamp"), "The Lamp");
-        assert_eq!(display_title("BOOK II"), "Book II");
-    }
-
-    #[test]
-    fn entries_are_compared_without_numbers_and_pages() {
-        assert_eq!(key("I. The Eve of the War ........ 12"), "the eve of the war");
-        assert_eq!(key("CHAPTER IV. THE STORM"), "the storm");
-        assert_eq!(key("HOW THE WHALE GOT HIS THROAT"), "how the whale got his throat");
-        assert_eq!(key("1984"), "1984", "a title that is a number stays");
-        assert_eq!(key("XII.—THE SONG OF THE MORROW."), "the song of the morrow");
-        assert_eq!(key("BOOK ONE.—THE COMING OF THE MARTIANS"), "the coming of the martians");
-    }
-
-    #[test]
-    fn sentences_are_not_title_lines() {
-        assert!(is_title_line("THE EVE OF THE WAR."));
-        assert!(is_title_line("The Falling Star"));
-        assert!(!is_title_line("It was dark."));
-        assert!(!is_title_line("and then,"));
-        assert!(!is_title_line("こんな夢を見た。"));
-    }
-}
-
 /// Names of front matter: a section so headed before the first chapter is the work's.
 pub(crate) fn is_front_matter_name(text: &str) -> bool {
     let t = crate::corpus::normalise(text);
@@ -340,4 +308,36 @@ pub(crate) fn layout_headings(units: &mut [Unit], from: usize) -> usize {
             LineKind::Heading(Heading { level: HeadingLevel::Chapter, number: None, title: Some(title), bare: false });
     }
     found.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_in_capitals_are_shown_in_title_case() {
+        assert_eq!(display_title("THE EVE OF THE WAR."), "The Eve of the War");
+        assert_eq!(display_title("THE BLOOD-FEUD OF TOAD-WATER"), "The Blood-Feud of Toad-Water");
+        assert_eq!(display_title("The Lamp"), "The Lamp");
+        assert_eq!(display_title("BOOK II"), "Book II");
+    }
+
+    #[test]
+    fn entries_are_compared_without_numbers_and_pages() {
+        assert_eq!(key("I. The Eve of the War ........ 12"), "the eve of the war");
+        assert_eq!(key("CHAPTER IV. THE STORM"), "the storm");
+        assert_eq!(key("HOW THE WHALE GOT HIS THROAT"), "how the whale got his throat");
+        assert_eq!(key("1984"), "1984", "a title that is a number stays");
+        assert_eq!(key("XII.—THE SONG OF THE MORROW."), "the song of the morrow");
+        assert_eq!(key("BOOK ONE.—THE COMING OF THE MARTIANS"), "the coming of the martians");
+    }
+
+    #[test]
+    fn sentences_are_not_title_lines() {
+        assert!(is_title_line("THE EVE OF THE WAR."));
+        assert!(is_title_line("The Falling Star"));
+        assert!(!is_title_line("It was dark."));
+        assert!(!is_title_line("and then,"));
+        assert!(!is_title_line("こんな夢を見た。"));
+    }
 }
