@@ -14,7 +14,8 @@ use std::path::{Path, PathBuf};
 
 #[derive(Args, Clone)]
 pub struct ImportArgs {
-    /// Story files: plain text, Markdown, HTML or EPUB.
+    /// Story files: plain text, Markdown, HTML or EPUB; a folder imports every story file
+    /// in it and its subfolders.
     #[arg(required_unless_present = "archive", conflicts_with = "archive")]
     pub files: Vec<PathBuf>,
     /// Instead of story files: a whole archive written by `flourish export --all`, read
@@ -79,6 +80,10 @@ pub async fn run(config: &Config, store: &Store, args: &ImportArgs) -> anyhow::R
         println!("imported {counts} from {} in {:.1} s", dir.display(), started.elapsed().as_secs_f64());
         return Ok(());
     }
+    let files = story_files(&args.files)?;
+    if files.is_empty() {
+        bail!("no story files (.txt, .md, .html, .htm, .xhtml, .epub) in {}", describe(&args.files));
+    }
     let pseud = resolve_pseud(store, &args.pseud).await?;
     let lexicons = config.lexicons()?;
     // What every file shares; each file adds only its own name.
@@ -92,13 +97,13 @@ pub async fn run(config: &Config, store: &Store, args: &ImportArgs) -> anyhow::R
         limits: store.limits(),
     };
 
-    let bar = ProgressBar::new(args.files.len() as u64);
+    let bar = ProgressBar::new(files.len() as u64);
     bar.set_style(
         ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} {wide_msg}")
             .expect("valid template")
             .progress_chars("=> "),
     );
-    if args.files.len() < 2 {
+    if files.len() < 2 {
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
     let (mut imported, mut duplicates, mut failed) = (0, 0, 0);
@@ -124,7 +129,7 @@ pub async fn run(config: &Config, store: &Store, args: &ImportArgs) -> anyhow::R
     // Fingerprints seen in this import, and where their text went.
     let mut seen: HashMap<String, String> = HashMap::new();
     let started = std::time::Instant::now();
-    for chunk in args.files.chunks(BATCH) {
+    for chunk in files.chunks(BATCH) {
         bar.set_message(chunk[0].display().to_string());
         let mut ready = Vec::new();
         for file in chunk {
@@ -164,10 +169,10 @@ pub async fn run(config: &Config, store: &Store, args: &ImportArgs) -> anyhow::R
     let secs = started.elapsed().as_secs_f64();
     println!(
         "{imported} imported, {duplicates} skipped as duplicates, {failed} failed, in {secs:.1} s ({:.0} files/s).",
-        args.files.len() as f64 / secs.max(1e-9)
+        files.len() as f64 / secs.max(1e-9)
     );
     if failed > 0 {
-        bail!("{failed} of {} files could not be imported", args.files.len());
+        bail!("{failed} of {} files could not be imported", files.len());
     }
     Ok(())
 }
@@ -235,6 +240,40 @@ async fn resolve_pseud(store: &Store, spec: &str) -> anyhow::Result<Pseud> {
 
 /// Reads one file through the import pipeline and validates its draft here, so a bad file
 /// fails alone instead of failing its batch.
+/// What a story file's name ends with, for walking folders (a file named on the command
+/// line is read whatever its name).
+const STORY_EXTENSIONS: &[&str] = &["txt", "md", "markdown", "html", "htm", "xhtml", "epub"];
+
+/// The files named, with each folder replaced by the story files in it and its subfolders,
+/// in name order; hidden files and folders (".git") are skipped.
+fn story_files(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for path in paths {
+        if !path.is_dir() {
+            files.push(path.clone());
+            continue;
+        }
+        let hidden =
+            |e: &walkdir::DirEntry| e.depth() > 0 && e.file_name().to_str().is_some_and(|n| n.starts_with('.'));
+        for entry in walkdir::WalkDir::new(path).sort_by_file_name().into_iter().filter_entry(|e| !hidden(e)) {
+            let entry = entry.with_context(|| format!("cannot read the folder {}", path.display()))?;
+            let story = entry
+                .path()
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| STORY_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
+            if entry.file_type().is_file() && story {
+                files.push(entry.into_path());
+            }
+        }
+    }
+    Ok(files)
+}
+
+fn describe(paths: &[PathBuf]) -> String {
+    paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+}
+
 fn read_one<'a>(file: &'a Path, shared: &FileRequest<'_>) -> anyhow::Result<Ready<'a>> {
     let bytes = read_bounded(file)?;
     let name = file.file_name().and_then(|n| n.to_str());

@@ -442,3 +442,30 @@ const FLOORS: Floors = Floors {
     place_recall: 0.11,
     fandom_right: 0.17,
 };
+
+/// `flourish import DIR` walks the folder and its subfolders in name order, takes story
+/// files by their extension, skips hidden folders and other files, and reports each file;
+/// a folder with no story files is refused with a clear message.
+#[test]
+fn import_walks_a_folder_of_stories() {
+    let dir = temp_dir();
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../flourish-text/tests/it/fixtures");
+    let stories = dir.path().join("stories");
+    std::fs::create_dir_all(stories.join("older/.git")).unwrap();
+    std::fs::copy(format!("{fixtures}/ffn-header.txt"), stories.join("a-cartographer.txt")).unwrap();
+    std::fs::copy(format!("{fixtures}/chapters.md"), stories.join("older/b-chapters.md")).unwrap();
+    std::fs::copy(format!("{fixtures}/pov-styles.txt"), stories.join("older/.git/c-hidden.txt")).unwrap();
+    std::fs::write(stories.join("cover.png"), b"\x89PNG\r\n\x1a\n").unwrap();
+    std::fs::create_dir_all(dir.path().join("empty")).unwrap();
+
+    let (ok, out, err) = run(dir.path(), &["import", "--pseud", "quillwright", "--fandom", "HP", "stories"]);
+    assert!(ok, "{out}\n{err}");
+    assert!(out.contains("2 imported, 0 skipped as duplicates, 0 failed"), "{out}");
+    let first = out.find("a-cartographer.txt").expect("the top file");
+    let second = out.find("older/b-chapters.md").expect("the subfolder's file");
+    assert!(first < second, "name order: {out}");
+    assert!(!out.contains("c-hidden") && !out.contains("cover.png"), "hidden folders and pictures are skipped: {out}");
+
+    let (ok, _, err) = run(dir.path(), &["import", "--pseud", "quillwright", "--fandom", "HP", "empty"]);
+    assert!(!ok && err.contains("no story files"), "{err}");
+}
