@@ -277,6 +277,10 @@ pub fn heading(line: &str) -> Option<Heading> {
         });
     }
     if let Some(c) = NAMED_CHAPTER.captures(line) {
+        // "Introduction, won't you, Myrtle?" is dialogue: a heading's title does not follow a comma.
+        if line[c.get(1).map_or(0, |m| m.end())..].trim_start().starts_with([',', ';']) {
+            return None;
+        }
         let rest = c.get(2).and_then(|m| clean_title(m.as_str()));
         if rest.as_deref().is_some_and(|t| t.starts_with(char::is_lowercase)) {
             return None;
@@ -353,6 +357,13 @@ fn capitalize(s: &str) -> String {
 /// A line of nothing but dividers: `***`, `* * *`, `~~~`, `oOo`, `xXx`, `-o-`, `§`, `❦`.
 pub fn is_scene_break(line: &str) -> bool {
     let compact: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+    // A rule drawn across the page with one symbol (72 hyphens in a Gutenberg text).
+    let mut symbols = compact.chars();
+    let first = symbols.next();
+    let rule = first.is_some_and(|f| "-=*_~#".contains(f) && symbols.all(|c| c == f));
+    if rule && (3..=120).contains(&compact.chars().count()) {
+        return true;
+    }
     if compact.is_empty() || compact.chars().count() > 40 || !SYMBOLS_ONLY.is_match(&compact) {
         return false;
     }
@@ -512,6 +523,20 @@ mod tests {
         assert_eq!(cjk_number("一百零五"), Some(105));
         assert_eq!(cjk_number("１２"), Some(12));
         assert!(heading("第一次见到他的时候，天正下着雨。").is_none(), "a sentence");
+    }
+
+    #[test]
+    fn a_named_heading_word_in_dialogue_is_not_a_heading() {
+        assert!(heading("Introduction, won’t you, Myrtle?").is_none());
+        assert!(heading("Prologue: The Storm").is_some());
+    }
+
+    #[test]
+    fn long_rules_of_one_symbol_are_breaks() {
+        assert!(is_scene_break(&"-".repeat(72)));
+        assert!(is_scene_break(&"=".repeat(60)));
+        assert!(!is_scene_break(&"-".repeat(200)), "not a line of the story: too long to be a rule");
+        assert!(!is_scene_break("--"));
     }
 
     #[test]

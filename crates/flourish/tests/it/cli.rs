@@ -434,7 +434,7 @@ const FLOORS: Floors = Floors {
     chapter_f1: 0.92,
     structure_exact: 0.48,
     title_right: 0.68,
-    scene_break_error: 1.04,
+    scene_break_error: 0.90,
     character_precision: 0.38,
     character_recall: 0.29,
     relationship_recall: 0.05,
