@@ -39,10 +39,54 @@ pub(crate) fn span(line: usize) -> LineSpan {
 
 pub(crate) fn parse_blocks(blocks: Vec<HtmlBlock>, format: Format) -> Document {
     let mut doc = Document::new(format, "utf-8");
+    let blocks = without_gutenberg_apparatus(blocks, &mut doc);
     let ao3 = blocks.iter().any(|b| b.within("preface") || b.within("afterword") || is_ao3_message(&b.text));
     let units = if ao3 { ao3_units(blocks, &mut doc) } else { page_units(blocks) };
     parse_units(units, &mut doc);
     doc
+}
+
+/// Project Gutenberg's HTML books carry the same header and licence as its plain text:
+/// in `pg-boilerplate` sections today, between `*** START OF …` and `*** END OF …` lines
+/// in older files. They go, and the header's title and author are kept.
+fn without_gutenberg_apparatus(blocks: Vec<HtmlBlock>, doc: &mut Document) -> Vec<HtmlBlock> {
+    let marker = |b: &HtmlBlock, word: &str| {
+        let upper = b.text.to_uppercase();
+        upper.contains(&format!("*** {word} OF")) && upper.contains("GUTENBERG")
+    };
+    let start = blocks.iter().position(|b| marker(b, "START"));
+    let end = blocks
+        .iter()
+        .rposition(|b| marker(b, "END") || b.text.to_uppercase().starts_with("END OF THE PROJECT GUTENBERG"));
+    let boilerplate = |b: &HtmlBlock| {
+        b.within("pg-boilerplate") || b.within("pgheader") || b.within("pg-header") || b.within("pg-footer")
+    };
+    if start.is_none() && !blocks.iter().any(boilerplate) {
+        return blocks;
+    }
+    let mut kept = Vec::with_capacity(blocks.len());
+    let mut spans = Vec::new();
+    for (i, b) in blocks.into_iter().enumerate() {
+        let before = start.is_some_and(|s| i <= s);
+        let after = end.is_some_and(|e| i >= e && start.is_none_or(|s| e > s));
+        if before || after || boilerplate(&b) {
+            for line in b.text.lines().chain(b.lines.iter().map(String::as_str)) {
+                if let Some(t) = line.trim().strip_prefix("Title:") {
+                    doc.title.get_or_insert_with(|| t.trim().to_owned());
+                } else if let Some(a) = line.trim().strip_prefix("Author:")
+                    && doc.authors.is_empty()
+                {
+                    doc.authors.push(a.trim().to_owned());
+                }
+            }
+            spans.push(span(b.line));
+        } else {
+            kept.push(b);
+        }
+    }
+    doc.header.push(("source".into(), crate::txt::GUTENBERG.into()));
+    crate::txt::merge_spans(&mut doc.boilerplate, spans);
+    kept
 }
 
 fn is_ao3_message(text: &str) -> bool {

@@ -131,3 +131,32 @@ fn a_one_chapter_ao3_download_in_chinese_is_one_chapter_titled_by_the_work() {
     assert!(html.starts_with("<p>林晚爬上灯塔"), "{html}");
     assert!(!html.contains("Afterword") && !html.contains("Preface"), "{html}");
 }
+
+/// Project Gutenberg's HTML books: the header and licence in `pg-boilerplate` sections
+/// (and between the START and END lines) are not story; the header names title and author.
+#[test]
+fn a_gutenberg_html_book_drops_its_header_and_licence() {
+    let page = r#"<!DOCTYPE html><html><head><title>The Project Gutenberg eBook of The Salt Road, by Jonas Whitcombe</title></head><body>
+<section class="pg-boilerplate pgheader" id="pg-header">
+<h2 id="pg-header-heading">The Project Gutenberg eBook of <span lang="en">The Salt Road</span></h2>
+<p>This ebook is for the use of anyone anywhere in the United States and most other parts of the world at no cost.</p>
+<p>Title: The Salt Road</p>
+<p>Author: Jonas Whitcombe</p>
+<div id="pg-start-separator"><span>*** START OF THE PROJECT GUTENBERG EBOOK THE SALT ROAD ***</span></div>
+</section>
+<h2>CHAPTER I. THE CARTS</h2>
+<p>The carts came down the hill before the sun was up, six of them, each with its lantern.</p>
+<h2>CHAPTER II. THE MILLER</h2>
+<p>The miller said nothing at all for a long time, which in the miller was a kind of speech.</p>
+<section class="pg-boilerplate pgheader" id="pg-footer">
+<div id="pg-end-separator"><span>*** END OF THE PROJECT GUTENBERG EBOOK THE SALT ROAD ***</span></div>
+<p>Updated editions will replace the previous one. Project Gutenberg-tm electronic works.</p>
+</section>
+</body></html>"#;
+    let doc = flourish_text::read_document(page.as_bytes(), Some("salt-road.html")).unwrap();
+    assert_eq!(doc.title.as_deref(), Some("The Salt Road"));
+    assert_eq!(doc.authors, ["Jonas Whitcombe"]);
+    assert_eq!(chapters(&doc), [(Some(1), t("THE CARTS")), (Some(2), t("THE MILLER"))]);
+    let all: String = doc.chapters.iter().map(|c| c.content_html()).collect();
+    assert!(!all.contains("Gutenberg") && !all.contains("ebook is for the use"), "{all}");
+}

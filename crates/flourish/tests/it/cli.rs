@@ -437,10 +437,10 @@ const FLOORS: Floors = Floors {
     scene_break_error: 0.90,
     character_precision: 0.38,
     character_recall: 0.29,
-    relationship_recall: 0.05,
+    relationship_recall: 0.04,
     place_precision: 0.16,
     place_recall: 0.11,
-    fandom_right: 0.17,
+    fandom_right: 0.19,
 };
 
 /// `flourish import DIR` walks the folder and its subfolders in name order, takes story
