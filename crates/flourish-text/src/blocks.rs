@@ -50,14 +50,17 @@ pub(crate) fn parse_blocks(blocks: Vec<HtmlBlock>, format: Format) -> Document {
 /// in `pg-boilerplate` sections today, between `*** START OF …` and `*** END OF …` lines
 /// in older files. They go, and the header's title and author are kept.
 fn without_gutenberg_apparatus(blocks: Vec<HtmlBlock>, doc: &mut Document) -> Vec<HtmlBlock> {
+    // Every block of the page passes here: a cheap test first, case folding only for the
+    // few blocks that mention Gutenberg at all.
     let marker = |b: &HtmlBlock, word: &str| {
-        let upper = b.text.to_uppercase();
-        upper.contains(&format!("*** {word} OF")) && upper.contains("GUTENBERG")
+        (b.text.contains("utenberg") || b.text.contains("UTENBERG")) && {
+            let upper = b.text.to_uppercase();
+            upper.contains(&format!("*** {word} OF"))
+                || (word == "END" && upper.starts_with("END OF THE PROJECT GUTENBERG"))
+        }
     };
     let start = blocks.iter().position(|b| marker(b, "START"));
-    let end = blocks
-        .iter()
-        .rposition(|b| marker(b, "END") || b.text.to_uppercase().starts_with("END OF THE PROJECT GUTENBERG"));
+    let end = blocks.iter().rposition(|b| marker(b, "END"));
     let boilerplate = |b: &HtmlBlock| {
         b.within("pg-boilerplate") || b.within("pgheader") || b.within("pg-header") || b.within("pg-footer")
     };

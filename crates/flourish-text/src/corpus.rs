@@ -8,6 +8,7 @@
 //! right place.
 
 use crate::pipeline::ReadWork;
+pub use crate::structure::normalise;
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 
@@ -357,24 +358,6 @@ fn score_fandom(a: &Annotation, work: &ReadWork, s: &mut TextScore) {
     if !s.fandom_right {
         s.problems.push(format!("fandom {:?}, not {:?}", named.first(), a.fandom));
     }
-}
-
-/// Letters and digits alone, lowercased, single spaces between words.
-pub fn normalise(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut space = false;
-    for c in text.chars() {
-        if c.is_alphanumeric() {
-            if space && !out.is_empty() {
-                out.push(' ');
-            }
-            space = false;
-            out.extend(c.to_lowercase());
-        } else if c.is_whitespace() || c == '-' || c == '—' || c == '–' {
-            space = true;
-        }
-    }
-    out
 }
 
 /// The measures of issue 17's table over many texts.

@@ -11,6 +11,26 @@
 
 use crate::patterns::{Heading, HeadingLevel, LineKind};
 use crate::txt::Unit;
+use crate::word_count::is_own_word;
+
+/// Letters and digits alone, lowercased, single spaces between words: how headings,
+/// contents entries and titles are compared (and how the corpus scorer compares texts).
+pub fn normalise(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut space = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.extend(c.to_lowercase());
+        } else if c.is_whitespace() || c == '-' || c == '—' || c == '–' {
+            space = true;
+        }
+    }
+    out
+}
 
 /// Joins a title-less heading with the title line under it.
 pub(crate) fn merge_two_line_headings(units: &mut Vec<Unit>, from: usize) {
@@ -155,7 +175,7 @@ fn key(text: &str) -> String {
     // Trailing page numbers: "The Storm ........ 23", "The Storm   23".
     let t = text.trim().trim_end_matches(|c: char| c.is_ascii_digit() || c == '.' || c.is_whitespace() || c == '…');
     let t = if t.is_empty() { text.trim() } else { t };
-    crate::corpus::normalise(without_numbering(t))
+    normalise(without_numbering(t))
 }
 
 /// Marks as chapter headings the lines that repeat the entries of the book's contents list,
@@ -233,7 +253,7 @@ pub(crate) fn contents_headings(units: &mut [Unit], from: usize) -> usize {
 
 /// Names of front matter: a section so headed before the first chapter is the work's.
 pub(crate) fn is_front_matter_name(text: &str) -> bool {
-    let t = crate::corpus::normalise(text);
+    let t = normalise(text);
     matches!(
         t.as_str(),
         "preface"
@@ -258,11 +278,6 @@ pub(crate) fn is_front_matter_name(text: &str) -> bool {
     )
 }
 
-/// Writing systems without spaces between words.
-pub(crate) fn is_cjk(c: char) -> bool {
-    matches!(c, '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{9fff}' | '\u{f900}'..='\u{faff}')
-}
-
 /// Headings shown by layout alone, for a text in which nothing else marked its chapters:
 /// a short title line set apart by more blank lines than the paragraphs are ("DER ALTE"
 /// after three blank lines where paragraphs have one), or, in Chinese and Japanese, a short
@@ -285,7 +300,7 @@ pub(crate) fn layout_headings(units: &mut [Unit], from: usize) -> usize {
         }
         let text = u.text.trim();
         let chars = text.chars().count();
-        let cjk = text.chars().filter(|&c| is_cjk(c)).count();
+        let cjk = text.chars().filter(|&c| is_own_word(c)).count();
         let set_apart = u.gap_before > usual && u.gap_before >= 2;
         if cjk * 2 > chars {
             // No punctuation at all, and short: a title, not a sentence.

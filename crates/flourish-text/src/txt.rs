@@ -30,7 +30,10 @@ impl Unit {
 
     /// Words as AO3 counts them, roughly: each Chinese or Japanese character is a word.
     pub(crate) fn words(&self) -> usize {
-        self.text.split_whitespace().map(|w| w.chars().filter(|&c| crate::structure::is_cjk(c)).count().max(1)).sum()
+        self.text
+            .split_whitespace()
+            .map(|w| w.chars().filter(|&c| crate::word_count::is_own_word(c)).count().max(1))
+            .sum()
     }
 
     fn is_text(&self) -> bool {
@@ -536,7 +539,7 @@ const FRONT_MATTER_WORDS: usize = 200;
 fn is_front_matter(story: &[Unit]) -> bool {
     // A page holds about three times as many Chinese or Japanese characters as English words.
     let size = |u: &Unit| {
-        let cjk = u.text.chars().filter(|&c| crate::structure::is_cjk(c)).count();
+        let cjk = u.text.chars().filter(|&c| crate::word_count::is_own_word(c)).count();
         u.text.split_whitespace().count() + cjk / 3
     };
     story.iter().filter(|u| u.is_text()).map(size).sum::<usize>() < FRONT_MATTER_WORDS
@@ -545,11 +548,11 @@ fn is_front_matter(story: &[Unit]) -> bool {
 /// Front matter goes to the work: what only repeats the title and byline, or credits the
 /// transcription, is boilerplate; anything else (an epigraph, a dedication) is a work note.
 fn front_matter(units: &[Unit], doc: &mut Document) {
-    let title = doc.title.as_deref().map(crate::corpus::normalise).unwrap_or_default();
+    let title = doc.title.as_deref().map(crate::structure::normalise).unwrap_or_default();
     let mut spans = Vec::new();
     let mut kept = Vec::new();
     for u in units {
-        let text = crate::corpus::normalise(&u.text);
+        let text = crate::structure::normalise(&u.text);
         let credit =
             ["prepared by", "produced by", "transcribed by", "etext", "ebook", "e text", "proofed by", "scanned by"]
                 .iter()

@@ -152,7 +152,9 @@ fn is_joiner(c: char) -> bool {
     matches!(c, '\'' | '’' | '-' | '‐' | '‑')
 }
 
-fn is_own_word(c: char) -> bool {
+/// A character AO3 counts as a word of its own: Chinese, Japanese, Thai — scripts
+/// written without spaces between words.
+pub(crate) fn is_own_word(c: char) -> bool {
     // The katakana middle dot and double hyphen are punctuation, not words.
     !matches!(c, '・' | '゠')
         && matches!(c as u32,
