@@ -26,6 +26,9 @@ fn is_rule(line: &str) -> bool {
     t.chars().count() >= 10 && t.chars().all(|c| c == '-' || c == '－' || c == '―')
 }
 
+/// The `source` header field of a text in Aozora Bunko's layout.
+pub(crate) const AOZORA: &str = "Aozora Bunko";
+
 /// The text with Aozora's apparatus blanked out (same number of lines), the title and
 /// author taken from the top, and what was removed noted as boilerplate.
 pub(crate) fn prepare(text: &str, doc: &mut Document) -> String {
@@ -45,6 +48,7 @@ pub(crate) fn prepare(text: &str, doc: &mut Document) -> String {
         {
             doc.authors.push(author.clone());
         }
+        doc.header.push(("source".into(), AOZORA.into()));
         for line in out.iter_mut().take(to + 1) {
             line.clear();
         }

@@ -55,8 +55,11 @@ fn without_gutenberg_apparatus(blocks: Vec<HtmlBlock>, doc: &mut Document) -> Ve
     let marker = |b: &HtmlBlock, word: &str| {
         (b.text.contains("utenberg") || b.text.contains("UTENBERG")) && {
             let upper = b.text.to_uppercase();
+            // "*** START OF THE PROJECT…", "***END OF THE PROJECT…" (2000s files, and inside
+            // the `<pre>` of the header), and a bare "End of the Project Gutenberg…" footer.
             upper.contains(&format!("*** {word} OF"))
-                || (word == "END" && upper.starts_with("END OF THE PROJECT GUTENBERG"))
+                || upper.contains(&format!("{word} OF THE PROJECT GUTENBERG"))
+                || upper.contains(&format!("{word} OF THIS PROJECT GUTENBERG"))
         }
     };
     let start = blocks.iter().position(|b| marker(b, "START"));
@@ -74,12 +77,13 @@ fn without_gutenberg_apparatus(blocks: Vec<HtmlBlock>, doc: &mut Document) -> Ve
         let after = end.is_some_and(|e| i >= e && start.is_none_or(|s| e > s));
         if before || after || boilerplate(&b) {
             for line in b.text.lines().chain(b.lines.iter().map(String::as_str)) {
-                if let Some(t) = line.trim().strip_prefix("Title:") {
-                    doc.title.get_or_insert_with(|| t.trim().to_owned());
-                } else if let Some(a) = line.trim().strip_prefix("Author:")
+                if let Some(t) = header_field(line, "Title:") {
+                    doc.title.get_or_insert(t);
+                }
+                if let Some(a) = header_field(line, "Author:")
                     && doc.authors.is_empty()
                 {
-                    doc.authors.push(a.trim().to_owned());
+                    doc.authors.push(a);
                 }
             }
             spans.push(span(b.line));
@@ -90,6 +94,32 @@ fn without_gutenberg_apparatus(blocks: Vec<HtmlBlock>, doc: &mut Document) -> Ve
     doc.header.push(("source".into(), crate::txt::GUTENBERG.into()));
     crate::txt::merge_spans(&mut doc.boilerplate, spans);
     kept
+}
+
+/// A Gutenberg header field's value: the rest of its line, or, where a `<pre>` header came
+/// out as one line ("Title: Fables Author: Robert Louis Stevenson Release Date: …"), up to
+/// the next field.
+fn header_field(line: &str, field: &str) -> Option<String> {
+    const NEXT: &[&str] = &[
+        "Title:",
+        "Author:",
+        "Translator:",
+        "Illustrator:",
+        "Editor:",
+        "Release Date:",
+        "Posting Date:",
+        "Last Updated:",
+        "Language:",
+        "Character set encoding:",
+        "[",
+        "***",
+    ];
+    let line = line.trim();
+    let at = if line.starts_with(field) { 0 } else { line.find(&format!(" {field}"))? + 1 };
+    let rest = &line[at + field.len()..];
+    let end = NEXT.iter().filter_map(|n| rest.find(n)).min().unwrap_or(rest.len());
+    let value = rest[..end].trim();
+    (!value.is_empty()).then(|| value.to_owned())
 }
 
 fn is_ao3_message(text: &str) -> bool {

@@ -261,8 +261,10 @@ fn read_front_matter(units: &mut [Unit], doc: &mut Document) -> usize {
     let mut i = read_fields(units, 0, doc);
     let fields = i;
     // A title line: short, alone, not a heading or a sentence, with more to come after it.
-    if doc.title.is_none() && fields == 0 && units.len() > 1 {
-        let u = &units[0];
+    // A picture's placeholder may stand above it ("[Illustration]").
+    let pictures = units.iter().take_while(|u| is_picture_placeholder(&u.text)).count();
+    if doc.title.is_none() && fields == 0 && units.len() > pictures + 1 {
+        let u = &units[pictures];
         let words = u.words();
         let lower = u.text.to_lowercase();
         // Not a picture's placeholder or a credit line ("Translated by …").
@@ -277,7 +279,7 @@ fn read_front_matter(units: &mut [Unit], doc: &mut Document) -> usize {
             && !apparatus
         {
             doc.title = Some(title_of_line(&u.text));
-            i = 1;
+            i = pictures + 1;
         }
     } else if doc.title.as_deref().is_some_and(|t| units.get(i).is_some_and(|u| u.text.eq_ignore_ascii_case(t))) {
         // Gutenberg books repeat their title after the header.
@@ -293,6 +295,14 @@ fn read_front_matter(units: &mut [Unit], doc: &mut Document) -> usize {
     }
     // Fields may also follow the title (`Summary:` under a Markdown heading).
     if i > fields { read_fields(units, i, doc) } else { i }
+}
+
+/// "[Illustration]", "[Frontispiece: …]": where a printed book had a picture.
+fn is_picture_placeholder(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    text.starts_with('[')
+        && text.ends_with(']')
+        && ["[illustration", "[frontispiece", "[picture", "[image"].iter().any(|p| lower.starts_with(p))
 }
 
 /// A title line as a title: without emphasis marks, and without what a wide gap sets apart

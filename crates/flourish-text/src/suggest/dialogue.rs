@@ -45,18 +45,38 @@ pub(super) fn quotations(text: &str) -> Vec<(&str, &str, &str)> {
 /// `, Name said` / ` I sneered` / ` said Mrs. Pell` / ` he asked` right after a quotation:
 /// the name, "I", or the pronoun.
 pub(super) fn speaker_after(after: &str) -> Option<String> {
-    let ws: Vec<&str> = after
-        .split_whitespace()
-        .map(|w| {
-            let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '.');
-            if TITLES.contains(&w) { w } else { without_honorific(w.trim_end_matches('.')) }
-        })
-        .filter(|w| !w.is_empty())
-        .take(4)
-        .collect();
+    // The attribution's words, up to the end of its sentence ("said the Hatter. Go on"
+    // names the Hatter, not "Hatter Go").
+    let mut ws: Vec<&str> = Vec::with_capacity(5);
+    for raw in after.split_whitespace() {
+        if !ws.is_empty() && raw.starts_with(['"', '“', '‘']) {
+            break;
+        }
+        let w = raw.trim_matches(|c: char| !c.is_alphanumeric() && c != '.');
+        let w = if TITLES.contains(&w) { w } else { without_honorific(w.trim_end_matches('.')) };
+        if !w.is_empty() {
+            ws.push(w);
+        }
+        let ends = raw.trim_end_matches(['"', '”', '\'', '’']).ends_with(['.', '!', '?', ';', ':']);
+        if ws.len() == 5 || (ends && !TITLES.contains(&w) && !ws.is_empty()) {
+            break;
+        }
+    }
     let name = |w: &&str| is_capitalized(w) && !NOT_NAMES.contains(w) && !TITLES.contains(w);
     let said = |w: &&str| SPEECH.contains(w);
+    let the = |w: &&str| *w == "the";
+    // After "the", any capitalized word may open a name ("the March Hare").
+    let capital = |w: &&str| is_capitalized(w) && !TITLES.contains(w);
     match ws.as_slice() {
+        // "said the March Hare", "the Hatter said": a character known by what they are.
+        [verb, article, first, last, ..] if said(verb) && the(article) && capital(first) && name(last) => {
+            Some(format!("{first} {last}"))
+        }
+        [verb, article, who, ..] if said(verb) && the(article) && name(who) => Some((*who).to_owned()),
+        [article, first, last, verb, ..] if the(article) && said(verb) && capital(first) && name(last) => {
+            Some(format!("{first} {last}"))
+        }
+        [article, who, verb, ..] if the(article) && said(verb) && name(who) => Some((*who).to_owned()),
         [who, verb, ..] if said(verb) && (*who == "I" || name(who) || PRONOUNS.contains(who)) => {
             Some((*who).to_owned())
         }

@@ -16,12 +16,15 @@ mod vocabulary;
 use crate::document::{Block, Document, SectionKind};
 use crate::lexicon::Lexicon;
 use dialogue::{narration, quotations, self_names, speaker_after, speaker_before, vocatives};
-use names::{candidates, capitalized_inside_sentences, contains_name, contains_words, lower_words, near, titled};
+use names::{
+    Mention, candidates, capitalized_inside_sentences, contains_name, contains_words, lower_words, lowercase_uses,
+    near, titled,
+};
 use relationships::relationships;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use vocabulary::PLACE_NOUNS;
+use vocabulary::{DEMONYMS, PLACE_NOUNS};
 
 /// Words read at most; suggestions come from the opening of a very long text.
 pub const MAX_WORDS: usize = 400_000;
@@ -62,22 +65,69 @@ pub struct Speaker {
     pub speaker: String,
 }
 
+/// Places of the text's own suggested at most: the ones it names most.
+const MAX_OWN_PLACES: usize = 12;
+
+/// How a candidate phrase is used across the text.
+#[derive(Clone, Copy, Debug, Default)]
+#[allow(dead_code)]
+struct PhraseStats {
+    uses: u32,
+    /// Uses not at a sentence's start.
+    inside: u32,
+    after_article: u32,
+    after_locative: u32,
+    after_direction: u32,
+}
+
 /// One paragraph's text, where it is, and whose point of view it is in.
 struct Para {
     line: Option<usize>,
     text: String,
 }
 
-/// A Project Gutenberg text's own fandom: "Title - Author", as AO3 names a book.
+/// A published book's own fandom: "Title - Author", as AO3 names a source work. A text is
+/// known to be a published book by the library it came from (Project Gutenberg, Aozora
+/// Bunko). The title loses its subtitle and its capitals ("DAISY MILLER: A STUDY" is
+/// "Daisy Miller"), the author the "by" and the asides of a library's catalogue ("H.G.
+/// (Herbert George) Wells" is "H. G. Wells").
 fn source_work(doc: &Document) -> Option<String> {
-    if doc.header_field("source") != Some(crate::txt::GUTENBERG) {
+    let source = doc.header_field("source")?;
+    if source != crate::txt::GUTENBERG && source != crate::aozora::AOZORA {
         return None;
     }
-    let title = doc.title.as_deref()?.trim();
-    match doc.authors.first().map(|a| a.trim()).filter(|a| !a.is_empty()) {
+    let title = crate::structure::display_title(doc.title.as_deref()?);
+    let title = title.split([':', ';']).next().unwrap_or(&title).trim();
+    if title.is_empty() {
+        return None;
+    }
+    match doc.authors.first().map(|a| catalogue_name(a)).filter(|a| !a.is_empty()) {
         Some(author) => Some(format!("{title} - {author}")),
         None => Some(title.to_owned()),
     }
+}
+
+/// An author's name as a reader writes it: "by O Henry" is "O Henry", "Saki(Munro)" is
+/// "Saki", "H.G. (Herbert George) Wells" is "H. G. Wells".
+fn catalogue_name(author: &str) -> String {
+    let author = author.trim();
+    let author = author.strip_prefix("by ").or_else(|| author.strip_prefix("By ")).unwrap_or(author);
+    let mut out = String::with_capacity(author.len());
+    let mut depth = 0u32;
+    for c in author.chars() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth = depth.saturating_sub(1),
+            // "H.G." reads "H. G.".
+            c if depth == 0 && c.is_alphabetic() && out.ends_with('.') => {
+                out.push(' ');
+                out.push(c);
+            }
+            c if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Reads `doc` against `lexicons`; returns the suggestions and who speaks each quotation.
@@ -143,10 +193,13 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
                 }
             }
             let places = l.places.iter().filter(|p| p.names().any(|n| n.len() > 6 && text_has(n))).count();
-            // Names alone are not enough: a full name or a place must be there too.
-            (full * 4 + single * 2 + places * 2, full + places, l)
+            // Names alone are not enough: a full name, or two of the fandom's places, must
+            // be there too. One place ("Great Hall", "Scotland Yard") and a few common first
+            // names are in many books.
+            let anchored = full >= 1 || places >= 2;
+            (full * 4 + single * 2 + places * 2, anchored, l)
         })
-        .filter(|(score, anchors, _)| *anchors >= 1 && *score >= 6)
+        .filter(|(score, anchored, _)| *anchored && *score >= 8)
         .max_by_key(|(score, _, _)| *score)
         .map(|(_, _, l)| l);
 
@@ -159,30 +212,72 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
     }
     let place_words: Vec<Vec<String>> =
         lexicon.map(|l| l.places.iter().flat_map(|p| p.names().map(lower_words)).collect()).unwrap_or_default();
-    let found = candidates(&para_words, &ignore, &place_words);
+    let lowercase = lowercase_uses(&para_words);
+    let found = candidates(&para_words, &ignore, &place_words, &lowercase);
 
-    // How often each phrase occurs, inside sentences, at their start, after an article.
-    let mut stats: HashMap<&str, (u32, u32, u32)> = HashMap::new();
-    for (phrase, start, article, _) in &found {
-        let s = stats.entry(phrase.as_str()).or_default();
-        s.0 += 1;
-        if !*start {
-            s.1 += 1;
+    // How often each phrase occurs, and where it stands.
+    let mut stats: HashMap<&str, PhraseStats> = HashMap::new();
+    for m in &found {
+        let s = stats.entry(m.phrase.as_str()).or_default();
+        s.uses += 1;
+        s.inside += u32::from(!m.sentence_start);
+        s.after_article += u32::from(m.after_article);
+        s.after_locative += u32::from(m.after_locative);
+        s.after_direction += u32::from(m.after_direction);
+    }
+    // Who the quotations' attributions name, as written ("said the Hatter" names "Hatter"):
+    // whatever stands before it, a speaker is a character.
+    let mut attributed: HashSet<String> = HashSet::new();
+    for p in &paras {
+        for (_, after, before) in quotations(&p.text) {
+            if let Some(who) = speaker_after(after).or_else(|| speaker_before(before)) {
+                attributed.insert(who);
+            }
         }
-        if *article {
-            s.2 += 1;
+    }
+    if let Ok(debug) = std::env::var("FLOURISH_DEBUG_NAME") {
+        for debug in debug.split(',') {
+            eprintln!("{debug}: {:?} attributed {}", stats.get(debug), attributed.contains(debug));
         }
     }
     let is_place_like = |p: &str| p.split_whitespace().last().is_some_and(|w| PLACE_NOUNS.contains(&w));
+    // "in Moscow", "near Woking", "to Vevey": a place. A person is rarely "in" anyone, and
+    // is written to and looked at in under a tenth of their mentions; a place is gone to,
+    // come from and been in in a quarter or more of its own.
+    let used_as_place = |p: &str| {
+        stats.get(p).is_some_and(|s| {
+            let (at, to) = (s.after_locative, s.after_direction);
+            at + to >= 2 && (2 * at + to) * 4 >= s.uses
+        }) && titled(p).is_none()
+            && !attributed.contains(p)
+    };
+    // An ordinary word the text also writes in lower case ("Heaven", "Majesty", "Il"), or a
+    // phrase of such words ("Merry Christmas", "Time Machines"), as often as it capitalizes
+    // it inside sentences.
+    let ordinary_words = |p: &str| {
+        let inside = stats.get(p).map_or(0, |s| s.inside);
+        let words: Vec<&str> = p.split_whitespace().collect();
+        match words.as_slice() {
+            [one] => lowercase.get(&one.to_lowercase()).is_some_and(|n| n * 2 >= inside),
+            _ => titled(p).is_none() && words.iter().all(|w| lowercase.contains_key(&w.to_lowercase())),
+        }
+    };
     let person_like = |p: &str| {
-        let &(n, inside, article) = stats.get(p).unwrap_or(&(0, 0, 0));
+        let s = stats.get(p).copied().unwrap_or_default();
+        let known = lexicon.is_some_and(|l| l.character(p).is_some());
+        if known || attributed.contains(p) {
+            return true;
+        }
         // A full name opening a sentence counts when one of its words is also used inside
         // sentences ("Mara Quill kept the light…" and later "…, Mara said").
-        let word_inside = p.contains(' ') && p.split_whitespace().any(|w| stats.get(w).is_some_and(|s| s.1 > 0));
+        let word_inside = p.contains(' ') && p.split_whitespace().any(|w| stats.get(w).is_some_and(|s| s.inside > 0));
         // A title and a name ("Inspector Hale") are a person wherever they stand.
         !is_place_like(p)
-            && article * 2 < n
-            && (inside > 0 || word_inside || titled(p).is_some() || lexicon.is_some_and(|l| l.character(p).is_some()))
+            && !used_as_place(p)
+            && !DEMONYMS.contains(&p)
+            && !ordinary_words(p)
+            && s.after_article * 2 < s.uses
+            && (s.inside > 0 || word_inside || titled(p).is_some())
             && !p.ends_with("ers")
     };
 
@@ -223,8 +318,8 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
 
     let mut characters: BTreeMap<String, (u32, HashSet<String>)> = BTreeMap::new();
     let mut mention_paras: HashMap<String, HashSet<usize>> = HashMap::new();
-    for (phrase, _, _, para) in &found {
-        if !person_like(phrase) && lexicon.is_none_or(|l| l.character(phrase).is_none()) {
+    for Mention { phrase, para, .. } in &found {
+        if !person_like(phrase) {
             continue;
         }
         let Some(name) = resolve(phrase) else { continue };
@@ -303,6 +398,10 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
             + if Some(&c.name) == narrator.as_ref() { 20 } else { 0 }
     };
     ranked.sort_by(|a, b| score(b).cmp(&score(a)).then_with(|| a.name.cmp(&b.name)));
+    // A name in passing is not worth a tag: keep those with a thirtieth of the leader's
+    // weight at least, fifteen at most.
+    let floor = ranked.first().map_or(0, |c| score(c) / 30);
+    ranked.retain(|c| score(c) >= floor.max(2));
     ranked.truncate(15);
     // In rank order, so every choice below is the same on every run.
     let known: Vec<&str> = ranked.iter().map(|c| c.name.as_str()).collect();
@@ -317,13 +416,26 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
             }
         }
     }
-    for (phrase, (n, _, _)) in &stats {
-        let covered =
-            places.iter().any(|p| contains_name(&lower_words(p), phrase) || contains_name(&lower_words(phrase), p));
-        if is_place_like(phrase) && *n >= 1 && !covered && phrase.split_whitespace().count() >= 2 {
-            places.push((*phrase).to_owned());
-        }
-    }
+    // The text's own: a name ending in a place word, or one used as a place, that is
+    // nobody's name, most used first. Only places named twice or more are worth a tag.
+    let is_character = |p: &str| ranked.iter().any(|c| c.name == p || c.aliases.iter().any(|a| a == p));
+    let mut own: Vec<(&str, u32)> = stats
+        .iter()
+        .filter(|(p, s)| {
+            let covered = places
+                .iter()
+                .any(|known| contains_name(&lower_words(known), p) || contains_name(&lower_words(p), known));
+            (is_place_like(p) || used_as_place(p))
+                && s.uses >= 2
+                && !covered
+                && !is_character(p)
+                && !DEMONYMS.contains(*p)
+                && !ordinary_words(p)
+        })
+        .map(|(p, s)| (*p, s.uses))
+        .collect();
+    own.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    places.extend(own.into_iter().take(MAX_OWN_PLACES).map(|(p, _)| p.to_owned()));
     places.sort();
     places.dedup();
 
@@ -393,6 +505,16 @@ mod tests {
     use super::names::{contains_name, lower_words, near};
 
     #[test]
+    fn a_catalogue_name_reads_as_a_reader_writes_it() {
+        use super::catalogue_name;
+        assert_eq!(catalogue_name("by O Henry"), "O Henry");
+        assert_eq!(catalogue_name("Saki(Munro)"), "Saki");
+        assert_eq!(catalogue_name("H.G. (Herbert George) Wells"), "H. G. Wells");
+        assert_eq!(catalogue_name("Jane Austen"), "Jane Austen");
+        assert_eq!(catalogue_name("夏目漱石"), "夏目漱石");
+    }
+
+    #[test]
     fn names_a_letter_off_still_match() {
         assert!(near("florish", "flourish"));
         assert!(near("blotts", "blotts"));
@@ -422,6 +544,9 @@ mod tests {
         assert_eq!(speaker_after(" said Neville.").as_deref(), Some("Neville"));
         assert_eq!(speaker_before("Luna said, ").as_deref(), Some("Luna"));
         assert_eq!(speaker_after(" The little boy asked."), None, "not a name");
+        assert_eq!(speaker_after(" said the March Hare. \"Go on\"").as_deref(), Some("March Hare"));
+        assert_eq!(speaker_after(", the Hatter said.").as_deref(), Some("Hatter"));
+        assert_eq!(speaker_after(" said the old man."), None, "what someone is, in lower case, names nobody");
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! Finding names: words and sentence starts, runs of capitalized words, and names spelled
 //! a letter off.
 
-use super::vocabulary::{HONORIFICS, NOT_NAMES, PLACE_NOUNS, TITLES};
-use std::collections::HashSet;
+use super::vocabulary::{ARTICLES, DIRECTIONS, HONORIFICS, LOCATIVES, NOT_NAMES, PLACE_NOUNS, TITLES};
+use std::collections::{HashMap, HashSet};
 
 /// A word of a paragraph, with whether a sentence starts at it.
 #[derive(Clone, Debug)]
@@ -16,14 +16,23 @@ pub(super) struct Word<'a> {
     sentence_start: bool,
     /// Punctuation follows the word ("Later, Naruto…"): a name does not run on past it.
     breaks_after: bool,
-    /// The word follows "the" (or "a"): a place, a group or a thing, rarely a person.
+    /// The word follows "the" (or "a", or an article of another language): a place, a
+    /// group or a thing, rarely a person.
     after_article: bool,
+    /// The word follows "in", "into", "near" and the like: a place, almost never a person
+    /// ("in London"; "in Harry's room" names Harry, so a possessive does not count).
+    after_locative: bool,
+    /// The word follows "to", "from", "at" or "towards": people are written to and looked
+    /// at, places gone to; only a share of such uses tells.
+    after_direction: bool,
 }
 
 pub(super) fn words(text: &str) -> Vec<Word<'_>> {
     let mut out = Vec::new();
     let mut sentence_start = true;
     let mut after_article = false;
+    let mut after_locative = false;
+    let mut after_direction = false;
     for raw in text.split(|c: char| c.is_whitespace() || c == '—' || c == '…') {
         let trimmed = raw.trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != '\'' && c != '-');
         let written = trimmed.trim_end_matches('.');
@@ -32,8 +41,19 @@ pub(super) fn words(text: &str) -> Vec<Word<'_>> {
         let (word, written) = if TITLES.contains(&trimmed) { (trimmed, trimmed) } else { (word, written) };
         if !word.is_empty() {
             let breaks_after = raw.trim_end_matches(['"', '”', '\'', '’']).ends_with([',', ';', ':', ')']);
-            out.push(Word { text: word, written, sentence_start, breaks_after, after_article });
-            after_article = matches!(word.to_lowercase().as_str(), "the" | "a" | "an");
+            let possessive = written.len() != word.len() && written.ends_with('s');
+            out.push(Word {
+                text: word,
+                written,
+                sentence_start,
+                breaks_after,
+                after_article,
+                after_locative: after_locative && !possessive,
+                after_direction: after_direction && !possessive,
+            });
+            after_article = ARTICLES.contains(&word.to_lowercase().as_str());
+            after_locative = LOCATIVES.contains(&word.to_lowercase().as_str()) && !breaks_after;
+            after_direction = DIRECTIONS.contains(&word.to_lowercase().as_str()) && !breaks_after;
         }
         let ends = raw.trim_end_matches(['"', '”', '\'', '’', ')']);
         sentence_start = (ends.ends_with(['.', '!', '?', ':']) && !TITLES.contains(&trimmed))
@@ -79,13 +99,39 @@ pub(super) fn capitalized_inside_sentences(paras: &[Vec<Word>]) -> HashSet<Strin
     out
 }
 
-/// Runs of capitalized words: candidate names, with whether each occurrence began a sentence
-/// or followed an article.
+/// How often each word is written in lower case, keyed in lower case: a capitalized word the
+/// text also writes in lower case ("Heaven" and "heaven", "Presently" and "presently") is an
+/// ordinary word, not a name.
+pub(super) fn lowercase_uses(paras: &[Vec<Word>]) -> HashMap<String, u32> {
+    let mut out: HashMap<String, u32> = HashMap::new();
+    for w in paras.iter().flatten() {
+        if w.text.chars().next().is_some_and(char::is_lowercase) {
+            *out.entry(w.text.to_lowercase()).or_default() += 1;
+        }
+    }
+    out
+}
+
+/// One use of a candidate name.
+#[derive(Clone, Debug)]
+pub(super) struct Mention {
+    pub phrase: String,
+    /// It opens a sentence, where any word is capitalized.
+    pub sentence_start: bool,
+    pub after_article: bool,
+    pub after_locative: bool,
+    pub after_direction: bool,
+    /// The paragraph it is in.
+    pub para: usize,
+}
+
+/// Runs of capitalized words: candidate names, with where each occurrence stands.
 pub(super) fn candidates(
     paras: &[Vec<Word>],
     ignore: &HashSet<String>,
     places: &[Vec<String>],
-) -> Vec<(String, bool, bool, usize)> {
+    lowercase: &HashMap<String, u32>,
+) -> Vec<Mention> {
     let mut out = Vec::new();
     for (i, ws) in paras.iter().enumerate() {
         let mut at = 0;
@@ -97,11 +143,17 @@ pub(super) fn candidates(
                 continue;
             }
             let mut end = at + 1;
+            // A title starts a new name ("Gwendolen Lady Bracknell" in a cast list is two
+            // people), and a place's last word ends one ("Madison Square Soapy").
+            let starts_name = |k: usize| TITLES.contains(&ws[k].text) && !TITLES.contains(&ws[k - 1].text);
+            let ends_place = |k: usize| k - at >= 2 && PLACE_NOUNS.contains(&ws[k - 1].text);
             while end < ws.len()
                 && end - at < 4
                 && is_capitalized(ws[end].text)
                 && !ws[end].sentence_start
                 && !ws[end - 1].breaks_after
+                && !starts_name(end)
+                && !ends_place(end)
             {
                 end += 1;
             }
@@ -132,10 +184,29 @@ pub(super) fn candidates(
             while parts.len() > 1 && NOT_NAMES.contains(&parts[0]) && !TITLES.contains(&parts[0]) {
                 parts.remove(0);
             }
+            // A sentence's first word glued to the name after it: "Presently Lady Susan",
+            // "Thus Rosalind", "Aber Moritz". The text writes such a word in lower case
+            // elsewhere; a first name hardly ever is.
+            let mut sentence_start = w.sentence_start;
+            if sentence_start
+                && parts.len() > 1
+                && !TITLES.contains(&parts[0])
+                && lowercase.get(&parts[0].to_lowercase()).is_some_and(|n| *n >= 1)
+            {
+                parts.remove(0);
+                sentence_start = false;
+            }
             let phrase = parts.join(" ");
             let single_stop = parts.len() == 1 && (NOT_NAMES.contains(&parts[0]) || TITLES.contains(&parts[0]));
             if !single_stop && !ignore.contains(&phrase.to_lowercase()) {
-                out.push((phrase, w.sentence_start, w.after_article, i));
+                out.push(Mention {
+                    phrase,
+                    sentence_start,
+                    after_article: w.after_article,
+                    after_locative: w.after_locative,
+                    after_direction: w.after_direction,
+                    para: i,
+                });
             }
             at = end;
         }

@@ -346,3 +346,90 @@ pub(super) const FAMILY: &[&str] = &[
     "her friend",
     "friends",
 ];
+
+/// Articles, in the languages of the development corpus: a capitalized word after one is a
+/// place, a group or a thing ("the Thames", "der See", "la Bretagne"), rarely a person.
+pub(super) const ARTICLES: &[&str] = &[
+    "the", "a", "an", // English
+    "der", "die", "das", "dem", "den", "des", "ein", "eine", "einem", "einen", "einer", "eines", // German
+    "le", "la", "les", "l'", "un", "une", "du", // French
+    "el", "los", "las", "una", "del", "al", // Spanish
+];
+
+/// Prepositions a place follows and a person hardly ever does ("in Moscow", "near Woking",
+/// "en Bretagne"). Not "at", "to" or "from": people are looked at, written to and heard from.
+pub(super) const LOCATIVES: &[&str] =
+    &["in", "into", "near", "inside", "outside", "beyond", "across", "throughout", "nach", "en", "à", "dans"];
+
+/// Nationalities, peoples, languages and faiths: capitalized, and never a character.
+pub(super) const DEMONYMS: &[&str] = &[
+    "African",
+    "American",
+    "Americans",
+    "Arab",
+    "Arabian",
+    "Asian",
+    "Australian",
+    "Austrian",
+    "British",
+    "Canadian",
+    "Catholic",
+    "Chinese",
+    "Christian",
+    "Christians",
+    "Danish",
+    "Dutch",
+    "Egyptian",
+    "English",
+    "Englishman",
+    "Englishmen",
+    "Englishwoman",
+    "European",
+    "Europeans",
+    "French",
+    "Frenchman",
+    "Frenchmen",
+    "Frenchwoman",
+    "German",
+    "Germans",
+    "Gothic",
+    "Greek",
+    "Greeks",
+    "Hebrew",
+    "Indian",
+    "Indians",
+    "Irish",
+    "Irishman",
+    "Italian",
+    "Italians",
+    "Japanese",
+    "Jewish",
+    "Latin",
+    "Mexican",
+    "Norwegian",
+    "Parisian",
+    "Persian",
+    "Polish",
+    "Portuguese",
+    "Protestant",
+    "Prussian",
+    "Roman",
+    "Romans",
+    "Russian",
+    "Russians",
+    "Scotch",
+    "Scottish",
+    "Spanish",
+    "Spaniard",
+    "Swedish",
+    "Swiss",
+    "Turkish",
+    "Welsh",
+    "Yankee",
+    "Yankees",
+];
+
+/// Prepositions of going and coming, which people follow too ("wrote to Harry", "looked at
+/// Jane"), places more often.
+pub(super) const DIRECTIONS: &[&str] =
+    &["to", "from", "at", "towards", "toward", "through", "via", "nach", "von", "aus"];

@@ -160,3 +160,37 @@ fn a_gutenberg_html_book_drops_its_header_and_licence() {
     let all: String = doc.chapters.iter().map(|c| c.content_html()).collect();
     assert!(!all.contains("Gutenberg") && !all.contains("ebook is for the use"), "{all}");
 }
+
+/// The Gutenberg HTML of the 2000s: the header in a `<pre>` above "***START OF THE
+/// PROJECT GUTENBERG EBOOK…***" (no space after the stars), the licence after the END line.
+#[test]
+fn an_older_gutenberg_html_book_drops_its_header_and_licence_too() {
+    let page = r#"<html><head><title>Harbour Tales</title></head><body>
+<pre>
+The Project Gutenberg eBook, Harbour Tales
+
+Title: Harbour Tales
+
+Author: Mary Lisle
+
+Release Date: March 1, 2006 [eBook #9999]
+
+***START OF THE PROJECT GUTENBERG EBOOK HARBOUR TALES***
+</pre>
+<h2>I.&mdash;THE PILOT</h2>
+<p>The pilot went out in every weather, and came back in most of them.</p>
+<h2>II.&mdash;THE NETS</h2>
+<p>Nobody mended nets like the widow, and nobody paid her for it.</p>
+<p>***END OF THE PROJECT GUTENBERG EBOOK HARBOUR TALES***</p>
+<pre>
+Section 1.  General Terms of Use and Redistributing Project Gutenberg-tm electronic works
+</pre>
+</body></html>"#;
+    let doc = flourish_text::read_document(page.as_bytes(), Some("harbour.html")).unwrap();
+    assert_eq!(doc.title.as_deref(), Some("Harbour Tales"));
+    assert_eq!(doc.authors, ["Mary Lisle"]);
+    assert_eq!(doc.header_field("source"), Some("Project Gutenberg"));
+    assert_eq!(doc.chapters.len(), 2, "{:?}", chapters(&doc));
+    let all: String = doc.chapters.iter().map(|c| c.content_html()).collect();
+    assert!(!all.contains("Gutenberg") && !all.contains("Terms of Use"), "{all}");
+}

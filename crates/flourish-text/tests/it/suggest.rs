@@ -148,3 +148,48 @@ fn a_name_that_begins_with_a_title_s_letters_is_still_a_full_name() {
     assert!(missy.aliases.iter().any(|a| a == "Missy"), "{missy:?}");
     assert!(!tags.characters.iter().any(|c| c.name == "Missy"), "one person, not two: {tags:?}");
 }
+
+/// Issue 17's kinds of mistake on real novels, each in a team-written line: places taken
+/// for people ("in Dunmore", "to Kelso"), a sentence's first word glued to a name
+/// ("Presently Mrs. Arden"), an ordinary word capitalized for emphasis ("Heaven"), a
+/// nationality ("the English"), and a character known by what they are ("said the
+/// Ferryman"). Places used as places are suggested as places.
+#[test]
+fn places_openers_ordinary_words_and_epithets_are_told_from_people() {
+    let text = "\
+The Ferry at Kelso
+
+Chapter 1
+
+Tom Weir had lived in Dunmore all his life, and he had never once been to Kelso.
+
+Presently Mrs. Arden came down the lane. Mrs. Arden kept the inn at Dunmore, and presently she kept Tom too, for he had nowhere else to go that winter.
+
+\"Heaven help us,\" said Mrs. Arden, \"the river is up again.\" Tom said that heaven had little to do with it; it was the rain in the hills above Dunmore.
+
+\"You'll not cross today,\" said the Ferryman. Tom went to the ferry all the same, and the Ferryman shook his head.
+
+\"I have an English cousin,\" Tom said. \"He says the English never wait for a river.\"
+
+Chapter 2
+
+The letter from Kelso came on a Tuesday. Tom read it in the inn, and Mrs. Arden read it after him.
+
+\"She will come to Dunmore,\" Tom said. \"Mary will come in spring.\"
+
+In Kelso, Mary Weir packed her trunk and wrote to Tom again. \"Tell Mrs. Arden I am coming,\" she wrote, and Mary said it twice to the Ferryman when she crossed.
+
+Presently Tom saw her on the far bank. \"Mary!\" Tom called, and the Ferryman pushed off for Dunmore.
+";
+    let (tags, _) = suggest(&read(text, "ferry.txt"), &[]);
+    let names: Vec<&str> = tags.characters.iter().map(|c| c.name.as_str()).collect();
+    for person in ["Tom Weir", "Mrs. Arden", "Mary Weir", "Ferryman"] {
+        assert!(names.contains(&person), "{person} in {names:?}");
+    }
+    for not in ["Dunmore", "Kelso", "Presently Mrs. Arden", "Heaven", "English"] {
+        assert!(!names.contains(&not), "{not} is not a character: {names:?}");
+    }
+    for place in ["Dunmore", "Kelso"] {
+        assert!(tags.places.iter().any(|p| p == place), "{place} in {:?}", tags.places);
+    }
+}
