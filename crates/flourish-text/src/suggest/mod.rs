@@ -8,6 +8,7 @@
 //! group, an exclamation, a form of address or a place. Time and memory are bounded: only
 //! the first [`MAX_WORDS`] words are read.
 
+mod chinese;
 mod dialogue;
 mod names;
 mod relationships;
@@ -148,6 +149,10 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
                 paras.push(Para { line: *line, text });
             }
         }
+    }
+    let sample: String = paras.iter().take(200).map(|p| p.text.as_str()).collect();
+    if chinese::is_chinese(&sample) {
+        return (chinese_suggestions(doc, &paras), Vec::new());
     }
     let all_words: Vec<Vec<String>> = paras.iter().map(|p| lower_words(&p.text)).collect();
     // Each distinct word and the paragraphs it is in: a name is looked for only where its
@@ -297,13 +302,23 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
             return Some(c.name.clone());
         }
         let bare = titled(mention).map_or(mention, |(_, name)| name.trim());
-        let owners: Vec<&&str> = full_names
+        let mut owners: Vec<&&str> = full_names
             .iter()
             .filter(|f| {
                 let parts: Vec<&str> = f.split_whitespace().collect();
                 **f == bare || parts.first() == Some(&bare) || parts.last() == Some(&bare)
             })
             .collect();
+        // Of several full names, one the text writes three times as often as any other
+        // owns the short form ("Tom" is Tom Buchanan, whom a stray "Barbara Tom" does not
+        // unseat).
+        let uses = |f: &str| stats.get(f).map_or(0, |s| s.uses);
+        owners.sort_by(|a, b| uses(b).cmp(&uses(a)).then_with(|| a.cmp(b)));
+        if let [first, second, ..] = owners.as_slice()
+            && uses(first) >= 3 * uses(second).max(1)
+        {
+            owners.truncate(1);
+        }
         // Without a full name, a surname goes by its title where the text gives one
         // ("Pell" is "Mrs. Pell").
         let by_title: Vec<&&str> =
@@ -446,6 +461,26 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
         None => lexicon.map(|l| vec![l.fandom.clone()]).unwrap_or_default(),
     };
     (SuggestedTags { fandoms, characters: ranked, relationships, places, narrator }, speakers)
+}
+
+/// A Chinese text's characters and places (see [`chinese`]); its fandom as a published
+/// book's.
+fn chinese_suggestions(doc: &Document, paras: &[Para]) -> SuggestedTags {
+    let texts: Vec<&str> = paras.iter().map(|p| p.text.as_str()).collect();
+    let (names, places) = chinese::names_and_places(&texts);
+    let characters = names
+        .into_iter()
+        .take(15)
+        .map(|(name, mentions)| CharacterSuggestion { name, mentions, aliases: Vec::new() })
+        .collect();
+    let places = places.into_iter().take(MAX_OWN_PLACES).map(|(p, _)| p).collect();
+    SuggestedTags {
+        fandoms: source_work(doc).into_iter().collect(),
+        characters,
+        relationships: Vec::new(),
+        places,
+        narrator: None,
+    }
 }
 
 /// Who narrates a first-person text without a point-of-view label: the name the narrator

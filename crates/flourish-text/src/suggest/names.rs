@@ -33,7 +33,9 @@ pub(super) fn words(text: &str) -> Vec<Word<'_>> {
     let mut after_article = false;
     let mut after_locative = false;
     let mut after_direction = false;
-    for raw in text.split(|c: char| c.is_whitespace() || c == '—' || c == '…') {
+    // Empty pieces (between a dash and a space) change nothing: "Jordan? … Nick?" is two
+    // sentences.
+    for raw in text.split(|c: char| c.is_whitespace() || c == '—' || c == '…').filter(|r| !r.is_empty()) {
         let trimmed = raw.trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != '\'' && c != '-');
         let written = trimmed.trim_end_matches('.');
         let word = without_honorific(written.trim_end_matches("'s").trim_end_matches("’s"));

@@ -84,14 +84,31 @@ pub(super) fn relationships(
             }
         }
     }
+    // Pairs the story keeps together: named in the same paragraph or the next one, often.
+    // Without a cue they are suggested as friends or family (AO3's `A & B`), the pairs that
+    // share the most scenes first, when the scenes they share are a third or more of the
+    // less-seen one's (a main character shares a few scenes with everyone).
+    let together = scenes_together(paras.len(), known, mention_paras);
     let mut out = Vec::new();
+    let mut kept_together = 0;
+    for (pair, scenes) in &together {
+        if found.contains_key(pair) || kept_together >= MAX_TOGETHER {
+            continue;
+        }
+        let fewer = |n: &str| mention_paras.get(n).map_or(0, |ps| ps.len() as u32);
+        let least = fewer(&pair.0).min(fewer(&pair.1));
+        if *scenes >= MIN_SCENES_TOGETHER && *scenes * 3 >= least {
+            found.entry(pair.clone()).or_default().entry(Cue::Together).or_default().push((None, *scenes));
+            kept_together += 1;
+        }
+    }
     for ((a, b), cues) in found {
         let weight = |cue: Cue| cues.get(&cue).map_or(0, |e| e.iter().map(|(_, w)| w).sum::<u32>());
         let lines = |cue: Cue| cues.get(&cue).into_iter().flatten().map(|(line, _)| *line);
         // A kiss; or talk of marriage twice; or family once.
         let (pairing, evidence): (Pairing, Vec<Option<usize>>) = if weight(Cue::Kiss) > 0 || weight(Cue::Romance) >= 4 {
             (Pairing::Romantic, lines(Cue::Kiss).chain(lines(Cue::Romance)).collect())
-        } else if weight(Cue::Family) >= 2 {
+        } else if weight(Cue::Family) >= 2 || weight(Cue::Together) > 0 {
             (Pairing::Platonic, lines(Cue::Family).collect())
         } else {
             continue;
@@ -117,6 +134,41 @@ enum Cue {
     Kiss,
     Romance,
     Family,
+    /// Often in the same scene, without a word for what they are to each other.
+    Together,
+}
+
+/// Scenes two people must share, at least, to be suggested as a pair without a cue…
+const MIN_SCENES_TOGETHER: u32 = 6;
+/// …and how many such pairs are suggested at most.
+const MAX_TOGETHER: usize = 5;
+
+/// How many paragraphs each pair of `known` people share, counting a paragraph and the one
+/// before it as one scene (dialogue alternates paragraphs), most shared first. A narrator
+/// counts where they are named, not wherever the narration says "I".
+fn scenes_together(
+    paras: usize,
+    known: &[&str],
+    mention_paras: &HashMap<String, HashSet<usize>>,
+) -> Vec<((String, String), u32)> {
+    let people: Vec<&str> = known.iter().copied().take(8).collect();
+    let in_para = |n: &str, i: usize| mention_paras.get(n).is_some_and(|ps| ps.contains(&i));
+    let mut counts: BTreeMap<(String, String), u32> = BTreeMap::new();
+    for i in 0..paras {
+        for (x, a) in people.iter().enumerate() {
+            for b in &people[x + 1..] {
+                let here = |n: &str| in_para(n, i);
+                let near = |n: &str| in_para(n, i) || (i > 0 && in_para(n, i - 1));
+                if (here(a) && near(b)) || (here(b) && near(a)) {
+                    let pair = if a < b { (a.to_string(), b.to_string()) } else { (b.to_string(), a.to_string()) };
+                    *counts.entry(pair).or_default() += 1;
+                }
+            }
+        }
+    }
+    let mut out: Vec<((String, String), u32)> = counts.into_iter().collect();
+    out.sort_by(|x, y| y.1.cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
+    out
 }
 
 /// The last word of a full name ("Bennet" of "Mrs. Bennet"; none for "Rey (Star Wars)").

@@ -193,3 +193,35 @@ Presently Tom saw her on the far bank. \"Mary!\" Tom called, and the Ferryman pu
         assert!(tags.places.iter().any(|p| p == place), "{place} in {:?}", tags.places);
     }
 }
+
+/// Two people the story keeps together, with no word for what they are to each other, are
+/// suggested as a platonic pair; a third who only passes through is not paired.
+#[test]
+fn people_often_in_the_same_scenes_are_suggested_as_a_pair() {
+    let mut text = String::from("The Long Road\n\nChapter 1\n\n");
+    for day in 1..=8 {
+        text.push_str(&format!(
+            "On the {day}th morning Ada Quill woke first and shook Ben Hollis awake.\n\n\"Up,\" Ada said. Ben groaned and rolled over, and Ada laughed at him.\n\nThey walked until noon, and Ben carried the water while Ada read the map.\n\n"
+        ));
+    }
+    text.push_str("At the ford they met Carl Dunn, who sold them bread and went his way. Carl waved.\n\nAda and Ben crossed at dusk.\n");
+    let (tags, _) = suggest(&read(&text, "road.txt"), &[]);
+    let pairs: Vec<&str> = tags.relationships.iter().map(|r| r.name.as_str()).collect();
+    assert!(pairs.contains(&"Ada Quill & Ben Hollis"), "{pairs:?}");
+    assert!(!pairs.iter().any(|p| p.contains("Carl")), "{pairs:?}");
+}
+
+/// A Chinese story's people: no capitals, so names come from surnames, repetition and who
+/// speaks ("王氏道"); a county town is a place, not a person.
+#[test]
+fn a_chinese_story_gets_its_characters_and_places() {
+    let text = "第一回\n\n徐鹏子道：“今日天晴，我去江阴县走走。”王氏道：“早些回来。”\n\n徐鹏子出了门，到江阴县城外，遇见周德。周德问：“徐鹏子何往？”\n\n徐鹏子笑道：“去江阴县。”王氏在家等他。\n\n第二回\n\n王氏又道：“你莫说了。”赵知州坐堂。赵知州道：“带上来。”赵知州看了，周德跪下。\n";
+    let (tags, _) = suggest(&read(text, "a.txt"), &Lexicon::bundled());
+    let names: Vec<&str> = tags.characters.iter().map(|c| c.name.as_str()).collect();
+    for name in ["徐鹏子", "王氏", "赵知州", "周德"] {
+        assert!(names.contains(&name), "{name} in {names:?}");
+    }
+    assert!(!names.iter().any(|n| n.contains("江阴")), "{names:?}");
+    assert_eq!(tags.places, ["江阴县"]);
+    assert!(tags.fandoms.is_empty(), "not a known fandom: {tags:?}");
+}
