@@ -7,6 +7,7 @@
 //! recovery as plain text, with the page's own headings as chapter candidates.
 
 use crate::document::{Document, Format, LineSpan, NoteKind};
+use crate::html::SPACER;
 use crate::paragraphs::unescape_text;
 use crate::patterns::{self, Heading, HeadingLevel, LineKind};
 use crate::txt::{Unit, parse_units};
@@ -41,7 +42,11 @@ pub(crate) fn parse_blocks(blocks: Vec<HtmlBlock>, format: Format) -> Document {
     let mut doc = Document::new(format, "utf-8");
     let blocks = without_gutenberg_apparatus(blocks, &mut doc);
     let ao3 = blocks.iter().any(|b| b.within("preface") || b.within("afterword") || is_ao3_message(&b.text));
-    let units = if ao3 { ao3_units(blocks, &mut doc) } else { page_units(blocks) };
+    let units = if ao3 {
+        ao3_units(blocks.into_iter().filter(|b| b.tag != SPACER).collect(), &mut doc)
+    } else {
+        page_units(blocks)
+    };
     parse_units(units, &mut doc);
     doc
 }
@@ -166,8 +171,20 @@ fn explicit_heading(text: &str) -> LineKind {
 fn page_units(blocks: Vec<HtmlBlock>) -> Vec<Unit> {
     let count = |level: u8| blocks.iter().filter(|b| heading_level(&b.tag) == Some(level)).count();
     let chapter_level = (1..=4).find(|&l| count(l) >= 2);
+    // Empty spacer paragraphs are scene breaks on a page that uses them now and then (a
+    // Gutenberg book's `<div class="gapspace">`); a page that puts one between every few
+    // paragraphs uses them for spacing.
+    let spacers = blocks.iter().filter(|b| b.tag == SPACER).count();
+    let paragraphs = blocks.iter().filter(|b| b.tag == "p").count();
+    let spacers_are_breaks = spacers * 5 <= paragraphs;
     let mut units = Vec::new();
     for b in &blocks {
+        if b.tag == SPACER {
+            if spacers_are_breaks {
+                units.push(unit(b, LineKind::SceneBreak));
+            }
+            continue;
+        }
         // FanFicFare and fan fiction sites head a story with "<a>Title</a> by <a>Author</a>"
         // and a block of "Key: value" lines cut by <br>.
         if let Some(c) = LINKED_BYLINE.captures(&b.html) {

@@ -77,6 +77,9 @@ fn is_kept_inline(name: &str) -> bool {
     )
 }
 
+/// The tag given to a block that is only a no-break space.
+pub(crate) const SPACER: &str = "spacer";
+
 /// Elements whose content is not story text.
 fn is_skipped(name: &str) -> bool {
     matches!(
@@ -151,7 +154,12 @@ impl State {
             }
             text
         };
-        if !text.is_empty() || self.tag == "hr" {
+        // A paragraph or division holding only a no-break space is a deliberate gap: a
+        // scene break where a page uses few of them (see `blocks::page_units`).
+        if text.is_empty() && matches!(self.tag.as_str(), "p" | "div") && self.text.contains('\u{a0}') {
+            self.tag = SPACER.to_owned();
+        }
+        if !text.is_empty() || self.tag == "hr" || self.tag == SPACER {
             let html = self.html.trim().to_owned();
             let context = self.context();
             let tag = if self.tag.is_empty() { "p".to_owned() } else { std::mem::take(&mut self.tag) };
@@ -212,7 +220,13 @@ impl TokenSink for Sink {
                 } else if tag.kind == EndTag && name == "title" {
                     s.in_title = false;
                 }
-                if tag.kind == StartTag && is_skipped(name) {
+                // A printed book's page numbers ("p. 31" in Gutenberg's margins) are not text.
+                let page_number = name == "span"
+                    && tag.attrs.iter().any(|a| {
+                        &*a.name.local == "class"
+                            && a.value.split_whitespace().any(|c| matches!(c, "pagenum" | "pageno" | "page-number"))
+                    });
+                if tag.kind == StartTag && (is_skipped(name) || page_number) {
                     if !tag.self_closing {
                         s.skipping = Some((name.to_owned(), 1));
                     }

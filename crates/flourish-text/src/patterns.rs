@@ -58,9 +58,58 @@ macro_rules! re {
     };
 }
 
-pub(crate) const NUMBER: &str = r"(\d{1,4}|[ivxlcdm]{1,8}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|final)";
+pub(crate) const NUMBER: &str = r"(\d{1,4}|[ivxlcdm]{1,8}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|final|erstes|erster|erste|zweites|zweiter|zweite|drittes|dritter|dritte|viertes|vierter|vierte|fünftes|fünfter|fünfte|sechstes|sechster|sechste|siebentes|siebtes|siebenter|siebter|siebente|siebte|achtes|achter|achte|neuntes|neunter|neunte|zehntes|zehnter|zehnte|premier|première|deuxième|troisième|quatrième|cinquième|sixième|septième|huitième|neuvième|dixième|primero|primera|segundo|segunda|tercero|tercera|cuarto|cuarta|quinto|quinta|sexto|sexta|séptimo|septimo|séptima|octavo|octava|noveno|novena|décimo|decimo|décima|первая|первый|первое|вторая|второй|второе|третья|третий|третье|четвертая|четвёртая|четвертый|четвёртый|пятая|пятый|шестая|шестой|седьмая|седьмой|восьмая|восьмой|девятая|девятый|десятая|десятый)";
 
-re!(CHAPTER_FIRST, &format!(r"(?i)^(?:chapter|chap\.?|ch\.)\s*{NUMBER}(?-u:\b)(?:\s*([-–—:.|~]+)\s*|\s+)?(.*?)$"));
+/// Ordinals of the languages [`NUMBER`] knows besides English, by number (first is 1).
+const OTHER_ORDINALS: &[&[&str]] = &[
+    &["erstes", "erster", "erste", "premier", "première", "primero", "primera", "первая", "первый", "первое"],
+    &["zweites", "zweiter", "zweite", "deuxième", "segundo", "segunda", "вторая", "второй", "второе"],
+    &["drittes", "dritter", "dritte", "troisième", "tercero", "tercera", "третья", "третий", "третье"],
+    &[
+        "viertes",
+        "vierter",
+        "vierte",
+        "quatrième",
+        "cuarto",
+        "cuarta",
+        "четвертая",
+        "четвёртая",
+        "четвертый",
+        "четвёртый",
+    ],
+    &["fünftes", "fünfter", "fünfte", "cinquième", "quinto", "quinta", "пятая", "пятый"],
+    &["sechstes", "sechster", "sechste", "sixième", "sexto", "sexta", "шестая", "шестой"],
+    &[
+        "siebentes",
+        "siebtes",
+        "siebenter",
+        "siebter",
+        "siebente",
+        "siebte",
+        "septième",
+        "séptimo",
+        "septimo",
+        "séptima",
+        "седьмая",
+        "седьмой",
+    ],
+    &["achtes", "achter", "achte", "huitième", "octavo", "octava", "восьмая", "восьмой"],
+    &["neuntes", "neunter", "neunte", "neuvième", "noveno", "novena", "девятая", "девятый"],
+    &["zehntes", "zehnter", "zehnte", "dixième", "décimo", "decimo", "décima", "десятая", "десятый"],
+];
+
+/// The word for a chapter in the languages Flourish reads: English, German, French,
+/// Spanish, Italian, Portuguese, Dutch, Polish, Russian, and the "tratado" of older Spanish.
+const CHAPTER_WORDS: &str =
+    r"chapter|chap\.?|ch\.|kapitel|chapitre|cap[ií]tulo|capitolo|hoofdstuk|rozdzia[łl]|глава|tratado";
+
+/// Where a number ends: a word boundary for Latin letters, or a space, a stop or the end
+/// of the line for the Cyrillic ordinals, which the ASCII word boundary does not see.
+const NUMBER_END: &str = r"(?:(?-u:\b)|[\s.:]|$)";
+
+re!(CHAPTER_FIRST, &format!(r"(?i)^(?:{CHAPTER_WORDS})\s*{NUMBER}{NUMBER_END}(?:\s*([-–—:.|~]+)\s*|\s+)?(.*?)$"));
+// "Erstes Kapitel", "Zweiter Teil": the ordinal first.
+re!(ORDINAL_FIRST, &format!(r"(?i)^{NUMBER}\s+(kapitel|chapter|teil|buch|book|part|том|часть|книга)\.?$"));
 re!(
     TITLE_THEN_CHAPTER,
     &format!(r"(?i)^[-–—~*=\s]*(.+?)[-–—~*=:|\s]+(?:chapter|chap\.?|ch\.)\s*{NUMBER}\s*[-–—~*=.]*$")
@@ -71,7 +120,9 @@ re!(
 );
 re!(
     LETTER_STAVE,
-    &format!(r"(?i)^(letter|stave|canto|book|part|volume|vol\.)\s+{NUMBER}(?-u:\b)\s*(?:[-–—:.|~]+\s*|\s+)?(.*?)$")
+    &format!(
+        r"(?i)^(letter|stave|canto|book|part|volume|vol\.|teil|buch|livre|partie|tome|libro|parte|том|часть|книга)\s+{NUMBER}{NUMBER_END}\s*(?:[-–—:.|~]+\s*|\s+)?(.*?)$"
+    )
 );
 re!(BARE_NUMERAL, r"(?i)^(?:(\d{1,3})|([ivxlc]{1,7}))\s*\.?$");
 // Chinese and Japanese headings: 第一章, 第1話, 第三回 with its couplet after it, 第一夜, and
@@ -219,7 +270,10 @@ pub fn parse_number(s: &str) -> Option<u32> {
     ];
     const ORDINALS: &[&str] =
         &["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"];
-    let lower = s.to_ascii_lowercase();
+    let lower = s.to_lowercase();
+    if let Some(i) = OTHER_ORDINALS.iter().position(|words| words.contains(&lower.as_str())) {
+        return Some(i as u32 + 1);
+    }
     if let Ok(n) = lower.parse() {
         return Some(n);
     }
@@ -235,6 +289,23 @@ pub fn parse_number(s: &str) -> Option<u32> {
         "fifty" => Some(50),
         _ => roman(&lower),
     }
+}
+
+/// A word of roman-numeral letters, some of them Cyrillic look-alikes (Х, І), in Latin
+/// letters; any other word unchanged.
+fn latin_numeral(word: &str) -> String {
+    let core = word.trim_end_matches(['.', ':']);
+    let roman_like = !core.is_empty() && core.chars().all(|c| "IVXLCDMХІ".contains(c));
+    if !roman_like {
+        return word.to_owned();
+    }
+    word.chars()
+        .map(|c| match c {
+            'Х' => 'X',
+            'І' => 'I',
+            c => c,
+        })
+        .collect()
 }
 
 fn clean_title(t: &str) -> Option<String> {
@@ -259,6 +330,20 @@ pub fn heading(line: &str) -> Option<Heading> {
     if !heading_shaped(line) {
         return None;
     }
+    // Roman numerals typed with Cyrillic letters that look the same ("ГЛАВА ХIII." with a
+    // Cyrillic Х): read as the numerals they show.
+    if line.contains(['Х', 'І']) {
+        let latin: Vec<String> = line.split(' ').map(latin_numeral).collect();
+        let latin = latin.join(" ");
+        if latin != line {
+            return heading(&latin);
+        }
+    }
+    // A heading set between stars or rules: "* ТОМ ПЕРВЫЙ *", "== Chapter 3 ==".
+    let inner = line.trim().trim_matches(|c: char| "*=~".contains(c) || c.is_whitespace());
+    if inner.len() < line.trim().len() && inner.chars().any(char::is_alphabetic) {
+        return heading(inner);
+    }
     if let Some(c) = CHAPTER_FIRST.captures(line) {
         let title = c.get(3).and_then(|m| clean_title(m.as_str()));
         // "Chapter one was the best part" is a sentence: a title that follows the number
@@ -267,6 +352,15 @@ pub fn heading(line: &str) -> Option<Heading> {
             return None;
         }
         return Some(Heading { level: HeadingLevel::Chapter, number: parse_number(&c[1]), title, bare: false });
+    }
+    if let Some(c) = ORDINAL_FIRST.captures(line) {
+        let level = if c[2].to_lowercase().as_str() == "kapitel" || c[2].eq_ignore_ascii_case("chapter") {
+            HeadingLevel::Chapter
+        } else {
+            HeadingLevel::Part
+        };
+        let title = (level == HeadingLevel::Part).then(|| line.trim().trim_end_matches('.').to_owned());
+        return Some(Heading { level, number: parse_number(&c[1]), title, bare: false });
     }
     if let Some(c) = TITLE_THEN_CHAPTER.captures(line) {
         return Some(Heading {
@@ -293,12 +387,28 @@ pub fn heading(line: &str) -> Option<Heading> {
         return Some(Heading { level: HeadingLevel::Chapter, number: None, title, bare: false });
     }
     if let Some(c) = LETTER_STAVE.captures(line) {
-        let kind = c[1].to_ascii_lowercase();
+        let kind = c[1].to_lowercase();
         let rest = c.get(3).and_then(|m| clean_title(m.as_str()));
         if rest.as_deref().is_some_and(|t| t.starts_with(char::is_lowercase)) {
             return None;
         }
-        let level = if matches!(kind.as_str(), "book" | "part" | "volume" | "vol.") {
+        let level = if matches!(
+            kind.as_str(),
+            "book"
+                | "part"
+                | "volume"
+                | "vol."
+                | "teil"
+                | "buch"
+                | "livre"
+                | "partie"
+                | "tome"
+                | "libro"
+                | "parte"
+                | "том"
+                | "часть"
+                | "книга"
+        ) {
             HeadingLevel::Part
         } else {
             HeadingLevel::Chapter
@@ -468,6 +578,28 @@ fn long_line(line: &str) -> LineKind {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn chapter_words_of_other_languages() {
+        use super::{HeadingLevel, heading};
+        for (line, level, number) in [
+            ("ГЛАВА I.", HeadingLevel::Chapter, 1),
+            ("ГЛАВА ХIII.", HeadingLevel::Chapter, 13),
+            ("Глава первая", HeadingLevel::Chapter, 1),
+            ("* ТОМ ПЕРВЫЙ *", HeadingLevel::Part, 1),
+            ("Часть вторая", HeadingLevel::Part, 2),
+            ("Erstes Kapitel", HeadingLevel::Chapter, 1),
+            ("Kapitel 3", HeadingLevel::Chapter, 3),
+            ("Zweiter Teil", HeadingLevel::Part, 2),
+            ("Chapitre premier", HeadingLevel::Chapter, 1),
+            ("Capítulo IV", HeadingLevel::Chapter, 4),
+            ("Tratado Segundo", HeadingLevel::Chapter, 2),
+        ] {
+            let h = heading(line).unwrap_or_else(|| panic!("{line} is a heading"));
+            assert_eq!((h.level, h.number), (level, Some(number)), "{line}");
+        }
+        assert!(heading("Глава семьи пришёл домой поздно и сел ужинать.").is_none());
+    }
+
     use super::*;
 
     fn chapter(line: &str) -> Option<(Option<u32>, Option<String>)> {

@@ -63,6 +63,7 @@ pub fn parse_txt(text: &str, encoding: &str) -> Document {
 /// the HTML, Markdown and EPUB readers).
 pub(crate) fn parse_units(mut units: Vec<Unit>, doc: &mut Document) {
     let first = read_front_matter(&mut units, doc);
+    move_endnotes(&mut units, first, doc);
     crate::structure::merge_two_line_headings(&mut units, first);
     crate::structure::contents_headings(&mut units, first);
     crate::structure::layout_headings(&mut units, first);
@@ -83,6 +84,38 @@ pub(crate) fn parse_units(mut units: Vec<Unit>, doc: &mut Document) {
     let breaks_by_gap = gap_scene_breaks(&kept);
     build_chapters(&kept, &kept_headings, &breaks_by_gap, doc);
     doc.count_words();
+}
+
+/// The headings of a book's endnotes, in the languages Flourish reads.
+const ENDNOTES: &[&str] = &[
+    "notes",
+    "endnotes",
+    "footnotes",
+    "anmerkungen",
+    "fußnoten",
+    "remarques",
+    "notas",
+    "note",
+    "примечания",
+    "сноски",
+    "注释",
+    "注",
+];
+
+/// A book's endnotes ("Примечания", "Notes", then "1", "2", … with their text) after the
+/// last chapter are the work's end notes, not chapters: their numbers would otherwise read
+/// as a second series of chapter headings. Only in the last third of the text, with at
+/// least two units after the heading.
+fn move_endnotes(units: &mut Vec<Unit>, first: usize, doc: &mut Document) {
+    let from = first.max(units.len() * 2 / 3);
+    let Some(at) = (from..units.len().saturating_sub(2)).find(|&i| {
+        let t = units[i].text.trim().trim_end_matches([':', '.']).to_lowercase();
+        ENDNOTES.contains(&t.as_str())
+    }) else {
+        return;
+    };
+    let notes = units.split_off(at);
+    doc.notes.push(note(NoteKind::Other, None, Position::End, &notes[1..]));
 }
 
 /// Physical lines, without their line endings (LF, CRLF, or old Mac CR).
@@ -280,6 +313,17 @@ fn read_front_matter(units: &mut [Unit], doc: &mut Document) -> usize {
         {
             doc.title = Some(title_of_line(&u.text));
             i = pictures + 1;
+            // A Russian title page names the author first, with the patronymic: "Иван
+            // Сергеевич Тургенев" over "Ася", or "Александр Сергеевич Пушкин. Дубровский".
+            let next = units.get(i).filter(|n| n.kind == LineKind::Text && n.start == n.end && n.words() <= 12);
+            if let Some((author, title)) = u.text.split_once(". ").filter(|(a, _)| is_full_name_with_patronymic(a)) {
+                doc.authors.push(author.trim().to_owned());
+                doc.title = Some(title_of_line(title));
+            } else if let Some(next) = next.filter(|_| is_full_name_with_patronymic(&u.text)) {
+                doc.authors.push(u.text.trim().to_owned());
+                doc.title = Some(title_of_line(&next.text));
+                i += 1;
+            }
         }
     } else if doc.title.as_deref().is_some_and(|t| units.get(i).is_some_and(|u| u.text.eq_ignore_ascii_case(t))) {
         // Gutenberg books repeat their title after the header.
@@ -303,6 +347,15 @@ fn is_picture_placeholder(text: &str) -> bool {
     text.starts_with('[')
         && text.ends_with(']')
         && ["[illustration", "[frontispiece", "[picture", "[image"].iter().any(|p| lower.starts_with(p))
+}
+
+/// "Иван Сергеевич Тургенев": two to four capitalized words, one of them a patronymic.
+fn is_full_name_with_patronymic(text: &str) -> bool {
+    const PATRONYMIC: &[&str] = &["ович", "евич", "ьич", "овна", "евна", "ична", "инична"];
+    let words: Vec<&str> = text.split_whitespace().collect();
+    (2..=4).contains(&words.len())
+        && words.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase))
+        && words.iter().any(|w| PATRONYMIC.iter().any(|p| w.ends_with(p)))
 }
 
 /// A title line as a title: without emphasis marks, and without what a wide gap sets apart

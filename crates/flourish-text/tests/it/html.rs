@@ -194,3 +194,30 @@ Section 1.  General Terms of Use and Redistributing Project Gutenberg-tm electro
     let all: String = doc.chapters.iter().map(|c| c.content_html()).collect();
     assert!(!all.contains("Gutenberg") && !all.contains("Terms of Use"), "{all}");
 }
+
+/// Gutenberg's HTML books mark a scene break with an empty spacer (`<div
+/// class="gapspace">&nbsp;</div>`) and put the printed page number in the heading (`<span
+/// class="pagenum">p. 31</span>`). The spacers are breaks; the page numbers are not text.
+/// A page with a spacer after nearly every paragraph only uses them for spacing.
+#[test]
+fn spacer_paragraphs_are_scene_breaks_and_page_numbers_are_dropped() {
+    let mut page = String::from("<html><head><title>Two Tales</title></head><body>");
+    for (n, title) in [(1, "THE LANTERN"), (31, "THE WELL")] {
+        page.push_str(&format!("<h2><a name=\"page{n}\"></a><span class=\"pagenum\">p. {n}</span>{title}</h2>"));
+        for k in 0..6 {
+            page.push_str(&format!("<p>Paragraph {k} of the tale, with enough words in it to be a paragraph.</p>"));
+            if k == 2 {
+                page.push_str("<div class=\"gapspace\">&nbsp;</div>");
+            }
+        }
+    }
+    page.push_str("</body></html>");
+    let doc = flourish_text::read_document(page.as_bytes(), Some("tales.html")).unwrap();
+    assert_eq!(chapters(&doc), [(None, t("THE LANTERN")), (None, t("THE WELL"))]);
+    assert!(doc.chapters.iter().all(|c| c.scene_breaks.len() == 1), "{:?}", doc.chapters);
+
+    let spaced: String = (0..12).map(|k| format!("<p>Line {k} of a poem set apart.</p><p>&nbsp;</p>")).collect();
+    let doc = flourish_text::read_document(format!("<html><body>{spaced}</body></html>").as_bytes(), Some("poem.html"))
+        .unwrap();
+    assert!(doc.chapters.iter().all(|c| c.scene_breaks.is_empty()), "spacing, not breaks");
+}

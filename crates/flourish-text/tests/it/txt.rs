@@ -278,3 +278,52 @@ fn chapters_marked_by_layout_alone() {
     let titles: Vec<_> = doc.chapters.iter().map(|c| c.title.clone().unwrap_or_default()).collect();
     assert_eq!(titles, ["老人化猿", "扶余国王", "嘉兴绳技"]);
 }
+
+/// A Russian book as Russian libraries lay it out: the author with the patronymic over the
+/// title, "* ТОМ ПЕРВЫЙ *" above chapters "ГЛАВА I." (one with a Cyrillic Х among its
+/// numerals), paragraphs one per line, and endnotes numbered 1, 2, … under "Примечания".
+#[test]
+fn a_russian_book_with_volumes_chapters_and_endnotes() {
+    let text = "\
+Пётр Ильич Сомов
+Тихая пристань
+
+
+* ТОМ ПЕРВЫЙ *
+
+
+ГЛАВА I.
+
+Лодка подошла к берегу поздно вечером, когда в деревне уже спали.
+Старый рыбак вытащил её на песок и долго смотрел на реку.1
+
+ГЛАВА II.
+
+Утром пришла Варвара Петровна и спросила, где сети.
+– Там, где всегда, – ответил рыбак.
+
+ГЛАВА ХIII.
+
+Так прошло лето, и никто в деревне не вспоминал о лодке.
+
+Примечания
+
+
+1
+
+Так на Волге называют рыбаков.
+
+2
+
+Старинная песня.
+";
+    let doc = flourish_text::read_document(text.as_bytes(), Some("pristan.txt")).unwrap();
+    assert_eq!(doc.title.as_deref(), Some("Тихая пристань"));
+    assert_eq!(doc.authors, ["Пётр Ильич Сомов"]);
+    let numbers: Vec<Option<u32>> = doc.chapters.iter().map(|c| c.number).collect();
+    assert_eq!(numbers, [Some(1), Some(2), Some(13)], "{:?}", chapters(&doc));
+    let last = doc.chapters[2].content_html();
+    assert!(!last.contains("Примечания") && !last.contains("Старинная"), "{last}");
+    let end = doc.notes_html(None, Position::End);
+    assert!(end.contains("Так на Волге называют рыбаков"), "{end}");
+}
