@@ -23,13 +23,20 @@ pub fn detect_format(bytes: &[u8], name: Option<&str>) -> Format {
     {
         return Format::Html;
     }
+    // Markdown may hold HTML; YAML front matter, or Markdown's name and headings, say it is
+    // Markdown all the same.
+    let markdown_headings = head.lines().any(|l| l.starts_with("# ") || l.starts_with("## "));
+    if head.starts_with("---\n") || head.starts_with("---\r\n") {
+        let front_matter_ends = head.lines().skip(1).take(200).any(|l| l.trim() == "---" || l.trim() == "...");
+        if front_matter_ends && (markdown_headings || matches!(ext.as_deref(), Some("md" | "markdown"))) {
+            return Format::Md;
+        }
+    }
     let tags = ["<p>", "<p ", "<div", "<br", "<h1", "<h2", "<em>", "<i>"].iter().filter(|t| head.contains(*t)).count();
     if tags >= 2 || (tags >= 1 && matches!(ext.as_deref(), Some("html" | "htm" | "xhtml"))) {
         return Format::Html;
     }
-    if matches!(ext.as_deref(), Some("md" | "markdown"))
-        || head.lines().any(|l| l.starts_with("# ") || l.starts_with("## "))
-    {
+    if matches!(ext.as_deref(), Some("md" | "markdown")) || markdown_headings {
         return Format::Md;
     }
     Format::Txt

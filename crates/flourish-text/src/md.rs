@@ -113,8 +113,28 @@ fn parse_body(text: &str) -> Document {
     // The block being read: its tag, line and events.
     let mut current: Option<(String, usize, Vec<Event>)> = None;
     let mut depth = 0usize;
+    // An HTML block inside the Markdown ("<p class="centered">…</p>"), read as HTML is.
+    let mut html_block: Option<(usize, String)> = None;
     for (event, range) in Parser::new_ext(text, Options::ENABLE_STRIKETHROUGH).into_offset_iter() {
         match &event {
+            Event::Start(Tag::HtmlBlock) if current.is_none() => {
+                html_block = Some((line_of(range.start), String::new()))
+            }
+            Event::Html(h) if current.is_none() => {
+                if let Some((_, html)) = &mut html_block {
+                    html.push_str(h);
+                }
+            }
+            Event::End(TagEnd::HtmlBlock) if current.is_none() => {
+                if let Some((line, html)) = html_block.take() {
+                    let (mut inner, _) = crate::html::blocks(&html);
+                    for b in &mut inner {
+                        // The HTML reader counts lines from 1 within the block.
+                        b.line = line + b.line.saturating_sub(1);
+                    }
+                    blocks.extend(inner);
+                }
+            }
             Event::Start(tag) if current.is_none() => {
                 let name = match tag {
                     Tag::Paragraph => "p".to_owned(),

@@ -109,7 +109,7 @@ const NUMBER_END: &str = r"(?:(?-u:\b)|[\s.:]|$)";
 
 re!(CHAPTER_FIRST, &format!(r"(?i)^(?:{CHAPTER_WORDS})\s*{NUMBER}{NUMBER_END}(?:\s*([-–—:.|~]+)\s*|\s+)?(.*?)$"));
 // "Erstes Kapitel", "Zweiter Teil": the ordinal first.
-re!(ORDINAL_FIRST, &format!(r"(?i)^{NUMBER}\s+(kapitel|chapter|teil|buch|book|part|том|часть|книга)\.?$"));
+re!(ORDINAL_FIRST, &format!(r"(?i)^{NUMBER}\s+(kapitel|chapter|aufzug|akt|teil|buch|book|part|том|часть|книга)\.?$"));
 re!(
     TITLE_THEN_CHAPTER,
     &format!(r"(?i)^[-–—~*=\s]*(.+?)[-–—~*=:|\s]+(?:chapter|chap\.?|ch\.)\s*{NUMBER}\s*[-–—~*=.]*$")
@@ -125,6 +125,21 @@ re!(
     )
 );
 re!(BARE_NUMERAL, r"(?i)^(?:(\d{1,3})|([ivxlc]{1,7}))\s*\.?$");
+// A play's act: "ACT I", "Act the First.", "Zweiter Aufzug", "ACTE III", "Действие первое".
+re!(
+    ACT,
+    &format!(
+        r"(?i)^(?:act|akt|aufzug|acte|acto|atto|действие)\s+(?:the\s+)?{NUMBER}{NUMBER_END}\s*(?:[-–—:.|~]+\s*|\s+)?(.*?)$"
+    )
+);
+// A play's scene, a break inside its act: "SCENE II. A room in the palace.", "Scene—The
+// garden", "Zweiter Auftritt", "Явление 3".
+re!(
+    PLAY_SCENE,
+    &format!(
+        r"(?i)^(?:(?:scene|szene|scène|escena|scena|явление)(?:\s+(?:the\s+)?{NUMBER}{NUMBER_END}|\s*[-–—:.])|{NUMBER}\s+(?:auftritt|szene|scène))"
+    )
+);
 // Chinese and Japanese headings: 第一章, 第1話, 第三回 with its couplet after it, 第一夜, and
 // a volume (卷一, 第二卷, 第一部) above them.
 re!(
@@ -353,8 +368,16 @@ pub fn heading(line: &str) -> Option<Heading> {
         }
         return Some(Heading { level: HeadingLevel::Chapter, number: parse_number(&c[1]), title, bare: false });
     }
+    if let Some(c) = ACT.captures(line) {
+        // An act's number is all its heading says, as a chapter's number is.
+        let title = c.get(2).and_then(|m| clean_title(m.as_str()));
+        if title.as_deref().is_some_and(|t| t.starts_with(char::is_lowercase)) {
+            return None;
+        }
+        return Some(Heading { level: HeadingLevel::Chapter, number: parse_number(&c[1]), title, bare: false });
+    }
     if let Some(c) = ORDINAL_FIRST.captures(line) {
-        let level = if c[2].to_lowercase().as_str() == "kapitel" || c[2].eq_ignore_ascii_case("chapter") {
+        let level = if matches!(c[2].to_lowercase().as_str(), "kapitel" | "chapter" | "aufzug" | "akt") {
             HeadingLevel::Chapter
         } else {
             HeadingLevel::Part
@@ -533,6 +556,12 @@ pub fn note(line: &str) -> Option<NoteKind> {
 }
 
 /// Classifies one line or paragraph on its own.
+/// "SCENE II. A room in the palace.": a play's scene heading, a scene break with words.
+pub(crate) fn is_play_scene(line: &str) -> bool {
+    let line = line.trim();
+    line.chars().count() <= 100 && PLAY_SCENE.is_match(line)
+}
+
 pub fn classify(line: &str) -> LineKind {
     let line = line.trim();
     // Every structure marker is short (headings at most 100 characters, banners 60, breaks
@@ -549,7 +578,7 @@ pub fn classify(line: &str) -> LineKind {
     if let Some(name) = pov(line) {
         return LineKind::Pov(name);
     }
-    if is_scene_break(line) {
+    if is_scene_break(line) || is_play_scene(line) {
         return LineKind::SceneBreak;
     }
     if let Some(h) = heading(line) {
@@ -598,6 +627,20 @@ mod tests {
             assert_eq!((h.level, h.number), (level, Some(number)), "{line}");
         }
         assert!(heading("Глава семьи пришёл домой поздно и сел ужинать.").is_none());
+        for (line, number) in [("ACT I", 1), ("ACT THE FIRST.", 1), ("Act 3", 3), ("Zweiter Aufzug", 2)] {
+            let h = heading(line).unwrap_or_else(|| panic!("{line} is an act"));
+            assert_eq!((h.level, h.number, h.title), (HeadingLevel::Chapter, Some(number), None), "{line}");
+        }
+        assert!(heading("Act now, or lose the house.").is_none());
+        for line in [
+            "SCENE I\tOrchard of Oliver's house.",
+            "Scene II. A room in the palace.",
+            "SCENE—The garden.",
+            "Zweiter Auftritt",
+        ] {
+            assert_eq!(super::classify(line), super::LineKind::SceneBreak, "{line}");
+        }
+        assert_eq!(super::classify("The scene of the crime was a small flat."), super::LineKind::Text);
     }
 
     use super::*;

@@ -235,8 +235,9 @@ pub(crate) fn contents_headings(units: &mut [Unit], from: usize) -> usize {
             LineKind::Heading(h) => (h.level, h.number),
             _ => (HeadingLevel::Chapter, Some(n as u32 + 1)),
         };
+        // A heading that is only a number ("ACT THE FIRST.", "CHAPTER IV") keeps no title.
         let title = match &u.kind {
-            LineKind::Heading(h) if h.title.is_some() => h.title.clone(),
+            LineKind::Heading(h) if h.title.is_some() || h.number.is_some() => h.title.clone(),
             _ => Some(display_title(without_numbering(&u.text))),
         };
         u.kind = LineKind::Heading(Heading { level, number, title, bare: false });

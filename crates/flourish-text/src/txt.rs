@@ -482,6 +482,20 @@ fn accepted_headings(units: &[Unit], doc: &mut Document) -> (Vec<usize>, Vec<boo
     let bare_ok = bare.len() >= 2
         && bare.windows(2).all(|w| heading(w[1]).number > heading(w[0]).number || part_between(w[0], w[1]));
     let real: Vec<usize> = real.into_iter().filter(|&c| !heading(c).bare || bare_ok).collect();
+    // A play may head each scene with its act again ("ACT I" over "SCENE II"): a numbered
+    // heading that repeats the last one is not a new chapter, and is dropped.
+    let mut last: Option<Heading> = None;
+    let mut real_once = Vec::with_capacity(real.len());
+    for c in real {
+        let h = heading(c);
+        if h.number.is_some() && last.as_ref() == Some(&h) {
+            skip[c] = true;
+            continue;
+        }
+        last = Some(h);
+        real_once.push(c);
+    }
+    let real = real_once;
     // Parts are structure above chapters; they become chapters only in a text without any.
     let chapters: Vec<usize> = real.iter().copied().filter(|&c| heading(c).level == HeadingLevel::Chapter).collect();
     (if chapters.is_empty() { real } else { chapters }, skip)
@@ -758,6 +772,10 @@ fn fill_chapter(chapter: &mut Chapter, story: &[Unit], offset: usize, gap_breaks
                 if n > 0 && n + 1 < story.len() {
                     chapter.blocks.push(Block::SceneBreak { line: line_of(u.start) });
                     chapter.scene_breaks.extend(line_of(u.start));
+                }
+                // A play's scene heading says where the scene is: it is kept, after the break.
+                if patterns::is_play_scene(&u.text) {
+                    chapter.blocks.push(Block::Paragraph { line: line_of(u.start), html: u.inline() });
                 }
             }
             // A part heading above chapters ("BOOK TWO") is structure, not story.

@@ -98,7 +98,7 @@ fn source_work(doc: &Document) -> Option<String> {
         return None;
     }
     let title = crate::structure::display_title(doc.title.as_deref()?);
-    let title = title.split([':', ';']).next().unwrap_or(&title).trim();
+    let title = without_subtitle(&title);
     if title.is_empty() {
         return None;
     }
@@ -106,6 +106,27 @@ fn source_work(doc: &Document) -> Option<String> {
         Some(author) => Some(format!("{title} - {author}")),
         None => Some(title.to_owned()),
     }
+}
+
+/// A book's title without its subtitle: "Daisy Miller: A Study", "She Stoops to Conquer
+/// or, The Mistakes of a Night. A Comedy" are "Daisy Miller" and "She Stoops to Conquer".
+/// "Dr. Jekyll" keeps its full stop.
+fn without_subtitle(title: &str) -> &str {
+    let mut end = title.len();
+    for cut in [":", ";", ", or", " or,"] {
+        if let Some(at) = title[..end].find(cut) {
+            end = at;
+        }
+    }
+    for (at, _) in title[..end].match_indices(". ") {
+        let before = title[..at].rsplit(' ').next().unwrap_or("");
+        let abbreviation = matches!(before, "Dr" | "Mr" | "Mrs" | "Ms" | "St" | "Mt") || before.chars().count() == 1;
+        if !abbreviation {
+            end = at;
+            break;
+        }
+    }
+    title[..end].trim()
 }
 
 /// An author's name as a reader writes it: "by O Henry" is "O Henry", "Saki(Munro)" is
@@ -538,6 +559,21 @@ fn addressed_narrator(
 mod tests {
     use super::dialogue::{narration, quotations, self_names, speaker_after, speaker_before, vocatives};
     use super::names::{contains_name, lower_words, near};
+
+    #[test]
+    fn a_book_title_loses_its_subtitle() {
+        use super::without_subtitle;
+        assert_eq!(without_subtitle("Daisy Miller: A Study"), "Daisy Miller");
+        assert_eq!(
+            without_subtitle("She Stoops to Conquer or, The Mistakes of a Night. A Comedy"),
+            "She Stoops to Conquer"
+        );
+        assert_eq!(
+            without_subtitle("The Strange Case of Dr. Jekyll and Mr. Hyde"),
+            "The Strange Case of Dr. Jekyll and Mr. Hyde"
+        );
+        assert_eq!(without_subtitle("Emma"), "Emma");
+    }
 
     #[test]
     fn a_catalogue_name_reads_as_a_reader_writes_it() {

@@ -327,3 +327,64 @@ fn a_russian_book_with_volumes_chapters_and_endnotes() {
     let end = doc.notes_html(None, Position::End);
     assert!(end.contains("Так на Волге называют рыбаков"), "{end}");
 }
+
+/// A play in plain text as Gutenberg mirrors lay it out: a cast list, the title again
+/// above each act, "ACT I" repeated above each of its scenes, "SCENE II<tab>Where." lines,
+/// speakers in capitals. Acts are chapters; each later scene is a scene break, and its
+/// line, which says where the scene is, stays in the text.
+#[test]
+fn a_play_has_acts_for_chapters_and_scenes_for_breaks() {
+    let text = "\
+\tTHE LAMPLIGHTERS
+
+
+\tDRAMATIS PERSONAE
+
+
+WILL KEMP\ta lamplighter.
+
+MARGERY\this sister.
+
+
+ACT I
+
+
+
+SCENE I\tA street at dusk.
+
+
+\t[Enter WILL KEMP, with a ladder]
+
+WILL KEMP\tAnother night, another hundred lamps, and not one
+\tof them will thank me for it.
+
+ACT I
+
+
+
+SCENE II\tMargery's kitchen.
+
+
+MARGERY\tYou are late again, brother, and the soup is cold.
+
+WILL KEMP\tThe lamps were slow to catch tonight.
+
+ACT II
+
+
+
+SCENE I\tThe same street, at dawn.
+
+
+WILL KEMP\tAnd now I put them out again, one by one.
+
+\t[Exit]
+";
+    let doc = flourish_text::read_document(text.as_bytes(), Some("lamplighters.txt")).unwrap();
+    assert_eq!(chapters(&doc), [(Some(1), None), (Some(2), None)]);
+    assert_eq!(doc.chapters[0].scene_breaks.len(), 1, "scene II of act I");
+    assert!(doc.chapters[1].scene_breaks.is_empty());
+    let act_one = doc.chapters[0].content_html();
+    assert!(act_one.contains("A street at dusk") && act_one.contains("Margery's kitchen"), "{act_one}");
+    assert!(!act_one.contains("DRAMATIS"), "the cast list is front matter: {act_one}");
+}
