@@ -221,3 +221,19 @@ fn spacer_paragraphs_are_scene_breaks_and_page_numbers_are_dropped() {
         .unwrap();
     assert!(doc.chapters.iter().all(|c| c.scene_breaks.is_empty()), "spacing, not breaks");
 }
+
+/// Markdown that holds HTML (a title page in `<p class="centered">`, as digital editions
+/// write it) under YAML front matter: still Markdown, its front matter the work's, its HTML
+/// blocks read as HTML, its `##` headings the chapters.
+#[test]
+fn markdown_with_front_matter_and_html_blocks_is_read_as_markdown() {
+    let text = "---\nlayout: narrative\ntitle: \"Letters from the Shore\"\nauthor: Anonymous\ntoc:\n- Letter I.\n- Letter II.\n---\n\n<p class=\"centered large\">LETTERS</p>\n<p class=\"centered\">FROM THE SHORE</p>\n\n---\n## LETTER I.\n\n<p>Dear Sister, the sea has been grey all week and the boats stay in.</p>\n\nI write this by the window, *in haste*.\n\n## LETTER II.\n\nDear Sister, the boats went out this morning at last.\n";
+    let doc = flourish_text::read_document(text.as_bytes(), Some("letters.md")).unwrap();
+    assert_eq!(doc.format, flourish_text::document::Format::Md);
+    assert_eq!(doc.title.as_deref(), Some("Letters from the Shore"));
+    assert_eq!(doc.authors, ["Anonymous"]);
+    assert_eq!(doc.chapters.len(), 2, "{:?}", chapters(&doc));
+    let first = doc.chapters[0].content_html();
+    assert!(first.contains("the sea has been grey") && first.contains("<em>in haste</em>"), "{first}");
+    assert!(!first.contains("class="), "attributes do not survive: {first}");
+}
