@@ -16,6 +16,11 @@ use std::fmt::Write as _;
 #[derive(Clone, Debug, Deserialize)]
 pub struct Annotation {
     pub file: String,
+    /// The file's name where it was published, when the corpus stores it under another
+    /// ("Oscar Wilde/The Canterville Ghost.md"): a user imports it by that name, and the
+    /// importer may read a title from it.
+    #[serde(default)]
+    pub published_name: Option<String>,
     #[serde(default)]
     pub language: String,
     #[serde(default)]

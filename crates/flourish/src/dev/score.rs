@@ -27,8 +27,10 @@ pub fn score_corpus(dir: &Path, only: &[String]) -> anyhow::Result<Vec<TextScore
         let annotation: Annotation = serde_json::from_slice(&std::fs::read(&path)?)
             .with_context(|| format!("{} is not an annotation", path.display()))?;
         let bytes = read_text(&dir.join(&annotation.file))?;
-        // The name the file had, without the .gz: a hint to its format, as for any import.
-        let file_name = annotation.file.rsplit('/').next().unwrap_or(&annotation.file).trim_end_matches(".gz");
+        // The name the file had where it was published, else its name here without the
+        // .gz: a hint to its format (and a last resort for its title), as for any import.
+        let stored = annotation.file.rsplit('/').next().unwrap_or(&annotation.file).trim_end_matches(".gz");
+        let file_name = annotation.published_name.as_deref().unwrap_or(stored);
         let request = FileRequest {
             name: Some(file_name),
             creator: PseudId(1),
