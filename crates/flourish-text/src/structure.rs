@@ -43,7 +43,12 @@ pub(crate) fn merge_two_line_headings(units: &mut Vec<Unit>, from: usize) {
         let untitled =
             h.title.is_none() || (h.level == HeadingLevel::Part && units[i].text.split_whitespace().count() <= 3);
         let next = &units[i + 1];
-        if untitled && next.kind == LineKind::Text && next.gap_before <= 3 && is_title_line(&next.text) {
+        // The last numeral of a contents list ("VIII" then "IX" on the next line) is not
+        // over its own title: the line after the list is not its chapter's name.
+        let in_list = i > from
+            && units[i].gap_before == 0
+            && matches!(&units[i - 1].kind, LineKind::Heading(p) if p.level == h.level && p.number.is_some() && p.number.map(|n| n + 1) == h.number);
+        if untitled && !in_list && next.kind == LineKind::Text && next.gap_before <= 3 && is_title_line(&next.text) {
             let title = display_title(&next.text);
             let text = format!("{} {}", units[i].text, next.text);
             let end = next.end;
@@ -189,6 +194,9 @@ pub(crate) fn contents_headings(units: &mut [Unit], from: usize) -> usize {
     // The entries: short lines after it, until a long paragraph or until the first entry
     // comes round again (the first chapter's heading).
     let mut entries: Vec<(usize, String)> = Vec::new();
+    // The widest gap between entries so far: a wider one after two entries or more ends the
+    // list (the dedication and epigraph that follow a contents list are short lines too).
+    let mut widest_gap: Option<usize> = None;
     let mut i = c + 1;
     while i < units.len() {
         let u = &units[i];
@@ -196,6 +204,12 @@ pub(crate) fn contents_headings(units: &mut [Unit], from: usize) -> usize {
         let k = key(&u.text);
         if words > 16 || u.text.chars().count() > 120 || entries.first().is_some_and(|(_, first)| *first == k) {
             break;
+        }
+        if entries.len() >= 2 && widest_gap.is_some_and(|w| u.gap_before > w.max(1)) {
+            break;
+        }
+        if !entries.is_empty() {
+            widest_gap = Some(widest_gap.unwrap_or(0).max(u.gap_before));
         }
         if !k.is_empty() && !matches!(u.kind, LineKind::SceneBreak) {
             entries.push((i, k));

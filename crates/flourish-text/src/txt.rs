@@ -458,6 +458,19 @@ fn accepted_headings(units: &[Unit], doc: &mut Document) -> (Vec<usize>, Vec<boo
             for &r in &run {
                 accepted_toc[r] = true;
             }
+            // The list's last entry has the dedication or epigraph after it, not the next
+            // entry: it belongs to the list when it continues its numbering and comes back
+            // later as a real heading ("I" … "VIII", "IX", a dedication, then "I").
+            let last = heading(run[run.len() - 1]);
+            if c != usize::MAX
+                && heading(c).level == last.level
+                && heading(c).number.is_some()
+                && heading(c).number == last.number.map(|n| n + 1)
+                && text_words_after(c) < 150
+                && candidates.iter().any(|&later| later > c && heading(later) == heading(c))
+            {
+                accepted_toc[c] = true;
+            }
         }
         run.clear();
     }

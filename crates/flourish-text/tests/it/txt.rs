@@ -388,3 +388,18 @@ WILL KEMP\tAnd now I put them out again, one by one.
     assert!(act_one.contains("A street at dusk") && act_one.contains("Margery's kitchen"), "{act_one}");
     assert!(!act_one.contains("DRAMATIS"), "the cast list is front matter: {act_one}");
 }
+
+/// A contents list of bare numerals, then a dedication and an epigraph in short lines, then
+/// the chapters "I" to "III" (The Great Gatsby's layout): the list's last numeral is not a
+/// heading over the dedication, and every chapter is found.
+#[test]
+fn a_contents_list_of_numerals_above_a_dedication() {
+    for contents in ["                 Contents\n\n", ""] {
+        let text = format!(
+            "\t\t\tThe Orchard Year\n\t\t\t\tby\n\t\t\tJ. M. Hale\n\n\n{contents}I\nII\nIII\n\n\n                 For\n                  M.\n\n  The apples fall, the ladders stay;\n  Who climbs them now?\n\n  Old song\n\n\n                 I\n\nThe first frost came early that year, and the ladders were still out.\n\n                 II\n\nBy November the barrels were full and the men were paid.\n\n                 III\n\nIn spring the blossom came again, as if nothing had happened.\n"
+        );
+        let doc = flourish_text::read_document(text.as_bytes(), Some("orchard.txt")).unwrap();
+        assert_eq!(chapters(&doc), [(Some(1), None), (Some(2), None), (Some(3), None)], "contents line {contents:?}");
+        assert!(doc.chapters[0].content_html().starts_with("<p>The first frost"), "{}", doc.chapters[0].content_html());
+    }
+}
