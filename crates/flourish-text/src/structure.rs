@@ -48,7 +48,15 @@ pub(crate) fn merge_two_line_headings(units: &mut Vec<Unit>, from: usize) {
         let in_list = i > from
             && units[i].gap_before == 0
             && matches!(&units[i - 1].kind, LineKind::Heading(p) if p.level == h.level && p.number.is_some() && p.number.map(|n| n + 1) == h.number);
-        if untitled && !in_list && next.kind == LineKind::Text && next.gap_before <= 3 && is_title_line(&next.text) {
+        // Right under the heading, a longer line may be its title too ("Tratado Segundo" over
+        // "Como Lazaro se asento con un clerigo, y de las cosas que con el paso").
+        let long_title = next.gap_before == 0 && is_long_title_line(&next.text);
+        if untitled
+            && !in_list
+            && next.kind == LineKind::Text
+            && next.gap_before <= 3
+            && (is_title_line(&next.text) || long_title)
+        {
             let title = display_title(&next.text);
             let text = format!("{} {}", units[i].text, next.text);
             let end = next.end;
@@ -63,6 +71,16 @@ pub(crate) fn merge_two_line_headings(units: &mut Vec<Unit>, from: usize) {
         }
         i += 1;
     }
+}
+
+/// A title of up to twenty words, as old books write them under the chapter number: it
+/// starts with a capital and does not end a sentence.
+fn is_long_title_line(text: &str) -> bool {
+    let text = text.trim();
+    let words = text.split_whitespace().count();
+    (1..=20).contains(&words)
+        && text.chars().next().is_some_and(char::is_uppercase)
+        && !text.ends_with(['.', '!', '?', '"', '”', '’', ',', ';', ':'])
 }
 
 /// A line that can be a title: short, not a sentence. All in capitals, or without the

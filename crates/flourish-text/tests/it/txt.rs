@@ -403,3 +403,57 @@ fn a_contents_list_of_numerals_above_a_dedication() {
         assert!(doc.chapters[0].content_html().starts_with("<p>The first frost"), "{}", doc.chapters[0].content_html());
     }
 }
+
+/// An old Spanish book: a "Prólogo", then "Tratado Primero" with a long title on the line
+/// under it (hard-wrapped), paragraphs wrapped at 65 columns, wide gaps around headings.
+#[test]
+fn a_prologue_and_treatises_with_long_titles_under_their_numbers() {
+    let text = "\
+LA VIDA DEL MOLINERO DE ALCALA
+Autor desconocido.
+
+
+
+
+Prologo
+
+
+
+Yo tengo por bien que cosas tan pequenas y nunca oidas vengan a
+noticia de muchos, y no se entierren en la sepultura del olvido,
+pues podria ser que alguno que las lea halle algo que le agrade.
+
+
+
+
+Tratado Primero
+Cuenta el molinero su vida, y de quien fue hijo, y como entro al
+servicio del cura
+
+
+
+Pues sepa vuestra merced que a mi me llaman Anton del Molino, hijo
+de un molinero y de una lavandera del rio, y otras cosas mas que
+no se dicen aqui porque son largas de contar y no vienen al caso.
+
+Tratado Segundo
+Como el molinero se asento con un arriero
+
+
+
+Otro dia me fui con un arriero que pasaba por el camino real.
+";
+    let doc = flourish_text::read_document(text.as_bytes(), Some("molinero.txt")).unwrap();
+    let titles: Vec<Option<String>> = doc.chapters.iter().map(|c| c.title.clone()).collect();
+    assert_eq!(titles[0].as_deref(), Some("Prologo"), "{:?}", chapters(&doc));
+    assert_eq!(
+        titles[1].as_deref(),
+        Some("Cuenta el molinero su vida, y de quien fue hijo, y como entro al servicio del cura")
+    );
+    assert_eq!(titles[2].as_deref(), Some("Como el molinero se asento con un arriero"));
+    assert!(
+        doc.chapters.iter().all(|c| c.scene_breaks.is_empty()),
+        "{:?}",
+        doc.chapters.iter().map(|c| &c.scene_breaks).collect::<Vec<_>>()
+    );
+}
