@@ -25,7 +25,8 @@ pub(super) fn quotations(text: &str) -> Vec<(&str, &str, &str)> {
             let starts_word = before.is_none_or(|b| b.is_whitespace() || "(—–-".contains(b));
             let ends_word = after.is_none_or(|a| a.is_whitespace() || ",.;:!?—–)".contains(a));
             (
-                c == '‘' || c == '\'' && starts_word && after.is_some_and(|a| !a.is_whitespace()),
+                // Old etexts open with a backtick: `Why not?' said the Time Traveller.
+                c == '‘' || c == '`' || c == '\'' && starts_word && after.is_some_and(|a| !a.is_whitespace()),
                 matches!(c, '’' | '\'') && ends_word && before.is_some_and(|b| !b.is_whitespace()),
             )
         };

@@ -330,6 +330,11 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
                 **f == bare || parts.first() == Some(&bare) || parts.last() == Some(&bare)
             })
             .collect();
+        // "Mr. Samsa" where Gregor and Grete Samsa are both named is their father: a title
+        // and a surname that several full names share are a person of their own.
+        if titled(mention).is_some() && owners.len() >= 2 && person_like(mention) {
+            return Some(mention.to_owned());
+        }
         // Of several full names, one the text writes three times as often as any other
         // owns the short form ("Tom" is Tom Buchanan, whom a stray "Barbara Tom" does not
         // unseat).
@@ -632,6 +637,8 @@ mod tests {
         );
         assert_eq!(q[1].2, "'You see, Watson,' said he, ");
         assert_eq!(quotations("‘Come in!’ said Holmes’s visitor.")[0].0, "Come in!");
+        let q = quotations("`Why not?' said the Time Traveller.  `But now you begin to see.'");
+        assert_eq!(q.iter().map(|q| q.0).collect::<Vec<_>>(), ["Why not?", "But now you begin to see."]);
         assert!(quotations("It was Jim's watch, and Della's hair, and the Youngs' flat.").is_empty());
     }
 

@@ -225,3 +225,22 @@ fn a_chinese_story_gets_its_characters_and_places() {
     assert_eq!(tags.places, ["江阴县"]);
     assert!(tags.fandoms.is_empty(), "not a known fandom: {tags:?}");
 }
+
+/// A family: two full names share a surname, so "Mr. Kell" and "Mrs. Kell" are the parents,
+/// not a second name for either child. Old etexts quote with a backtick (`Come,' said he).
+#[test]
+fn a_title_and_a_shared_surname_are_a_person_of_their_own() {
+    let mut text = String::from("The Kells\n\nChapter 1\n\n");
+    for _ in 0..3 {
+        text.push_str("Tomas Kell woke late. `Tomas!' called Mr. Kell from the yard, and Tomas ran down.\n\n");
+        text.push_str(
+            "Ilse Kell was already at the table. `You are late again,' said Mrs. Kell, and Ilse laughed.\n\n",
+        );
+        text.push_str("`Leave him be,' said Mr. Kell. Tomas and Ilse ate their bread in silence.\n\n");
+    }
+    let (tags, _) = suggest(&read(&text, "kells.txt"), &[]);
+    let names: Vec<&str> = tags.characters.iter().map(|c| c.name.as_str()).collect();
+    for person in ["Tomas Kell", "Ilse Kell", "Mr. Kell", "Mrs. Kell"] {
+        assert!(names.contains(&person), "{person} in {names:?}");
+    }
+}
