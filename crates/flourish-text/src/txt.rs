@@ -30,9 +30,13 @@ impl Unit {
 
     /// Words as AO3 counts them, roughly: each Chinese or Japanese character is a word.
     pub(crate) fn words(&self) -> usize {
+        // Structure recovery asks this of every unit many times: ASCII words are one each,
+        // and only other words are looked into, character by character.
         self.text
             .split_whitespace()
-            .map(|w| w.chars().filter(|&c| crate::word_count::is_own_word(c)).count().max(1))
+            .map(|w| {
+                if w.is_ascii() { 1 } else { w.chars().filter(|&c| crate::word_count::is_own_word(c)).count().max(1) }
+            })
             .sum()
     }
 
@@ -109,8 +113,9 @@ const ENDNOTES: &[&str] = &[
 fn move_endnotes(units: &mut Vec<Unit>, first: usize, doc: &mut Document) {
     let from = first.max(units.len() * 2 / 3);
     let Some(at) = (from..units.len().saturating_sub(2)).find(|&i| {
-        let t = units[i].text.trim().trim_end_matches([':', '.']).to_lowercase();
-        ENDNOTES.contains(&t.as_str())
+        // A heading of one word: the length is checked before any lowercasing.
+        let t = units[i].text.trim().trim_end_matches([':', '.']);
+        t.len() <= 30 && !t.contains(' ') && ENDNOTES.contains(&t.to_lowercase().as_str())
     }) else {
         return;
     };
