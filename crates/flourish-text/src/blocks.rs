@@ -154,16 +154,32 @@ fn unit(block: &HtmlBlock, kind: LineKind) -> Unit {
 
 /// A heading the page marked as such, whatever its words: `<h2>The Storm</h2>`.
 fn explicit_heading(text: &str) -> LineKind {
-    match patterns::heading(text) {
-        Some(h) => LineKind::Heading(Heading { bare: false, ..h }),
-        None => LineKind::Heading(Heading {
-            level: HeadingLevel::Chapter,
-            number: None,
-            title: Some(text.to_owned()),
-            bare: false,
-        }),
+    if let Some(h) = patterns::heading(text) {
+        return LineKind::Heading(Heading { bare: false, ..h });
     }
+    // A play's "(SCENE continued.)" set as a heading is a scene, not an act.
+    if patterns::is_play_scene(text.trim().trim_start_matches('(')) {
+        return LineKind::SceneBreak;
+    }
+    // "I.—THE PERSONS OF THE TALE.": numbered by hand, a dash between number and title. In
+    // a heading element only: in running text "I—I don't know" is a stammer.
+    if let Some(c) = NUMBERED_HEADING.captures(text.trim()) {
+        let title = c[2].trim().trim_end_matches('.').trim();
+        if !title.is_empty() {
+            return LineKind::Heading(Heading {
+                level: HeadingLevel::Chapter,
+                number: patterns::parse_number(&c[1]),
+                title: Some(title.to_owned()),
+                bare: false,
+            });
+        }
+    }
+    LineKind::Heading(Heading { level: HeadingLevel::Chapter, number: None, title: Some(text.to_owned()), bare: false })
 }
+
+static NUMBERED_HEADING: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"^([IVXLC]{1,7}|\d{1,3})\.?\s*[—–-]\s*(\S.*)$").expect("valid pattern")
+});
 
 /// Any page: paragraphs classified like plain text; `<hr>` is a scene break; the heading
 /// level that repeats (h1 to h4, the highest that occurs twice) marks chapters, and a lone
@@ -214,7 +230,13 @@ fn page_unit(b: &HtmlBlock, chapter_level: Option<u8>) -> Unit {
             LineKind::Heading(h) => LineKind::Heading(h),
             _ => LineKind::Text,
         },
-        _ => patterns::classify(&b.text),
+        // Where the page's heading elements mark its chapters, a paragraph that reads like
+        // a heading is text ("Chapter XXXIII." quoted at a fable's end); so is anything
+        // inside a quotation.
+        _ => match patterns::classify(&b.text) {
+            LineKind::Heading(_) if chapter_level.is_some() || b.within("blockquote") => LineKind::Text,
+            kind => kind,
+        },
     };
     unit(b, kind)
 }

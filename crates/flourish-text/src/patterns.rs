@@ -137,7 +137,7 @@ re!(
 re!(
     PLAY_SCENE,
     &format!(
-        r"(?i)^(?:(?:scene|szene|scène|escena|scena|явление)(?:\s+(?:the\s+)?{NUMBER}{NUMBER_END}|\s*[-–—:.])|{NUMBER}\s+(?:auftritt|szene|scène))"
+        r"(?i)^\(?(?:(?:scene|szene|scène|escena|scena|явление)(?:\s+(?:the\s+)?{NUMBER}{NUMBER_END}|\s*[-–—:.]|\s+continued)|{NUMBER}\s+(?:auftritt|szene|scène))"
     )
 );
 // Chinese and Japanese headings: 第一章, 第1話, 第三回 with its couplet after it, 第一夜, and

@@ -34,9 +34,15 @@ impl Unit {
         // and only other words are looked into, character by character.
         self.text
             .split_whitespace()
-            .map(|w| {
-                if w.is_ascii() { 1 } else { w.chars().filter(|&c| crate::word_count::is_own_word(c)).count().max(1) }
-            })
+            .map(
+                |w| {
+                    if w.is_ascii() {
+                        1
+                    } else {
+                        w.chars().filter(|&c| crate::word_count::is_own_word(c)).count().max(1)
+                    }
+                },
+            )
             .sum()
     }
 
@@ -88,6 +94,12 @@ pub(crate) fn parse_units(mut units: Vec<Unit>, doc: &mut Document) {
     let breaks_by_gap = gap_scene_breaks(&kept);
     build_chapters(&kept, &kept_headings, &breaks_by_gap, doc);
     doc.count_words();
+}
+
+/// A contents list or cast list, whose lines are short as verse is.
+fn is_list_name(title: &str) -> bool {
+    let t = crate::structure::normalise(title);
+    t.contains("contents") || t.contains("personae") || t.contains("persons") || t.contains("illustrations")
 }
 
 /// The headings of a book's endnotes, in the languages Flourish reads.
@@ -587,6 +599,27 @@ fn build_chapters(units: &[Unit], headings: &[usize], gap_breaks: &[usize], doc:
             continue;
         }
         let named_front_matter = story.first().is_some_and(|u| crate::structure::is_front_matter_name(&u.text));
+        // A section headed "Contents", "Preface" or "Dramatis Personae" before any chapter
+        // is the work's too, when chapters follow it; but not a preface in verse (Max und
+        // Moritz's "Vorwort" is the poem's own opening).
+        // Verse: short units, or stanzas whose lines are cut with <br>.
+        let text_units = story.iter().filter(|u| u.is_text()).count().max(1);
+        let stanzas =
+            story.iter().filter(|u| u.is_text() && u.html.as_deref().is_some_and(|h| h.contains("<br"))).count();
+        let verse = story.iter().filter(|u| u.is_text()).map(Unit::words).sum::<usize>() / text_units < 12
+            || stanzas * 2 > text_units;
+        let headed_front_matter = doc.chapters.is_empty()
+            && headings.len() >= 3
+            && heading.is_some_and(|h| {
+                h.number.is_none()
+                    && h.title
+                        .as_deref()
+                        .is_some_and(|t| crate::structure::is_front_matter_name(t) && (!verse || is_list_name(t)))
+            });
+        if headed_front_matter {
+            front_matter(&units[start..end], doc);
+            continue;
+        }
         if is_prelude && headings.len() >= 2 && (is_front_matter(story) || named_front_matter) {
             // A title page, credits or an epigraph before the chapters of a longer work.
             front_matter(story, doc);

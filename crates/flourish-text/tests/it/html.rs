@@ -237,3 +237,47 @@ fn markdown_with_front_matter_and_html_blocks_is_read_as_markdown() {
     assert!(first.contains("the sea has been grey") && first.contains("<em>in haste</em>"), "{first}");
     assert!(!first.contains("class="), "attributes do not survive: {first}");
 }
+
+/// A Gutenberg HTML collection: a "CONTENTS" section under its own heading (front matter),
+/// stories headed "I.—THE LANTERN." (number, dash, title), and a story that ends by quoting
+/// "Chapter XXXIII." in a blockquote (a quotation, not a chapter).
+#[test]
+fn numbered_headings_a_headed_contents_list_and_a_quoted_chapter_line() {
+    let body = "<p>The lantern burned all night in the window, and nobody in the village asked why.</p>";
+    let page = format!(
+        "<html><body><h2>CONTENTS</h2><p>I. The Lantern</p><p>II. The Well</p><p>III. The Road</p>\
+         <h2>I.&mdash;THE LANTERN.</h2>{body}<blockquote><p>Chapter XXXIII.</p></blockquote>\
+         <h2>II.&mdash;THE WELL.</h2>{body}<h2>III&mdash;THE ROAD.</h2>{body}</body></html>"
+    );
+    let doc = flourish_text::read_document(page.as_bytes(), Some("tales.html")).unwrap();
+    assert_eq!(
+        chapters(&doc),
+        [(Some(1), t("THE LANTERN")), (Some(2), t("THE WELL")), (Some(3), t("THE ROAD"))],
+        "{:?}",
+        chapters(&doc)
+    );
+    assert!(doc.chapters[0].content_html().contains("Chapter XXXIII."), "kept as text");
+}
+
+/// A play in HTML: acts in `<h2>`, a scene continued over an act break set as a heading too,
+/// a "DRAMATIS PERSONAE" section first; and a verse preface ("Vorwort", each stanza's lines
+/// cut by `<br>`), which is the poem's opening and stays a chapter.
+#[test]
+fn an_html_play_and_a_verse_preface() {
+    let speech = "<p>HASTINGS. You saw the old lady and Miss Neville, then, and they were well enough.</p>";
+    let page = format!(
+        "<html><body><h2>DRAMATIS PERSONAE.</h2><p>HASTINGS, a friend.</p><p>MARLOW, his friend.</p>\
+         <h2>ACT THE FIRST.</h2><p>SCENE&mdash;A chamber.</p>{speech}<h2>ACT THE SECOND.</h2>{speech}\
+         <h2>(SCENE continued.)</h2>{speech}<h2>ACT THE THIRD.</h2>{speech}</body></html>"
+    );
+    let doc = flourish_text::read_document(page.as_bytes(), Some("play.html")).unwrap();
+    assert_eq!(chapters(&doc), [(Some(1), None), (Some(2), None), (Some(3), None)], "{:?}", chapters(&doc));
+    assert_eq!(doc.chapters[1].scene_breaks.len(), 1, "the continued scene");
+
+    let stanza = "<div>Ach, was muss man oft von boesen<br />Kindern hoeren oder lesen!<br />Wie zum Beispiel hier von diesen,</div>";
+    let page = format!(
+        "<html><body><h2>Vorwort.</h2>{stanza}{stanza}<h2>Erster Streich.</h2>{stanza}<h2>Zweiter Streich.</h2>{stanza}</body></html>"
+    );
+    let doc = flourish_text::read_document(page.as_bytes(), Some("verse.html")).unwrap();
+    assert_eq!(doc.chapters.len(), 3, "the verse preface is a chapter: {:?}", chapters(&doc));
+}
