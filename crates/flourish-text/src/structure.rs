@@ -284,6 +284,24 @@ pub(crate) fn contents_headings(units: &mut [Unit], from: usize) -> usize {
     found.len()
 }
 
+/// A diary entry's heading: a day of the week ("Monday", "Tuesday, June 3") or a span of
+/// time ("Ten Days Later", "A Fortnight Later", "Next Year", "Next Day").
+fn is_diary_day(text: &str) -> bool {
+    const DAYS: &[&str] = &["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+    const SPANS: &[&str] = &["day", "days", "week", "weeks", "fortnight", "month", "months", "year", "years"];
+    let t = normalise(text);
+    let words: Vec<&str> = t.split(' ').collect();
+    if text.chars().count() > 40 || words.len() > 5 {
+        return false;
+    }
+    match words.as_slice() {
+        [day, ..] if DAYS.contains(day) => words.len() <= 4,
+        ["next", span] => SPANS.contains(span),
+        [.., span, "later"] => SPANS.contains(span) && words.len() <= 4,
+        _ => false,
+    }
+}
+
 /// Names of front matter: a section so headed before the first chapter is the work's.
 pub(crate) fn is_front_matter_name(text: &str) -> bool {
     let t = normalise(text);
@@ -357,13 +375,28 @@ pub(crate) fn layout_headings(units: &mut [Unit], from: usize) -> usize {
         }
         set_apart && chars <= 60 && u.words() <= 10 && is_title_line(text)
     };
-    let found: Vec<usize> = (from..units.len()).filter(|&i| candidate(i)).collect();
+    let mut found: Vec<usize> = (from..units.len()).filter(|&i| candidate(i)).collect();
+    // A diary's entries, headed by the day alone ("Monday", "Ten Days Later", "Next Year"),
+    // whatever the gaps around them.
+    let days: Vec<usize> = (from..units.len())
+        .filter(|&i| {
+            let u = &units[i];
+            u.kind == LineKind::Text
+                && units.get(i + 1).is_some_and(|n| n.kind == LineKind::Text)
+                && is_diary_day(&u.text)
+        })
+        .collect();
+    let diary = days.len() >= 3 && days.len() > found.len();
+    if diary {
+        found = days;
+    }
     if found.len() < 3 {
         return 0;
     }
-    // A fair amount of text between them, or they were something else (a list, verse).
+    // A fair amount of text between them, or they were something else (a list, verse); a
+    // diary's entries may be a line long.
     let size: usize = units[found[0]..].iter().map(Unit::words).sum();
-    if size / found.len() < 150 {
+    if size / found.len() < if diary { 10 } else { 150 } {
         return 0;
     }
     for &i in &found {

@@ -213,8 +213,12 @@ pub const GUTENBERG: &str = "Project Gutenberg";
 fn gutenberg_title_line(line: &str) -> Option<(String, String)> {
     let line = line.trim().trim_matches(['*', ' ']);
     let lower = line.to_lowercase();
-    let at =
-        ["etext of ", "ebook of ", "e-text of ", "e-book of "].iter().find_map(|m| Some(lower.find(m)? + m.len()))?;
+    // "…Etext of Lady Susan, by…", or without the "of": "The Project Gutenberg Etext
+    // Extracts From Adam's Diary, by Twain".
+    let at = ["etext of ", "ebook of ", "e-text of ", "e-book of "]
+        .iter()
+        .chain(&["gutenberg etext ", "gutenberg ebook ", "gutenberg e-text "])
+        .find_map(|m| Some(lower.find(m)? + m.len()))?;
     if !lower[..at].contains("gutenberg") {
         return None;
     }

@@ -457,3 +457,28 @@ Otro dia me fui con un arriero que pasaba por el camino real.
         doc.chapters.iter().map(|c| &c.scene_breaks).collect::<Vec<_>>()
     );
 }
+
+/// A diary whose entries are headed by the day alone ("Monday", "Ten Days Later", "Next
+/// Year"), a blank line apart like its paragraphs; and an old Gutenberg header that names
+/// the book without an "of" ("The Project Gutenberg Etext Notes From a Lighthouse, by
+/// Lisle").
+#[test]
+fn diary_entries_headed_by_their_day() {
+    let mut text = String::from(
+        "The Project Gutenberg Etext Notes From a Lighthouse, by Lisle\n\n*** START OF THE PROJECT GUTENBERG EBOOK ***\n\n",
+    );
+    for day in ["Monday", "Tuesday", "Friday", "Ten Days Later", "Next Year", "Sunday"] {
+        text.push_str(&format!(
+            "{day}\n\nThe lamp wants oil again, and the gulls have taken the north ledge for themselves.\nI wrote to the Board about the oil; they will not answer before spring.\n\n"
+        ));
+    }
+    let doc = flourish_text::read_document(text.as_bytes(), Some("lighthouse.txt")).unwrap();
+    assert_eq!(doc.title.as_deref(), Some("Notes From a Lighthouse"));
+    let titles: Vec<&str> = doc.chapters.iter().filter_map(|c| c.title.as_deref()).collect();
+    assert_eq!(
+        titles,
+        ["Monday", "Tuesday", "Friday", "Ten Days Later", "Next Year", "Sunday"],
+        "{:?}",
+        chapters(&doc)
+    );
+}
