@@ -157,6 +157,10 @@ fn explicit_heading(text: &str) -> LineKind {
     if let Some(h) = patterns::heading(text) {
         return LineKind::Heading(Heading { bare: false, ..h });
     }
+    // "By Mark Twain" set as a heading on a title page is a byline.
+    if let byline @ LineKind::Byline(_) = patterns::classify(text) {
+        return byline;
+    }
     // A play's "(SCENE continued.)" set as a heading is a scene, not an act.
     if patterns::is_play_scene(text.trim().trim_start_matches('(')) {
         return LineKind::SceneBreak;
@@ -185,7 +189,18 @@ static NUMBERED_HEADING: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock
 /// level that repeats (h1 to h4, the highest that occurs twice) marks chapters, and a lone
 /// `<h1>` above them is the title.
 fn page_units(blocks: Vec<HtmlBlock>) -> Vec<Unit> {
-    let count = |level: u8| blocks.iter().filter(|b| heading_level(&b.tag) == Some(level)).count();
+    // Distinct headings per level: a book page that sets its title in <h1> twice (a title
+    // page, then the text's own head) still marks its chapters with <h2>.
+    let count = |level: u8| {
+        let mut seen: Vec<String> = blocks
+            .iter()
+            .filter(|b| heading_level(&b.tag) == Some(level))
+            .map(|b| crate::structure::normalise(&b.text))
+            .collect();
+        seen.sort();
+        seen.dedup();
+        seen.len()
+    };
     let chapter_level = (1..=4).find(|&l| count(l) >= 2);
     // Empty spacer paragraphs are scene breaks on a page that uses them now and then (a
     // Gutenberg book's `<div class="gapspace">`); a page that puts one between every few

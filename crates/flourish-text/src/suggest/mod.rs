@@ -157,6 +157,11 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
     let mut paras = Vec::new();
     let mut pov_labels: Vec<String> = Vec::new();
     let mut budget = MAX_WORDS;
+    // The work's and the chapters' titles name people too ("Eve's Diary", "At Eve's Grave"),
+    // where the text itself may call them "he" and "she" throughout.
+    for title in doc.title.iter().chain(doc.chapters.iter().filter_map(|c| c.title.as_ref())) {
+        paras.push(Para { line: None, text: title.clone() });
+    }
     'chapters: for chapter in &doc.chapters {
         pov_labels.extend(chapter.sections.iter().filter(|s| s.kind == SectionKind::Pov).map(|s| s.label.clone()));
         for block in &chapter.blocks {
