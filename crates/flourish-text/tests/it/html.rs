@@ -281,3 +281,18 @@ fn an_html_play_and_a_verse_preface() {
     let doc = flourish_text::read_document(page.as_bytes(), Some("verse.html")).unwrap();
     assert_eq!(doc.chapters.len(), 3, "the verse preface is a chapter: {:?}", chapters(&doc));
 }
+
+/// A book page that sets its title in `<h1>` twice (title page, then the text's head) and a
+/// byline in `<h2>`: the chapters are the other `<h2>`s, and the byline names the author.
+#[test]
+fn a_title_set_twice_in_h1_does_not_hide_the_h2_chapters() {
+    let body = "<p>The garden was quiet that year, and the river ran low past the orchard wall.</p>";
+    let page = format!(
+        "<html><body><h1>THE GARDEN BOOK</h1><h2>By Ada Quill</h2><h1>The Garden Book</h1>{body}\
+         <h2>Spring</h2>{body}<h2>Summer</h2>{body}<h2>Autumn</h2>{body}</body></html>"
+    );
+    let doc = flourish_text::read_document(page.as_bytes(), Some("garden.html")).unwrap();
+    let titles: Vec<&str> = doc.chapters.iter().filter_map(|c| c.title.as_deref()).collect();
+    assert_eq!(titles, ["Spring", "Summer", "Autumn"], "{:?}", chapters(&doc));
+    assert!(!titles.contains(&"By Ada Quill"));
+}
