@@ -155,6 +155,10 @@ pub struct Document {
     pub notes: Vec<Note>,
     pub chapters: Vec<Chapter>,
     pub word_count: u64,
+    /// What the reader could not recognise and how it read the text instead ("No chapter
+    /// headings were recognised: …"), for the person importing it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<String>,
 }
 
 impl Document {
@@ -171,6 +175,7 @@ impl Document {
             notes: vec![],
             chapters: vec![],
             word_count: 0,
+            notices: vec![],
         }
     }
 

@@ -54,12 +54,18 @@ impl ReadWork {
     /// "Title", 3 chapters, 1,234 words: for reports.
     pub fn describe(&self) -> String {
         let chapters = self.draft.chapters.len();
-        format!(
+        let mut out = format!(
             "{:?}, {chapters} chapter{}, {} words",
             self.draft.title,
             if chapters == 1 { "" } else { "s" },
             self.document.word_count
-        )
+        );
+        // What the reader could not recognise, so the person importing knows to look.
+        for notice in &self.document.notices {
+            out.push_str("; ");
+            out.push_str(notice);
+        }
+        out
     }
 }
 

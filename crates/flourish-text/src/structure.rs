@@ -151,7 +151,7 @@ fn capitalise_word(lower: &str) -> String {
 }
 
 /// Lines that name a contents list.
-fn is_contents_line(text: &str) -> bool {
+pub(crate) fn is_contents_line(text: &str) -> bool {
     let t = text.trim().trim_end_matches([':', '.']).trim().to_lowercase();
     matches!(
         t.as_str(),

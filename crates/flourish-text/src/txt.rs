@@ -72,6 +72,7 @@ pub fn parse_txt(text: &str, encoding: &str) -> Document {
 /// Recovers the structure of a document already cut into units (by the text reader, or by
 /// the HTML, Markdown and EPUB readers).
 pub(crate) fn parse_units(mut units: Vec<Unit>, doc: &mut Document) {
+    let contents_line = units.iter().take(400).any(|u| crate::structure::is_contents_line(&u.text));
     let first = read_front_matter(&mut units, doc);
     move_endnotes(&mut units, first, doc);
     crate::structure::merge_two_line_headings(&mut units, first);
@@ -94,6 +95,43 @@ pub(crate) fn parse_units(mut units: Vec<Unit>, doc: &mut Document) {
     let breaks_by_gap = gap_scene_breaks(&kept);
     build_chapters(&kept, &kept_headings, &breaks_by_gap, doc);
     doc.count_words();
+    note_what_was_not_recognised(&kept, contents_line, doc);
+}
+
+/// Words above which a text read as one chapter is worth a notice: a long story usually
+/// has chapters, and the person importing it should know none were found.
+const LONG_WITHOUT_CHAPTERS: u64 = 10_000;
+
+/// Characters above which a paragraph is worth a notice: a file without line breaks.
+const HUGE_PARAGRAPH: usize = 100_000;
+
+/// Tells the person importing a file what the reader could not recognise and what it did
+/// instead: a long text without chapter headings, a contents list without its chapters,
+/// chapters that all bear the same heading, a paragraph too long to be one.
+fn note_what_was_not_recognised(units: &[Unit], contents_line: bool, doc: &mut Document) {
+    let mut notices = Vec::new();
+    let one_untitled = doc.chapters.len() == 1 && doc.chapters[0].number.is_none() && doc.chapters[0].title.is_none();
+    if one_untitled && doc.word_count > LONG_WITHOUT_CHAPTERS {
+        notices
+            .push(format!("No chapter headings were recognised in {} words: the text is one chapter.", doc.word_count));
+    }
+    if doc.chapters.len() <= 1 && contents_line {
+        notices.push("A contents list was found, but no chapters that match it: it is kept as text.".to_owned());
+    }
+    let headings: Vec<&str> = doc.chapters.iter().filter_map(|c| c.heading.as_deref()).collect();
+    if headings.len() >= 3 && headings.windows(2).all(|w| w[0] == w[1]) {
+        notices.push(format!(
+            "All {} chapters have the same heading (\"{}\"): they are kept apart as written.",
+            headings.len(),
+            headings[0]
+        ));
+    }
+    if let Some(longest) = units.iter().map(|u| u.text.len()).max().filter(|&n| n > HUGE_PARAGRAPH) {
+        notices.push(format!(
+            "A paragraph of {longest} characters was found: the file has no line breaks to divide it by."
+        ));
+    }
+    doc.notices.extend(notices);
 }
 
 /// A contents list or cast list, whose lines are short as verse is.
@@ -325,7 +363,8 @@ fn read_front_matter(units: &mut [Unit], doc: &mut Document) -> usize {
         let apparatus = u.text.starts_with('[')
             || ["translated by", "edited by", "illustrated by", "with an introduction"]
                 .iter()
-                .any(|p| lower.starts_with(p));
+                .any(|p| lower.starts_with(p))
+            || crate::structure::is_contents_line(&u.text);
         if u.kind == LineKind::Text
             && u.start == u.end
             && (1..=12).contains(&words)
@@ -517,12 +556,15 @@ fn accepted_headings(units: &[Unit], doc: &mut Document) -> (Vec<usize>, Vec<boo
         && bare.windows(2).all(|w| heading(w[1]).number > heading(w[0]).number || part_between(w[0], w[1]));
     let real: Vec<usize> = real.into_iter().filter(|&c| !heading(c).bare || bare_ok).collect();
     // A play may head each scene with its act again ("ACT I" over "SCENE II"): a numbered
-    // heading that repeats the last one is not a new chapter, and is dropped.
+    // heading that repeats the last one, with a scene under it, is not a new chapter, and
+    // is dropped. (Other repeated headings are kept apart, as written.)
     let mut last: Option<Heading> = None;
     let mut real_once = Vec::with_capacity(real.len());
     for c in real {
         let h = heading(c);
-        if h.number.is_some() && last.as_ref() == Some(&h) {
+        let scene_follows =
+            units[c + 1..].iter().find(|u| !u.text.trim().is_empty()).is_some_and(|u| patterns::is_play_scene(&u.text));
+        if h.number.is_some() && last.as_ref() == Some(&h) && scene_follows {
             skip[c] = true;
             continue;
         }

@@ -66,6 +66,9 @@ fn summary(doc: &Document) -> String {
         let _ = writeln!(out, "summary:  {s}");
     }
     let _ = writeln!(out, "words:    {}", doc.word_count);
+    for notice in &doc.notices {
+        let _ = writeln!(out, "notice:   {notice}");
+    }
     for b in &doc.boilerplate {
         let _ = writeln!(out, "removed:  lines {}–{}", b.start_line.unwrap_or(0), b.end_line.unwrap_or(0));
     }

@@ -68,6 +68,39 @@ fn a_long_text_without_structure_parses_in_bounded_time() {
     assert_eq!(doc.word_count, 2_000_000);
     // Not a timing assertion on speed, only a guard against runaway (quadratic) parsing.
     assert!(started.elapsed() < std::time::Duration::from_secs(60));
+    assert_eq!(doc.chapters.len(), 1);
+    assert!(doc.notices.iter().any(|n| n.contains("no line breaks")), "{:?}", doc.notices);
+    assert!(doc.notices.iter().any(|n| n.contains("No chapter headings")), "{:?}", doc.notices);
+}
+
+/// Issue 17's bad input: a sensible single work, and a clear note of what was not
+/// recognised; never a thousand one-line chapters.
+#[test]
+fn unrecognisable_structure_gives_one_sensible_work_and_a_notice() {
+    let paragraph = "The rain kept on, and the house kept its silence, and nobody came up the lane.\n\n";
+    // A contents list with no chapters behind it.
+    let text = format!("Contents\n\nThe Rain\nThe House\nThe Lane\n\n{}", paragraph.repeat(40));
+    let doc = flourish_text::read_document(text.as_bytes(), Some("a.txt")).unwrap();
+    assert_eq!(doc.chapters.len(), 1, "{:?}", doc.chapters.iter().map(|c| &c.title).collect::<Vec<_>>());
+    assert!(doc.notices.iter().any(|n| n.contains("contents list")), "{:?}", doc.notices);
+
+    // Headings that are all the same: kept apart as written, and said so.
+    let text =
+        format!("Chapter 1\n\n{paragraph}Chapter 1\n\n{paragraph}Chapter 1\n\n{paragraph}Chapter 1\n\n{paragraph}");
+    let doc = flourish_text::read_document(text.as_bytes(), Some("b.txt")).unwrap();
+    assert_eq!(doc.chapters.len(), 4);
+    assert!(doc.notices.iter().any(|n| n.contains("same heading")), "{:?}", doc.notices);
+
+    // A one-line numbered list is not a thousand chapters.
+    let list: String = (1..=1000).map(|n| format!("{n}\n")).collect();
+    let doc = flourish_text::read_document(list.as_bytes(), Some("c.txt")).unwrap();
+    assert!(doc.chapters.len() <= 1, "{} chapters", doc.chapters.len());
+
+    // Mixed scripts in one text read as one work with its words counted.
+    let text = "Chapter 1\n\nShe said 你好 and he answered こんにちは, then Привет, and they laughed.\n";
+    let doc = flourish_text::read_document(text.as_bytes(), Some("d.txt")).unwrap();
+    assert_eq!(doc.chapters.len(), 1);
+    assert!(doc.word_count >= 14, "{}", doc.word_count);
 }
 
 /// The tags of serialized HTML with their attributes, reading quoted values as values (so
