@@ -811,6 +811,9 @@ fn strip_marker(text: &str) -> String {
     text.split_once(':').map_or(text, |(_, rest)| rest).trim().to_owned()
 }
 
+/// Characters a line of an opening couplet, poem or epigraph holds at most.
+const OPENING_LINE_CHARS: usize = 40;
+
 /// Paragraphs, scene breaks and sections of one chapter's story units.
 fn fill_chapter(chapter: &mut Chapter, story: &[Unit], offset: usize, gap_breaks: &[usize]) {
     let mut open_pov: Option<usize> = None;
@@ -822,9 +825,12 @@ fn fill_chapter(chapter: &mut Chapter, story: &[Unit], offset: usize, gap_breaks
             chapter.blocks.push(Block::Close(i));
         }
     };
+    // A gap after nothing but short lines at the chapter's head (a couplet, an opening poem,
+    // an epigraph) sets them off from the prose; it is no scene break.
+    let opening_verse = |n: usize| story[..n].iter().all(|u| u.text.chars().count() <= OPENING_LINE_CHARS);
     for (n, u) in story.iter().enumerate() {
         let prev_end = n.checked_sub(1).and_then(|p| line_of(story[p].end));
-        if n > 0 && gap_breaks.binary_search(&(offset + n)).is_ok() {
+        if n > 0 && gap_breaks.binary_search(&(offset + n)).is_ok() && !opening_verse(n) {
             let line = prev_end.map(|e| e + 1);
             chapter.blocks.push(Block::SceneBreak { line });
             chapter.scene_breaks.extend(line);

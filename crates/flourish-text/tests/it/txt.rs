@@ -482,3 +482,25 @@ fn diary_entries_headed_by_their_day() {
         chapters(&doc)
     );
 }
+
+/// A Chinese novel's chapter: "第一回" with its name, a couplet, an opening poem, then the
+/// prose, each set off by a blank line while the prose's paragraphs have none between them.
+/// The blank lines at the head set off the verse; only a gap inside the prose is a break.
+#[test]
+fn an_opening_couplet_and_poem_are_not_scene_breaks() {
+    // One paragraph to a line, of any length: not a hard-wrapped text.
+    let prose = "　　话说城东有一座小桥，桥边住着一户人家，家中只有母子二人，日子过得清苦，母亲替人缝补浆洗，孩子每日提了篮子到桥头卖些针线，挣几个钱回来买米。\n　　那孩子自小聪明。\n　　读书极肯用心，先生常夸他将来必有出息，邻里也都喜欢他，逢年过节总有人送些糕饼果子过来，母子二人感激不尽，只说日后必要报答众人的好处，一时也说不尽。\n";
+    let text = format!(
+        "　　第一回　桥边人家\n\n　　小桥流水闲中过　明月清风梦里来\n\n　　世事如棋局局新，\n　　人情似纸张张薄。\n\n{p}\n\n\n\n{p}\n　　第二回　城中故事\n\n　　一朝得意春风里　十载寒窗夜雨中\n\n{p}{p}",
+        p = prose.repeat(12)
+    );
+    let doc = flourish_text::read_document(text.as_bytes(), Some("qiao.txt")).unwrap();
+    assert_eq!(doc.chapters.len(), 2, "{:?}", chapters(&doc));
+    assert_eq!(
+        doc.chapters[0].scene_breaks.len(),
+        1,
+        "only the gap inside the prose: {:?}",
+        doc.chapters[0].scene_breaks
+    );
+    assert!(doc.chapters[1].scene_breaks.is_empty());
+}
