@@ -431,10 +431,10 @@ struct Floors {
 }
 
 const FLOORS: Floors = Floors {
-    chapter_f1: 0.97,
+    chapter_f1: 0.975,
     structure_exact: 0.62,
     title_right: 0.93,
-    scene_break_error: 0.36,
+    scene_break_error: 0.28,
     character_precision: 0.61,
     character_recall: 0.46,
     relationship_recall: 0.14,
