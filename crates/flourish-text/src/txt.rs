@@ -397,6 +397,17 @@ fn read_front_matter(units: &mut [Unit], doc: &mut Document) -> usize {
         }
         i += 1;
     }
+    // The title page's byline names the author in full where a header named them short
+    // ("by Mark Twain" a few lines under the header's "by Twain").
+    if let [known] = doc.authors.as_mut_slice() {
+        let fuller = units.iter().take(8).find_map(|u| match &u.kind {
+            LineKind::Byline(name) if name.len() > known.len() && name.ends_with(&format!(" {known}")) => Some(name),
+            _ => None,
+        });
+        if let Some(name) = fuller {
+            *known = name.clone();
+        }
+    }
     // Fields may also follow the title (`Summary:` under a Markdown heading).
     if i > fields { read_fields(units, i, doc) } else { i }
 }
@@ -410,12 +421,17 @@ fn is_picture_placeholder(text: &str) -> bool {
 }
 
 /// "Иван Сергеевич Тургенев": two to four capitalized words, one of them a patronymic.
-fn is_full_name_with_patronymic(text: &str) -> bool {
-    const PATRONYMIC: &[&str] = &["ович", "евич", "ьич", "овна", "евна", "ична", "инична"];
+pub(crate) fn is_full_name_with_patronymic(text: &str) -> bool {
     let words: Vec<&str> = text.split_whitespace().collect();
     (2..=4).contains(&words.len())
         && words.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase))
-        && words.iter().any(|w| PATRONYMIC.iter().any(|p| w.ends_with(p)))
+        && words.iter().any(|w| is_patronymic(w))
+}
+
+/// "Сергеевич", "Павловна": a Russian patronymic, by its ending.
+pub(crate) fn is_patronymic(word: &str) -> bool {
+    const ENDINGS: &[&str] = &["ович", "евич", "ьич", "овна", "евна", "ична", "инична"];
+    word.chars().next().is_some_and(char::is_uppercase) && ENDINGS.iter().any(|e| word.ends_with(e))
 }
 
 /// A title line as a title: without emphasis marks, and without what a wide gap sets apart

@@ -93,8 +93,11 @@ struct Para {
 /// "Daisy Miller"), the author the "by" and the asides of a library's catalogue ("H.G.
 /// (Herbert George) Wells" is "H. G. Wells").
 fn source_work(doc: &Document) -> Option<String> {
-    let source = doc.header_field("source")?;
-    if source != crate::txt::GUTENBERG && source != crate::aozora::AOZORA {
+    let library = doc.header_field("source").is_some_and(|s| s == crate::txt::GUTENBERG || s == crate::aozora::AOZORA);
+    // A Russian book's title page names its author with the patronymic, as libraries and
+    // publishers do and fan fiction does not.
+    let classic_author = doc.authors.first().is_some_and(|a| crate::txt::is_full_name_with_patronymic(a));
+    if !library && !classic_author {
         return None;
     }
     let title = crate::structure::display_title(doc.title.as_deref()?);
@@ -149,7 +152,10 @@ fn catalogue_name(author: &str) -> String {
             _ => {}
         }
     }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    // "Александр Сергеевич Пушкин" is cited "Александр Пушкин", as AO3 names him.
+    let words: Vec<&str> = out.split_whitespace().collect();
+    let patronymic = |w: &&str| words.len() == 3 && crate::txt::is_patronymic(w);
+    words.iter().filter(|w| !patronymic(w)).copied().collect::<Vec<_>>().join(" ")
 }
 
 /// Reads `doc` against `lexicons`; returns the suggestions and who speaks each quotation.
@@ -593,6 +599,7 @@ mod tests {
         assert_eq!(catalogue_name("H.G. (Herbert George) Wells"), "H. G. Wells");
         assert_eq!(catalogue_name("Jane Austen"), "Jane Austen");
         assert_eq!(catalogue_name("夏目漱石"), "夏目漱石");
+        assert_eq!(catalogue_name("Александр Сергеевич Пушкин"), "Александр Пушкин");
     }
 
     #[test]

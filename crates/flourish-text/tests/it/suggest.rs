@@ -244,3 +244,12 @@ fn a_title_and_a_shared_surname_are_a_person_of_their_own() {
         assert!(names.contains(&person), "{person} in {names:?}");
     }
 }
+
+/// A Russian book's title page names its author with the patronymic: a published book,
+/// whose fandom is itself, named as AO3 names it ("Title - First Last").
+#[test]
+fn a_russian_book_is_its_own_fandom() {
+    let text = "Пётр Ильич Сомов\nТихая пристань\n\n\nГЛАВА I.\n\nЛодка подошла к берегу поздно вечером, когда в деревне уже спали.\n\nГЛАВА II.\n\nУтром пришла Варвара и спросила, где сети.\n";
+    let (tags, _) = suggest(&read(text, "pristan.txt"), &Lexicon::bundled());
+    assert_eq!(tags.fandoms, ["Тихая пристань - Пётр Сомов"]);
+}

@@ -465,7 +465,7 @@ Otro dia me fui con un arriero que pasaba por el camino real.
 #[test]
 fn diary_entries_headed_by_their_day() {
     let mut text = String::from(
-        "The Project Gutenberg Etext Notes From a Lighthouse, by Lisle\n\n*** START OF THE PROJECT GUTENBERG EBOOK ***\n\n",
+        "The Project Gutenberg Etext Notes From a Lighthouse, by Lisle\n\n*** START OF THE PROJECT GUTENBERG EBOOK ***\n\nThis etext was prepared by a volunteer.\n\nNotes From a Lighthouse\n\nby Mary Lisle\n\n",
     );
     for day in ["Monday", "Tuesday", "Friday", "Ten Days Later", "Next Year", "Sunday"] {
         text.push_str(&format!(
@@ -474,6 +474,7 @@ fn diary_entries_headed_by_their_day() {
     }
     let doc = flourish_text::read_document(text.as_bytes(), Some("lighthouse.txt")).unwrap();
     assert_eq!(doc.title.as_deref(), Some("Notes From a Lighthouse"));
+    assert_eq!(doc.authors, ["Mary Lisle"], "the title page's byline names her in full");
     let titles: Vec<&str> = doc.chapters.iter().filter_map(|c| c.title.as_deref()).collect();
     assert_eq!(
         titles,
