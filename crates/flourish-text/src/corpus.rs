@@ -252,12 +252,18 @@ const HONORIFICS: &[&str] = &[
     "st",
 ];
 
+/// A leading article is dropped too: annotators wrote "The Whale" and "Hatter" alike for
+/// characters the text calls "the Whale" and "the Hatter", and either names them.
 fn name_key(name: &str) -> String {
     let normal = normalise(name);
     let words: Vec<&str> = normal.split(' ').collect();
-    let start = words.iter().take_while(|w| HONORIFICS.contains(w)).count().min(words.len().saturating_sub(1));
+    let dropped = |w: &&&str| HONORIFICS.contains(*w) || ARTICLES.contains(*w);
+    let start = words.iter().take_while(dropped).count().min(words.len().saturating_sub(1));
     words[start..].join(" ")
 }
+
+/// Articles a character's name may open with, in the corpus's languages.
+const ARTICLES: &[&str] = &["the", "le", "la", "les", "el", "der", "die", "das"];
 
 /// The annotated character a suggested name stands for.
 fn character_of<'a>(a: &'a Annotation, name: &str) -> Option<&'a AnnotatedCharacter> {
@@ -478,6 +484,15 @@ fn percent(x: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_compare_without_honorifics_or_articles() {
+        assert_eq!(name_key("The Whale"), name_key("Whale"));
+        assert_eq!(name_key("Mr. Holmes"), name_key("Holmes"));
+        assert_eq!(name_key("la marquise"), name_key("Marquise"));
+        assert_ne!(name_key("The Whale"), name_key("The Elephant's Child"));
+        assert_eq!(name_key("The"), "the", "a name that is only an article keeps it");
+    }
 
     #[test]
     fn normalising_keeps_letters_and_digits_only() {
