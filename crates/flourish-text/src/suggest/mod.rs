@@ -69,9 +69,17 @@ pub struct Speaker {
 /// Places of the text's own suggested at most: the ones it names most.
 const MAX_OWN_PLACES: usize = 12;
 
+/// A quotation, the paragraph it is in, and who the attribution around it names ("Holmes",
+/// "I", "he"), as written. Read once: the characters, the speakers and the narrator all
+/// need it.
+struct Quoted<'a> {
+    para: usize,
+    quote: &'a str,
+    speaker: Option<String>,
+}
+
 /// How a candidate phrase is used across the text.
 #[derive(Clone, Copy, Debug, Default)]
-#[allow(dead_code)]
 struct PhraseStats {
     uses: u32,
     /// Uses not at a sentence's start.
@@ -264,19 +272,18 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
     }
     // Who the quotations' attributions name, as written ("said the Hatter" names "Hatter"):
     // whatever stands before it, a speaker is a character.
-    let mut attributed: HashSet<String> = HashSet::new();
-    for p in &paras {
-        for (_, after, before) in quotations(&p.text) {
-            if let Some(who) = speaker_after(after).or_else(|| speaker_before(before)) {
-                attributed.insert(who);
-            }
-        }
-    }
-    if let Ok(debug) = std::env::var("FLOURISH_DEBUG_NAME") {
-        for debug in debug.split(',') {
-            eprintln!("{debug}: {:?} attributed {}", stats.get(debug), attributed.contains(debug));
-        }
-    }
+    let quoted: Vec<Quoted> = paras
+        .iter()
+        .enumerate()
+        .flat_map(|(para, p)| {
+            quotations(&p.text).into_iter().map(move |(quote, after, before)| Quoted {
+                para,
+                quote,
+                speaker: speaker_after(after).or_else(|| speaker_before(before)),
+            })
+        })
+        .collect();
+    let attributed: HashSet<&str> = quoted.iter().filter_map(|q| q.speaker.as_deref()).collect();
     let is_place_like = |p: &str| p.split_whitespace().last().is_some_and(|w| PLACE_NOUNS.contains(&w));
     // "in Moscow", "near Woking", "to Vevey": a place. A person is rarely "in" anyone, and
     // is written to and looked at in under a tenth of their mentions; a place is gone to,
@@ -408,7 +415,7 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
         }
         let labelled =
             counts.into_iter().max_by_key(|(_, n)| *n).map(|(l, _)| resolve(l).unwrap_or_else(|| l.to_owned()));
-        labelled.or_else(|| addressed_narrator(&paras, &narrated, &resolve, &characters))
+        labelled.or_else(|| addressed_narrator(&paras, &quoted, &narrated, &resolve, &characters))
     } else {
         None
     };
@@ -419,18 +426,19 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
     // Who speaks: `"…," Name said`, `Name said, "…"`, and the narrator's `"…" I sneered`.
     let mut speakers = Vec::new();
     let mut spoke: HashMap<String, u32> = HashMap::new();
-    for p in &paras {
-        for (quote, after, before) in quotations(&p.text) {
-            let named = speaker_after(after).or_else(|| speaker_before(before));
-            let who = match named.as_deref() {
-                Some("I") => narrator.clone(),
-                Some(name) => resolve(name).filter(|n| characters.contains_key(n)),
-                None => None,
-            };
-            if let Some(who) = who {
-                *spoke.entry(who.clone()).or_default() += 1;
-                speakers.push(Speaker { line: p.line, quote: quote.chars().take(60).collect(), speaker: who });
-            }
+    for q in &quoted {
+        let who = match q.speaker.as_deref() {
+            Some("I") => narrator.clone(),
+            Some(name) => resolve(name).filter(|n| characters.contains_key(n)),
+            None => None,
+        };
+        if let Some(who) = who {
+            *spoke.entry(who.clone()).or_default() += 1;
+            speakers.push(Speaker {
+                line: paras[q.para].line,
+                quote: q.quote.chars().take(60).collect(),
+                speaker: who,
+            });
         }
     }
 
@@ -525,6 +533,7 @@ fn chinese_suggestions(doc: &Document, paras: &[Para]) -> SuggestedTags {
 /// Holmes said`), kept only when the narration names them no more often than that.
 fn addressed_narrator(
     paras: &[Para],
+    quoted: &[Quoted],
     narrated: &[Cow<[String]>],
     resolve: &impl Fn(&str) -> Option<String>,
     characters: &BTreeMap<String, (u32, HashSet<String>)>,
@@ -536,21 +545,21 @@ fn addressed_narrator(
                 *called.entry(who).or_default() += 3;
             }
         }
-        for (quote, after, before) in quotations(&p.text) {
-            let Some(speaker) = speaker_after(after).or_else(|| speaker_before(before)) else { continue };
-            if speaker == "I" {
-                for name in self_names(quote) {
-                    if let Some(who) = resolve(name) {
-                        *called.entry(who).or_default() += 3;
-                    }
+    }
+    for q in quoted {
+        let Some(speaker) = q.speaker.as_deref() else { continue };
+        if speaker == "I" {
+            for name in self_names(q.quote) {
+                if let Some(who) = resolve(name) {
+                    *called.entry(who).or_default() += 3;
                 }
-                continue;
             }
-            let speaker = resolve(&speaker);
-            for name in vocatives(quote) {
-                if let Some(who) = resolve(name).filter(|who| Some(who) != speaker.as_ref()) {
-                    *called.entry(who).or_default() += 1;
-                }
+            continue;
+        }
+        let speaker = resolve(speaker);
+        for name in vocatives(q.quote) {
+            if let Some(who) = resolve(name).filter(|who| Some(who) != speaker.as_ref()) {
+                *called.entry(who).or_default() += 1;
             }
         }
     }
