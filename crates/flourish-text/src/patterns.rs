@@ -58,7 +58,59 @@ macro_rules! re {
     };
 }
 
-pub(crate) const NUMBER: &str = r"(\d{1,4}|[ivxlcdm]{1,8}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|final|erstes|erster|erste|zweites|zweiter|zweite|drittes|dritter|dritte|viertes|vierter|vierte|fünftes|fünfter|fünfte|sechstes|sechster|sechste|siebentes|siebtes|siebenter|siebter|siebente|siebte|achtes|achter|achte|neuntes|neunter|neunte|zehntes|zehnter|zehnte|premier|première|deuxième|troisième|quatrième|cinquième|sixième|septième|huitième|neuvième|dixième|primero|primera|segundo|segunda|tercero|tercera|cuarto|cuarta|quinto|quinta|sexto|sexta|séptimo|septimo|séptima|octavo|octava|noveno|novena|décimo|decimo|décima|первая|первый|первое|вторая|второй|второе|третья|третий|третье|четвертая|четвёртая|четвертый|четвёртый|пятая|пятый|шестая|шестой|седьмая|седьмой|восьмая|восьмой|девятая|девятый|десятая|десятый)";
+/// A chapter number in any form the patterns read: digits, roman numerals, and the number
+/// and ordinal words below. Shown (`{NUMBER}` in a pattern) as one capturing group, built
+/// once from the word lists that [`parse_number`] reads, so the two cannot disagree.
+pub(crate) const NUMBER: NumberPattern = NumberPattern;
+
+pub(crate) struct NumberPattern;
+
+impl std::fmt::Display for NumberPattern {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        static PATTERN: LazyLock<String> = LazyLock::new(|| {
+            let words = NUMBER_WORDS
+                .iter()
+                .chain(TENS.iter().map(|(w, _)| w))
+                .chain(ORDINALS)
+                .chain(&["last", "final"])
+                .chain(OTHER_ORDINALS.iter().flat_map(|words| words.iter()));
+            let alternatives: Vec<&str> = ["\\d{1,4}", "[ivxlcdm]{1,8}"].into_iter().chain(words.copied()).collect();
+            format!("({})", alternatives.join("|"))
+        });
+        f.write_str(&PATTERN)
+    }
+}
+
+/// Numbers written out, by value (one is 1).
+const NUMBER_WORDS: &[&str] = &[
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+];
+
+/// Tens written out past twenty.
+const TENS: &[(&str, u32)] = &[("thirty", 30), ("forty", 40), ("fifty", 50)];
+
+/// English ordinals, by value (first is 1).
+const ORDINALS: &[&str] =
+    &["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"];
 
 /// Ordinals of the languages [`NUMBER`] knows besides English, by number (first is 1).
 const OTHER_ORDINALS: &[&[&str]] = &[
@@ -261,30 +313,6 @@ pub fn cjk_number(s: &str) -> Option<u32> {
 
 /// `12`, `XII`, `twelve`, `twelfth` → 12.
 pub fn parse_number(s: &str) -> Option<u32> {
-    const WORDS: &[&str] = &[
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "thirteen",
-        "fourteen",
-        "fifteen",
-        "sixteen",
-        "seventeen",
-        "eighteen",
-        "nineteen",
-        "twenty",
-    ];
-    const ORDINALS: &[&str] =
-        &["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"];
     let lower = s.to_lowercase();
     if let Some(i) = OTHER_ORDINALS.iter().position(|words| words.contains(&lower.as_str())) {
         return Some(i as u32 + 1);
@@ -292,17 +320,15 @@ pub fn parse_number(s: &str) -> Option<u32> {
     if let Ok(n) = lower.parse() {
         return Some(n);
     }
-    if let Some(i) = WORDS.iter().position(|w| *w == lower) {
+    if let Some(i) = NUMBER_WORDS.iter().position(|w| *w == lower) {
         return Some(i as u32 + 1);
     }
     if let Some(i) = ORDINALS.iter().position(|w| *w == lower) {
         return Some(i as u32 + 1);
     }
-    match lower.as_str() {
-        "thirty" => Some(30),
-        "forty" => Some(40),
-        "fifty" => Some(50),
-        _ => roman(&lower),
+    match TENS.iter().find(|(w, _)| *w == lower) {
+        Some((_, n)) => Some(*n),
+        None => roman(&lower),
     }
 }
 
@@ -607,6 +633,19 @@ fn long_line(line: &str) -> LineKind {
 
 #[cfg(test)]
 mod tests {
+    /// Every number word the patterns accept has a value ("last" and "final" aside: a
+    /// last chapter's number is its place).
+    #[test]
+    fn every_number_word_the_patterns_accept_has_a_value() {
+        let pattern = super::NUMBER.to_string();
+        let words = pattern.trim_start_matches('(').trim_end_matches(')').split('|').skip(2);
+        for word in words.filter(|w| !matches!(*w, "last" | "final")) {
+            assert!(super::parse_number(word).is_some(), "{word}");
+        }
+        assert_eq!(super::parse_number("Zweites"), Some(2));
+        assert_eq!(super::parse_number("forty"), Some(40));
+    }
+
     #[test]
     fn chapter_words_of_other_languages() {
         use super::{HeadingLevel, heading};
