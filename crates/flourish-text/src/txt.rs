@@ -134,6 +134,14 @@ fn note_what_was_not_recognised(units: &[Unit], contents_line: bool, doc: &mut D
     doc.notices.extend(notices);
 }
 
+/// Verse: short units, or stanzas whose lines are cut with `<br>`.
+fn is_verse(story: &[Unit]) -> bool {
+    let text: Vec<&Unit> = story.iter().filter(|u| u.is_text()).collect();
+    let units = text.len().max(1);
+    let stanzas = text.iter().filter(|u| u.html.as_deref().is_some_and(|h| h.contains("<br"))).count();
+    text.iter().map(|u| u.words()).sum::<usize>() / units < 12 || stanzas * 2 > units
+}
+
 /// A contents list or cast list, whose lines are short as verse is.
 fn is_list_name(title: &str) -> bool {
     let t = crate::structure::normalise(title);
@@ -578,9 +586,10 @@ fn accepted_headings(units: &[Unit], doc: &mut Document) -> (Vec<usize>, Vec<boo
     let mut real_once = Vec::with_capacity(real.len());
     for c in real {
         let h = heading(c);
-        let scene_follows =
-            units[c + 1..].iter().find(|u| !u.text.trim().is_empty()).is_some_and(|u| patterns::is_play_scene(&u.text));
-        if h.number.is_some() && last.as_ref() == Some(&h) && scene_follows {
+        let scene_follows = || {
+            units[c + 1..].iter().find(|u| !u.text.trim().is_empty()).is_some_and(|u| patterns::is_play_scene(&u.text))
+        };
+        if h.number.is_some() && last.as_ref() == Some(&h) && scene_follows() {
             skip[c] = true;
             continue;
         }
@@ -664,19 +673,13 @@ fn build_chapters(units: &[Unit], headings: &[usize], gap_breaks: &[usize], doc:
         // A section headed "Contents", "Preface" or "Dramatis Personae" before any chapter
         // is the work's too, when chapters follow it; but not a preface in verse (Max und
         // Moritz's "Vorwort" is the poem's own opening).
-        // Verse: short units, or stanzas whose lines are cut with <br>.
-        let text_units = story.iter().filter(|u| u.is_text()).count().max(1);
-        let stanzas =
-            story.iter().filter(|u| u.is_text() && u.html.as_deref().is_some_and(|h| h.contains("<br"))).count();
-        let verse = story.iter().filter(|u| u.is_text()).map(Unit::words).sum::<usize>() / text_units < 12
-            || stanzas * 2 > text_units;
         let headed_front_matter = doc.chapters.is_empty()
             && headings.len() >= 3
             && heading.is_some_and(|h| {
                 h.number.is_none()
-                    && h.title
-                        .as_deref()
-                        .is_some_and(|t| crate::structure::is_front_matter_name(t) && (!verse || is_list_name(t)))
+                    && h.title.as_deref().is_some_and(|t| {
+                        crate::structure::is_front_matter_name(t) && (is_list_name(t) || !is_verse(story))
+                    })
             });
         if headed_front_matter {
             front_matter(&units[start..end], doc);
