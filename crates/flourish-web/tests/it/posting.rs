@@ -192,6 +192,11 @@ async fn a_file_is_imported_into_the_form_for_the_writer_to_correct() {
     assert!(r.body.contains("Imported 2 chapters"), "{}", r.body);
     assert!(r.body.contains("value=\"Hedwig\"") && r.body.contains("value=\"Errol\""), "chapter titles recovered");
     assert!(r.body.contains("name=\"chapters[1].content\""), "each chapter editable");
+    // What the importer could not recognise is said on the page.
+    let toc = format!("Contents\n\nThe Rain\nThe House\n\n{}", "Nobody came up the lane that evening.\n\n".repeat(20));
+    let r = writer.upload("/works/import", "rain.txt", toc.as_bytes()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("A contents list was found, but no chapters that match it"), "{}", r.body);
     let bad = writer.upload("/works/import", "empty.txt", b"").await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("Choose a file"));

@@ -82,6 +82,10 @@ pub(super) async fn import(
         doc.word_count,
         name.as_deref().unwrap_or("the file")
     ));
+    // What the reader could not recognise, as `flourish import` reports it.
+    for notice in &doc.notices {
+        page_errors.general(notice.clone());
+    }
     let page = work_form(&state, &visitor, &account, FormTarget::new_work(), fields, page_errors).await?;
     Ok(page.into_response())
 }
