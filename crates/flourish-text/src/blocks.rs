@@ -81,7 +81,14 @@ fn without_gutenberg_apparatus(blocks: Vec<HtmlBlock>, doc: &mut Document) -> Ve
         let before = start.is_some_and(|s| i <= s);
         let after = end.is_some_and(|e| i >= e && start.is_none_or(|s| e > s));
         if before || after || boilerplate(&b) {
-            for line in b.text.lines().chain(b.lines.iter().map(String::as_str)) {
+            // Line by line where the block has lines (`<br>`, `<pre>`), so that a field's
+            // value ends at its line.
+            let lines: Vec<&str> = if b.lines.is_empty() {
+                b.text.lines().collect()
+            } else {
+                b.lines.iter().map(String::as_str).collect()
+            };
+            for line in lines {
                 if let Some(t) = header_field(line, "Title:") {
                     doc.title.get_or_insert(t);
                 }

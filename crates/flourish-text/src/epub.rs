@@ -27,6 +27,9 @@ struct Package {
     subjects: Vec<String>,
     language: Option<String>,
     series: Option<String>,
+    /// Who published the book, its rights and where it came from (`dc:publisher`,
+    /// `dc:rights`, `dc:source`): what tells a published book from a story.
+    publication: Vec<(String, String)>,
     /// Spine documents, as paths inside the zip.
     spine: Vec<String>,
 }
@@ -93,6 +96,11 @@ pub fn parse_epub(bytes: &[u8]) -> Result<Document, ImportError> {
     }
     if let Some(s) = package.series {
         doc.header.push(("series".into(), s));
+    }
+    for (key, value) in package.publication {
+        if doc.header_field(&key).is_none() {
+            doc.header.push((key, value));
+        }
     }
     doc.boilerplate.clear(); // spans of lines mean nothing without lines
     Ok(doc)
@@ -186,6 +194,7 @@ fn parse_opf(xml: &str, base: &str) -> Result<Package, ImportError> {
         subjects: vec![],
         language: None,
         series: None,
+        publication: vec![],
         spine: vec![],
     };
     let mut manifest: Vec<(String, String, String)> = Vec::new(); // id, href, properties
@@ -202,7 +211,10 @@ fn parse_opf(xml: &str, base: &str) -> Result<Package, ImportError> {
         match reader.read_event() {
             Ok(Event::Start(e)) => {
                 let local = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
-                if matches!(local.as_str(), "title" | "creator" | "description" | "subject" | "language") {
+                if matches!(
+                    local.as_str(),
+                    "title" | "creator" | "description" | "subject" | "language" | "publisher" | "rights" | "source"
+                ) {
                     field = Some(local);
                     text.clear();
                 }
@@ -246,6 +258,9 @@ fn parse_opf(xml: &str, base: &str) -> Result<Package, ImportError> {
                         "description" => package.description = Some(value),
                         "subject" if !value.is_empty() => package.subjects.push(value),
                         "language" => package.language = Some(value),
+                        "publisher" | "rights" | "source" if !value.is_empty() => {
+                            package.publication.push((local.clone(), value))
+                        }
                         _ => {}
                     }
                     field = None;

@@ -173,6 +173,11 @@ impl State {
                     }
                     from = at;
                 }
+            } else if tag == "pre" {
+                // Preformatted text keeps its lines: a Gutenberg header in `<pre>` continues
+                // a field on an indented line ("Title: Max und Moritz" over "Eine
+                // Bubengeschichte…", its subtitle).
+                lines = self.text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect();
             }
             self.blocks.push(HtmlBlock { tag, line: self.line, html, text, lines, context });
         }

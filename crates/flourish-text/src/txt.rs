@@ -230,6 +230,7 @@ fn strip_boilerplate(lines: &[&str], doc: &mut Document) -> (usize, usize) {
             }
         }
         if let Some((title, author)) = lines[..i].iter().take(5).find_map(|l| gutenberg_title_line(l)) {
+            let title = title_page_in_header(&lines[..i], &title).unwrap_or(title);
             doc.title.get_or_insert(title);
             if doc.authors.is_empty() && !author.is_empty() {
                 doc.authors.push(author);
@@ -249,6 +250,28 @@ fn strip_boilerplate(lines: &[&str], doc: &mut Document) -> (usize, usize) {
         end = i;
     }
     (start, end)
+}
+
+/// The book's own title page inside an old etext's header, a title over a byline, where
+/// it names the book in full: the etext's first line shortens "Reginald in Russia and
+/// Other Sketches" to "Reginald in Russia etc". Only a line beginning with the first line's
+/// title's first two words is taken for it.
+fn title_page_in_header(header: &[&str], short: &str) -> Option<String> {
+    let lead: Vec<String> = short.split_whitespace().take(2).map(str::to_lowercase).collect();
+    let mut previous: Option<&str> = None;
+    for line in header.iter().map(|l| l.trim()).filter(|l| !l.is_empty()) {
+        if let Some(title) = previous
+            && line.to_lowercase().starts_with("by ")
+        {
+            let words: Vec<String> = title.split_whitespace().map(str::to_lowercase).collect();
+            let fuller = words.len() > lead.len() && words.len() <= 12 && words.starts_with(&lead);
+            if fuller && !title.to_lowercase().contains("gutenberg") && title.len() > short.len() {
+                return Some(title.to_owned());
+            }
+        }
+        previous = Some(line);
+    }
+    None
 }
 
 /// The `source` header field of a Project Gutenberg text.
@@ -391,6 +414,13 @@ fn read_front_matter(units: &mut [Unit], doc: &mut Document) -> usize {
                 doc.authors.push(u.text.trim().to_owned());
                 doc.title = Some(title_of_line(&next.text));
                 i += 1;
+            } else if let Some((author, role)) =
+                credit_after_title(&u.text).or_else(|| next.and_then(|n| chinese_credit(&n.text)).inspect(|_| i += 1))
+            {
+                // A Chinese book credits its author, editor or compiler by a word after the
+                // name, on the title's line or the next: "罗浮散客鉴定", "华阳散人编辑".
+                doc.authors.push(author);
+                doc.header.push(("credit".into(), role));
             }
         }
     } else if doc.title.as_deref().is_some_and(|t| units.get(i).is_some_and(|u| u.text.eq_ignore_ascii_case(t))) {
@@ -440,6 +470,31 @@ pub(crate) fn is_full_name_with_patronymic(text: &str) -> bool {
 pub(crate) fn is_patronymic(word: &str) -> bool {
     const ENDINGS: &[&str] = &["ович", "евич", "ьич", "овна", "евна", "ична", "инична"];
     word.chars().next().is_some_and(char::is_uppercase) && ENDINGS.iter().any(|e| word.ends_with(e))
+}
+
+/// The words a Chinese title page credits a name with, after it: wrote (著, 撰), told (述),
+/// compiled or edited (编, 编辑, 编次, 辑), revised (校), commented (评) or approved (鉴定).
+/// All but 著 belong to old books; today's writers put "作者：" before their name.
+pub(crate) const CHINESE_CREDITS: &[&str] = &[
+    "编辑", "編輯", "编次", "編次", "鉴定", "鑒定", "评点", "評點", "著", "撰", "述", "编", "編", "辑", "輯", "校",
+    "评", "評",
+];
+
+/// "华阳散人编辑" → ("华阳散人", "编辑"): a short line of Chinese that is a name and a credit.
+fn chinese_credit(line: &str) -> Option<(String, String)> {
+    let line = line.trim_matches([' ', '\u{3000}']);
+    let role = CHINESE_CREDITS.iter().find(|r| line.ends_with(*r))?;
+    let name = line[..line.len() - role.len()].trim_matches([' ', '\u{3000}']);
+    let chars = name.chars().count();
+    ((2..=8).contains(&chars) && name.chars().all(crate::word_count::is_own_word))
+        .then(|| (name.to_owned(), (*role).to_owned()))
+}
+
+/// What a wide gap sets apart after a title on its line, read as a credit.
+fn credit_after_title(line: &str) -> Option<(String, String)> {
+    let t = line.trim_matches([' ', '\u{3000}']);
+    let gap = t.find("\u{3000}\u{3000}").or_else(|| t.find("    "))?;
+    chinese_credit(&t[gap..])
 }
 
 /// A title line as a title: without emphasis marks, and without what a wide gap sets apart

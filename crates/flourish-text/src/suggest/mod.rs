@@ -101,11 +101,7 @@ struct Para {
 /// "Daisy Miller"), the author the "by" and the asides of a library's catalogue ("H.G.
 /// (Herbert George) Wells" is "H. G. Wells").
 fn source_work(doc: &Document) -> Option<String> {
-    let library = doc.header_field("source").is_some_and(|s| s == crate::txt::GUTENBERG || s == crate::aozora::AOZORA);
-    // A Russian book's title page names its author with the patronymic, as libraries and
-    // publishers do and fan fiction does not.
-    let classic_author = doc.authors.first().is_some_and(|a| crate::txt::is_full_name_with_patronymic(a));
-    if !library && !classic_author {
+    if !is_published_book(doc) {
         return None;
     }
     let title = crate::structure::display_title(doc.title.as_deref()?);
@@ -113,10 +109,44 @@ fn source_work(doc: &Document) -> Option<String> {
     if title.is_empty() {
         return None;
     }
-    match doc.authors.first().map(|a| catalogue_name(a)).filter(|a| !a.is_empty()) {
-        Some(author) => Some(format!("{title} - {author}")),
-        None => Some(title.to_owned()),
-    }
+    let authors: Vec<String> = doc.authors.iter().map(|a| catalogue_name(a)).filter(|a| !a.is_empty()).collect();
+    if authors.is_empty() { Some(title.to_owned()) } else { Some(format!("{title} - {}", authors.join(" & "))) }
+}
+
+/// Sites fan fiction is downloaded from, as an EPUB's publisher names them: a story from
+/// one of them is not a published book.
+const FAN_FICTION_SITES: &[&str] = &[
+    "archive of our own",
+    "archiveofourown",
+    "ao3",
+    "fanfiction",
+    "fanficfare",
+    "fichub",
+    "wattpad",
+    "ficbook",
+    "royalroad",
+];
+
+/// Whether the text says it is a published book rather than a story written for an
+/// archive:
+/// - the library it came from (Project Gutenberg, Aozora Bunko);
+/// - a Russian title page naming the author with the patronymic, as libraries and
+///   publishers do and fan fiction does not;
+/// - a Chinese title page crediting an editor or compiler in the old way ("华阳散人编辑");
+/// - an EPUB's or front matter's rights ("Public domain") or source (a library's address);
+/// - an EPUB's publisher, unless it is a fan fiction site.
+fn is_published_book(doc: &Document) -> bool {
+    let field = |key: &str| doc.header_field(key).map(str::to_lowercase).unwrap_or_default();
+    let library = doc.header_field("source").is_some_and(|s| s == crate::txt::GUTENBERG || s == crate::aozora::AOZORA);
+    let classic_author = doc.authors.first().is_some_and(|a| crate::txt::is_full_name_with_patronymic(a));
+    let old_credit = doc.header_field("credit").is_some_and(|c| c != "著");
+    let public_domain = ["public domain", "domaine public", "dominio público", "domínio público", "gemeinfrei"]
+        .iter()
+        .any(|p| field("rights").contains(p));
+    let library_source = ["gutenberg", "aozora", "wikisource"].iter().any(|l| field("source").contains(l));
+    let publisher = field("publisher");
+    let published = !publisher.is_empty() && !FAN_FICTION_SITES.iter().any(|s| publisher.contains(s));
+    library || classic_author || old_credit || public_domain || library_source || published
 }
 
 /// A book's title without its subtitle: "Daisy Miller: A Study", "She Stoops to Conquer

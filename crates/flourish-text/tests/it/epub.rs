@@ -199,3 +199,30 @@ fn a_fanficfare_title_page_fills_the_work_s_fields_and_stays_out_of_the_story() 
     let text = flourish_text::html_to_text(&draft.chapters.iter().map(|c| c.content.clone()).collect::<String>());
     assert_eq!(text, "The owl came at dawn, as owls do.", "no title page or contents in the story");
 }
+
+fn book_epub(publisher: &str, rights: &str) -> Vec<u8> {
+    let opf = format!(
+        r#"<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="2.0"><metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Songs of the Ferry</dc:title><dc:creator>Ada Rowe</dc:creator><dc:creator>Tom Rowe</dc:creator>{publisher}{rights}<dc:language>en</dc:language></metadata><manifest><item id="c1" href="c1.xhtml" media-type="application/xhtml+xml"/></manifest><spine><itemref idref="c1"/></spine></package>"#
+    );
+    epub(&[
+        ("META-INF/container.xml", CONTAINER),
+        ("OEBPS/content.opf", &opf),
+        ("OEBPS/c1.xhtml", &xhtml("<h1>I</h1><p>The ferry crossed at dawn, and the ferryman sang.</p>")),
+    ])
+}
+
+/// A book's EPUB says it is published: a publisher, or rights in the public domain. Such a
+/// book is its own fandom, named as AO3 names a source work, all its authors with it. An
+/// EPUB a fan fiction site published is a story, not a source work.
+#[test]
+fn a_published_epub_is_its_own_fandom_and_a_fan_fiction_site_s_is_not() {
+    let fandoms = |bytes: Vec<u8>| {
+        let doc = flourish_text::read_document(&bytes, Some("ferry.epub")).unwrap();
+        flourish_text::suggest::suggest(&doc, &[]).0.fandoms
+    };
+    let wanted = ["Songs of the Ferry - Ada Rowe & Tom Rowe"];
+    assert_eq!(fandoms(book_epub("<dc:publisher>Harbour Press</dc:publisher>", "")), wanted);
+    assert_eq!(fandoms(book_epub("", "<dc:rights>Public domain in the USA.</dc:rights>")), wanted);
+    assert!(fandoms(book_epub("<dc:publisher>Archive of Our Own</dc:publisher>", "")).is_empty());
+    assert!(fandoms(book_epub("", "")).is_empty(), "nothing says it was published");
+}

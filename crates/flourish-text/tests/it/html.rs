@@ -296,3 +296,29 @@ fn a_title_set_twice_in_h1_does_not_hide_the_h2_chapters() {
     assert_eq!(titles, ["Spring", "Summer", "Autumn"], "{:?}", chapters(&doc));
     assert!(!titles.contains(&"By Ada Quill"));
 }
+
+/// A Gutenberg header in `<pre>` continues the title on an indented line: that is the
+/// subtitle, which the title keeps out of and the book's fandom too.
+#[test]
+fn a_gutenberg_pre_header_s_title_ends_at_its_line() {
+    let page = r#"<html><head><title>Harbour Tales</title></head><body>
+<pre>
+The Project Gutenberg EBook of Harbour Tales, by Mary Lisle
+
+Title: Harbour Tales
+       Seven Stories of the Sea Wall
+
+Author: Mary Lisle
+
+*** START OF THIS PROJECT GUTENBERG EBOOK HARBOUR TALES ***
+</pre>
+<h2>I.&mdash;THE PILOT</h2>
+<p>The pilot went out in every weather, and came back in most of them.</p>
+<h2>II.&mdash;THE NETS</h2>
+<p>Nobody mended nets like the widow, and nobody paid her for it.</p>
+</body></html>"#;
+    let doc = flourish_text::read_document(page.as_bytes(), Some("harbour.html")).unwrap();
+    assert_eq!(doc.title.as_deref(), Some("Harbour Tales"));
+    let (suggested, _) = flourish_text::suggest::suggest(&doc, &[]);
+    assert_eq!(suggested.fandoms, ["Harbour Tales - Mary Lisle"]);
+}

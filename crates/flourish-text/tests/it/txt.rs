@@ -505,3 +505,36 @@ fn an_opening_couplet_and_poem_are_not_scene_breaks() {
     );
     assert!(doc.chapters[1].scene_breaks.is_empty());
 }
+
+/// A 1990s etext's first line may shorten the title ("…Etext of Harbour Tales etc"); the
+/// book's own title page inside the header, a title over "by …", names it in full.
+#[test]
+fn an_old_etext_is_titled_by_its_title_page_not_its_shortened_first_line() {
+    let text = "Project Gutenberg Etext of Harbour Tales etc by Mary Lisle\n\nPlease take a look at the important information in this header.\n\n\nHarbour Tales and Other Sketches\n\nby Mary Lisle\n\nMay, 1998  [Etext #1234]\n\n*END THE SMALL PRINT! FOR PUBLIC DOMAIN ETEXTS*Ver.04.29.93*END*\n\n\nTHE PILOT\n\nThe pilot went out in every weather, and came back in most of them.\n\n\nTHE NETS\n\nNobody mended nets like the widow, and nobody paid her for it.\n\n\nTHE LAMP\n\nThe lamp on the wall was lit by whoever passed it last.\n";
+    let doc = flourish_text::read_document(text.as_bytes(), Some("harbour.txt")).unwrap();
+    assert_eq!(doc.title.as_deref(), Some("Harbour Tales and Other Sketches"));
+    assert_eq!(doc.authors, ["Mary Lisle"]);
+}
+
+/// An old Chinese book's title page credits its editor after the name, on the title's line
+/// behind a wide gap or on the next line ("某某散人编辑"); the book is its own fandom.
+#[test]
+fn a_chinese_title_page_credits_its_editor_and_the_book_is_its_own_fandom() {
+    let chapters = "\n\n\n第一回　渔翁夜归\n\n　　话说江边有一渔翁，姓林，每夜撑船回来，总要在桥下歇一歇。\n\n第二回　书生赶考\n\n　　却说那书生姓周，自幼读书，这一年上京赶考，路过江边。\n";
+    for (page, title, editor) in
+        [("江月缘　　　　　　　青溪散人鉴定", "江月缘", "青溪散人"), ("江月缘\n\n青溪散人编辑", "江月缘", "青溪散人")]
+    {
+        let text = format!("{page}{chapters}");
+        let doc = flourish_text::read_document(text.as_bytes(), Some("jiang.txt")).unwrap();
+        assert_eq!(doc.title.as_deref(), Some(title), "{page}");
+        assert_eq!(doc.authors, [editor], "{page}");
+        assert_eq!(doc.chapters.len(), 2, "{page}");
+        let (suggested, _) = flourish_text::suggest::suggest(&doc, &[]);
+        assert_eq!(suggested.fandoms, [format!("{title} - {editor}")], "{page}");
+    }
+    // A story posted today names its writer before the name; it is not a published book.
+    let text = format!("江月缘\n\n作者：青溪{chapters}");
+    let doc = flourish_text::read_document(text.as_bytes(), Some("jiang.txt")).unwrap();
+    let (suggested, _) = flourish_text::suggest::suggest(&doc, &[]);
+    assert!(suggested.fandoms.is_empty(), "{:?}", suggested.fandoms);
+}
