@@ -485,6 +485,12 @@ fn chinese_credit(line: &str) -> Option<(String, String)> {
     let line = line.trim_matches([' ', '\u{3000}']);
     let role = CHINESE_CREDITS.iter().find(|r| line.ends_with(*r))?;
     let name = line[..line.len() - role.len()].trim_matches([' ', '\u{3000}']);
+    // The dynasty may come first: "明王世贞辑" is Wang Shizhen of the Ming. Only the Ming and
+    // Qing, whose names are rarely surnames (宋 and 唐 often are).
+    let name = ["明代", "清代", "明", "清"]
+        .iter()
+        .find_map(|d| name.strip_prefix(d).filter(|rest| rest.chars().count() >= 2))
+        .unwrap_or(name);
     let chars = name.chars().count();
     ((2..=8).contains(&chars) && name.chars().all(crate::word_count::is_own_word))
         .then(|| (name.to_owned(), (*role).to_owned()))

@@ -521,9 +521,11 @@ fn an_old_etext_is_titled_by_its_title_page_not_its_shortened_first_line() {
 #[test]
 fn a_chinese_title_page_credits_its_editor_and_the_book_is_its_own_fandom() {
     let chapters = "\n\n\n第一回　渔翁夜归\n\n　　话说江边有一渔翁，姓林，每夜撑船回来，总要在桥下歇一歇。\n\n第二回　书生赶考\n\n　　却说那书生姓周，自幼读书，这一年上京赶考，路过江边。\n";
-    for (page, title, editor) in
-        [("江月缘　　　　　　　青溪散人鉴定", "江月缘", "青溪散人"), ("江月缘\n\n青溪散人编辑", "江月缘", "青溪散人")]
-    {
+    for (page, title, editor) in [
+        ("江月缘　　　　　　　青溪散人鉴定", "江月缘", "青溪散人"),
+        ("江月缘\n\n青溪散人编辑", "江月缘", "青溪散人"),
+        ("江月缘\n清周青溪辑", "江月缘", "周青溪"),
+    ] {
         let text = format!("{page}{chapters}");
         let doc = flourish_text::read_document(text.as_bytes(), Some("jiang.txt")).unwrap();
         assert_eq!(doc.title.as_deref(), Some(title), "{page}");
