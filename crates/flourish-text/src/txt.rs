@@ -689,9 +689,14 @@ fn gap_scene_breaks(units: &[Unit]) -> Vec<usize> {
         return vec![];
     }
     let share = |g: usize| gaps.iter().filter(|&&x| x == g).count() * 100 / gaps.len();
+    // Paragraphs a blank line apart may still hold a line break or two (italics a converter
+    // set on lines of their own): a few such gaps of nothing are not counted against the
+    // rule. Many are verse, or a play's speeches.
+    let apart = gaps.iter().filter(|&&x| x > 0).count().max(1);
+    let share_apart = |g: usize| gaps.iter().filter(|&&x| x == g).count() * 100 / apart;
     let threshold = if share(0) >= 80 {
         1
-    } else if share(1) >= 80 {
+    } else if share(0) < 40 && share_apart(1) >= 80 {
         3
     } else {
         return vec![];
@@ -893,6 +898,9 @@ fn strip_marker(text: &str) -> String {
 
 /// Characters a line of an opening couplet, poem or epigraph holds at most.
 const OPENING_LINE_CHARS: usize = 40;
+/// An epigraph in prose: a sentence or two and where it is from, a few lines at most.
+const EPIGRAPH_UNITS: usize = 3;
+const EPIGRAPH_CHARS: usize = 100;
 
 /// Paragraphs, scene breaks and sections of one chapter's story units.
 fn fill_chapter(chapter: &mut Chapter, story: &[Unit], offset: usize, gap_breaks: &[usize]) {
@@ -906,8 +914,12 @@ fn fill_chapter(chapter: &mut Chapter, story: &[Unit], offset: usize, gap_breaks
         }
     };
     // A gap after nothing but short lines at the chapter's head (a couplet, an opening poem,
-    // an epigraph) sets them off from the prose; it is no scene break.
-    let opening_verse = |n: usize| story[..n].iter().all(|u| u.text.chars().count() <= OPENING_LINE_CHARS);
+    // an epigraph and its source) sets them off from the prose; it is no scene break.
+    let opening_verse = |n: usize| {
+        let chars = |u: &Unit| u.text.chars().count();
+        story[..n].iter().all(|u| chars(u) <= OPENING_LINE_CHARS)
+            || n <= EPIGRAPH_UNITS && story[..n].iter().all(|u| chars(u) <= EPIGRAPH_CHARS)
+    };
     for (n, u) in story.iter().enumerate() {
         let prev_end = n.checked_sub(1).and_then(|p| line_of(story[p].end));
         if n > 0 && gap_breaks.binary_search(&(offset + n)).is_ok() && !opening_verse(n) {
@@ -951,8 +963,12 @@ fn fill_chapter(chapter: &mut Chapter, story: &[Unit], offset: usize, gap_breaks
                 }
             }
             LineKind::SceneBreak => {
-                // A break at the very start or end of a chapter separates nothing.
-                if n > 0 && n + 1 < story.len() {
+                // A break at the very start or end of a chapter separates nothing, and
+                // break lines with nothing between them are one break ("*  *  *" printed
+                // three times over).
+                let story_after = story[n + 1..].iter().any(|u| u.kind != LineKind::SceneBreak);
+                let just_broken = matches!(chapter.blocks.last(), Some(Block::SceneBreak { .. }));
+                if n > 0 && story_after && !just_broken {
                     chapter.blocks.push(Block::SceneBreak { line: line_of(u.start) });
                     chapter.scene_breaks.extend(line_of(u.start));
                 }

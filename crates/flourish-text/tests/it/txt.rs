@@ -540,3 +540,41 @@ fn a_chinese_title_page_credits_its_editor_and_the_book_is_its_own_fandom() {
     let (suggested, _) = flourish_text::suggest::suggest(&doc, &[]);
     assert!(suggested.fandoms.is_empty(), "{:?}", suggested.fandoms);
 }
+
+/// A break printed as three lines of stars, one over the other, is one break; one at the
+/// chapter's very end separates nothing.
+#[test]
+fn stacked_star_lines_are_one_break_and_a_last_one_is_none() {
+    let stars = "*      *      *      *      *\n\n    *      *      *      *\n\n*      *      *      *      *";
+    let text = format!(
+        "CHAPTER I.\nThe Lamp\n\nThe lamplighter climbed his ladder in the rain, as he had every night for forty years.\n\n{stars}\n\n\nWhen he came down, the street was dry and the moon was out.\n\n{stars}\n\n\n\nCHAPTER II.\nThe Moon\n\nThe moon stayed out all night, which it had never done before in that town.\n"
+    );
+    let doc = flourish_text::read_document(text.as_bytes(), Some("lamp.txt")).unwrap();
+    assert_eq!(doc.chapters.len(), 2);
+    assert_eq!(doc.chapters[0].scene_breaks.len(), 1, "{}", doc.chapters[0].content_html());
+    assert!(!doc.chapters[0].content_html().contains('*'));
+}
+
+/// Paragraphs one blank line (a line holding a tab) apart, a few of them broken inside by
+/// a converter's italics on lines of their own, with scenes four blank lines apart; a prose
+/// epigraph and its source at the head are set off the same way, and are no scene.
+#[test]
+fn wide_gaps_between_spaced_paragraphs_are_breaks_but_not_after_an_epigraph() {
+    let para = |s: &str| format!("{s}\n\t\n");
+    let mut text = String::from("\t\n\t\nLe diable aime les innocents, dit-on.\n\t\n\t\n\t\n(B.)\n\t\n\t\n\t\n\t\n");
+    for scene in 0..3 {
+        for p in 0..12 {
+            if p == 2 {
+                text.push_str(&format!("Le comte parla du\nbal des fleurs\n, qui eut lieu la nuit {scene}.\n\t\n"));
+            } else {
+                text.push_str(&para(&format!(
+                    "La scène {scene}, le paragraphe {p} : on soupait tard, et personne ne voulait partir."
+                )));
+            }
+        }
+        text.push_str("\t\n\t\n\t\n");
+    }
+    let doc = flourish_text::read_document(text.as_bytes(), Some("souper.txt")).unwrap();
+    assert_eq!(doc.chapters.len(), 1);
+    assert_eq!(doc.chapters[0].scene_breaks.len(), 2, "{}", doc.chapters[0].content_html());
+}
