@@ -144,6 +144,8 @@ fn heading_level(tag: &str) -> Option<u8> {
         "h2" => Some(2),
         "h3" => Some(3),
         "h4" => Some(4),
+        "h5" => Some(5),
+        "h6" => Some(6),
         _ => None,
     }
 }
@@ -216,7 +218,51 @@ fn page_units(blocks: Vec<HtmlBlock>) -> Vec<Unit> {
     let paragraphs = blocks.iter().filter(|b| b.tag == "p").count();
     let spacers_are_breaks = spacers * 5 <= paragraphs;
     let mut units = Vec::new();
-    for b in &blocks {
+    let mut within = Within::default();
+    for (i, b) in blocks.iter().enumerate() {
+        // A heading above the chapters' level with story under it before the next chapter
+        // heads a chapter of its own: the title set again over the text, after the title
+        // page ("Eve's Diary" over "SATURDAY.—I am almost a whole day old"), where the later
+        // chapters are headed a level lower.
+        if let (Some(chapter), Some(level)) = (chapter_level, heading_level(&b.tag))
+            && level < chapter
+            && story_follows(&blocks[i + 1..], chapter)
+        {
+            within = Within { untitled: None, sections: 0, in_chapter: true };
+            units.push(unit(b, explicit_heading(&b.text)));
+            continue;
+        }
+        // Headings below the chapters' level, inside a chapter: the chapter's title under a
+        // bare number ("190" over "A FOUR-LEAVED CLOVER", an editor's introduction between
+        // them), or the heads of its sections ("1. The Rabbi", "CHAPTER II" in a story of an
+        // anthology). A section heading after the first is a scene break; each stays as text.
+        if let (Some(chapter), Some(level)) = (chapter_level, heading_level(&b.tag)) {
+            if level == chapter {
+                within = Within { untitled: None, sections: 0, in_chapter: true };
+                units.push(page_unit(b, chapter_level));
+                if let LineKind::Heading(Heading { number: Some(_), title: None, .. }) = units[units.len() - 1].kind {
+                    within.untitled = Some(units.len() - 1);
+                }
+                continue;
+            }
+            if level > chapter && within.in_chapter {
+                match within.untitled.take() {
+                    Some(i) if level == chapter + 1 => {
+                        if let LineKind::Heading(h) = &mut units[i].kind {
+                            h.title = Some(b.text.clone());
+                        }
+                    }
+                    _ => {
+                        within.sections += 1;
+                        if within.sections > 1 {
+                            units.push(unit(b, LineKind::SceneBreak));
+                        }
+                    }
+                }
+                units.push(unit(b, LineKind::Text));
+                continue;
+            }
+        }
         if b.tag == SPACER {
             if spacers_are_breaks {
                 units.push(unit(b, LineKind::SceneBreak));
@@ -238,6 +284,27 @@ fn page_units(blocks: Vec<HtmlBlock>) -> Vec<Unit> {
         units.push(page_unit(b, chapter_level));
     }
     units
+}
+
+/// Words a paragraph holds at least to be taken for story, not a title page's line.
+const STORY_PARAGRAPH_WORDS: usize = 30;
+
+/// Whether a paragraph of story comes before the next heading at `level` or above.
+fn story_follows(blocks: &[HtmlBlock], level: u8) -> bool {
+    blocks
+        .iter()
+        .take_while(|b| heading_level(&b.tag).is_none_or(|l| l > level))
+        .any(|b| b.tag == "p" && b.text.split_whitespace().count() >= STORY_PARAGRAPH_WORDS)
+}
+
+/// Where a page is among its chapters, for reading the headings below their level.
+#[derive(Default)]
+struct Within {
+    in_chapter: bool,
+    /// The chapter heading that is a bare number, until a heading below gives its title.
+    untitled: Option<usize>,
+    /// Section headings seen in this chapter.
+    sections: usize,
 }
 
 static LINKED_BYLINE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {

@@ -193,7 +193,7 @@ fn score_chapters(a: &Annotation, work: &ReadWork, s: &mut TextScore) {
         next = j + 1;
         matched_found[j] = true;
         s.chapters_matched += 1;
-        let breaks = found[j].scene_breaks.len() as u32;
+        let breaks = found[j].scene_break_count() as u32;
         s.scene_break_error += breaks.abs_diff(chapter.scene_breaks);
         if breaks != chapter.scene_breaks {
             s.problems.push(format!("chapter {}: {breaks} scene breaks, not {}", i + 1, chapter.scene_breaks));
@@ -206,7 +206,7 @@ fn score_chapters(a: &Annotation, work: &ReadWork, s: &mut TextScore) {
         }
     }
     for (j, chapter) in found.iter().enumerate().filter(|(j, _)| !matched_found[*j]) {
-        s.scene_break_error += chapter.scene_breaks.len() as u32;
+        s.scene_break_error += chapter.scene_break_count() as u32;
         let opening: String = openings[j].chars().take(60).collect();
         s.problems.push(format!("extra chapter {} {:?}: {opening}…", j + 1, chapter.title.as_deref().unwrap_or("")));
     }

@@ -102,6 +102,8 @@ pub struct Chapter {
     pub start_line: Option<usize>,
     pub end_line: Option<usize>,
     pub word_count: u64,
+    /// The lines of the scene breaks, where the file has lines (an EPUB has none: count
+    /// its breaks with [`Chapter::scene_break_count`]).
     pub scene_breaks: Vec<usize>,
     pub sections: Vec<Section>,
     #[serde(skip)]
@@ -109,6 +111,11 @@ pub struct Chapter {
 }
 
 impl Chapter {
+    /// Scene breaks in the chapter, with a line or without.
+    pub fn scene_break_count(&self) -> usize {
+        self.blocks.iter().filter(|b| matches!(b, Block::SceneBreak { .. })).count()
+    }
+
     /// The chapter's text as HTML: paragraphs, scene breaks as `<hr class="scene-break">`,
     /// and POV and flashback sections as `<section class="pov|flashback">` with their banner.
     pub fn content_html(&self) -> String {

@@ -97,6 +97,8 @@ fn summary(doc: &Document) -> String {
         }
         if !c.scene_breaks.is_empty() {
             let _ = writeln!(out, "       scene breaks at lines {:?}", c.scene_breaks);
+        } else if c.scene_break_count() > 0 {
+            let _ = writeln!(out, "       scene breaks: {}", c.scene_break_count());
         }
     }
     out

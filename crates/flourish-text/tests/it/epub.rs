@@ -226,3 +226,18 @@ fn a_published_epub_is_its_own_fandom_and_a_fan_fiction_site_s_is_not() {
     assert!(fandoms(book_epub("<dc:publisher>Archive of Our Own</dc:publisher>", "")).is_empty());
     assert!(fandoms(book_epub("", "")).is_empty(), "nothing says it was published");
 }
+
+/// An EPUB's scene breaks have no line to be found at, and are counted all the same.
+#[test]
+fn an_epub_s_scene_breaks_are_counted_without_lines() {
+    let body = "<h2>I</h2><p>The ferry crossed at dawn.</p><hr/><p>The ferry crossed back at dusk.</p><h2>II</h2><p>Nobody crossed at all.</p>";
+    let bytes = epub(&[
+        ("META-INF/container.xml", CONTAINER),
+        ("OEBPS/content.opf", &package(&["c1.xhtml"])),
+        ("OEBPS/c1.xhtml", &xhtml(body)),
+    ]);
+    let doc = flourish_text::read_document(&bytes, Some("ferry.epub")).unwrap();
+    assert_eq!(doc.chapters.len(), 2);
+    assert_eq!(doc.chapters[0].scene_break_count(), 1);
+    assert!(doc.chapters[0].scene_breaks.is_empty(), "no lines in an EPUB");
+}

@@ -322,3 +322,58 @@ Author: Mary Lisle
     let (suggested, _) = flourish_text::suggest::suggest(&doc, &[]);
     assert_eq!(suggested.fandoms, ["Harbour Tales - Mary Lisle"]);
 }
+
+/// An anthology's page: each selection headed by a bare number (`<h3>190</h3>`), an
+/// editor's note, then its title a level lower; a story in parts has a heading for each
+/// part a level lower still. The title names the chapter; each part after the first is a
+/// scene break, its heading kept as text.
+#[test]
+fn headings_below_the_chapters_are_their_titles_or_their_sections() {
+    let page = r#"<html><body>
+<h3>190</h3>
+<p>An editor's note on this story, which is very old and comes from far away.</p>
+<h4>A FOUR-LEAVED CLOVER</h4>
+<h5>1. The Rabbi</h5>
+<p>The rabbi walked to the market and found a diadem lying in the road.</p>
+<h5>2. Friendship</h5>
+<p>Two friends shared a loaf through a whole winter.</p>
+<h5>3. Charity</h5>
+<p>A beggar gave his coat to a poorer beggar.</p>
+<h3>191</h3>
+<h4>THE LORD HELPETH</h4>
+<p>The lord helped the man and the beast alike, in the old days.</p>
+</body></html>"#;
+    let doc = flourish_text::read_document(page.as_bytes(), Some("anthology.html")).unwrap();
+    assert_eq!(
+        chapters(&doc),
+        [(Some(190), Some("A FOUR-LEAVED CLOVER".into())), (Some(191), Some("THE LORD HELPETH".into()))]
+    );
+    assert_eq!(doc.chapters[0].scene_break_count(), 2);
+    let first = doc.chapters[0].content_html();
+    assert!(first.starts_with("<p>An editor's note") && first.contains("2. Friendship"), "{first}");
+    assert_eq!(doc.chapters[1].scene_break_count(), 0);
+}
+
+/// A book page sets its title in `<h1>` on the title page and again over the story, whose
+/// later chapters are `<h2>`: the story under the second `<h1>` is the first chapter, and
+/// the title page before it is not.
+#[test]
+fn the_title_set_again_over_the_story_heads_the_first_chapter() {
+    let story = "I am almost a whole day old, now, and I arrived yesterday; that is how it seems to me, and it must be so, for if there was a day before yesterday I was not there when it happened.";
+    let page = format!(
+        r#"<html><body>
+<h1>THE GARDEN BOOK</h1><h2>By Ann Holt</h2><h3>Illustrated by Tom Holt</h3>
+<div class="fig"><img alt="cover" src="cover.jpg"/></div>
+<h1>The Garden Book</h1><h3>Set down from the Original</h3>
+<p>{story}</p><p>{story}</p>
+<h2>The Second Week</h2><p>{story}</p>
+<h2>The Third Week</h2><p>{story}</p>
+</body></html>"#
+    );
+    let doc = flourish_text::read_document(page.as_bytes(), Some("garden.html")).unwrap();
+    let titles: Vec<_> = doc.chapters.iter().map(|c| c.title.clone().unwrap_or_default()).collect();
+    assert_eq!(titles, ["The Garden Book", "The Second Week", "The Third Week"]);
+    let first = doc.chapters[0].content_html();
+    assert!(!first.contains("Illustrated") && !first.contains("Ann Holt"), "{first}");
+    assert_eq!(doc.chapters[0].scene_break_count(), 0);
+}
