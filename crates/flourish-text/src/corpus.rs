@@ -198,7 +198,10 @@ fn score_chapters(a: &Annotation, work: &ReadWork, s: &mut TextScore) {
         if breaks != chapter.scene_breaks {
             s.problems.push(format!("chapter {}: {breaks} scene breaks, not {}", i + 1, chapter.scene_breaks));
         }
-        let title = found[j].title.as_deref().map(normalise).unwrap_or_default();
+        // A numbered label kept as the title ("Letter II", "First Act": Flourish shows it
+        // so that a letter is not called "Chapter 2") is the annotation's title-less heading.
+        let label = |t: &&str| crate::patterns::is_number_label(t);
+        let title = found[j].title.as_deref().filter(|t| !label(t)).map(normalise).unwrap_or_default();
         let want = chapter.title.as_deref().map(normalise).unwrap_or_default();
         if title != want {
             titles_right = false;

@@ -176,6 +176,16 @@ re!(
         r"(?i)^(letter|stave|canto|book|part|volume|vol\.|teil|buch|livre|partie|tome|libro|parte|том|часть|книга)\s+{NUMBER}{NUMBER_END}\s*(?:[-–—:.|~]+\s*|\s+)?(.*?)$"
     )
 );
+// A heading that is only a numbered label: "Letter II", "Part One", "Erster Streich.",
+// "FIRST ACT": one word and a number, either way round.
+re!(NUMBER_LABEL, &format!(r"(?i)^(?:\p{{L}}+\s+{NUMBER}|{NUMBER}\s+\p{{L}}+)\s*\.?$"));
+
+/// Whether `text` is only a numbered label, one word and a number ("Letter II", "Erster
+/// Streich."), with no title of its own.
+pub fn is_number_label(text: &str) -> bool {
+    NUMBER_LABEL.is_match(text.trim())
+}
+
 re!(BARE_NUMERAL, r"(?i)^(?:(\d{1,3})|([ivxlc]{1,7}))\s*\.?$");
 // A play's act: "ACT I", "Act the First.", "Zweiter Aufzug", "ACTE III", "Действие первое".
 re!(
@@ -751,6 +761,16 @@ mod tests {
         assert!(is_scene_break(&"=".repeat(60)));
         assert!(!is_scene_break(&"-".repeat(200)), "not a line of the story: too long to be a rule");
         assert!(!is_scene_break("--"));
+    }
+
+    #[test]
+    fn number_labels_are_one_word_and_a_number() {
+        for label in ["Letter II", "Part One", "Erster Streich.", "FIRST ACT", "Book 3"] {
+            assert!(is_number_label(label), "{label}");
+        }
+        for title in ["The Lobster Quadrille", "Who Stole the Tarts?", "Letter from Home", "Part of the Sea"] {
+            assert!(!is_number_label(title), "{title}");
+        }
     }
 
     #[test]

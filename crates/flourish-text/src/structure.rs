@@ -51,11 +51,14 @@ pub(crate) fn merge_two_line_headings(units: &mut Vec<Unit>, from: usize) {
         // Right under the heading, a longer line may be its title too ("Tratado Segundo" over
         // "Como Lazaro se asento con un clerigo, y de las cosas que con el paso").
         let long_title = next.gap_before == 0 && is_long_title_line(&next.text);
+        // A title may ask or exclaim ("Who Stole the Tarts?"), when it stands alone on the
+        // line right under the heading.
+        let asking_title = next.gap_before == 0 && next.start == next.end && is_asking_title(&next.text);
         if untitled
             && !in_list
             && next.kind == LineKind::Text
             && next.gap_before <= 3
-            && (is_title_line(&next.text) || long_title)
+            && (is_title_line(&next.text) || long_title || asking_title)
         {
             let title = display_title(&next.text);
             let text = format!("{} {}", units[i].text, next.text);
@@ -81,6 +84,15 @@ fn is_long_title_line(text: &str) -> bool {
     (1..=20).contains(&words)
         && text.chars().next().is_some_and(char::is_uppercase)
         && !text.ends_with(['.', '!', '?', '"', '”', '’', ',', ';', ':'])
+}
+
+/// "Who Stole the Tarts?", "Hurrah for the Sea!": a short title ending in a question or an
+/// exclamation, starting with a capital letter (not a quotation mark, as speech does).
+fn is_asking_title(text: &str) -> bool {
+    let text = text.trim();
+    (1..=8).contains(&text.split_whitespace().count())
+        && text.chars().next().is_some_and(char::is_uppercase)
+        && text.ends_with(['?', '!'])
 }
 
 /// A line that can be a title: short, not a sentence. All in capitals, or without the

@@ -578,3 +578,16 @@ fn wide_gaps_between_spaced_paragraphs_are_breaks_but_not_after_an_epigraph() {
     assert_eq!(doc.chapters.len(), 1);
     assert_eq!(doc.chapters[0].scene_breaks.len(), 2, "{}", doc.chapters[0].content_html());
 }
+
+/// A chapter's title may ask or exclaim ("Who Stole the Pie?") on the line under its
+/// number; a question in quotation marks there is the story's first line of speech.
+#[test]
+fn a_title_that_asks_is_a_title_and_speech_is_not() {
+    let text = "CHAPTER I.\nWho Stole the Pie?\n\n\nThe baker came out of his shop and counted the pies on the sill twice over.\n\n\nCHAPTER II.\nTalent! Talent!\n\n\nThe clown said it twice, and the goose bowed to the whole circus.\n\n\nCHAPTER III.\n“Who is there?”\n\nNobody answered the baker, and he went back to his ovens.\n";
+    let doc = flourish_text::read_document(text.as_bytes(), Some("pie.txt")).unwrap();
+    assert_eq!(
+        chapters(&doc),
+        [(Some(1), Some("Who Stole the Pie?".into())), (Some(2), Some("Talent! Talent!".into())), (Some(3), None)]
+    );
+    assert!(doc.chapters[2].content_html().starts_with("<p>“Who is there?”"));
+}
