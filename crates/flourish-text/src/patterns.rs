@@ -176,14 +176,19 @@ re!(
         r"(?i)^(letter|stave|canto|book|part|volume|vol\.|teil|buch|livre|partie|tome|libro|parte|том|часть|книга)\s+{NUMBER}{NUMBER_END}\s*(?:[-–—:.|~]+\s*|\s+)?(.*?)$"
     )
 );
-// A heading that is only a numbered label: "Letter II", "Part One", "Erster Streich.",
-// "FIRST ACT": one word and a number, either way round.
-re!(NUMBER_LABEL, &format!(r"(?i)^(?:\p{{L}}+\s+{NUMBER}|{NUMBER}\s+\p{{L}}+)\s*\.?$"));
-
-/// Whether `text` is only a numbered label, one word and a number ("Letter II", "Erster
-/// Streich."), with no title of its own.
+/// Whether `text` is only a numbered label, one word and a number either way round
+/// ("Letter II", "Part One", "Erster Streich.", "FIRST ACT"), with no title of its own. A
+/// roman numeral counts in capitals only: "Im Walde" is a title.
 pub fn is_number_label(text: &str) -> bool {
-    NUMBER_LABEL.is_match(text.trim())
+    let words: Vec<&str> = text.trim().trim_end_matches('.').split_whitespace().collect();
+    let roman = |w: &str| w.chars().all(|c| "ivxlcdmIVXLCDM".contains(c));
+    let number = |w: &str| {
+        w.chars().all(|c| c.is_ascii_digit())
+            || w.chars().all(|c| "IVXLCDM".contains(c))
+            || !roman(w) && parse_number(w).is_some()
+    };
+    let word = |w: &str| w.chars().all(char::is_alphabetic);
+    matches!(words.as_slice(), [a, b] if word(a) && number(b) || number(a) && word(b))
 }
 
 re!(BARE_NUMERAL, r"(?i)^(?:(\d{1,3})|([ivxlc]{1,7}))\s*\.?$");
@@ -768,7 +773,9 @@ mod tests {
         for label in ["Letter II", "Part One", "Erster Streich.", "FIRST ACT", "Book 3"] {
             assert!(is_number_label(label), "{label}");
         }
-        for title in ["The Lobster Quadrille", "Who Stole the Tarts?", "Letter from Home", "Part of the Sea"] {
+        for title in
+            ["The Lobster Quadrille", "Who Stole the Tarts?", "Letter from Home", "Part of the Sea", "Im Walde"]
+        {
             assert!(!is_number_label(title), "{title}");
         }
     }

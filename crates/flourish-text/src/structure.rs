@@ -374,7 +374,7 @@ pub(crate) fn layout_headings(units: &mut [Unit], from: usize) -> usize {
     let candidate = |i: usize| -> bool {
         let u = &units[i];
         let next_is_story = units.get(i + 1).is_some_and(|n| n.kind == LineKind::Text && n.text.chars().count() >= 30);
-        if u.kind != LineKind::Text || !next_is_story || is_front_matter_name(&u.text) {
+        if u.kind != LineKind::Text || !next_is_story {
             return false;
         }
         let text = u.text.trim();
@@ -398,11 +398,20 @@ pub(crate) fn layout_headings(units: &mut [Unit], from: usize) -> usize {
                 && is_diary_day(&u.text)
         })
         .collect();
-    let diary = days.len() >= 3 && days.len() > found.len();
+    // "VORREDE" and "EINLEITUNG" set apart the same way head the front matter, before the
+    // chapters (the chapters' builder sets them aside); among or after the chapters, or
+    // without chapters, they are text.
+    let front = found.iter().position(|&i| !is_front_matter_name(&units[i].text)).unwrap_or(found.len());
+    match found.get(front).copied() {
+        Some(first) => found.retain(|&i| i < first || !is_front_matter_name(&units[i].text)),
+        None => found.clear(),
+    }
+    let front = front.min(found.len());
+    let diary = days.len() >= 3 && days.len() > found.len() - front;
     if diary {
         found = days;
     }
-    if found.len() < 3 {
+    if found.len() - if diary { 0 } else { front } < 3 {
         return 0;
     }
     // A fair amount of text between them, or they were something else (a list, verse); a

@@ -266,6 +266,10 @@ fn chapters_marked_by_layout_alone() {
         doc.notes.iter().any(|n| n.chapter.is_none() && n.html.contains("Diese Ausgabe")),
         "the Vorrede is a work note"
     );
+    assert!(
+        doc.notes.iter().any(|n| n.chapter.is_none() && n.html.contains("schrieb diese Erzählung")),
+        "so is the Einleitung, set apart like the chapters' headings"
+    );
 
     let story = |s: &str| format!("　　{}\n", s.repeat(30));
     let chinese = format!(
