@@ -176,6 +176,15 @@ re!(
         r"(?i)^(letter|stave|canto|book|part|volume|vol\.|teil|buch|livre|partie|tome|libro|parte|том|часть|книга)\s+{NUMBER}{NUMBER_END}\s*(?:[-–—:.|~]+\s*|\s+)?(.*?)$"
     )
 );
+/// Whether a heading names a part of the story itself, not the book's apparatus: a
+/// prologue, an epilogue, an interlude.
+pub fn is_story_section(text: &str) -> bool {
+    NAMED_CHAPTER.captures(text.trim()).is_some_and(|c| {
+        let name = c[1].to_lowercase();
+        !matches!(name.as_str(), "afterword" | "foreword" | "preface" | "introduction")
+    })
+}
+
 /// Whether `text` is only a numbered label, one word and a number either way round
 /// ("Letter II", "Part One", "Erster Streich.", "FIRST ACT"), with no title of its own. A
 /// roman numeral counts in capitals only: "Im Walde" is a title.

@@ -721,6 +721,12 @@ fn build_chapters(units: &[Unit], headings: &[usize], gap_breaks: &[usize], doc:
         let LineKind::Heading(heading) = &units[h].kind else { continue };
         bounds.push((h, end, Some(heading)));
     }
+    // Where the chapters end in a numbered series, at least three, the unnumbered headings
+    // before it are the book's apparatus ("BIBLIOGRAPHY", "SUGGESTIONS FOR READING" before
+    // "190", "191"…), unless they name a part of the story (a prologue, an interlude).
+    let numbered = |h: usize| matches!(&units[h].kind, LineKind::Heading(x) if x.number.is_some() || x.level == HeadingLevel::Part);
+    let series_start = headings.iter().rposition(|&h| !numbered(h)).map_or(0, |p| p + 1);
+    let before_series = |start: usize| headings.len() - series_start >= 3 && start < headings[series_start];
     for (start, end, heading) in bounds {
         let body_start = if heading.is_some() { start + 1 } else { start };
         let body = &units[body_start..end];
@@ -739,7 +745,7 @@ fn build_chapters(units: &[Unit], headings: &[usize], gap_breaks: &[usize], doc:
         // A section headed "Contents", "Preface" or "Dramatis Personae" before any chapter
         // is the work's too, when chapters follow it; but not a preface in verse (Max und
         // Moritz's "Vorwort" is the poem's own opening).
-        let headed_front_matter = doc.chapters.is_empty()
+        let headed_front_matter = (doc.chapters.is_empty() || before_series(start))
             && headings.len() >= 3
             && heading.is_some_and(|h| {
                 h.number.is_none()
@@ -747,6 +753,14 @@ fn build_chapters(units: &[Unit], headings: &[usize], gap_breaks: &[usize], doc:
                         crate::structure::is_front_matter_name(t) && (is_list_name(t) || !is_verse(story))
                     })
             });
+        let apparatus = doc.chapters.is_empty()
+            && before_series(start)
+            && heading.is_some_and(|h| {
+                h.number.is_none()
+                    && h.level == HeadingLevel::Chapter
+                    && !patterns::is_story_section(&units[start].text)
+            });
+        let headed_front_matter = headed_front_matter || apparatus;
         if headed_front_matter {
             front_matter(&units[start..end], doc);
             continue;

@@ -377,3 +377,32 @@ fn the_title_set_again_over_the_story_heads_the_first_chapter() {
     assert!(!first.contains("Illustrated") && !first.contains("Ann Holt"), "{first}");
     assert_eq!(doc.chapters[0].scene_break_count(), 0);
 }
+
+/// Before a numbered series of selections, the unnumbered sections at the same level are
+/// the book's apparatus (a bibliography, suggestions for reading), not chapters; a
+/// prologue there is the story's own.
+#[test]
+fn unnumbered_sections_before_a_numbered_series_are_apparatus_but_a_prologue_is_not() {
+    let para = "The ferryman's daughter kept the tally of every crossing in a book that nobody else was allowed to read, and she kept it for forty years without missing a single day.";
+    let page = |prologue: &str| {
+        format!(
+            r#"<html><body>
+<h3>BIBLIOGRAPHY</h3><p>Rowe, Ada. Songs of the Ferry. Harbour Press, 1901.</p>
+<h3>SUGGESTIONS FOR READING</h3><p>{para}</p>
+{prologue}
+<h3>1</h3><h4>THE FERRY</h4><p>{para}</p>
+<h3>2</h3><h4>THE TALLY</h4><p>{para}</p>
+<h3>3</h3><h4>THE BOOK</h4><p>{para}</p>
+</body></html>"#
+        )
+    };
+    let doc = flourish_text::read_document(page("").as_bytes(), Some("ferry.html")).unwrap();
+    let titles: Vec<_> = doc.chapters.iter().map(|c| c.title.clone().unwrap_or_default()).collect();
+    assert_eq!(titles, ["THE FERRY", "THE TALLY", "THE BOOK"]);
+    assert!(doc.notes.iter().any(|n| n.chapter.is_none() && n.html.contains("Songs of the Ferry")));
+
+    let with_prologue = page(&format!("<h3>PROLOGUE</h3><p>{para}</p>"));
+    let doc = flourish_text::read_document(with_prologue.as_bytes(), Some("ferry.html")).unwrap();
+    let titles: Vec<_> = doc.chapters.iter().map(|c| c.title.clone().unwrap_or_default()).collect();
+    assert_eq!(titles, ["Prologue", "THE FERRY", "THE TALLY", "THE BOOK"]);
+}
