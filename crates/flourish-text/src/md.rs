@@ -106,9 +106,63 @@ fn yaml_fields(lines: &[&str]) -> Vec<(String, String)> {
     fields
 }
 
+/// Block elements whose closing tag ends an HTML block where Jekyll's Markdown (kramdown)
+/// ends it.
+const BLOCK_TAGS: &[&str] = &[
+    "p",
+    "div",
+    "center",
+    "blockquote",
+    "table",
+    "ul",
+    "ol",
+    "pre",
+    "section",
+    "figure",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+];
+
+/// The text with a blank line after each line that closes a block element and is followed
+/// straight away by Markdown ("<p class="centered">…</p>" then "---" then "## LETTER I.").
+/// CommonMark runs an HTML block on to the next blank line, swallowing that Markdown as raw
+/// text; kramdown, which Jekyll sites are written for, ends the block at its closing tag.
+/// Returns the offsets (in the new text) of the lines added, to keep line numbers right.
+fn close_html_blocks(text: &str) -> (std::borrow::Cow<'_, str>, Vec<usize>) {
+    let closes_block = |line: &str| {
+        let line = line.trim_end();
+        line.rsplit_once("</").is_some_and(|(_, tag)| {
+            tag.strip_suffix('>').is_some_and(|t| BLOCK_TAGS.iter().any(|b| t.eq_ignore_ascii_case(b)))
+        })
+    };
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let markdown_next =
+        |i: usize| lines.get(i + 1).is_some_and(|n| !n.trim().is_empty() && !n.trim_start().starts_with('<'));
+    if !(0..lines.len()).any(|i| closes_block(lines[i]) && markdown_next(i)) {
+        return (std::borrow::Cow::Borrowed(text), vec![]);
+    }
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut added = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        out.push_str(line);
+        if closes_block(line) && markdown_next(i) {
+            added.push(out.len());
+            out.push('\n');
+        }
+    }
+    (std::borrow::Cow::Owned(out), added)
+}
+
 fn parse_body(text: &str) -> Document {
+    let (text, added) = close_html_blocks(text);
+    let text = text.as_ref();
     let line_starts: Vec<usize> = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
-    let line_of = |offset: usize| line_starts.partition_point(|&s| s <= offset);
+    let line_of =
+        |offset: usize| line_starts.partition_point(|&s| s <= offset) - added.partition_point(|&a| a < offset);
     let mut blocks = Vec::new();
     // The block being read: its tag, line and events.
     let mut current: Option<(String, usize, Vec<Event>)> = None;

@@ -314,34 +314,36 @@ fn is_diary_day(text: &str) -> bool {
     }
 }
 
-/// Names of front matter: a section so headed before the first chapter is the work's.
-pub(crate) fn is_front_matter_name(text: &str) -> bool {
+/// "Digital editor's note", "Author's Notes", "Translator's Note": a note on the text.
+pub(crate) fn is_note_name(text: &str) -> bool {
     let t = normalise(text);
+    let words: Vec<&str> = t.split_whitespace().collect();
+    matches!(words.last(), Some(&("note" | "notes")))
+        && words.len() <= 5
+        && words.iter().any(|w| {
+            matches!(
+                *w,
+                "editor"
+                    | "editors"
+                    | "transcriber"
+                    | "transcribers"
+                    | "translator"
+                    | "translators"
+                    | "author"
+                    | "authors"
+            )
+        })
+}
+
+/// "Preface", "Vorwort", "序": a preface, which a poem may open with in verse of its own
+/// (Max und Moritz's "Vorwort").
+pub(crate) fn is_preface_name(text: &str) -> bool {
     matches!(
-        t.as_str(),
+        normalise(text).as_str(),
         "preface"
             | "foreword"
             | "introduction"
             | "introductory"
-            | "contents"
-            | "table of contents"
-            | "illustrations"
-            | "list of illustrations"
-            | "dramatis personae"
-            | "persons of the play"
-            | "persons represented"
-            | "inhalt"
-            | "table des matieres"
-            | "table des matières"
-            | "indice"
-            | "índice"
-            | "оглавление"
-            | "содержание"
-            | "目录"
-            | "目次"
-            | "dedication"
-            | "transcriber s note"
-            | "transcribers note"
             | "vorrede"
             | "vorwort"
             | "einleitung"
@@ -355,6 +357,55 @@ pub(crate) fn is_front_matter_name(text: &str) -> bool {
             | "前言"
             | "自序"
     )
+}
+
+/// Names of front matter: a section so headed before the first chapter is the work's. Any
+/// note of an editor, a transcriber, a translator or the author is ("Digital editor's
+/// note", "Author's Notes").
+pub(crate) fn is_front_matter_name(text: &str) -> bool {
+    let t = normalise(text);
+    // An imprint set as a heading: "Published by a Proctor of Doctors Commons."
+    let imprint = ["published by ", "printed by ", "printed for "].iter().any(|p| t.starts_with(p));
+    imprint
+        || is_note_name(text)
+        || matches!(
+            t.as_str(),
+            "preface"
+                | "foreword"
+                | "introduction"
+                | "introductory"
+                | "contents"
+                | "table of contents"
+                | "illustrations"
+                | "list of illustrations"
+                | "dramatis personae"
+                | "persons of the play"
+                | "persons represented"
+                | "inhalt"
+                | "table des matieres"
+                | "table des matières"
+                | "indice"
+                | "índice"
+                | "оглавление"
+                | "содержание"
+                | "目录"
+                | "目次"
+                | "dedication"
+                | "transcriber s note"
+                | "transcribers note"
+                | "vorrede"
+                | "vorwort"
+                | "einleitung"
+                | "préface"
+                | "avant propos"
+                | "prefacio"
+                | "предисловие"
+                | "序"
+                | "小序"
+                | "序言"
+                | "前言"
+                | "自序"
+        )
 }
 
 /// Headings shown by layout alone, for a text in which nothing else marked its chapters:

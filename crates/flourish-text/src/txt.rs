@@ -142,12 +142,6 @@ fn is_verse(story: &[Unit]) -> bool {
     text.iter().map(|u| u.words()).sum::<usize>() / units < 12 || stanzas * 2 > units
 }
 
-/// A contents list or cast list, whose lines are short as verse is.
-fn is_list_name(title: &str) -> bool {
-    let t = crate::structure::normalise(title);
-    t.contains("contents") || t.contains("personae") || t.contains("persons") || t.contains("illustrations")
-}
-
 /// The headings of a book's endnotes, in the languages Flourish reads.
 const ENDNOTES: &[&str] = &[
     "notes",
@@ -750,7 +744,8 @@ fn build_chapters(units: &[Unit], headings: &[usize], gap_breaks: &[usize], doc:
             && heading.is_some_and(|h| {
                 h.number.is_none()
                     && h.title.as_deref().is_some_and(|t| {
-                        crate::structure::is_front_matter_name(t) && (is_list_name(t) || !is_verse(story))
+                        crate::structure::is_front_matter_name(t)
+                            && (!crate::structure::is_preface_name(t) || !is_verse(story))
                     })
             });
         let apparatus = doc.chapters.is_empty()

@@ -406,3 +406,30 @@ fn unnumbered_sections_before_a_numbered_series_are_apparatus_but_a_prologue_is_
     let titles: Vec<_> = doc.chapters.iter().map(|c| c.title.clone().unwrap_or_default()).collect();
     assert_eq!(titles, ["Prologue", "THE FERRY", "THE TALLY", "THE BOOK"]);
 }
+
+/// A Jekyll page in Markdown: an editor's note, a title page of centred HTML paragraphs
+/// (short lines, like verse) and an imprint, each between `---` rules, and the letters
+/// under `##` headings straight after an HTML paragraph. Jekyll's Markdown ends an HTML
+/// block at its closing tag, so the heading right under `</p>` is a heading; the note, the
+/// title page and the imprint are front matter, and the rules between them are no breaks.
+#[test]
+fn a_jekyll_page_s_front_matter_and_headings_under_html_paragraphs() {
+    let letter = |n: &str| {
+        format!(
+            "## LETTER {n}.\n\nMy dearest, the ferry was late again, and I waited at the gate until the lamps were lit and the last cart had gone home.\n\nYours ever,\n\n—A—\n\n"
+        )
+    };
+    let text = format!(
+        "---\ntitle: \"Ferry Letters\"\nauthor: Anonymous\n---\n\n---\n## Digital editor's note\nThis text was corrected by hand from a scan of the only copy.\n\n---\n<p class=\"centered large\">FERRY</p>\n<p class=\"centered\">AND</p>\n<p class=\"centered large\">LETTERS</p>\n---\nPublished by a Clerk of the Harbour.\n---\n<p class=\"centered\">LONDON:</p>\n<p class=\"centered large\">THE LETTERS</p>\n## LETTER I.\n\nMy dearest, I could not have imagined that the ferry would part us for a whole week.\n\n{}{}{}",
+        letter("II"),
+        letter("III"),
+        letter("IV")
+    );
+    let doc = flourish_text::read_document(text.as_bytes(), Some("ferry.md")).unwrap();
+    let titles: Vec<_> = doc.chapters.iter().map(|c| c.title.clone().unwrap_or_default()).collect();
+    assert_eq!(titles, ["Letter I", "Letter II", "Letter III", "Letter IV"]);
+    assert!(doc.chapters[0].content_html().starts_with("<p>My dearest, I could not"));
+    assert!(doc.chapters.iter().all(|c| c.scene_break_count() == 0));
+    let notes: String = doc.notes.iter().map(|n| n.html.as_str()).collect();
+    assert!(notes.contains("corrected by hand"), "{notes}");
+}
