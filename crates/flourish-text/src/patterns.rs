@@ -209,11 +209,11 @@ re!(
     )
 );
 // A play's scene, a break inside its act: "SCENE II. A room in the palace.", "Scene—The
-// garden", "Zweiter Auftritt", "Явление 3".
+// garden", "SCENE changes to the Garden.", "Zweiter Auftritt", "Явление 3".
 re!(
     PLAY_SCENE,
     &format!(
-        r"(?i)^\(?(?:(?:scene|szene|scène|escena|scena|явление)(?:\s+(?:the\s+)?{NUMBER}{NUMBER_END}|\s*[-–—:.]|\s+continued)|{NUMBER}\s+(?:auftritt|szene|scène))"
+        r"(?i)^\(?(?:(?:scene|szene|scène|escena|scena|явление)(?:\s+(?:the\s+)?{NUMBER}{NUMBER_END}|\s*[-–—:.]|\s+continued|\s+changes)|{NUMBER}\s+(?:auftritt|szene|scène))"
     )
 );
 // Chinese and Japanese headings: 第一章, 第1話, 第三回 with its couplet after it, 第一夜, and
@@ -607,16 +607,29 @@ pub fn note(line: &str) -> Option<NoteKind> {
 
 /// Classifies one line or paragraph on its own.
 /// "SCENE II. A room in the palace.": a play's scene heading, a scene break with words.
+/// Printed plays may set the whole stage direction after "SCENE" in capitals ("SCENE—An
+/// Alehouse Room. Several shabby Fellows with punch and tobacco…"): up to
+/// `LONG_PLAY_SCENE_CHARS` then.
 pub(crate) fn is_play_scene(line: &str) -> bool {
     let line = line.trim();
-    line.chars().count() <= 100 && PLAY_SCENE.is_match(line)
+    let chars = line.chars().count();
+    let opening = line.trim_start_matches('(');
+    let capitals = opening.starts_with("SCENE");
+    // "scene—his wife and Catherine…" at the start of a line inside a paragraph is prose.
+    let capital = opening.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
+    capital && (chars <= 100 || capitals && chars <= LONG_PLAY_SCENE_CHARS) && PLAY_SCENE.is_match(line)
 }
+
+const LONG_PLAY_SCENE_CHARS: usize = 300;
 
 pub fn classify(line: &str) -> LineKind {
     let line = line.trim();
     // Every structure marker is short (headings at most 100 characters, banners 60, breaks
     // 40); a long paragraph can only be a note, a field or text.
     if line.len() > 400 || line.chars().count() > 100 {
+        if is_play_scene(line) {
+            return LineKind::SceneBreak;
+        }
         return long_line(line);
     }
     if FLASHBACK_END.is_match(line) {

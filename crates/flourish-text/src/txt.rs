@@ -907,6 +907,8 @@ fn strip_marker(text: &str) -> String {
 
 /// Characters a line of an opening couplet, poem or epigraph holds at most.
 const OPENING_LINE_CHARS: usize = 40;
+/// Words a line of a play's list of characters holds at most ("MAJOR RICHARD DUMBARTON").
+const CAST_LINE_WORDS: usize = 6;
 /// An epigraph in prose: a sentence or two and where it is from, a few lines at most.
 const EPIGRAPH_UNITS: usize = 3;
 const EPIGRAPH_CHARS: usize = 100;
@@ -929,6 +931,7 @@ fn fill_chapter(chapter: &mut Chapter, story: &[Unit], offset: usize, gap_breaks
         story[..n].iter().all(|u| chars(u) <= OPENING_LINE_CHARS)
             || n <= EPIGRAPH_UNITS && story[..n].iter().all(|u| chars(u) <= EPIGRAPH_CHARS)
     };
+    let mut scene_seen = false;
     for (n, u) in story.iter().enumerate() {
         let prev_end = n.checked_sub(1).and_then(|p| line_of(story[p].end));
         if n > 0 && gap_breaks.binary_search(&(offset + n)).is_ok() && !opening_verse(n) {
@@ -977,12 +980,18 @@ fn fill_chapter(chapter: &mut Chapter, story: &[Unit], offset: usize, gap_breaks
                 // three times over).
                 let story_after = story[n + 1..].iter().any(|u| u.kind != LineKind::SceneBreak);
                 let just_broken = matches!(chapter.blocks.last(), Some(Block::SceneBreak { .. }));
-                if n > 0 && story_after && !just_broken {
+                // A play's first scene heading in an act opens its first scene when only a
+                // list of the characters comes before it, short lines of names.
+                let play_scene = patterns::is_play_scene(&u.text);
+                let first_scene = play_scene
+                    && !std::mem::replace(&mut scene_seen, true)
+                    && story[..n].iter().all(|p| p.words() <= CAST_LINE_WORDS);
+                if n > 0 && story_after && !just_broken && !first_scene {
                     chapter.blocks.push(Block::SceneBreak { line: line_of(u.start) });
                     chapter.scene_breaks.extend(line_of(u.start));
                 }
                 // A play's scene heading says where the scene is: it is kept, after the break.
-                if patterns::is_play_scene(&u.text) {
+                if play_scene {
                     chapter.blocks.push(Block::Paragraph { line: line_of(u.start), html: u.inline() });
                 }
             }

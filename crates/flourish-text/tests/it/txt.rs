@@ -595,3 +595,26 @@ fn a_title_that_asks_is_a_title_and_speech_is_not() {
     );
     assert!(doc.chapters[2].content_html().starts_with("<p>“Who is there?”"));
 }
+
+/// A play's acts: the first scene heading of an act opens its first scene even after a list
+/// of the characters; a later one, however long its stage direction ("SCENE—An Alehouse
+/// Room. Several shabby fellows…"), or "SCENE changes.", is a break, its words kept. A line
+/// of a wrapped paragraph that starts "scene—" is prose.
+#[test]
+fn a_play_s_scenes_are_breaks_from_the_second_on_and_prose_is_not_a_scene() {
+    let speech = "HARDCASTLE. I vow, Mrs. Hardcastle, you are very particular about the\nroads, and the roads, my dear, are very particular about you and me.";
+    let text = format!(
+        "ACT THE FIRST.\n\nCharacters -\n\nHARDCASTLE\nMRS. HARDCASTLE\n\nSCENE--A Chamber in an old-fashioned House.\n\n{speech}\n\n{speech}\n\nSCENE--An Alehouse Room. Several shabby Fellows with punch and\ntobacco. TONY at the head of the table, a little higher than the rest,\na mallet in his hand.\n\n{speech}\n\nSCENE changes.\n\n{speech}\n\n\nACT THE SECOND.\n\nSCENE--An old-fashioned House.\n\n{speech}\n\nThen the whole company stood up and he turned around and stared at the\nscene--his wife and the servants scolding and consoling as they went\nabout the room.\n\n{speech}\n\n\nACT THE THIRD.\n\n{speech}\n"
+    );
+    let doc = flourish_text::read_document(text.as_bytes(), Some("stoops.txt")).unwrap();
+    assert_eq!(doc.chapters.len(), 3);
+    let first = doc.chapters[0].content_html();
+    assert_eq!(doc.chapters[0].scene_break_count(), 2, "{first}");
+    assert!(first.contains("An Alehouse Room") && first.contains("SCENE changes"), "{first}");
+    let second = doc.chapters[1].content_html();
+    assert_eq!(doc.chapters[1].scene_break_count(), 0, "{second}");
+    assert!(
+        second.contains("stared at the\nscene--his wife") || second.contains("stared at the scene--his wife"),
+        "one paragraph: {second}"
+    );
+}
