@@ -12,6 +12,7 @@ mod chinese;
 mod dialogue;
 mod names;
 mod relationships;
+mod russian;
 mod vocabulary;
 
 use crate::document::{Block, Document, SectionKind};
@@ -288,7 +289,8 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
     let place_words: Vec<Vec<String>> =
         lexicon.map(|l| l.places.iter().flat_map(|p| p.names().map(lower_words)).collect()).unwrap_or_default();
     let lowercase = lowercase_uses(&para_words);
-    let found = candidates(&para_words, &ignore, &place_words, &lowercase);
+    let mut found = candidates(&para_words, &ignore, &place_words, &lowercase);
+    russian::merge_cases(&mut found);
 
     // How often each phrase occurs, and where it stands.
     let mut stats: HashMap<&str, PhraseStats> = HashMap::new();
@@ -348,6 +350,7 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
         // A title and a name ("Inspector Hale") are a person wherever they stand.
         !is_place_like(p)
             && !used_as_place(p)
+            && !p.split_whitespace().any(russian::is_not_name)
             && !DEMONYMS.contains(&p)
             && !ordinary_words(p)
             && s.after_article * 2 < s.uses

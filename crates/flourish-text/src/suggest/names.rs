@@ -35,7 +35,7 @@ pub(super) fn words(text: &str) -> Vec<Word<'_>> {
     let mut after_direction = false;
     // Empty pieces (between a dash and a space) change nothing: "Jordan? … Nick?" is two
     // sentences.
-    for raw in text.split(|c: char| c.is_whitespace() || c == '—' || c == '…').filter(|r| !r.is_empty()) {
+    for raw in text.split(|c: char| c.is_whitespace() || c == '—').filter(|r| !r.is_empty()) {
         let trimmed = raw.trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != '\'' && c != '-');
         let written = trimmed.trim_end_matches('.');
         let word = without_honorific(written.trim_end_matches("'s").trim_end_matches("’s"));
@@ -58,8 +58,19 @@ pub(super) fn words(text: &str) -> Vec<Word<'_>> {
             after_direction = DIRECTIONS.contains(&word.to_lowercase().as_str()) && !breaks_after;
         }
         let ends = raw.trim_end_matches(['"', '”', '\'', '’', ')']);
-        sentence_start = (ends.ends_with(['.', '!', '?', ':']) && !TITLES.contains(&trimmed))
-            || raw.starts_with(['"', '“']) && word.is_empty();
+        let sentence_end = ends.ends_with(['.', '!', '?', ':', '…']);
+        if word.is_empty() {
+            // Punctuation standing alone keeps what came before: after "Шабашкин. – " a
+            // sentence still starts. A dash between two names parts them.
+            sentence_start = sentence_start || sentence_end || raw.starts_with(['"', '“']);
+            if raw.chars().all(|c| matches!(c, '–' | '-' | '―'))
+                && let Some(last) = out.last_mut()
+            {
+                last.breaks_after = true;
+            }
+        } else {
+            sentence_start = sentence_end && !TITLES.contains(&trimmed);
+        }
         if raw.starts_with(['"', '“']) && !word.is_empty() {
             // A quotation's first word starts a sentence too.
             if let Some(last) = out.last_mut() {

@@ -253,3 +253,26 @@ fn a_russian_book_is_its_own_fandom() {
     let (tags, _) = suggest(&read(text, "pristan.txt"), &Lexicon::bundled());
     assert_eq!(tags.fandoms, ["Тихая пристань - Пётр Сомов"]);
 }
+
+/// A Russian story declines its names: Вера, Веру, Вере, Верой are one girl, Сомов,
+/// Сомова, Сомову, Сомовым one man. Each is suggested once, in the nominative; the
+/// "Ну" and "Послушайте" that open lines of dialogue, and a name run on past a dash, are
+/// no one.
+#[test]
+fn a_russian_story_s_declined_names_are_one_character_each() {
+    let mut text = String::from("Тихий берег\n\n\n");
+    for _ in 0..4 {
+        text.push_str("Вера пришла к реке рано утром. Сомов уже ждал её у лодки.\n\n");
+        text.push_str("— Ну, Вера, садитесь, — сказал Сомов. — Послушайте, вода сегодня тихая.\n\n");
+        text.push_str("Он посмотрел на Веру и улыбнулся. Она подала руку Сомову и села рядом с Сомовым.\n\n");
+        text.push_str("Все говорили о Вере и о Сомове. Лодку Сомова знали все. – Вера смеялась.\n\n");
+        text.push_str("Потом Вера долго говорила с Верой о реке, и было уже поздно потом.\n\n");
+    }
+    let (tags, _) = suggest(&read(&text, "bereg.txt"), &[]);
+    let names: Vec<&str> = tags.characters.iter().map(|c| c.name.as_str()).collect();
+    assert!(names.contains(&"Вера") && names.contains(&"Сомов"), "{names:?}");
+    for wrong in ["Веру", "Вере", "Верой", "Сомова", "Сомову", "Сомовым", "Ну", "Послушайте", "Сомова Вера"]
+    {
+        assert!(!names.contains(&wrong), "{wrong} in {names:?}");
+    }
+}
