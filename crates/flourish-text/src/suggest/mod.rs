@@ -77,6 +77,8 @@ struct Quoted<'a> {
     para: usize,
     quote: &'a str,
     speaker: Option<String>,
+    /// Who the attribution names by a role, in lower case ("said the curate").
+    role: Option<String>,
 }
 
 /// How a candidate phrase is used across the text.
@@ -308,10 +310,10 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
         .iter()
         .enumerate()
         .flat_map(|(para, p)| {
-            quotations(&p.text).into_iter().map(move |(quote, after, before)| Quoted {
-                para,
-                quote,
-                speaker: speaker_after(after).or_else(|| speaker_before(before)),
+            quotations(&p.text).into_iter().map(move |(quote, after, before)| {
+                let speaker = speaker_after(after).or_else(|| speaker_before(before));
+                let role = if speaker.is_none() { dialogue::role_after(after) } else { None };
+                Quoted { para, quote, speaker, role }
             })
         })
         .collect();
@@ -475,6 +477,26 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
         }
     }
 
+    // Characters the text knows only by what they are, in lower case: "said the curate"
+    // three times or more makes the curate someone. Their mentions are every "the curate".
+    let mut roles: BTreeMap<String, u32> = BTreeMap::new();
+    for role in quoted.iter().filter_map(|q| q.role.clone()) {
+        *roles.entry(role).or_default() += 1;
+    }
+    roles.retain(|_, said| *said >= MIN_ROLE_SPEECHES);
+    let lowered: Vec<String> =
+        if roles.is_empty() { Vec::new() } else { paras.iter().map(|p| p.text.to_lowercase()).collect() };
+    for (role, said) in roles {
+        let name = role_name(&role);
+        if characters.contains_key(&name) {
+            continue;
+        }
+        let phrase = format!("the {role}");
+        let mentions = lowered.iter().map(|p| p.matches(&phrase).count() as u32).sum::<u32>();
+        characters.insert(name.clone(), (mentions.max(said), HashSet::new()));
+        *spoke.entry(name).or_default() += said;
+    }
+
     // Importance: mentions, speech, and telling the story.
     let mut ranked: Vec<CharacterSuggestion> = characters
         .into_iter()
@@ -539,6 +561,21 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
         None => lexicon.map(|l| vec![l.fandom.clone()]).unwrap_or_default(),
     };
     (SuggestedTags { fandoms, characters: ranked, relationships, places, narrator }, speakers)
+}
+
+/// Speeches attributed to a role ("said the curate") that make it a character.
+const MIN_ROLE_SPEECHES: u32 = 4;
+
+/// "medical man" is named "The Medical Man", as a tag names a character known by a role.
+fn role_name(role: &str) -> String {
+    let words: Vec<String> = role
+        .split(' ')
+        .map(|w| {
+            let mut cs = w.chars();
+            cs.next().map(|c| c.to_uppercase().chain(cs).collect()).unwrap_or_default()
+        })
+        .collect();
+    format!("The {}", words.join(" "))
 }
 
 /// A Chinese text's characters and places (see [`chinese`]); its fandom as a published

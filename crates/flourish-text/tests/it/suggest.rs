@@ -276,3 +276,22 @@ fn a_russian_story_s_declined_names_are_one_character_each() {
         assert!(!names.contains(&wrong), "{wrong} in {names:?}");
     }
 }
+
+/// A character known only by a role, in lower case, who speaks again and again ("said the
+/// curate") is suggested by that role; a crowd ("said the men") and anyone's noun ("said
+/// the young girl", who is a named character told by what anyone sees) are not.
+#[test]
+fn a_role_that_speaks_again_and_again_is_a_character() {
+    let mut text = String::from("The Ruined House\n\n\n");
+    for _ in 0..5 {
+        text.push_str(
+            "\"We must wait for the night,\" said the curate. Mara Quill looked out of the broken window.\n\n",
+        );
+        text.push_str("\"Not yet,\" said the men, and the young girl laughed at them.\n\n");
+        text.push_str("\"Why not?\" said the young girl. \"It is dark enough,\" Mara Quill said.\n\n");
+    }
+    let (tags, _) = suggest(&read(&text, "ruin.txt"), &[]);
+    let names: Vec<&str> = tags.characters.iter().map(|c| c.name.as_str()).collect();
+    assert!(names.contains(&"The Curate") && names.contains(&"Mara Quill"), "{names:?}");
+    assert!(!names.iter().any(|n| n.contains("Men") || n.contains("Girl")), "{names:?}");
+}
