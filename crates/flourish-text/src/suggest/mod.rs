@@ -318,7 +318,14 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
         })
         .collect();
     let attributed: HashSet<&str> = quoted.iter().filter_map(|q| q.speaker.as_deref()).collect();
-    let is_place_like = |p: &str| p.split_whitespace().last().is_some_and(|w| PLACE_NOUNS.contains(&w));
+    // A name ending in a place word ("Horsell Common"). The word alone ("the Park") is some
+    // place the text does not name, unless the text never writes it in lower case: then
+    // it is the place's name ("the Garden" of Eden).
+    let is_place_like = |p: &str| {
+        let words: Vec<&str> = p.split_whitespace().collect();
+        words.last().is_some_and(|w| PLACE_NOUNS.contains(w))
+            && (words.len() >= 2 || !lowercase.contains_key(&p.to_lowercase()))
+    };
     // "in Moscow", "near Woking", "to Vevey": a place. A person is rarely "in" anyone, and
     // is written to and looked at in under a tenth of their mentions; a place is gone to,
     // come from and been in in a quarter or more of its own.
@@ -329,6 +336,18 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
         }) && titled(p).is_none()
             && !attributed.contains(p)
     };
+    // Named side by side with a place ("Kingston and Richmond", "from Richmond, Putney"),
+    // a name nobody speaks under is no character. Not suggested as a place on that alone:
+    // a book names many places in passing so.
+    let mut beside_places: HashSet<&str> = HashSet::new();
+    for (a, b) in names::conjoined(&para_words) {
+        for (one, other) in [(a, b), (b, a)] {
+            let place = is_place_like(other) || used_as_place(other);
+            if place && stats.contains_key(one) && titled(one).is_none() && !attributed.contains(one) {
+                beside_places.insert(one);
+            }
+        }
+    }
     // An ordinary word the text also writes in lower case ("Heaven", "Majesty", "Il"), or a
     // phrase of such words ("Merry Christmas", "Time Machines"), as often as it capitalizes
     // it inside sentences.
@@ -352,6 +371,7 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
         // A title and a name ("Inspector Hale") are a person wherever they stand.
         !is_place_like(p)
             && !used_as_place(p)
+            && !beside_places.contains(p)
             && !p.split_whitespace().any(russian::is_not_name)
             && !DEMONYMS.contains(&p)
             && !ordinary_words(p)

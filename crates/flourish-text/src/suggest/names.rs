@@ -138,6 +138,34 @@ pub(super) struct Mention {
     pub para: usize,
 }
 
+/// Capitalized words named side by side, joined by "and", "or" or a comma ("Kingston and
+/// Richmond", "from Richmond, Putney"): things of one kind, most often.
+pub(super) fn conjoined<'a>(paras: &[Vec<Word<'a>>]) -> Vec<(&'a str, &'a str)> {
+    let mut out = Vec::new();
+    let single = |ws: &[Word], k: usize| {
+        is_capitalized(ws[k].text)
+            && (k == 0 || !is_capitalized(ws[k - 1].text) || ws[k - 1].breaks_after)
+            && ws.get(k + 1).is_none_or(|n| !is_capitalized(n.text) || ws[k].breaks_after)
+    };
+    for ws in paras {
+        for k in 0..ws.len().saturating_sub(1) {
+            if !single(ws, k) {
+                continue;
+            }
+            let comma = ws[k].breaks_after && ws[k].written.len() == ws[k].text.len();
+            let other = match ws[k + 1].text {
+                "and" | "or" if !ws[k].breaks_after => k + 2,
+                _ if comma => k + 1,
+                _ => continue,
+            };
+            if other < ws.len() && !ws[other].sentence_start && single(ws, other) {
+                out.push((ws[k].text, ws[other].text));
+            }
+        }
+    }
+    out
+}
+
 /// Runs of capitalized words: candidate names, with where each occurrence stands.
 pub(super) fn candidates(
     paras: &[Vec<Word>],

@@ -263,6 +263,22 @@ pub(super) const PLACE_NOUNS: &[&str] = &[
     "Broomsticks",
     "Mountains",
     "Island",
+    // The English countryside's and the sea's ("Horsell Common", "Shepperton Lock",
+    // "Canterville Chase", "Red Sea", "High Veldt").
+    "Common",
+    "Lock",
+    "Chase",
+    "Heath",
+    "Moor",
+    "Fen",
+    "Woods",
+    "Wood",
+    "Meadows",
+    "Canal",
+    "Sea",
+    "Ocean",
+    "Veldt",
+    "Desert",
 ];
 
 /// Verbs of speech, in the forms attribution uses.

@@ -295,3 +295,26 @@ fn a_role_that_speaks_again_and_again_is_a_character() {
     assert!(names.contains(&"The Curate") && names.contains(&"Mara Quill"), "{names:?}");
     assert!(!names.iter().any(|n| n.contains("Men") || n.contains("Girl")), "{names:?}");
 }
+
+/// Places by their last word ("Horsell Common", "Shepperton Lock") and by their company:
+/// a name only ever listed beside places ("Kingston and Richmond") is nobody. A place word
+/// alone ("the Park") names no place unless the text never writes it in lower case ("the
+/// Garden").
+#[test]
+fn places_by_their_word_and_their_company() {
+    let mut text = String::from("The Cylinder\n\n\n");
+    for _ in 0..3 {
+        text.push_str(
+            "Ogilvy walked out across Horsell Common at dawn, past Shepperton Lock, as far as the Garden.\n\n",
+        );
+        text.push_str("The smoke rose over Kingston and Woking, and beyond Woking and Richmond, and Ogilvy watched it from the Park.\n\n");
+        text.push_str("\"It is still hot,\" said Ogilvy. Ogilvy had gone into Woking and back to the Garden, and a park keeper waved.\n\n");
+    }
+    let (tags, _) = suggest(&read(&text, "cylinder.txt"), &[]);
+    let names: Vec<&str> = tags.characters.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["Ogilvy"], "{:?}", tags.characters);
+    for place in ["Horsell Common", "Shepperton Lock", "Woking", "Garden"] {
+        assert!(tags.places.iter().any(|p| p == place), "{place} in {:?}", tags.places);
+    }
+    assert!(!tags.places.iter().any(|p| p == "Park"), "{:?}", tags.places);
+}
