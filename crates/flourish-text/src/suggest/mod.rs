@@ -10,6 +10,7 @@
 
 mod chinese;
 mod dialogue;
+mod japanese;
 mod names;
 mod relationships;
 mod russian;
@@ -226,6 +227,9 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
     let sample: String = paras.iter().take(200).map(|p| p.text.as_str()).collect();
     if chinese::is_chinese(&sample) {
         return (chinese_suggestions(doc, &paras), Vec::new());
+    }
+    if japanese::is_japanese(&sample) {
+        return (japanese_suggestions(doc, &paras), Vec::new());
     }
     let all_words: Vec<Vec<String>> = paras.iter().map(|p| lower_words(&p.text)).collect();
     // Each distinct word and the paragraphs it is in: a name is looked for only where its
@@ -596,6 +600,23 @@ fn role_name(role: &str) -> String {
         })
         .collect();
     format!("The {}", words.join(" "))
+}
+
+/// A Japanese text's characters (see [`japanese`]); its fandom as a published book's.
+fn japanese_suggestions(doc: &Document, paras: &[Para]) -> SuggestedTags {
+    let texts: Vec<&str> = paras.iter().map(|p| p.text.as_str()).collect();
+    let characters = japanese::names(&texts)
+        .into_iter()
+        .take(15)
+        .map(|(name, mentions)| CharacterSuggestion { name, mentions, aliases: Vec::new() })
+        .collect();
+    SuggestedTags {
+        fandoms: source_work(doc).into_iter().collect(),
+        characters,
+        relationships: Vec::new(),
+        places: Vec::new(),
+        narrator: None,
+    }
 }
 
 /// A Chinese text's characters and places (see [`chinese`]); its fandom as a published

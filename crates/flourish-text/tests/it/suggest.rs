@@ -318,3 +318,19 @@ fn places_by_their_word_and_their_company() {
     }
     assert!(!tags.places.iter().any(|p| p == "Park"), "{:?}", tags.places);
 }
+
+/// A Japanese story names its people in kanji without capitals: those the text makes the
+/// subject of sentence after sentence ("春子は", "健さんが") are its characters; counts
+/// ("二人は") and times ("今日は") are not.
+#[test]
+fn a_japanese_story_s_characters_are_its_subjects() {
+    let mut text = String::from("月の庭\n\n\n");
+    for _ in 0..4 {
+        text.push_str("　春子は庭に出ました。健さんが後から来ました。\n");
+        text.push_str("「月が出たね」と健さんは言ひました。春子も空を見ました。\n");
+        text.push_str("　二人は長い間黙つてゐました。今日は風がありませんでした。\n\n");
+    }
+    let (tags, _) = suggest(&read(&text, "tsuki.txt"), &[]);
+    let names: Vec<&str> = tags.characters.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["健さん", "春子"], "{:?}", tags.characters);
+}
