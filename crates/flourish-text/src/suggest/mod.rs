@@ -602,18 +602,33 @@ fn role_name(role: &str) -> String {
     format!("The {}", words.join(" "))
 }
 
+/// Pairs a Chinese or Japanese text keeps together, read as [`relationships`] reads them:
+/// each name is found where it is written, the cues of love in the text's own words.
+fn cjk_relationships(paras: &[Para], characters: &[CharacterSuggestion]) -> Vec<RelationshipSuggestion> {
+    let known: Vec<&str> = characters.iter().map(|c| c.name.as_str()).collect();
+    let mention_paras: HashMap<String, HashSet<usize>> = known
+        .iter()
+        .map(|n| {
+            (n.to_string(), paras.iter().enumerate().filter(|(_, p)| p.text.contains(n)).map(|(i, _)| i).collect())
+        })
+        .collect();
+    // No narration in words to read English cues from.
+    let narrated: Vec<Cow<[String]>> = paras.iter().map(|_| Cow::Owned(Vec::new())).collect();
+    relationships(paras, &narrated, &known, &mention_paras, None)
+}
+
 /// A Japanese text's characters (see [`japanese`]); its fandom as a published book's.
 fn japanese_suggestions(doc: &Document, paras: &[Para]) -> SuggestedTags {
     let texts: Vec<&str> = paras.iter().map(|p| p.text.as_str()).collect();
-    let characters = japanese::names(&texts)
+    let characters: Vec<CharacterSuggestion> = japanese::names(&texts)
         .into_iter()
         .take(15)
         .map(|(name, mentions)| CharacterSuggestion { name, mentions, aliases: Vec::new() })
         .collect();
     SuggestedTags {
         fandoms: source_work(doc).into_iter().collect(),
+        relationships: cjk_relationships(paras, &characters),
         characters,
-        relationships: Vec::new(),
         places: Vec::new(),
         narrator: None,
     }
@@ -624,7 +639,7 @@ fn japanese_suggestions(doc: &Document, paras: &[Para]) -> SuggestedTags {
 fn chinese_suggestions(doc: &Document, paras: &[Para]) -> SuggestedTags {
     let texts: Vec<&str> = paras.iter().map(|p| p.text.as_str()).collect();
     let (names, places) = chinese::names_and_places(&texts);
-    let characters = names
+    let characters: Vec<CharacterSuggestion> = names
         .into_iter()
         .take(15)
         .map(|(name, mentions)| CharacterSuggestion { name, mentions, aliases: Vec::new() })
@@ -632,8 +647,8 @@ fn chinese_suggestions(doc: &Document, paras: &[Para]) -> SuggestedTags {
     let places = places.into_iter().take(MAX_OWN_PLACES).map(|(p, _)| p).collect();
     SuggestedTags {
         fandoms: source_work(doc).into_iter().collect(),
+        relationships: cjk_relationships(paras, &characters),
         characters,
-        relationships: Vec::new(),
         places,
         narrator: None,
     }

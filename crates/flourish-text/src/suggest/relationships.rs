@@ -60,7 +60,7 @@ pub(super) fn relationships(
             let family = surname(a).is_some() && surname(a) == surname(b);
             let cue = if has(KISSES) && !family {
                 Some(Cue::Kiss)
-            } else if has(ROMANTIC) && !family {
+            } else if (has(ROMANTIC) || CJK_ROMANTIC.iter().any(|c| p.text.contains(c))) && !family {
                 Some(Cue::Romance)
             } else if has(FAMILY) && named > 0 {
                 Some(Cue::Family)
@@ -125,6 +125,12 @@ pub(super) fn relationships(
     out
 }
 
+/// Words of marriage and love in Chinese and Japanese, which have no spaces to find
+/// [`ROMANTIC`]'s words by: to marry (娶, 嫁, 成亲, 結婚), husband and wife (夫妻, 夫婦),
+/// the bridal chamber (洞房), love (恩爱, 相爱, 恋).
+const CJK_ROMANTIC: &[&str] =
+    &["娶", "嫁", "成亲", "成婚", "结婚", "結婚", "夫妻", "夫婦", "洞房", "恩爱", "相爱", "恋"];
+
 /// The paragraphs that say something of a pair: each one's line and weight.
 type Evidence = Vec<(Option<usize>, u32)>;
 
@@ -171,9 +177,16 @@ fn scenes_together(
     out
 }
 
-/// The last word of a full name ("Bennet" of "Mrs. Bennet"; none for "Rey (Star Wars)").
+/// The last word of a full name ("Bennet" of "Mrs. Bennet"; none for "Rey (Star Wars)"),
+/// or the first character of a Chinese name ("方" of "方兴" and of "方公子").
 fn surname(name: &str) -> Option<&str> {
     let name = name.split(" (").next().unwrap_or(name);
     let words: Vec<&str> = name.split_whitespace().collect();
+    if let [one] = words.as_slice()
+        && one.chars().count() >= 2
+        && one.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+    {
+        return one.char_indices().nth(1).map(|(at, _)| &one[..at]);
+    }
     (words.len() >= 2).then(|| words[words.len() - 1])
 }

@@ -334,3 +334,23 @@ fn a_japanese_story_s_characters_are_its_subjects() {
     let names: Vec<&str> = tags.characters.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(names, ["健さん", "春子"], "{:?}", tags.characters);
 }
+
+/// A Chinese tale's pairs: two people the text keeps together are friends (`A & B`); a
+/// man and a woman whose paragraphs speak of marrying are a couple (`A/B`); one surname
+/// makes two people family, never a couple.
+#[test]
+fn a_chinese_tale_s_pairs_are_read_from_the_paragraphs_they_share() {
+    let mut text = String::from("江月缘\n\n\n");
+    for _ in 0..7 {
+        text.push_str("　　周青与吴忠同行，周青道：“前面有桥。”吴忠道：“过桥便是。”\n\n");
+    }
+    for _ in 0..3 {
+        text.push_str("　　周青欲娶林素，林素道：“愿嫁与君。”周青大喜，林素亦喜。\n\n");
+        text.push_str("　　周青与周平成亲之日同饮，周平道：“兄长大喜。”周青笑道：“同喜。”\n\n");
+    }
+    let (tags, _) = suggest(&read(&text, "jiang.txt"), &[]);
+    let pairs: Vec<&str> = tags.relationships.iter().map(|r| r.name.as_str()).collect();
+    assert!(pairs.contains(&"吴忠 & 周青") || pairs.contains(&"周青 & 吴忠"), "{pairs:?}");
+    assert!(pairs.contains(&"周青/林素") || pairs.contains(&"林素/周青"), "{pairs:?}");
+    assert!(!pairs.iter().any(|p| p.contains("周平") && p.contains('/')), "{pairs:?}");
+}
