@@ -12,6 +12,7 @@ mod chinese;
 mod dialogue;
 mod japanese;
 mod names;
+mod play;
 mod relationships;
 mod russian;
 mod vocabulary;
@@ -499,6 +500,14 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
                 speaker: who,
             });
         }
+    }
+
+    // A play's speakers are its characters, each speech a word of theirs.
+    for (name, speeches) in play::speakers(paras.iter().map(|p| p.text.as_str())) {
+        let key = characters.keys().find(|k| k.eq_ignore_ascii_case(&name)).cloned().unwrap_or(name);
+        let entry = characters.entry(key.clone()).or_default();
+        entry.0 = entry.0.max(speeches);
+        *spoke.entry(key).or_default() += speeches;
     }
 
     // Characters the text knows only by what they are, in lower case: "said the curate"
