@@ -475,7 +475,15 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
         }
         let labelled =
             counts.into_iter().max_by_key(|(_, n)| *n).map(|(l, _)| resolve(l).unwrap_or_else(|| l.to_owned()));
-        labelled.or_else(|| addressed_narrator(&paras, &quoted, &narrated, &resolve, &characters))
+        labelled
+            .or_else(|| addressed_narrator(&paras, &quoted, &narrated, &resolve, &characters))
+            .or_else(|| diary_writer(doc))
+            // A narrator the text never names is still someone: "The Narrator", as AO3 tags
+            // one. Not in a book of letters, whose "I" is each letter's writer.
+            .or_else(|| {
+                let throughout = first_person * UNNAMED_NARRATOR_SHARE > total_words;
+                (throughout && !is_epistolary(doc) && !has_told_parts(doc)).then(|| UNNAMED_NARRATOR.to_owned())
+            })
     } else {
         None
     };
@@ -533,7 +541,7 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
     // Importance: mentions, speech, and telling the story.
     let mut ranked: Vec<CharacterSuggestion> = characters
         .into_iter()
-        .filter(|(name, (mentions, _))| *mentions >= 2 || spoke.contains_key(name))
+        .filter(|(name, (mentions, _))| *mentions >= 2 || spoke.contains_key(name) || narrator.as_ref() == Some(name))
         .map(|(name, (mentions, aliases))| {
             let mut aliases: Vec<String> = aliases.into_iter().collect();
             aliases.sort();
@@ -594,6 +602,61 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
         None => lexicon.map(|l| vec![l.fandom.clone()]).unwrap_or_default(),
     };
     (SuggestedTags { fandoms, characters: ranked, relationships, places, narrator }, speakers)
+}
+
+/// The name of a narrator the text never names.
+const UNNAMED_NARRATOR: &str = "The Narrator";
+/// An unnamed narrator tells the whole book: "I", "me" or "my" is one word in thirty of
+/// the narration at least.
+const UNNAMED_NARRATOR_SHARE: usize = 30;
+
+/// Who writes a diary its title names: "Extracts from Adam's Diary" is Adam's, "The
+/// Journal of Anna Pell" Anna Pell's.
+fn diary_writer(doc: &Document) -> Option<String> {
+    let title = doc.title.as_deref()?.trim();
+    let lower = title.to_lowercase();
+    for book in ["diary", "journal"] {
+        if let Some(at) = lower.find(&format!("'s {book}")).or_else(|| lower.find(&format!("’s {book}"))) {
+            let name = title[..at].rsplit(|c: char| !c.is_alphanumeric() && c != ' ' && c != '.').next()?;
+            let name = name.trim();
+            let lead = ["extracts from ", "extract from ", "from "]
+                .iter()
+                .find(|l| name.to_lowercase().starts_with(*l))
+                .map_or(0, |l| l.len());
+            let name = name[lead..].trim();
+            return (!name.is_empty()).then(|| name.to_owned());
+        }
+        for lead in [format!("the {book} of "), format!("{book} of ")] {
+            if lower.starts_with(&lead) {
+                return Some(title[lead.len()..].trim().to_owned()).filter(|n| !n.is_empty());
+            }
+        }
+    }
+    None
+}
+
+/// A book whose first-person parts are headed by who tells them ("Dr. Lanyon's
+/// Narrative", "Henry Jekyll's Full Statement of the Case"): its "I" has names.
+fn has_told_parts(doc: &Document) -> bool {
+    doc.chapters.iter().filter_map(|c| c.title.as_deref()).any(|t| {
+        let t = t.to_lowercase().replace('’', "'");
+        t.contains("'s ") && ["narrative", "statement", "confession", "story", "account"].iter().any(|w| t.contains(w))
+    })
+}
+
+/// A book of letters: half its chapters or more are letters ("Letter IV", "Lady Susan to
+/// Mrs. Johnson").
+fn is_epistolary(doc: &Document) -> bool {
+    let letters = doc
+        .chapters
+        .iter()
+        .filter_map(|c| c.title.as_deref().or(c.heading.as_deref()))
+        .filter(|t| {
+            let t = t.to_lowercase();
+            t.starts_with("letter") || t.contains(" to ")
+        })
+        .count();
+    letters >= 2 && letters * 2 >= doc.chapters.len()
 }
 
 /// Speeches attributed to a role ("said the curate") that make it a character.

@@ -354,3 +354,29 @@ fn a_chinese_tale_s_pairs_are_read_from_the_paragraphs_they_share() {
     assert!(pairs.contains(&"周青/林素") || pairs.contains(&"林素/周青"), "{pairs:?}");
     assert!(!pairs.iter().any(|p| p.contains("周平") && p.contains('/')), "{pairs:?}");
 }
+
+/// A narrator the text never names is "The Narrator"; a diary's is the writer its title
+/// names ("Extracts From Tom's Diary"); a book of letters has no one narrator.
+#[test]
+fn an_unnamed_narrator_a_diarist_and_letter_writers() {
+    let told = "I walked down to the common at dawn and I saw the smoke. My hands shook as I watched it, and I went home to my wife. Ogilvy was there before me, and he waved to me.\n\n";
+    let (tags, _) = suggest(&read(&format!("The Cylinder\n\n\n{}", told.repeat(8)), "cylinder.txt"), &[]);
+    assert_eq!(tags.narrator.as_deref(), Some("The Narrator"));
+    assert!(tags.characters.iter().any(|c| c.name == "The Narrator"), "{:?}", tags.characters);
+
+    let diary =
+        "Monday\n\nI built a shelter today. My back aches. The new creature watched me and I did not like it.\n\n"
+            .repeat(4);
+    let (tags, _) = suggest(&read(&format!("Extracts From Tom's Diary\n\n\n{diary}"), "tom.txt"), &[]);
+    assert_eq!(tags.narrator.as_deref(), Some("Tom"));
+    assert!(tags.characters.iter().any(|c| c.name == "Tom"), "{:?}", tags.characters);
+
+    let letter = |n: &str| {
+        format!(
+            "LETTER {n}.\n\nMy dear, I have waited at the gate all week and I cannot wait much longer. My heart is yours, and I am ever your servant.\n\n\n"
+        )
+    };
+    let letters: String = ["I", "II", "III", "IV"].iter().map(|n| letter(n)).collect();
+    let (tags, _) = suggest(&read(&format!("Love Letters\n\n\n{letters}"), "letters.txt"), &[]);
+    assert_eq!(tags.narrator, None, "{:?}", tags.characters);
+}
