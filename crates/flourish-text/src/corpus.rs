@@ -363,6 +363,10 @@ fn score_places(a: &Annotation, work: &ReadWork, s: &mut TextScore) {
     if !wrong.is_empty() {
         s.problems.push(format!("not places: {}", wrong.join(", ")));
     }
+    let missed: Vec<&str> = a.places.iter().zip(&found).filter(|(_, f)| !**f).map(|(p, _)| p.name.as_str()).collect();
+    if !missed.is_empty() {
+        s.problems.push(format!("places missed: {}", missed.join(", ")));
+    }
 }
 
 fn score_fandom(a: &Annotation, work: &ReadWork, s: &mut TextScore) {

@@ -10,6 +10,7 @@
 
 mod chinese;
 mod dialogue;
+mod gazetteer;
 mod japanese;
 mod names;
 mod play;
@@ -377,6 +378,7 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
         !is_place_like(p)
             && !used_as_place(p)
             && !beside_places.contains(p)
+            && !gazetteer::is_known_place(p)
             && !p.split_whitespace().any(russian::is_not_name)
             && !DEMONYMS.contains(&p)
             && !ordinary_words(p)
@@ -581,7 +583,10 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
             let covered = places
                 .iter()
                 .any(|known| contains_name(&lower_words(known), p) || contains_name(&lower_words(p), known));
-            (is_place_like(p) || used_as_place(p))
+            // A place every reader knows, where the story goes (in it, to it, from it),
+            // not one mentioned in passing.
+            let known = gazetteer::is_known_place(p) && s.after_locative + s.after_direction >= 1;
+            (is_place_like(p) || used_as_place(p) || known)
                 && s.uses >= 2
                 && !covered
                 && !is_character(p)

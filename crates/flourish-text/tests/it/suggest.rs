@@ -380,3 +380,19 @@ fn an_unnamed_narrator_a_diarist_and_letter_writers() {
     let (tags, _) = suggest(&read(&format!("Love Letters\n\n\n{letters}"), "letters.txt"), &[]);
     assert_eq!(tags.narrator, None, "{:?}", tags.characters);
 }
+
+/// Places every reader knows are never characters; they are suggested as places where the
+/// story goes (to London, in Vienna), not where it only mentions them ("as far as China").
+#[test]
+fn known_places_are_places_where_the_story_goes() {
+    let mut text = String::from("The Journey\n\n\n");
+    for _ in 0..3 {
+        text.push_str("Mara Quill took the night train to London. \"We shall be late,\" Mara Quill said.\n\n");
+        text.push_str("London was grey. Vienna had been brighter, Mara thought; she had seen porcelain as fine as China makes, and China was far away.\n\n");
+    }
+    let (tags, _) = suggest(&read(&text, "journey.txt"), &[]);
+    let names: Vec<&str> = tags.characters.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["Mara Quill"], "{names:?}");
+    assert!(tags.places.iter().any(|p| p == "London"), "{:?}", tags.places);
+    assert!(!tags.places.iter().any(|p| p == "China" || p == "Vienna"), "{:?}", tags.places);
+}
