@@ -9,6 +9,11 @@ static PLACES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     include_str!("gazetteer.txt").lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect()
 });
 
+/// Every place known, for texts whose names cannot be picked out by their capitals.
+pub(super) fn places() -> impl Iterator<Item = &'static str> {
+    PLACES.iter().copied()
+}
+
 /// Whether `name` is a place every reader knows.
 pub(super) fn is_known_place(name: &str) -> bool {
     PLACES.contains(name)

@@ -694,6 +694,20 @@ fn cjk_relationships(paras: &[Para], characters: &[CharacterSuggestion]) -> Vec<
     relationships(paras, &narrated, &known, &mention_paras, None)
 }
 
+/// `places` and the known cities a Chinese or Japanese text names twice or more ("南京",
+/// "洛陽"), which no place word ends: the most named first, as many as a text's own.
+fn with_known_cjk_places(texts: &[&str], mut places: Vec<(String, u32)>) -> Vec<String> {
+    let han = |p: &&str| p.chars().next().is_some_and(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    for known in gazetteer::places().filter(han) {
+        let uses = texts.iter().map(|t| t.matches(known).count() as u32).sum::<u32>();
+        if uses >= 2 && !places.iter().any(|(p, _)| p.contains(known)) {
+            places.push((known.to_owned(), uses));
+        }
+    }
+    places.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    places.into_iter().take(MAX_OWN_PLACES).map(|(p, _)| p).collect()
+}
+
 /// A Japanese text's characters (see [`japanese`]); its fandom as a published book's.
 fn japanese_suggestions(doc: &Document, paras: &[Para]) -> SuggestedTags {
     let texts: Vec<&str> = paras.iter().map(|p| p.text.as_str()).collect();
@@ -706,7 +720,7 @@ fn japanese_suggestions(doc: &Document, paras: &[Para]) -> SuggestedTags {
         fandoms: source_work(doc).into_iter().collect(),
         relationships: cjk_relationships(paras, &characters),
         characters,
-        places: Vec::new(),
+        places: with_known_cjk_places(&texts, Vec::new()),
         narrator: None,
     }
 }
@@ -721,7 +735,7 @@ fn chinese_suggestions(doc: &Document, paras: &[Para]) -> SuggestedTags {
         .take(15)
         .map(|(name, mentions)| CharacterSuggestion { name, mentions, aliases: Vec::new() })
         .collect();
-    let places = places.into_iter().take(MAX_OWN_PLACES).map(|(p, _)| p).collect();
+    let places = with_known_cjk_places(&texts, places);
     SuggestedTags {
         fandoms: source_work(doc).into_iter().collect(),
         relationships: cjk_relationships(paras, &characters),

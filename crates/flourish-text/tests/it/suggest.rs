@@ -396,3 +396,16 @@ fn known_places_are_places_where_the_story_goes() {
     assert!(tags.places.iter().any(|p| p == "London"), "{:?}", tags.places);
     assert!(!tags.places.iter().any(|p| p == "China" || p == "Vienna"), "{:?}", tags.places);
 }
+
+/// Known cities in a Chinese tale are places though no place word ends them ("南京").
+#[test]
+fn a_chinese_tale_s_known_cities_are_places() {
+    let mut text = String::from("江月缘\n\n\n");
+    for _ in 0..3 {
+        text.push_str("　　周青自南京来，周青道：“明日往苏州去。”林素道：“苏州路远。”\n\n");
+    }
+    let (tags, _) = suggest(&read(&text, "jiang.txt"), &[]);
+    for place in ["南京", "苏州"] {
+        assert!(tags.places.iter().any(|p| p == place), "{place} in {:?}", tags.places);
+    }
+}
