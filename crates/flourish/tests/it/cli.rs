@@ -435,11 +435,11 @@ const FLOORS: Floors = Floors {
     structure_exact: 0.83,
     title_right: 0.95,
     scene_break_error: 0.05,
-    character_precision: 0.75,
-    character_recall: 0.53,
+    character_precision: 0.77,
+    character_recall: 0.54,
     relationship_recall: 0.17,
-    place_precision: 0.56,
-    place_recall: 0.27,
+    place_precision: 0.58,
+    place_recall: 0.34,
     fandom_right: 0.62,
 };
 
