@@ -429,6 +429,13 @@ fn read_front_matter(units: &mut [Unit], doc: &mut Document) -> usize {
         }
         i += 1;
     }
+    // An edition named under the byline is the title page's too.
+    if i > 0
+        && let Some(u) = units.get(i).filter(|u| is_edition_line(u))
+    {
+        doc.header.push(("edition".into(), u.text.trim().to_owned()));
+        i += 1;
+    }
     // The title page's byline names the author in full where a header named them short
     // ("by Mark Twain" a few lines under the header's "by Twain").
     if let [known] = doc.authors.as_mut_slice() {
@@ -813,6 +820,15 @@ fn is_front_matter(story: &[Unit]) -> bool {
     story.iter().filter(|u| u.is_text()).map(size).sum::<usize>() < FRONT_MATTER_WORDS
 }
 
+/// "THE MILLENNIUM FULCRUM EDITION 3.0": a title page names an edition, as only a
+/// published book's does.
+fn is_edition_line(u: &Unit) -> bool {
+    u.words() <= 8 && crate::structure::normalise(&u.text).split(' ').any(|w| EDITION_WORDS.contains(&w))
+}
+
+/// "Edition" in the languages Flourish reads.
+const EDITION_WORDS: &[&str] = &["edition", "ausgabe", "édition", "edición", "edizione", "edição", "издание"];
+
 /// Front matter goes to the work: what only repeats the title and byline, or credits the
 /// transcription, is boilerplate; anything else (an epigraph, a dedication) is a work note.
 fn front_matter(units: &[Unit], doc: &mut Document) {
@@ -829,7 +845,11 @@ fn front_matter(units: &[Unit], doc: &mut Document) {
             || text == "cover"
             || matches!(u.kind, LineKind::Byline(_) | LineKind::SceneBreak)
             || (!title.is_empty() && text.contains(&title) && u.words() <= 20);
-        if credit || title_page || text.is_empty() {
+        let edition = is_edition_line(u);
+        if edition && doc.header_field("edition").is_none() {
+            doc.header.push(("edition".into(), u.text.trim().to_owned()));
+        }
+        if credit || title_page || edition || text.is_empty() {
             spans.push(LineSpan { start_line: line_of(u.start), end_line: line_of(u.end) });
         } else {
             kept.push(u.clone());

@@ -140,7 +140,8 @@ const FAN_FICTION_SITES: &[&str] = &[
 ///   publishers do and fan fiction does not;
 /// - a Chinese title page crediting an editor or compiler in the old way ("华阳散人编辑");
 /// - an EPUB's or front matter's rights ("Public domain") or source (a library's address);
-/// - an EPUB's publisher, unless it is a fan fiction site.
+/// - an EPUB's publisher, unless it is a fan fiction site;
+/// - a title page naming an edition.
 fn is_published_book(doc: &Document) -> bool {
     let field = |key: &str| doc.header_field(key).map(str::to_lowercase).unwrap_or_default();
     let library = doc.header_field("source").is_some_and(|s| s == crate::txt::GUTENBERG || s == crate::aozora::AOZORA);
@@ -152,7 +153,9 @@ fn is_published_book(doc: &Document) -> bool {
     let library_source = ["gutenberg", "aozora", "wikisource"].iter().any(|l| field("source").contains(l));
     let publisher = field("publisher");
     let published = !publisher.is_empty() && !FAN_FICTION_SITES.iter().any(|s| publisher.contains(s));
-    library || classic_author || old_credit || public_domain || library_source || published
+    // A title page naming an edition ("THE MILLENNIUM FULCRUM EDITION 3.0").
+    let edition = doc.header_field("edition").is_some();
+    library || classic_author || old_credit || public_domain || library_source || published || edition
 }
 
 /// A book's title without its subtitle: "Daisy Miller: A Study", "She Stoops to Conquer

@@ -618,3 +618,30 @@ fn a_play_s_scenes_are_breaks_from_the_second_on_and_prose_is_not_a_scene() {
         "one paragraph: {second}"
     );
 }
+
+/// A title page that names an edition ("THE HARBOUR EDITION 2.0") is a published book's:
+/// the edition line is front matter, and the book is its own fandom.
+#[test]
+fn a_title_page_naming_an_edition_is_a_published_book_s() {
+    let chapter = |n: &str, t: &str| {
+        format!(
+            "CHAPTER {n}.\n{t}\n\nThe pilot went out in every weather, and came back in most of them, and the harbour knew his lamp.\n\n\n"
+        )
+    };
+    let text = format!(
+        "[Illustration]\n\n\nHarbour Tales\n\nby Mary Lisle\n\nTHE HARBOUR EDITION 2.0\n\n\n{}{}{}",
+        chapter("I", "The Pilot"),
+        chapter("II", "The Nets"),
+        chapter("III", "The Lamp")
+    );
+    let doc = flourish_text::read_document(text.as_bytes(), Some("harbour.txt")).unwrap();
+    assert_eq!(doc.chapters.len(), 3);
+    assert!(!doc.chapters[0].content_html().contains("EDITION"));
+    let (suggested, _) = flourish_text::suggest::suggest(&doc, &[]);
+    assert_eq!(suggested.fandoms, ["Harbour Tales - Mary Lisle"]);
+
+    // Without the edition, a story with a byline may be the writer's own: no fandom guessed.
+    let own = text.replace("THE HARBOUR EDITION 2.0\n\n", "");
+    let doc = flourish_text::read_document(own.as_bytes(), Some("harbour.txt")).unwrap();
+    assert!(flourish_text::suggest::suggest(&doc, &[]).0.fandoms.is_empty());
+}
