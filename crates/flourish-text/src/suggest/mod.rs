@@ -560,10 +560,11 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
     };
     ranked.sort_by(|a, b| score(b).cmp(&score(a)).then_with(|| a.name.cmp(&b.name)));
     // A name in passing is not worth a tag: keep those with a thirtieth of the leader's
-    // weight at least, fifteen at most.
+    // weight at least, fifteen at most; a book of many titled chapters (a collection's
+    // stories) has people in each, two a chapter more.
     let floor = ranked.first().map_or(0, |c| score(c) / 30);
     ranked.retain(|c| score(c) >= floor.max(2));
-    ranked.truncate(15);
+    ranked.truncate(MAX_CHARACTERS.max(titled_chapters(doc) * 2).min(MAX_COLLECTION_CHARACTERS));
     // In rank order, so every choice below is the same on every run.
     let known: Vec<&str> = ranked.iter().map(|c| c.name.as_str()).collect();
 
@@ -610,6 +611,22 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
         None => lexicon.map(|l| vec![l.fandom.clone()]).unwrap_or_default(),
     };
     (SuggestedTags { fandoms, characters: ranked, relationships, places, narrator }, speakers)
+}
+
+/// Characters suggested at most for one story…
+const MAX_CHARACTERS: usize = 15;
+/// …and for a collection of many.
+const MAX_COLLECTION_CHARACTERS: usize = 40;
+
+/// Chapters titled by a name of their own (not a number or a numbered label), when most
+/// are; none otherwise.
+fn titled_chapters(doc: &Document) -> usize {
+    let titled = doc
+        .chapters
+        .iter()
+        .filter(|c| c.title.as_deref().is_some_and(|t| !crate::patterns::is_number_label(t)))
+        .count();
+    if titled * 4 >= doc.chapters.len() * 3 { titled } else { 0 }
 }
 
 /// The name of a narrator the text never names.

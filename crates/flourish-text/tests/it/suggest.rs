@@ -409,3 +409,37 @@ fn a_chinese_tale_s_known_cities_are_places() {
         assert!(tags.places.iter().any(|p| p == place), "{place} in {:?}", tags.places);
     }
 }
+
+/// A collection's stories have people of their own: ten stories of two people each are
+/// twenty characters, more than the fifteen one story gets at most.
+#[test]
+fn a_collection_s_stories_each_bring_their_people() {
+    let names = [
+        ("Tobin", "Katie"),
+        ("Della", "Jim"),
+        ("Soapy", "Hickey"),
+        ("Joe", "Delia"),
+        ("Maggie", "Kelly"),
+        ("Anthony", "Richard"),
+        ("Sarah", "Walter"),
+        ("Ikey", "Rosy"),
+        ("Leeson", "Pratt"),
+        ("Tildy", "Aileen"),
+    ];
+    let mut text = String::from("Four Hundred Stories\n\n\n");
+    for (n, (a, b)) in names.iter().enumerate() {
+        let title = ["Spring", "Summer", "Autumn", "Winter", "Rain", "Snow", "Fog", "Frost", "Wind", "Dawn"][n];
+        text.push_str(&format!("{}. A NIGHT OF {}\n\n", n + 1, title.to_uppercase()));
+        for _ in 0..12 {
+            text.push_str(&format!(
+                "\"Come along,\" said {a}. {b} laughed, and {a} and {b} went down the street together, {b} first.\n\n"
+            ));
+        }
+        text.push('\n');
+    }
+    let (tags, _) = suggest(&read(&text, "stories.txt"), &[]);
+    let found: Vec<&str> = tags.characters.iter().map(|c| c.name.as_str()).collect();
+    let all = names.iter().flat_map(|(a, b)| [*a, *b]);
+    let missing: Vec<&str> = all.filter(|n| !found.contains(n)).collect();
+    assert!(missing.is_empty(), "missing {missing:?} of {found:?}");
+}
