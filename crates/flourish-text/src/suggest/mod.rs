@@ -70,7 +70,8 @@ pub struct Speaker {
     pub speaker: String,
 }
 
-/// Places of the text's own suggested at most: the ones it names most.
+/// Places of the text's own suggested at most: the ones it names most (and one a chapter
+/// for a book of many titled chapters, whose chapters go places of their own).
 const MAX_OWN_PLACES: usize = 12;
 
 /// A quotation, the paragraph it is in, and who the attribution around it names ("Holmes",
@@ -600,7 +601,7 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
         .map(|(p, s)| (*p, s.uses))
         .collect();
     own.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-    places.extend(own.into_iter().take(MAX_OWN_PLACES).map(|(p, _)| p.to_owned()));
+    places.extend(own.into_iter().take(MAX_OWN_PLACES.max(titled_chapters(doc))).map(|(p, _)| p.to_owned()));
     places.sort();
     places.dedup();
 

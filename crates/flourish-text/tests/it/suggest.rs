@@ -443,3 +443,40 @@ fn a_collection_s_stories_each_bring_their_people() {
     let missing: Vec<&str> = all.filter(|n| !found.contains(n)).collect();
     assert!(missing.is_empty(), "missing {missing:?} of {found:?}");
 }
+
+/// A book of many titled chapters goes to many places: fourteen chapters, each to a town
+/// of its own, are fourteen places, more than the twelve one story gets at most.
+#[test]
+fn a_book_of_many_titled_chapters_goes_to_many_places() {
+    let towns = [
+        "Woking",
+        "Byfleet",
+        "Chertsey",
+        "Halliford",
+        "Weybridge",
+        "Ottershaw",
+        "Leatherhead",
+        "Kingsbridge",
+        "Maybury",
+        "Horsell",
+        "Pyrford",
+        "Ripley",
+        "Send",
+        "Ockham",
+    ];
+    let titles = [
+        "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten", "Eleven", "Twelve", "Thirteen",
+        "Fourteen",
+    ];
+    let mut text = String::from("The Long Road\n\n\n");
+    for (n, town) in towns.iter().enumerate() {
+        text.push_str(&format!("THE ROAD TO THE {} GATE\n\n", titles[n].to_uppercase()));
+        for _ in 0..12 {
+            text.push_str(&format!("Mara Quill walked into {town} at noon, and from {town} she went on.\n\n"));
+        }
+        text.push('\n');
+    }
+    let (tags, _) = suggest(&read(&text, "road.txt"), &[]);
+    let missing: Vec<&&str> = towns.iter().filter(|t| !tags.places.iter().any(|p| p == *t)).collect();
+    assert!(missing.is_empty(), "missing {missing:?} of {:?}", tags.places);
+}

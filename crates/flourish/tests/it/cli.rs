@@ -439,7 +439,7 @@ const FLOORS: Floors = Floors {
     character_recall: 0.63,
     relationship_recall: 0.17,
     place_precision: 0.58,
-    place_recall: 0.34,
+    place_recall: 0.36,
     fandom_right: 0.65,
 };
 
