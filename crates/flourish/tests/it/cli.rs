@@ -438,7 +438,7 @@ const FLOORS: Floors = Floors {
     character_precision: 0.75,
     character_recall: 0.63,
     relationship_recall: 0.17,
-    place_precision: 0.58,
+    place_precision: 0.57,
     place_recall: 0.36,
     fandom_right: 0.65,
 };
