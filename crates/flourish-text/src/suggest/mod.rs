@@ -605,7 +605,8 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
     places.sort();
     places.dedup();
 
-    let relationships = relationships(&paras, &narrated, &known, &mention_paras, narrator.as_deref());
+    let relationships =
+        relationships(&paras, &narrated, &known, &mention_paras, narrator.as_deref(), titled_chapters(doc));
     let fandoms = match source_work(doc) {
         // A published book is its own fandom, named as AO3 names source works.
         Some(book) => vec![book],
@@ -712,7 +713,7 @@ fn cjk_relationships(paras: &[Para], characters: &[CharacterSuggestion]) -> Vec<
         .collect();
     // No narration in words to read English cues from.
     let narrated: Vec<Cow<[String]>> = paras.iter().map(|_| Cow::Owned(Vec::new())).collect();
-    relationships(paras, &narrated, &known, &mention_paras, None)
+    relationships(paras, &narrated, &known, &mention_paras, None, 0)
 }
 
 /// `places` and the known cities a Chinese or Japanese text names twice or more ("南京",

@@ -16,6 +16,7 @@ pub(super) fn relationships(
     known: &[&str],
     mention_paras: &HashMap<String, HashSet<usize>>,
     narrator: Option<&str>,
+    stories: usize,
 ) -> Vec<RelationshipSuggestion> {
     // Each pair (in name order), what the paragraphs say of it, and where.
     let mut found: BTreeMap<(String, String), BTreeMap<Cue, Evidence>> = BTreeMap::new();
@@ -88,11 +89,13 @@ pub(super) fn relationships(
     // Without a cue they are suggested as friends or family (AO3's `A & B`), the pairs that
     // share the most scenes first, when the scenes they share are a third or more of the
     // less-seen one's (a main character shares a few scenes with everyone).
-    let together = scenes_together(paras.len(), known, mention_paras);
+    // A collection's stories each have pairs of their own.
+    let max_together = MAX_TOGETHER.max(stories);
+    let together = scenes_together(paras.len(), known, PEOPLE_TOGETHER.max(2 * stories), mention_paras);
     let mut out = Vec::new();
     let mut kept_together = 0;
     for (pair, scenes) in &together {
-        if found.contains_key(pair) || kept_together >= MAX_TOGETHER {
+        if found.contains_key(pair) || kept_together >= max_together {
             continue;
         }
         let fewer = |n: &str| mention_paras.get(n).map_or(0, |ps| ps.len() as u32);
@@ -146,8 +149,10 @@ enum Cue {
 
 /// Scenes two people must share, at least, to be suggested as a pair without a cue…
 const MIN_SCENES_TOGETHER: u32 = 6;
-/// …and how many such pairs are suggested at most.
+/// …and how many such pairs are suggested at most (one a story more in a collection)…
 const MAX_TOGETHER: usize = 5;
+/// …among the most important people (two a story more in a collection).
+const PEOPLE_TOGETHER: usize = 8;
 
 /// How many paragraphs each pair of `known` people share, counting a paragraph and the one
 /// before it as one scene (dialogue alternates paragraphs), most shared first. A narrator
@@ -155,23 +160,33 @@ const MAX_TOGETHER: usize = 5;
 fn scenes_together(
     paras: usize,
     known: &[&str],
+    people: usize,
     mention_paras: &HashMap<String, HashSet<usize>>,
 ) -> Vec<((String, String), u32)> {
-    let people: Vec<&str> = known.iter().copied().take(8).collect();
+    let people: Vec<&str> = known.iter().copied().take(people).collect();
     let in_para = |n: &str, i: usize| mention_paras.get(n).is_some_and(|ps| ps.contains(&i));
-    let mut counts: BTreeMap<(String, String), u32> = BTreeMap::new();
+    let mut counts: BTreeMap<(&str, &str), u32> = BTreeMap::new();
+    let mut pairs: HashSet<(&str, &str)> = HashSet::new();
     for i in 0..paras {
-        for (x, a) in people.iter().enumerate() {
-            for b in &people[x + 1..] {
-                let here = |n: &str| in_para(n, i);
-                let near = |n: &str| in_para(n, i) || (i > 0 && in_para(n, i - 1));
-                if (here(a) && near(b)) || (here(b) && near(a)) {
-                    let pair = if a < b { (a.to_string(), b.to_string()) } else { (b.to_string(), a.to_string()) };
-                    *counts.entry(pair).or_default() += 1;
-                }
+        // Who is named here, and who here or just before: the pairs are among them only.
+        let here: Vec<&str> = people.iter().copied().filter(|n| in_para(n, i)).collect();
+        if here.is_empty() {
+            continue;
+        }
+        let near: Vec<&str> =
+            people.iter().copied().filter(|n| in_para(n, i) || (i > 0 && in_para(n, i - 1))).collect();
+        pairs.clear();
+        for a in &here {
+            for b in near.iter().filter(|b| *b != a) {
+                pairs.insert(if a < b { (a, b) } else { (b, a) });
             }
         }
+        for pair in &pairs {
+            *counts.entry(*pair).or_default() += 1;
+        }
     }
+    let counts: BTreeMap<(String, String), u32> =
+        counts.into_iter().map(|((a, b), n)| ((a.to_owned(), b.to_owned()), n)).collect();
     let mut out: Vec<((String, String), u32)> = counts.into_iter().collect();
     out.sort_by(|x, y| y.1.cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
     out

@@ -442,6 +442,11 @@ fn a_collection_s_stories_each_bring_their_people() {
     let all = names.iter().flat_map(|(a, b)| [*a, *b]);
     let missing: Vec<&str> = all.filter(|n| !found.contains(n)).collect();
     assert!(missing.is_empty(), "missing {missing:?} of {found:?}");
+    // And each story's pair, who share every scene of it.
+    let pairs: Vec<&str> = tags.relationships.iter().map(|r| r.name.as_str()).collect();
+    let unpaired: Vec<_> =
+        names.iter().filter(|(a, b)| !pairs.iter().any(|p| p.contains(a) && p.contains(b))).collect();
+    assert!(unpaired.is_empty(), "unpaired {unpaired:?} in {pairs:?}");
 }
 
 /// A book of many titled chapters goes to many places: fourteen chapters, each to a town
