@@ -437,7 +437,7 @@ const FLOORS: Floors = Floors {
     scene_break_error: 0.05,
     character_precision: 0.75,
     character_recall: 0.63,
-    relationship_recall: 0.17,
+    relationship_recall: 0.20,
     place_precision: 0.57,
     place_recall: 0.36,
     fandom_right: 0.65,
