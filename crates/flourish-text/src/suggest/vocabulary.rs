@@ -42,6 +42,7 @@ pub(super) const NOT_NAMES: &[&str] = &[
     "Old",
     "Young",
     "Poor",
+    "Very",
     "Did",
     "Do",
     "Don't",
