@@ -368,13 +368,10 @@ pub(crate) fn is_front_matter_name(text: &str) -> bool {
     let imprint = ["published by ", "printed by ", "printed for "].iter().any(|p| t.starts_with(p));
     imprint
         || is_note_name(text)
+        || is_preface_name(text)
         || matches!(
             t.as_str(),
-            "preface"
-                | "foreword"
-                | "introduction"
-                | "introductory"
-                | "contents"
+            "contents"
                 | "table of contents"
                 | "illustrations"
                 | "list of illustrations"
@@ -391,20 +388,6 @@ pub(crate) fn is_front_matter_name(text: &str) -> bool {
                 | "目录"
                 | "目次"
                 | "dedication"
-                | "transcriber s note"
-                | "transcribers note"
-                | "vorrede"
-                | "vorwort"
-                | "einleitung"
-                | "préface"
-                | "avant propos"
-                | "prefacio"
-                | "предисловие"
-                | "序"
-                | "小序"
-                | "序言"
-                | "前言"
-                | "自序"
         )
 }
 
