@@ -448,6 +448,11 @@ pub fn heading(line: &str) -> Option<Heading> {
         if line[c.get(1).map_or(0, |m| m.end())..].trim_start().starts_with([',', ';']) {
             return None;
         }
+        // "introduction.  She led him around the room…" is a wrapped line of a paragraph: a
+        // named heading starts with a capital.
+        if line.starts_with(char::is_lowercase) {
+            return None;
+        }
         let rest = c.get(2).and_then(|m| clean_title(m.as_str()));
         if rest.as_deref().is_some_and(|t| t.starts_with(char::is_lowercase)) {
             return None;

@@ -645,3 +645,17 @@ fn a_title_page_naming_an_edition_is_a_published_book_s() {
     let doc = flourish_text::read_document(own.as_bytes(), Some("harbour.txt")).unwrap();
     assert!(flourish_text::suggest::suggest(&doc, &[]).0.fandoms.is_empty());
 }
+
+/// A wrapped line of a paragraph that starts "introduction." in lower case is the
+/// paragraph's, not a heading ("…was Maggie's formula of / introduction.  She led him…").
+#[test]
+fn a_wrapped_line_starting_with_a_heading_word_in_lower_case_is_text() {
+    let para = "\"A friend of mine, Mr. Terry O'Sullivan,\" was Maggie's formula of\nintroduction.  She led him around the room, presenting him to each\nnew-arriving guest, and every one of them was pleased to see him there.\n\n";
+    let text = format!(
+        "THE COMPLETE LIFE OF JOHN HOPKINS\n\n{para}{para}\n\nTHE GIFT OF THE MAGI\n\n{para}{para}\n\nA SERVICE OF LOVE\n\n{para}{para}"
+    );
+    let doc = flourish_text::read_document(text.as_bytes(), Some("four.txt")).unwrap();
+    let titles: Vec<_> = doc.chapters.iter().map(|c| c.title.clone().unwrap_or_default()).collect();
+    assert!(!titles.iter().any(|t| t.contains("Introduction")), "{titles:?}");
+    assert!(doc.chapters.iter().all(|c| !c.content_html().contains("<p>introduction.")), "one paragraph");
+}

@@ -432,7 +432,7 @@ struct Floors {
 
 const FLOORS: Floors = Floors {
     chapter_f1: 0.99,
-    structure_exact: 0.83,
+    structure_exact: 0.85,
     title_right: 0.95,
     scene_break_error: 0.05,
     character_precision: 0.75,
