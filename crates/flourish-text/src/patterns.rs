@@ -168,7 +168,7 @@ re!(
 );
 re!(
     NAMED_CHAPTER,
-    r"(?i)^(prologue|epilogue|interlude|afterword|foreword|preface|introduction|pr[oó]logo|ep[ií]logo|prolog|epilog|пролог|эпилог)(?:(?-u:\b)|$|\s)\s*(?:[-–—:.|~]+\s*|\s+)?(.*?)$"
+    r"(?i)^(prologue|epilogue|interlude|conclusion|afterword|foreword|preface|introduction|pr[oó]logo|ep[ií]logo|prolog|epilog|пролог|эпилог)(?:(?-u:\b)|$|\s)\s*(?:[-–—:.|~]+\s*|\s+)?(.*?)$"
 );
 re!(
     LETTER_STAVE,

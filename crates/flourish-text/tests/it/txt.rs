@@ -659,3 +659,20 @@ fn a_wrapped_line_starting_with_a_heading_word_in_lower_case_is_text() {
     assert!(!titles.iter().any(|t| t.contains("Introduction")), "{titles:?}");
     assert!(doc.chapters.iter().all(|c| !c.content_html().contains("<p>introduction.")), "one paragraph");
 }
+
+/// A novel may end with a "CONCLUSION" after its numbered chapters: that is a chapter, as
+/// an epilogue is; "Conclusion, then…" opening a paragraph is not.
+#[test]
+fn a_closing_conclusion_is_a_chapter() {
+    let body = "The letters went back and forth all winter, and nobody in the house said a word about them, though everybody knew.\n\n";
+    let text = format!(
+        "I\n\n{body}{body}\n\nII\n\n{body}Conclusion, then, was what the whole house waited for, and it did not come.\n\n{body}\n\nIII\n\n{body}{body}\n\nCONCLUSION\n\n{body}{body}"
+    );
+    let doc = flourish_text::read_document(text.as_bytes(), Some("letters.txt")).unwrap();
+    assert_eq!(
+        chapters(&doc),
+        [(Some(1), None), (Some(2), None), (Some(3), None), (None, Some("Conclusion".into()))],
+        "{:?}",
+        chapters(&doc)
+    );
+}
