@@ -275,7 +275,8 @@ pub const GUTENBERG: &str = "Project Gutenberg";
 /// may be missing ("[unknown]"), or written "by Saki(Munro)" without a comma.
 fn gutenberg_title_line(line: &str) -> Option<(String, String)> {
     let line = line.trim().trim_matches(['*', ' ']);
-    let lower = line.to_lowercase();
+    // ASCII case only: offsets found in `lower` slice `line`.
+    let lower = line.to_ascii_lowercase();
     // "…Etext of Lady Susan, by…", or without the "of": "The Project Gutenberg Etext
     // Extracts From Adam's Diary, by Twain".
     let at = ["etext of ", "ebook of ", "e-text of ", "e-book of "]

@@ -641,14 +641,16 @@ const UNNAMED_NARRATOR_SHARE: usize = 30;
 /// Journal of Anna Pell" Anna Pell's.
 fn diary_writer(doc: &Document) -> Option<String> {
     let title = doc.title.as_deref()?.trim();
-    let lower = title.to_lowercase();
+    // ASCII case only, so that offsets in `lower` are offsets in `title` ("İ" lower-cased
+    // is longer than itself).
+    let lower = title.to_ascii_lowercase();
     for book in ["diary", "journal"] {
         if let Some(at) = lower.find(&format!("'s {book}")).or_else(|| lower.find(&format!("’s {book}"))) {
             let name = title[..at].rsplit(|c: char| !c.is_alphanumeric() && c != ' ' && c != '.').next()?;
             let name = name.trim();
             let lead = ["extracts from ", "extract from ", "from "]
                 .iter()
-                .find(|l| name.to_lowercase().starts_with(*l))
+                .find(|l| name.to_ascii_lowercase().starts_with(*l))
                 .map_or(0, |l| l.len());
             let name = name[lead..].trim();
             return (!name.is_empty()).then(|| name.to_owned());

@@ -11,6 +11,13 @@ proptest! {
     }
 
     #[test]
+    fn no_text_input_panics_the_suggestions(s in "(?s).{0,2000}") {
+        if let Ok(doc) = flourish_text::read_document(s.as_bytes(), Some("x.txt")) {
+            let _ = flourish_text::suggest::suggest(&doc, &[]);
+        }
+    }
+
+    #[test]
     fn no_byte_input_panics(bytes in proptest::collection::vec(any::<u8>(), 0..2000)) {
         let _ = flourish_text::read_document(&bytes, None);
     }
@@ -170,4 +177,20 @@ proptest! {
 fn ammonia_only(html: &str) -> String {
     // A leading comment is removed by ammonia and makes the fast path refuse the input.
     flourish_text::sanitize_html(&format!("<!---->{html}"))
+}
+
+/// Letters whose lower case is longer than themselves ("İ" is "i̇") in a title: offsets
+/// found in a lower-cased copy must not slice the original. A diary's title like this once
+/// panicked, and a Gutenberg first line lost its title.
+#[test]
+fn letters_longer_in_lower_case_do_not_shift_offsets() {
+    let diary = "İİİİİİİİİİİİ's Diary\n\n\nMonday\n\nI built a shelter today and I am tired, I think.\n\nTuesday\n\nI named the animals and I was pleased, I think.\n\nWednesday\n\nI rested and I wrote and I slept.\n";
+    let doc = flourish_text::read_document(diary.as_bytes(), Some("diary.txt")).unwrap();
+    let (tags, _) = flourish_text::suggest::suggest(&doc, &[]);
+    assert_eq!(tags.narrator.as_deref(), Some("İİİİİİİİİİİİ"));
+
+    let etext = "*** İİİİİİİİİİİİİİ Project Gutenberg Etext of Harbour Tales, by Mary Lisle\n\nSmall print.\n\n*END*THE SMALL PRINT! FOR PUBLIC DOMAIN ETEXTS*END*\n\nCHAPTER I\n\nThe pilot went out in every weather.\n";
+    let doc = flourish_text::read_document(etext.as_bytes(), Some("harbour.txt")).unwrap();
+    assert_eq!(doc.title.as_deref(), Some("Harbour Tales"));
+    assert_eq!(doc.authors, ["Mary Lisle"]);
 }
