@@ -21,7 +21,7 @@ use std::cell::RefCell;
 // run for every tag of the page.
 
 /// Elements that start and end a block of text.
-fn is_block(name: &str) -> bool {
+pub(crate) fn is_block(name: &str) -> bool {
     matches!(
         name,
         "p" | "div"

@@ -106,27 +106,6 @@ fn yaml_fields(lines: &[&str]) -> Vec<(String, String)> {
     fields
 }
 
-/// Block elements whose closing tag ends an HTML block where Jekyll's Markdown (kramdown)
-/// ends it.
-const BLOCK_TAGS: &[&str] = &[
-    "p",
-    "div",
-    "center",
-    "blockquote",
-    "table",
-    "ul",
-    "ol",
-    "pre",
-    "section",
-    "figure",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-];
-
 /// The text with a blank line after each line that closes a block element and is followed
 /// straight away by Markdown ("<p class="centered">…</p>" then "---" then "## LETTER I.").
 /// CommonMark runs an HTML block on to the next blank line, swallowing that Markdown as raw
@@ -136,7 +115,7 @@ fn close_html_blocks(text: &str) -> (std::borrow::Cow<'_, str>, Vec<usize>) {
     let closes_block = |line: &str| {
         let line = line.trim_end();
         line.rsplit_once("</").is_some_and(|(_, tag)| {
-            tag.strip_suffix('>').is_some_and(|t| BLOCK_TAGS.iter().any(|b| t.eq_ignore_ascii_case(b)))
+            tag.strip_suffix('>').is_some_and(|t| crate::html::is_block(&t.to_ascii_lowercase()))
         })
     };
     let lines: Vec<&str> = text.split_inclusive('\n').collect();

@@ -9,9 +9,20 @@ static PLACES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     include_str!("gazetteer.txt").lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect()
 });
 
-/// Every place known, for texts whose names cannot be picked out by their capitals.
-pub(super) fn places() -> impl Iterator<Item = &'static str> {
-    PLACES.iter().copied()
+/// The places written in Chinese characters, in a stable order, for texts whose names
+/// cannot be picked out by their capitals.
+static CJK_PLACES: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    let mut places: Vec<&str> = PLACES
+        .iter()
+        .copied()
+        .filter(|p| p.chars().next().is_some_and(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)))
+        .collect();
+    places.sort_unstable();
+    places
+});
+
+pub(super) fn cjk_places() -> impl Iterator<Item = &'static str> {
+    CJK_PLACES.iter().copied()
 }
 
 /// Whether `name` is a place every reader knows.

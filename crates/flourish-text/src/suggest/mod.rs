@@ -148,10 +148,11 @@ fn is_published_book(doc: &Document) -> bool {
     let library = doc.header_field("source").is_some_and(|s| s == crate::txt::GUTENBERG || s == crate::aozora::AOZORA);
     let classic_author = doc.authors.first().is_some_and(|a| crate::txt::is_full_name_with_patronymic(a));
     let old_credit = doc.header_field("credit").is_some_and(|c| c != "著");
+    let (rights, source) = (field("rights"), field("source"));
     let public_domain = ["public domain", "domaine public", "dominio público", "domínio público", "gemeinfrei"]
         .iter()
-        .any(|p| field("rights").contains(p));
-    let library_source = ["gutenberg", "aozora", "wikisource"].iter().any(|l| field("source").contains(l));
+        .any(|p| rights.contains(p));
+    let library_source = ["gutenberg", "aozora", "wikisource"].iter().any(|l| source.contains(l));
     let publisher = field("publisher");
     let published = !publisher.is_empty() && !FAN_FICTION_SITES.iter().any(|s| publisher.contains(s));
     // A title page naming an edition ("THE MILLENNIUM FULCRUM EDITION 3.0").
@@ -565,7 +566,8 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
     // stories) has people in each, two a chapter more.
     let floor = ranked.first().map_or(0, |c| score(c) / 30);
     ranked.retain(|c| score(c) >= floor.max(2));
-    ranked.truncate(MAX_CHARACTERS.max(titled_chapters(doc) * 2).min(MAX_COLLECTION_CHARACTERS));
+    let stories = titled_chapters(doc);
+    ranked.truncate(MAX_CHARACTERS.max(stories * 2).min(MAX_COLLECTION_CHARACTERS));
     // In rank order, so every choice below is the same on every run.
     let known: Vec<&str> = ranked.iter().map(|c| c.name.as_str()).collect();
 
@@ -601,12 +603,11 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
         .map(|(p, s)| (*p, s.uses))
         .collect();
     own.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-    places.extend(own.into_iter().take(MAX_OWN_PLACES.max(titled_chapters(doc))).map(|(p, _)| p.to_owned()));
+    places.extend(own.into_iter().take(MAX_OWN_PLACES.max(stories)).map(|(p, _)| p.to_owned()));
     places.sort();
     places.dedup();
 
-    let relationships =
-        relationships(&paras, &narrated, &known, &mention_paras, narrator.as_deref(), titled_chapters(doc));
+    let relationships = relationships(&paras, &narrated, &known, &mention_paras, narrator.as_deref(), stories);
     let fandoms = match source_work(doc) {
         // A published book is its own fandom, named as AO3 names source works.
         Some(book) => vec![book],
@@ -721,8 +722,7 @@ fn cjk_relationships(paras: &[Para], characters: &[CharacterSuggestion]) -> Vec<
 /// `places` and the known cities a Chinese or Japanese text names twice or more ("南京",
 /// "洛陽"), which no place word ends: the most named first, as many as a text's own.
 fn with_known_cjk_places(texts: &[&str], mut places: Vec<(String, u32)>) -> Vec<String> {
-    let han = |p: &&str| p.chars().next().is_some_and(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
-    for known in gazetteer::places().filter(han) {
+    for known in gazetteer::cjk_places() {
         let uses = texts.iter().map(|t| t.matches(known).count() as u32).sum::<u32>();
         if uses >= 2 && !places.iter().any(|(p, _)| p.contains(known)) {
             places.push((known.to_owned(), uses));
