@@ -220,31 +220,30 @@ fn page_units(blocks: Vec<HtmlBlock>) -> Vec<Unit> {
     let mut units = Vec::new();
     let mut within = Within::default();
     for (i, b) in blocks.iter().enumerate() {
-        // A heading above the chapters' level with story under it before the next chapter
-        // heads a chapter of its own: the title set again over the text, after the title
-        // page ("Eve's Diary" over "SATURDAY.—I am almost a whole day old"), where the later
-        // chapters are headed a level lower.
-        if let (Some(chapter), Some(level)) = (chapter_level, heading_level(&b.tag))
-            && level < chapter
-            && story_follows(&blocks[i + 1..], chapter)
-        {
-            within = Within { untitled: None, sections: 0, in_chapter: true };
-            units.push(unit(b, explicit_heading(&b.text)));
-            continue;
-        }
-        // Headings below the chapters' level, inside a chapter: the chapter's title under a
-        // bare number ("190" over "A FOUR-LEAVED CLOVER", an editor's introduction between
-        // them), or the heads of its sections ("1. The Rabbi", "CHAPTER II" in a story of an
-        // anthology). A section heading after the first is a scene break; each stays as text.
         if let (Some(chapter), Some(level)) = (chapter_level, heading_level(&b.tag)) {
-            if level == chapter {
-                within = Within { untitled: None, sections: 0, in_chapter: true };
-                units.push(page_unit(b, chapter_level));
-                if let LineKind::Heading(Heading { number: Some(_), title: None, .. }) = units[units.len() - 1].kind {
-                    within.untitled = Some(units.len() - 1);
-                }
+            // A heading above the chapters' level with story under it before the next
+            // chapter heads a chapter of its own: the title set again over the text, after
+            // the title page ("Eve's Diary" over "SATURDAY.—I am almost a whole day old"),
+            // where the later chapters are headed a level lower.
+            if level < chapter && story_follows(&blocks[i + 1..], chapter) {
+                within = Within::chapter(None);
+                units.push(unit(b, explicit_heading(&b.text)));
                 continue;
             }
+            if level == chapter {
+                units.push(page_unit(b, chapter_level));
+                let untitled = matches!(
+                    units[units.len() - 1].kind,
+                    LineKind::Heading(Heading { number: Some(_), title: None, .. })
+                );
+                within = Within::chapter(untitled.then(|| units.len() - 1));
+                continue;
+            }
+            // Headings below the chapters' level, inside a chapter: the chapter's title
+            // under a bare number ("190" over "A FOUR-LEAVED CLOVER", an editor's
+            // introduction between them), or the heads of its sections ("1. The Rabbi",
+            // "CHAPTER II" in a story of an anthology). A section heading after the first is
+            // a scene break; each stays as text.
             if level > chapter && within.in_chapter {
                 match within.untitled.take() {
                     Some(i) if level == chapter + 1 => {
@@ -305,6 +304,14 @@ struct Within {
     untitled: Option<usize>,
     /// Section headings seen in this chapter.
     sections: usize,
+}
+
+impl Within {
+    /// Just inside a chapter, headed by the unit at `untitled` when its heading is a bare
+    /// number.
+    fn chapter(untitled: Option<usize>) -> Within {
+        Within { in_chapter: true, untitled, sections: 0 }
+    }
 }
 
 static LINKED_BYLINE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
