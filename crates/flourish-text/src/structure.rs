@@ -435,17 +435,16 @@ pub(crate) fn layout_headings(units: &mut [Unit], from: usize) -> usize {
     // "VORREDE" and "EINLEITUNG" set apart the same way head the front matter, before the
     // chapters (the chapters' builder sets them aside); among or after the chapters, or
     // without chapters, they are text.
-    let front = found.iter().position(|&i| !is_front_matter_name(&units[i].text)).unwrap_or(found.len());
-    match found.get(front).copied() {
+    match found.iter().copied().find(|&i| !is_front_matter_name(&units[i].text)) {
         Some(first) => found.retain(|&i| i < first || !is_front_matter_name(&units[i].text)),
         None => found.clear(),
     }
-    let front = front.min(found.len());
-    let diary = days.len() >= 3 && days.len() > found.len() - front;
+    let chapters = found.iter().filter(|&&i| !is_front_matter_name(&units[i].text)).count();
+    let diary = days.len() >= 3 && days.len() > chapters;
     if diary {
         found = days;
     }
-    if found.len() - if diary { 0 } else { front } < 3 {
+    if (if diary { found.len() } else { chapters }) < 3 {
         return 0;
     }
     // A fair amount of text between them, or they were something else (a list, verse); a
