@@ -536,7 +536,8 @@ impl RomanCase for str {
     }
 }
 
-fn capitalize(s: &str) -> String {
+/// "LETTER" and "letter" as "Letter".
+pub(crate) fn capitalize(s: &str) -> String {
     let lower = s.to_lowercase();
     let mut chars = lower.chars();
     chars.next().map_or_else(String::new, |c| c.to_uppercase().collect::<String>() + chars.as_str())

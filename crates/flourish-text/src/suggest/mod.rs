@@ -694,13 +694,7 @@ const MIN_ROLE_SPEECHES: u32 = 4;
 
 /// "medical man" is named "The Medical Man", as a tag names a character known by a role.
 fn role_name(role: &str) -> String {
-    let words: Vec<String> = role
-        .split(' ')
-        .map(|w| {
-            let mut cs = w.chars();
-            cs.next().map(|c| c.to_uppercase().chain(cs).collect()).unwrap_or_default()
-        })
-        .collect();
+    let words: Vec<String> = role.split(' ').map(crate::patterns::capitalize).collect();
     format!("The {}", words.join(" "))
 }
 

@@ -59,16 +59,7 @@ pub(super) fn speakers<'a>(paras: impl Iterator<Item = &'a str>) -> Vec<(String,
 
 /// "MRS. HARDCASTLE" as "Mrs. Hardcastle", "DUKE SENIOR" as "Duke Senior".
 fn reader_case(name: &str) -> String {
-    name.split(' ')
-        .map(|w| {
-            let mut cs = w.chars();
-            match cs.next() {
-                Some(first) => first.to_uppercase().chain(cs.flat_map(char::to_lowercase)).collect::<String>(),
-                None => String::new(),
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+    name.split(' ').map(crate::patterns::capitalize).collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
