@@ -640,6 +640,13 @@ fn a_title_page_naming_an_edition_is_a_published_book_s() {
     let (suggested, _) = flourish_text::suggest::suggest(&doc, &[]);
     assert_eq!(suggested.fandoms, ["Harbour Tales - Mary Lisle"]);
 
+    // Further down the title page, under a dedication, the edition still tells.
+    let lower =
+        text.replace("THE HARBOUR EDITION 2.0\n\n", "To my sister, who kept the lamp.\n\nTHE HARBOUR EDITION 2.0\n\n");
+    let doc = flourish_text::read_document(lower.as_bytes(), Some("harbour.txt")).unwrap();
+    assert!(!doc.chapters[0].content_html().contains("EDITION"));
+    assert_eq!(flourish_text::suggest::suggest(&doc, &[]).0.fandoms, ["Harbour Tales - Mary Lisle"]);
+
     // Without the edition, a story with a byline may be the writer's own: no fandom guessed.
     let own = text.replace("THE HARBOUR EDITION 2.0\n\n", "");
     let doc = flourish_text::read_document(own.as_bytes(), Some("harbour.txt")).unwrap();
