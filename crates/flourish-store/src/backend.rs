@@ -89,14 +89,22 @@ async fn connect_sqlite(url: &str) -> Result<SqlitePool, StoreError> {
         // commit that happens to cross the log's threshold: that threshold is set high, a
         // safety net only (see `WAL_SAFETY_PAGES`).
         .pragma("wal_autocheckpoint", WAL_SAFETY_PAGES);
-    let pool = SqlitePoolOptions::new().max_connections(8).min_connections(1).connect_with(options).await.map_err(
-        |e| match e {
+    let pool = SqlitePoolOptions::new()
+        .max_connections(8)
+        .min_connections(1)
+        // SQLite rolls a transaction back by itself when the disk fills (SQLITE_FULL); the
+        // ROLLBACK sqlx then sends fails, and sqlx still counts the connection as inside a
+        // transaction, so every later BEGIN on it failed, even once there was room again.
+        // Such a connection is closed instead of handed out.
+        .before_acquire(|conn, _| Box::pin(async move { Ok(!sqlx::Connection::is_in_transaction(conn)) }))
+        .connect_with(options)
+        .await
+        .map_err(|e| match e {
             sqlx::Error::Database(ref db) if db.message().contains("not a database") => {
                 StoreError::ForeignDatabase { path: path.clone(), reason: "it is not an SQLite database".into() }
             }
             source => StoreError::Connect { url: url.to_owned(), source },
-        },
-    )?;
+        })?;
     if !in_memory {
         refuse_foreign_sqlite(&pool, &path).await?;
     }

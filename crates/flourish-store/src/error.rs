@@ -58,7 +58,41 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
 }
 
+/// Why the database cannot be used at all right now, as opposed to refusing one request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outage {
+    /// The server is down or unreachable, or no connection came free in time.
+    Unreachable,
+    /// The disk (or SQLite's size limit) is full: reads work, writes cannot.
+    DiskFull,
+}
+
 impl StoreError {
+    /// The outage behind this error, if it is one: a caller answers 503 and tries later,
+    /// since nothing about the request itself was wrong.
+    pub fn outage(&self) -> Option<Outage> {
+        let StoreError::Database(e) = self else { return None };
+        match e {
+            // Not PoolClosed: the pool closes only after the server stops serving, so a
+            // request that meets it is a bug, not an outage.
+            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::Tls(_) => Some(Outage::Unreachable),
+            sqlx::Error::Database(db) => {
+                let code = db.code().unwrap_or_default();
+                // PostgreSQL: class 08 is "connection exception", 57P01-03 a server that is
+                // shutting down or starting, 53100 "disk_full". SQLite: 13,
+                // SQLITE_FULL, which has no extended codes.
+                if code.starts_with("08") || matches!(&*code, "57P01" | "57P02" | "57P03") {
+                    Some(Outage::Unreachable)
+                } else if matches!(&*code, "53100" | "13") {
+                    Some(Outage::DiskFull)
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        }
+    }
+
     /// A single-field validation error.
     pub(crate) fn invalid(field: &str, message: impl Into<String>) -> StoreError {
         let mut errors = ValidationErrors::default();

@@ -21,6 +21,7 @@
 mod accounts;
 mod archive;
 mod backend;
+mod backup;
 mod changes;
 pub mod conversation;
 mod error;
@@ -43,11 +44,12 @@ pub use accounts::{
 };
 pub use archive::ArchiveTotals;
 pub use backend::{Backend, redact_url};
+pub use backup::TableRows;
 pub use conversation::{
     BlockStore, CommentOrder, CommentReader, CommentStore, CommentsPage, InboxFilter, JobStore, KudosGiver, KudosList,
     KudosStore, NewReport, NotificationStore, QueueFilter, ReportStore,
 };
-pub use error::StoreError;
+pub use error::{Outage, StoreError};
 pub use library::{
     Activity, BookmarkFilter, BookmarkIndexSource, BookmarkSort, BookmarkStore, Delivered, FilterStore, Hit,
     IndexedBookmark, ReadingStore, SavedSearch, SearchNotice, StatisticsStore, SubscriptionStore,
@@ -99,9 +101,42 @@ impl Store {
         with_db!(self, db => sqlx::query("SELECT 1").execute(db).await.map(|_| ()).map_err(StoreError::from))
     }
 
+    /// A connection of its own for telling whether a networked database answers, or `None`
+    /// for SQLite, a local file that cannot be unreachable. The probe does not queue behind
+    /// the requests for a pooled connection, so a busy archive does not look like a dead one.
+    pub fn health_probe(&self) -> Option<HealthProbe> {
+        match &self.db {
+            backend::Db::Sqlite(_) => None,
+            backend::Db::Postgres(pool) => Some(HealthProbe { options: pool.connect_options(), conn: None }),
+        }
+    }
+
     /// Closes every connection, waiting for queries in flight.
     pub async fn close(&self) {
         with_db!(self, db => db.close().await)
+    }
+}
+
+/// See [`Store::health_probe`]. Bound its calls with a timeout: an unreachable host can
+/// leave a connection attempt waiting on the network for minutes.
+pub struct HealthProbe {
+    options: std::sync::Arc<sqlx::postgres::PgConnectOptions>,
+    conn: Option<sqlx::PgConnection>,
+}
+
+impl HealthProbe {
+    /// `SELECT 1` on the probe's connection, connecting first when there is none.
+    pub async fn check(&mut self) -> Result<(), StoreError> {
+        use sqlx::ConnectOptions;
+        // Dropped before the attempt: a connection a failed or abandoned check left behind
+        // may be half-way through a query.
+        let mut conn = match self.conn.take() {
+            Some(conn) => conn,
+            None => self.options.connect().await?,
+        };
+        sqlx::query("SELECT 1").execute(&mut conn).await?;
+        self.conn = Some(conn);
+        Ok(())
     }
 }
 

@@ -44,6 +44,14 @@ impl TestDb {
         TestDb { store, url, _dir: Some(dir), postgres: None }
     }
 
+    /// A new SQLite database in `dir`, which the caller keeps (a [`crate::disk::SmallDisk`]).
+    pub async fn sqlite_in(dir: &std::path::Path) -> TestDb {
+        let url = format!("sqlite://{}", dir.join("flourish.db").display());
+        let store = Store::connect(&url).await.expect("open SQLite");
+        store.migrate().await.expect("migrate SQLite");
+        TestDb { store, url, _dir: None, postgres: None }
+    }
+
     /// A new PostgreSQL database on the server `FLOURISH_TEST_DATABASE_URL` names, or `None`
     /// (after [`require_or_skip`]) when it is not set.
     pub async fn postgres() -> Option<TestDb> {

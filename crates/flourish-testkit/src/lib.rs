@@ -8,10 +8,12 @@
 //!   tests turn on; the store's and the search index's tests build without the web crate).
 //! - [`links`]: an independent judge of the links in pages, downloads and feeds.
 //! - [`smtp`]: a local mail server that keeps what it accepts.
+//! - [`disk`]: a small filesystem to fill up.
 
 #[cfg(feature = "web")]
 pub mod app;
 pub mod db;
+pub mod disk;
 pub mod fixtures;
 pub mod links;
 pub mod smtp;

@@ -7,7 +7,7 @@
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use flourish_store::StoreError;
+use flourish_store::{Outage, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -30,6 +30,10 @@ pub enum AppError {
     TooLarge(usize),
     #[error("{message}")]
     TooManyRequests { retry_after: u64, message: String },
+    /// The database cannot serve anyone now (unreachable, or its disk is full): 503 with
+    /// `Retry-After`, since the request itself was fine.
+    #[error("{message}")]
+    Unavailable { retry_after: u64, message: String },
     /// Input that breaks the archive's rules, field by field (the API's 422).
     #[error("{0}")]
     Invalid(flourish_core::ValidationErrors),
@@ -101,6 +105,7 @@ impl AppError {
             AppError::TooManyRequests { message, .. } => {
                 (StatusCode::TOO_MANY_REQUESTS, "too_many_requests", message.clone())
             }
+            AppError::Unavailable { message, .. } => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", message.clone()),
             AppError::Invalid(_) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid",
@@ -126,7 +131,23 @@ impl From<StoreError> for AppError {
             StoreError::Conflict(m) => AppError::Conflict(m),
             StoreError::Forbidden(m) => AppError::Forbidden(m),
             StoreError::RateLimited { retry_after, message } => AppError::TooManyRequests { retry_after, message },
-            other => AppError::internal(other),
+            other => match other.outage() {
+                Some(outage) => {
+                    // Logged like an internal error: an admin must hear of it.
+                    tracing::error!(error = %other, "the database cannot serve this request");
+                    let message = match outage {
+                        Outage::Unreachable => {
+                            "The archive's database is not answering right now. Please try again in a moment."
+                        }
+                        Outage::DiskFull => {
+                            "The archive's disk is full, so nothing was saved. Please try again later; \
+                             the archive's admins have been told."
+                        }
+                    };
+                    AppError::Unavailable { retry_after: crate::db_health::RETRY_AFTER_SECS, message: message.into() }
+                }
+                None => AppError::internal(other),
+            },
         }
     }
 }
@@ -149,7 +170,7 @@ impl IntoResponse for AppError {
         }
         let page = self.page();
         let mut response = (page.status, page.message.clone()).into_response();
-        if let AppError::TooManyRequests { retry_after, .. } = &self {
+        if let AppError::TooManyRequests { retry_after, .. } | AppError::Unavailable { retry_after, .. } = &self {
             response.headers_mut().insert(axum::http::header::RETRY_AFTER, (*retry_after).into());
         }
         if let AppError::Unauthorized(_) = &self {

@@ -16,6 +16,7 @@ pub mod api;
 pub mod assets;
 pub mod audit;
 pub mod auth;
+pub mod db_health;
 pub mod downloads;
 pub mod error;
 pub mod feeds;
@@ -103,6 +104,7 @@ pub fn router(state: AppState) -> Router {
         .route("/static/{*path}", get(assets::serve))
         .layer(axum::extract::DefaultBodyLimit::max(html::posting::MAX_UPLOAD_BYTES))
         .layer(axum::middleware::from_fn_with_state(state.clone(), rate_limit::limit))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), db_health::gate))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::render_error_pages))
         .layer(
             // Outermost first: the request id exists before the span that logs it.

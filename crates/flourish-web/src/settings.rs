@@ -39,12 +39,16 @@ impl SiteSettings {
 }
 
 impl AppState {
-    /// The settings in effect, re-read from the database when older than [`REFRESH`].
+    /// The settings in effect, re-read from the database when older than [`REFRESH`] and
+    /// the database answers (an error page during an outage must not wait for it).
     pub async fn site(&self) -> SiteSettings {
         if let Some((at, s)) = self.site.lock().expect("settings lock").clone()
-            && at.elapsed() < REFRESH
+            && (at.elapsed() < REFRESH || self.db_health.is_down())
         {
             return s;
+        }
+        if self.db_health.is_down() {
+            return self.default_site();
         }
         self.reload_site().await.unwrap_or_else(|e| {
             tracing::warn!(error = %e, "cannot read site settings; using the configured ones");

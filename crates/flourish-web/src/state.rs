@@ -104,6 +104,8 @@ pub struct Inner {
     /// Members' page views on their way to their reading history.
     pub visits: crate::visit_log::VisitLog,
     pub hits: crate::hit_log::HitLog,
+    /// Whether the database answers; see `db_health`.
+    pub db_health: crate::db_health::DbHealth,
     /// The key guests' addresses are hashed with (`visitors`), read once from the database.
     pub(crate) secrets: tokio::sync::OnceCell<String>,
     pub(crate) site: std::sync::Mutex<Option<(std::time::Instant, settings::SiteSettings)>>,
@@ -142,6 +144,7 @@ impl AppState {
             downloads,
             visits: Default::default(),
             hits: Default::default(),
+            db_health: Default::default(),
             secrets: Default::default(),
             site: Default::default(),
             counts: Default::default(),
@@ -183,6 +186,7 @@ impl AppState {
                 forget,
                 state.visits.run(state.store.clone()),
                 state.hits.run(state.store.clone()),
+                state.db_health.watch(state.store.clone()),
                 crate::jobs::run(state.clone())
             );
         })

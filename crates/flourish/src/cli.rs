@@ -70,6 +70,20 @@ pub enum Command {
     },
     /// Rebuild this node's search index from the database (stop the server first).
     Reindex(DatabaseArgs),
+    /// Copy a SQLite archive, consistently, into a new folder while it keeps running.
+    Backup {
+        /// The folder to write (new or empty).
+        dir: PathBuf,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Bring a backup back into an empty data directory (--data-dir).
+    Restore {
+        /// A folder `flourish backup` wrote.
+        dir: PathBuf,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
     /// Tools for developing and benchmarking Flourish.
     Dev {
         #[command(subcommand)]
@@ -320,6 +334,24 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Reindex(database) => {
             with_store(config_file, &database, async |config, store| crate::serve::reindex(config, store).await).await
+        }
+        Command::Backup { dir, database } => with_store(config_file, &database, async |_, store| {
+            let taken = crate::backup::backup(store, &dir).await?;
+            println!(
+                "backed up {} works ({:.1} MB) into {} in {:.1} s; the search index is rebuilt from it after a restore",
+                taken.works,
+                taken.bytes as f64 / 1e6,
+                taken.dir.display(),
+                taken.took.as_secs_f64()
+            );
+            Ok(())
+        })
+        .await,
+        Command::Restore { dir, database } => {
+            // Not through with_store: the archive it would open must not exist yet.
+            let config = Config::load(config_file, &database.overrides())?;
+            crate::logging::init(&config);
+            crate::backup::restore(&config, &dir).await
         }
         Command::Export { all, work, format, output, database } => {
             with_store(config_file, &database, async |config, store| {

@@ -41,6 +41,48 @@ pub struct Config {
     pub mail: MailConfig,
     pub suggestions: SuggestionsConfig,
     pub limits: Limits,
+    pub backup: BackupConfig,
+}
+
+/// Scheduled backups of a SQLite archive, taken by the server while it runs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct BackupConfig {
+    /// How often ("1d", "6h", "30m"); unset, no scheduled backups.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "write_duration",
+        deserialize_with = "read_duration"
+    )]
+    pub every: Option<std::time::Duration>,
+    /// How many scheduled backups to keep; older ones are deleted.
+    pub keep: u32,
+    /// Where they go; unset, `backups` in the data directory.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dir: Option<PathBuf>,
+}
+
+impl Default for BackupConfig {
+    fn default() -> Self {
+        BackupConfig { every: None, keep: 7, dir: None }
+    }
+}
+
+fn read_duration<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<std::time::Duration>, D::Error> {
+    let text = String::deserialize(d)?;
+    let every = humantime::parse_duration(&text)
+        .map_err(|e| serde::de::Error::custom(format!("{e}: write a duration such as \"1d\", \"6h\" or \"30m\"")))?;
+    if every.is_zero() {
+        return Err(serde::de::Error::custom("write a duration longer than zero, or leave backup.every unset"));
+    }
+    Ok(Some(every))
+}
+
+fn write_duration<S: serde::Serializer>(every: &Option<std::time::Duration>, s: S) -> Result<S::Ok, S::Error> {
+    match every {
+        Some(every) => s.serialize_str(&humantime::format_duration(*every).to_string()),
+        None => s.serialize_none(),
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -146,6 +188,7 @@ impl Default for Config {
             mail: MailConfig::default(),
             suggestions: SuggestionsConfig::default(),
             limits: Limits::default(),
+            backup: BackupConfig::default(),
         }
     }
 }
@@ -177,6 +220,9 @@ const ENV_KEYS: &[(&str, &str)] = &[
     ("FLOURISH_MAIL_FROM", "mail.from"),
     ("FLOURISH_MAIL_LEASE_SECS", "mail.lease_secs"),
     ("FLOURISH_SUGGESTIONS_LEXICON_DIR", "suggestions.lexicon_dir"),
+    ("FLOURISH_BACKUP_EVERY", "backup.every"),
+    ("FLOURISH_BACKUP_KEEP", "backup.keep"),
+    ("FLOURISH_BACKUP_DIR", "backup.dir"),
     ("FLOURISH_ARCHIVE_NAME", "archive.name"),
     ("FLOURISH_ARCHIVE_DESCRIPTION", "archive.description"),
     ("FLOURISH_LIMITS_TITLE", "limits.title"),
@@ -284,6 +330,11 @@ impl Config {
     /// This node's search index: derived data, rebuilt when missing (`flourish reindex`).
     pub fn index_dir(&self) -> PathBuf {
         self.data_dir.join("index")
+    }
+
+    /// Where scheduled backups go.
+    pub fn backup_dir(&self) -> PathBuf {
+        self.backup.dir.clone().unwrap_or_else(|| self.data_dir.join("backups"))
     }
 
     /// The address readers use: `public_url`, or the listen address over http.

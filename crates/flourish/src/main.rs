@@ -1,6 +1,7 @@
 //! `flourish`: the archive's one binary. Each subcommand lives in its own module; this file
 //! only parses the command line and hands over.
 
+mod backup;
 mod cli;
 mod config;
 mod demo;

@@ -128,6 +128,12 @@ fn human_bytes(bytes: u64) -> String {
 
 pub async fn run(config: Config, demo: bool) -> anyhow::Result<()> {
     let store = open_store(&config).await?;
+    if config.backup.every.is_some() && store.backend() != flourish_store::Backend::Sqlite {
+        anyhow::bail!(
+            "backup.every schedules backups of a SQLite archive; on PostgreSQL use pg_dump or pg_basebackup (see the \
+             README) and leave backup.every unset"
+        );
+    }
     let applied = store.migrate().await?;
     if applied > 0 {
         tracing::info!(applied, "database migrated");
@@ -161,11 +167,13 @@ pub async fn run(config: Config, demo: bool) -> anyhow::Result<()> {
     let state = AppState::new(store.clone(), indexer.index.clone(), web).context("cannot start the web front")?;
     let background = state.start_background_tasks();
     let indexing = indexer.spawn(INDEX_POLL);
+    let backups = tokio::spawn(crate::backup::schedule(config.clone(), store.clone()));
     tracing::info!(database = %config.database_url_redacted(), "Flourish is listening on http://{addr}");
     let app = flourish_web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.context("server error")?;
     background.abort();
     indexing.abort();
+    backups.abort();
     store.close().await;
     tracing::info!("Flourish stopped");
     Ok(())

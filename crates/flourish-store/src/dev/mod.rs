@@ -4,7 +4,9 @@
 
 mod accounts;
 pub mod baseline;
+mod digest;
 mod synthetic;
 
 pub use accounts::SyntheticAccounts;
+pub use digest::TableDigests;
 pub use synthetic::SyntheticStats;

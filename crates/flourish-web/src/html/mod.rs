@@ -136,13 +136,23 @@ pub async fn not_found() -> AppError {
     AppError::NotFound
 }
 
-/// Liveness and readiness: 200 when the database answers, 503 when it does not.
+/// Liveness and readiness: 200 when the database answers, 503 when it does not, within
+/// about a second either way (a load balancer's check must not hang on a dead database).
 pub async fn healthz(State(state): State<AppState>) -> (axum::http::StatusCode, &'static str) {
-    match state.store.ping().await {
-        Ok(()) => (axum::http::StatusCode::OK, "ok"),
-        Err(e) => {
+    const UNAVAILABLE: (axum::http::StatusCode, &str) =
+        (axum::http::StatusCode::SERVICE_UNAVAILABLE, "database unavailable");
+    if state.db_health.is_down() {
+        return UNAVAILABLE;
+    }
+    match tokio::time::timeout(std::time::Duration::from_secs(1), state.store.ping()).await {
+        Ok(Ok(())) => (axum::http::StatusCode::OK, "ok"),
+        Err(_) => {
+            tracing::error!("health check timed out");
+            UNAVAILABLE
+        }
+        Ok(Err(e)) => {
             tracing::error!(error = %e, "health check failed");
-            (axum::http::StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+            UNAVAILABLE
         }
     }
 }

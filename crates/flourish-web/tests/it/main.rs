@@ -8,6 +8,7 @@ mod discovery;
 mod downloads;
 mod feeds;
 mod filters;
+mod full_disk;
 mod mail;
 mod my_data;
 mod opds;

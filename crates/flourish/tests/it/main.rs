@@ -1,9 +1,11 @@
 //! Tests of the real `flourish` binary: serving, configuration, refusing bad databases,
 //! graceful shutdown, and a work opened in headless Chromium.
 
+mod backup;
 mod browser;
 mod cli;
 mod conversation_browser;
+mod degraded;
 mod library_browser;
 mod mail_crash;
 mod search;

@@ -104,6 +104,12 @@ impl Drop for Server {
 
 /// A minimal HTTP/1.1 GET over a raw socket, so these tests need no HTTP client crate.
 pub fn http_get(url: &str) -> (u16, String) {
+    let (status, _, body) = http_get_with_head(url);
+    (status, body)
+}
+
+/// [`http_get`] with the response's head (status line and headers) as well.
+pub fn http_get_with_head(url: &str) -> (u16, String, String) {
     use std::io::{Read, Write};
     let rest = url.strip_prefix("http://").expect("http URL");
     let (host, path) = rest.split_once('/').map_or((rest, "/".to_owned()), |(h, p)| (h, format!("/{p}")));
@@ -114,8 +120,8 @@ pub fn http_get(url: &str) -> (u16, String) {
     stream.read_to_end(&mut response).expect("read response");
     let text = String::from_utf8_lossy(&response).into_owned();
     let status = text.split_whitespace().nth(1).and_then(|s| s.parse().ok()).expect("status line");
-    let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
-    (status, body)
+    let (head, body) = text.split_once("\r\n\r\n").map(|(h, b)| (h.to_owned(), b.to_owned())).unwrap_or_default();
+    (status, head, body)
 }
 
 pub fn temp_dir() -> tempfile::TempDir {
