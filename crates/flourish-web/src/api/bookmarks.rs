@@ -192,22 +192,34 @@ fn filter_of(uri: &Uri) -> AppResult<(BookmarkFilter, u32)> {
             .map(|v| v.split(',').map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned).collect())
             .unwrap_or_default()
     };
-    let yes = |name: &str| query_param(uri, name).is_some_and(|v| v == "true" || v == "1");
-    let kind = query_param(uri, "kind");
+    let yes = |name: &str| -> AppResult<bool> {
+        match query_param(uri, name).as_deref() {
+            None | Some("" | "false" | "0") => Ok(false),
+            Some("true" | "1") => Ok(true),
+            Some(_) => Err(invalid(name, "Use true or false.")),
+        }
+    };
+    let kind = query_param(uri, "kind").filter(|k| !k.is_empty());
     if kind.as_deref().is_some_and(|k| !matches!(k, "work" | "series" | "external")) {
         return Err(invalid("kind", "Use work, series or external."));
     }
     let number = |name: &str| -> AppResult<Option<u64>> {
         match query_param(uri, name) {
             None => Ok(None),
-            Some(v) => v.parse().map(Some).map_err(|_| invalid(name, "A number of words, from 0.")),
+            // At most i64::MAX, as the schema says and the database can hold.
+            Some(v) => v
+                .parse::<i64>()
+                .ok()
+                .filter(|n| *n >= 0)
+                .map(|n| Some(n as u64))
+                .ok_or_else(|| invalid(name, "A number of words, from 0.")),
         }
     };
     let filter = BookmarkFilter {
         tags: list("tags"),
         exclude_tags: list("exclude_tags"),
-        rec_only: yes("rec"),
-        with_notes: yes("with_notes"),
+        rec_only: yes("rec")?,
+        with_notes: yes("with_notes")?,
         kind,
         language: query_param(uri, "language").filter(|l| !l.is_empty()),
         words_from: number("words_from")?,
@@ -231,12 +243,12 @@ fn page_out(page: flourish_store::traits::Page<Bookmark>) -> BookmarkPage {
     get,
     path = "/api/v1/me/bookmarks",
     params(
-        ("page" = Option<u32>, Query),
+        ("page" = Option<u32>, Query, minimum = 1, maximum = 10000),
         ("tags" = Option<String>, Query, description = "Only bookmarks with all these tags of yours (comma-separated)"),
         ("exclude_tags" = Option<String>, Query, description = "None with any of these tags of yours"),
         ("rec" = Option<bool>, Query, description = "Recommendations only"),
         ("with_notes" = Option<bool>, Query),
-        ("kind" = Option<String>, Query, description = "work, series or external"),
+        ("kind" = Option<String>, Query, description = "work, series or external", pattern = "^(work|series|external)?$"),
         ("language" = Option<String>, Query, description = "The bookmarked work's language"),
         ("words_from" = Option<u64>, Query),
         ("words_to" = Option<u64>, Query),
@@ -373,7 +385,7 @@ pub async fn delete_bookmark(
     path = "/api/v1/works/{id}/bookmarks",
     params(
         ("id" = i64, Path),
-        ("page" = Option<u32>, Query),
+        ("page" = Option<u32>, Query, minimum = 1, maximum = 10000),
         ("tags" = Option<String>, Query, description = "Only bookmarks with all these bookmarker's tags (comma-separated)"),
         ("exclude_tags" = Option<String>, Query),
         ("rec" = Option<bool>, Query),

@@ -159,7 +159,7 @@ pub async fn list_comments(
 ) -> AppResult<Json<CommentPage>> {
     let work: WorkId = path_id(&id)?;
     let work = state.store.work(work, viewer).await?.ok_or(AppError::NotFound)?;
-    let after = match crate::query_string::query_param(&uri, "cursor") {
+    let after = match crate::api::cursor_param(&uri) {
         Some(c) => Some(CommentId(decode_after(&c)?)),
         None => None,
     };
@@ -362,7 +362,7 @@ pub async fn notifications(
             "Your notifications need your API token: Authorization: Bearer TOKEN.".into(),
         ));
     };
-    let before = match crate::query_string::query_param(&uri, "cursor") {
+    let before = match crate::api::cursor_param(&uri) {
         Some(c) => Some(NotificationId(decode_after(&c)?)),
         None => None,
     };

@@ -90,9 +90,54 @@ pub fn routes() -> Router<AppState> {
         bookmarks::BookmarkInput, bookmarks::BookmarkEdit, bookmarks::ExternalInput, filters::FilterInput,
         subscriptions::SubscriptionInput
     )),
-    modifiers(&BearerAuth)
+    modifiers(&BearerAuth, &StandardErrors)
 )]
 pub struct ApiDoc;
+
+/// The errors any operation can answer, added to each that does not describe them itself,
+/// so that the document lists every status a client can meet: unreadable input (400), a
+/// bad token (401), a path naming nothing (404), invalid or oversized bodies (422, 413),
+/// the rate limit (429) and a database that is not answering (503).
+struct StandardErrors;
+
+impl utoipa::Modify for StandardErrors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let error = |why: &str| {
+            ResponseBuilder::new()
+                .description(why)
+                .content(
+                    "application/json",
+                    ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorOut"))).build(),
+                )
+                .build()
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+            for operation in operations.into_iter().flatten() {
+                let mut standard = vec![
+                    ("400", "A parameter or body that cannot be read"),
+                    ("401", "An API token that is not valid, or none where one is needed"),
+                    ("429", "Too many requests; see Retry-After"),
+                    (
+                        "503",
+                        "The archive cannot serve this now (its database is not answering, or its disk is full); see Retry-After",
+                    ),
+                ];
+                if path.contains('{') {
+                    standard.push(("404", "Nothing of that id, or nothing you may see"));
+                }
+                if operation.request_body.is_some() {
+                    standard.push(("413", "A body larger than the archive accepts"));
+                    standard.push(("422", "Invalid fields, each named; nothing was saved"));
+                }
+                for (status, why) in standard {
+                    operation.responses.responses.entry(status.to_owned()).or_insert_with(|| error(why).into());
+                }
+            }
+        }
+    }
+}
 
 struct BearerAuth;
 
@@ -188,6 +233,11 @@ fn encode_cursor(page: u32) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("p{page}"))
 }
 
+/// The `cursor` parameter; an empty one is no cursor (the first page), as the schema allows.
+pub(crate) fn cursor_param(uri: &Uri) -> Option<String> {
+    crate::query_string::query_param(uri, "cursor").filter(|c| !c.trim().is_empty())
+}
+
 fn decode_cursor(cursor: &str) -> AppResult<u32> {
     let bad = || AppError::BadRequest("That cursor is not one this API gave out; start again without it.".into());
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(cursor.trim()).map_err(|_| bad())?;
@@ -204,11 +254,11 @@ fn decode_cursor(cursor: &str) -> AppResult<u32> {
     get,
     path = "/api/v1/works",
     params(
-        ("q" = Option<String>, Query, description = "Search, with the search box's language (title:, tag:, words>1000…)"),
-        ("include" = Option<Vec<i64>>, Query, description = "Tag ids every work must match (synonyms and subtags count)"),
-        ("exclude" = Option<Vec<i64>>, Query, description = "Tag ids no work may match"),
-        ("other_tags" = Option<String>, Query, description = "Tag names to include, comma-separated"),
-        ("excluded_tags" = Option<String>, Query, description = "Tag names to exclude, comma-separated"),
+        ("q" = Option<String>, Query, description = "Search, with the search box's language (title:, tag:, words>1000…)", max_length = 1000),
+        ("include" = Option<Vec<i64>>, Query, description = "Tag ids every work must match (synonyms and subtags count)", max_items = 100),
+        ("exclude" = Option<Vec<i64>>, Query, description = "Tag ids no work may match", max_items = 100),
+        ("other_tags" = Option<String>, Query, description = "Tag names to include, comma-separated (at most 100)", pattern = "^[^,，、]*([,，、][^,，、]*){0,99}$"),
+        ("excluded_tags" = Option<String>, Query, description = "Tag names to exclude, comma-separated (at most 100)", pattern = "^[^,，、]*([,，、][^,，、]*){0,99}$"),
         ("sort" = Option<String>, Query, description = "best_match, creator, title, posted, updated (default), words, hits, kudos, comments, bookmarks"),
         ("cursor" = Option<String>, Query, description = "next_cursor from the previous page"),
         ("filters" = Option<String>, Query, description = "off: list without the token owner's default filter profile, which otherwise applies"),
@@ -233,7 +283,7 @@ async fn list_works(
     get,
     path = "/api/v1/search",
     params(
-        ("q" = String, Query, description = "The search"),
+        ("q" = String, Query, description = "The search", max_length = 1000),
         ("cursor" = Option<String>, Query),
         ("filters" = Option<String>, Query, description = "off: without the token owner's default filter profile"),
     ),
@@ -241,11 +291,14 @@ async fn list_works(
     security((), ("token" = []))
 )]
 async fn search(State(state): State<AppState>, ApiViewer(viewer): ApiViewer, uri: Uri) -> AppResult<Json<WorkPage>> {
+    if crate::query_string::query_param(&uri, "q").is_none() {
+        return Err(AppError::BadRequest("Say what to search for with q (or list works at /api/v1/works).".into()));
+    }
     works_page(&state, viewer, &uri).await
 }
 
 async fn works_page(state: &AppState, viewer: Viewer, uri: &Uri) -> AppResult<Json<WorkPage>> {
-    let page = match crate::query_string::query_param(uri, "cursor") {
+    let page = match cursor_param(uri) {
         Some(c) => decode_cursor(&c)?,
         None => 1,
     };

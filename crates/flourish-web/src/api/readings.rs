@@ -85,7 +85,7 @@ fn page_of(uri: &Uri) -> AppResult<u32> {
 #[utoipa::path(
     get,
     path = "/api/v1/me/history",
-    params(("page" = Option<u32>, Query)),
+    params(("page" = Option<u32>, Query, minimum = 1, maximum = 100000)),
     responses((status = 200, body = HistoryPage), (status = 401, body = ErrorOut), (status = 422, body = ErrorOut)),
     security(("token" = []))
 )]
@@ -122,7 +122,7 @@ pub async fn forget(
 #[utoipa::path(
     get,
     path = "/api/v1/me/later",
-    params(("page" = Option<u32>, Query)),
+    params(("page" = Option<u32>, Query, minimum = 1, maximum = 100000)),
     responses((status = 200, body = LaterPage), (status = 401, body = ErrorOut), (status = 422, body = ErrorOut)),
     security(("token" = []))
 )]

@@ -72,15 +72,23 @@ pub fn parse(raw: Option<&str>) -> Result<WorkQuery, AppError> {
                 page_seen = true;
                 q.page = value.parse::<u32>().unwrap_or(1).clamp(1, 1_000_000);
             }
+            "" => return Err(AppError::BadRequest("A parameter needs a name: remove the bare `=…`.".into())),
             // Unknown parameters (tracking tags, old links) are ignored, as pages do.
             _ => {}
         }
     }
-    let tags = q.include.len() + q.exclude.len() + q.include_names.len() + q.exclude_names.len();
-    if tags > MAX_TAG_PARAMS {
-        return Err(AppError::BadRequest(format!(
-            "Too many tags in one filter ({tags}): include and exclude at most {MAX_TAG_PARAMS} together."
-        )));
+    // Each of the four on its own, so that the API's schema can state the limit.
+    for (param, tags) in [
+        ("include", q.include.len()),
+        ("exclude", q.exclude.len()),
+        ("other_tags", q.include_names.len()),
+        ("excluded_tags", q.exclude_names.len()),
+    ] {
+        if tags > MAX_TAG_PARAMS {
+            return Err(AppError::BadRequest(format!(
+                "Too many tags in {param} ({tags}): a filter takes at most {MAX_TAG_PARAMS} in each."
+            )));
+        }
     }
     Ok(q)
 }
@@ -150,9 +158,10 @@ fn tag_id(value: &str) -> Result<Option<i64>, AppError> {
     if value.is_empty() {
         return Ok(None);
     }
+    // Any id is taken: one that is no tag's (0, negative, too large) matches no work.
     match value.parse::<i64>() {
-        Ok(id) if id > 0 => Ok(Some(id)),
-        _ => Err(bad("include or exclude", value, "tag ids from the filter form")),
+        Ok(id) => Ok(Some(id)),
+        Err(_) => Err(bad("include or exclude", value, "tag ids from the filter form")),
     }
 }
 
@@ -193,9 +202,12 @@ mod tests {
 
     #[test]
     fn nonsense_is_refused_with_a_message() {
-        for raw in ["words_from=lots", "sort=sideways", "include=-1", "date_from=yesterday", "crossover=maybe"] {
+        for raw in ["words_from=lots", "sort=sideways", "include=x", "date_from=yesterday", "crossover=maybe", "=true"]
+        {
             assert!(matches!(parse(Some(raw)), Err(AppError::BadRequest(_))), "{raw}");
         }
+        // An id that is no tag's is an id all the same: it matches nothing.
+        assert_eq!(parse(Some("include=-1&exclude=9223372036854775807")).unwrap().include, [-1]);
         let many = (0..1000).map(|i| format!("include={i}")).collect::<Vec<_>>().join("&");
         assert!(matches!(parse(Some(&many)), Err(AppError::BadRequest(m)) if m.contains("at most")));
         let long = format!("q={}", "a".repeat(100_000));

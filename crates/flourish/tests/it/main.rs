@@ -1,6 +1,7 @@
 //! Tests of the real `flourish` binary: serving, configuration, refusing bad databases,
 //! graceful shutdown, and a work opened in headless Chromium.
 
+mod api_contract;
 mod backup;
 mod browser;
 mod cli;
