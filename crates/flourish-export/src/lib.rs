@@ -111,8 +111,9 @@ pub fn file_name(work: &Work, format: Format) -> String {
     format!("{name}.{}", format.extension())
 }
 
-#[cfg(test)]
-pub(crate) mod fixture;
+/// The team's sample work, for the format tests here and the transform tests elsewhere.
+#[doc(hidden)]
+pub mod fixture;
 
 #[cfg(test)]
 mod tests {

@@ -10,7 +10,7 @@
 use ammonia::Builder;
 use flourish_core::links::{LINK_SCHEMES, is_safe_link, strip_control_chars};
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
 /// Bump whenever the allowlist changes: stored content cleaned by an older version is
@@ -92,6 +92,35 @@ const TAGS: &[&str] = &[
 const STRUCTURE_CLASSES: &[(&str, &[&str])] =
     &[("section", &["pov", "flashback", "letter"]), ("p", &["section-label", "scene-break"]), ("hr", &["scene-break"])];
 
+/// Attributes any allowed tag may have.
+const GENERIC_ATTRIBUTES: &[&str] = &["title", "dir", "lang", "align"];
+
+/// Attributes particular tags may have, beside [`GENERIC_ATTRIBUTES`].
+const TAG_ATTRIBUTES: &[(&str, &[&str])] = &[
+    ("a", &["href", "name"]),
+    ("img", &["src", "alt", "width", "height"]),
+    ("td", &["colspan", "rowspan"]),
+    ("th", &["colspan", "rowspan"]),
+    ("ol", &["start", "type"]),
+    ("section", &["data-label"]),
+];
+
+/// The writers' allowlist as data, for tests that hold later steps (downloads, feeds) to
+/// the sanitizer's own rules. Links also get `rel`, which the sanitizer sets itself.
+pub struct Allowlist {
+    pub tags: &'static [&'static str],
+    pub generic_attributes: &'static [&'static str],
+    pub tag_attributes: &'static [(&'static str, &'static [&'static str])],
+    pub classes: &'static [(&'static str, &'static [&'static str])],
+}
+
+pub const ALLOWLIST: Allowlist = Allowlist {
+    tags: TAGS,
+    generic_attributes: GENERIC_ATTRIBUTES,
+    tag_attributes: TAG_ATTRIBUTES,
+    classes: STRUCTURE_CLASSES,
+};
+
 static SANITIZER: LazyLock<Builder<'static>> = LazyLock::new(|| builder(TAGS, "nofollow"));
 
 /// What readers may use in comments: text formatting, quotes, lists and links, but no
@@ -133,15 +162,8 @@ fn builder(tags: &[&'static str], rel: &'static str) -> Builder<'static> {
         .clean_content_tags(
             ["script", "style", "iframe", "object", "embed", "noscript", "template"].into_iter().collect(),
         )
-        .generic_attributes(["title", "dir", "lang", "align"].into_iter().collect())
-        .tag_attributes(HashMap::from([
-            ("a", ["href", "name"].into_iter().collect()),
-            ("img", ["src", "alt", "width", "height"].into_iter().collect()),
-            ("td", ["colspan", "rowspan"].into_iter().collect()),
-            ("th", ["colspan", "rowspan"].into_iter().collect()),
-            ("ol", ["start", "type"].into_iter().collect()),
-            ("section", ["data-label"].into_iter().collect()),
-        ]))
+        .generic_attributes(GENERIC_ATTRIBUTES.iter().copied().collect())
+        .tag_attributes(TAG_ATTRIBUTES.iter().map(|(t, a)| (*t, a.iter().copied().collect())).collect())
         .allowed_classes(STRUCTURE_CLASSES.iter().map(|(t, c)| (*t, c.iter().copied().collect())).collect())
         .url_schemes(LINK_SCHEMES.iter().copied().collect())
         .attribute_filter(|_element, attribute, value| {

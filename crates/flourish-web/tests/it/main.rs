@@ -18,3 +18,4 @@ mod readings;
 mod script_links;
 mod statistics;
 mod subscriptions;
+mod transforms;
