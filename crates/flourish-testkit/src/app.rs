@@ -196,6 +196,11 @@ impl Browser {
         self.cookies.lock().expect("jar").get(name).cloned()
     }
 
+    /// Puts a cookie in the jar as another site or a script could (for attack tests).
+    pub fn set_cookie(&self, name: &str, value: &str) {
+        self.cookies.lock().expect("jar").insert(name.to_owned(), value.to_owned());
+    }
+
     pub async fn get(&self, path: &str) -> TestResponse {
         let request = Request::get(path).header("cookie", self.cookie_header()).body(Body::empty()).expect("request");
         let response = send(&self.router, request).await;

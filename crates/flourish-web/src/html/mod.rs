@@ -132,6 +132,21 @@ pub(crate) async fn message_with_button(
     render(state, visitor, "account/message.html", heading, ctx).await
 }
 
+/// A path on this archive to send someone back to (after logging in, after a form), or
+/// `None` for anything else. It is read as a browser reads a Location header — tabs and
+/// line breaks dropped, backslashes as slashes (`/\t/evil.example` is `//evil.example`) —
+/// and must stay on this archive: an open redirect lends the archive's name to another
+/// site. What comes back is the path as the URL parser wrote it, safe in a header.
+pub(crate) fn local_path(path: &str) -> Option<String> {
+    static BASE: std::sync::LazyLock<url::Url> =
+        std::sync::LazyLock::new(|| url::Url::parse("http://flourish.invalid/").expect("a URL"));
+    if !path.starts_with('/') {
+        return None;
+    }
+    let url = BASE.join(path).ok()?;
+    (url.origin() == BASE.origin()).then(|| url[url::Position::BeforePath..].to_owned())
+}
+
 pub async fn not_found() -> AppError {
     AppError::NotFound
 }
@@ -153,6 +168,30 @@ pub async fn healthz(State(state): State<AppState>) -> (axum::http::StatusCode, 
         Ok(Err(e)) => {
             tracing::error!(error = %e, "health check failed");
             UNAVAILABLE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn only_paths_that_stay_on_the_archive_are_returned_to() {
+        assert_eq!(local_path("/works/1?view=all#c2").as_deref(), Some("/works/1?view=all#c2"));
+        assert_eq!(local_path("/tags/Harry Potter").as_deref(), Some("/tags/Harry%20Potter"));
+        for bad in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "\\\\evil.example",
+            "",
+            "works",
+            "javascript:alert(1)",
+        ] {
+            assert_eq!(local_path(bad), None, "{bad:?}");
         }
     }
 }

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod api;
+mod attacks;
 mod bookmarks;
 mod conversation;
 mod discovery;

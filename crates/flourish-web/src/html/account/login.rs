@@ -37,7 +37,7 @@ pub(super) fn notice_text(name: &str) -> Option<&'static str> {
 
 pub(super) async fn login(State(state): State<AppState>, visitor: Visitor, form: FormData) -> AppResult<Response> {
     let login = form.get("login").trim().to_owned();
-    let return_to = local_path(form.get("return_to")).to_owned();
+    let return_to = local_path(form.get("return_to"));
     let keys = throttle::keys(visitor.address, &login);
     throttle::check(&state, &keys).await?;
     let account = if login.is_empty() { None } else { state.store.account_by_login(&login).await? };

@@ -43,15 +43,24 @@ const RESET_SECS: i64 = 3600;
 pub const SETUP_SECS: i64 = 24 * 3600;
 
 pub fn routes() -> Router<AppState> {
+    // Pages reached by a one-time link carry its token in their address: they send no
+    // Referer at all, not even to this archive's own stylesheet, so the token reaches no
+    // log and no other site.
+    let one_time_links = Router::new()
+        .route("/confirm/{token}", get(confirm))
+        .route("/password/reset/{token}", get(reset_form).post(reset))
+        .route("/setup/{token}", get(setup_form).post(setup))
+        .route_layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ));
     Router::new()
+        .merge(one_time_links)
         .route("/login", get(login_form).post(login))
         .route("/logout", post(logout))
         .route("/signup", get(signup_form).post(signup))
-        .route("/confirm/{token}", get(confirm))
         .route("/password/forgot", get(forgot_form).post(forgot))
-        .route("/password/reset/{token}", get(reset_form).post(reset))
         .route("/invitations/request", get(request_form).post(request_invitation))
-        .route("/setup/{token}", get(setup_form).post(setup))
         .route("/account", get(dashboard))
         .route("/account/pseuds", post(add_pseud))
         .route("/account/pseuds/{id}/default", post(default_pseud))
@@ -62,10 +71,9 @@ pub fn routes() -> Router<AppState> {
         .route("/account/creator-invitations/{work}", post(answer_invitation))
 }
 
-/// A path on this archive to return to after logging in; anything else (another site,
-/// `//host`) goes home.
-fn local_path(path: &str) -> &str {
-    if path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\") { path } else { "/" }
+/// A path on this archive to return to after logging in; anything else goes home.
+fn local_path(path: &str) -> String {
+    crate::html::local_path(path).unwrap_or_else(|| "/".to_owned())
 }
 
 fn with_cookies(mut response: Response, cookies: Vec<HeaderValue>) -> Response {

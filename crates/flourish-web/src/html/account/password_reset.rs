@@ -16,11 +16,12 @@ pub(super) async fn forgot_form(State(state): State<AppState>, visitor: Visitor)
 pub(super) async fn forgot(State(state): State<AppState>, visitor: Visitor, form: FormData) -> AppResult<Html<String>> {
     let login = form.get("login").trim();
     // The same answer whether or not an account matches, so the form does not tell who
-    // has an account; the throttle keeps it from being used to flood someone's inbox.
+    // has an account; the throttle keeps it from being used to flood someone's inbox, and
+    // counts every name alike (counting only real ones would tell them apart by the 429).
     let keys = vec![format!("reset:{}", login.to_lowercase())];
     throttle::check(&state, &keys).await?;
+    throttle::failed(&state, &keys).await?;
     if let Some(account) = state.store.account_by_login(login).await?.filter(|a| a.email.is_some()) {
-        throttle::failed(&state, &keys).await?;
         send_reset(&state, &account).await?;
         crate::audit::by_visitor(&state, &visitor, "password_reset_requested", &account.username, "").await;
     }

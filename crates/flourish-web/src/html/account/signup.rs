@@ -74,6 +74,9 @@ pub(super) async fn signup(State(state): State<AppState>, visitor: Visitor, form
         errors.add("invitation", "That invitation code is not valid or has already been used.");
     }
     let mut created = None;
+    // An address that has an account already is not told apart from a new one: the page
+    // says the same, and the address's owner gets a mail saying someone tried.
+    let mut address_taken = false;
     if errors.is_empty() {
         let hash = state.passwords.hash(form.get("password")).await.map_err(AppError::internal)?;
         let new = NewAccount {
@@ -86,8 +89,19 @@ pub(super) async fn signup(State(state): State<AppState>, visitor: Visitor, form
         };
         match state.store.register(&new).await {
             Ok((account, _)) => created = Some(account),
+            Err(StoreError::Invalid(mut found)) => {
+                let before = found.0.len();
+                found.0.retain(|e| e.field != "email");
+                address_taken = found.0.len() < before;
+                errors.take(StoreError::Invalid(found))?;
+            }
             Err(e) => errors.take(e)?,
         }
+    }
+    if address_taken && errors.is_empty() {
+        tell_the_owner_someone_tried(&state, email).await;
+        crate::audit::by_visitor(&state, &visitor, "signup_with_taken_address", username, "").await;
+        return check_your_email(&state, &visitor, email).await;
     }
     let Some(account) = created else {
         let ctx = SignupCtx {
@@ -99,9 +113,14 @@ pub(super) async fn signup(State(state): State<AppState>, visitor: Visitor, form
     };
     send_confirmation(&state, &account).await?;
     crate::audit::by_visitor(&state, &visitor, "signup", &account.username, mode.as_str()).await;
+    check_your_email(&state, &visitor, email).await
+}
+
+/// What a sign-up answers, whether it made an account or found the address taken.
+async fn check_your_email(state: &AppState, visitor: &Visitor, email: &str) -> AppResult<Response> {
     let page = message(
-        &state,
-        &visitor,
+        state,
+        visitor,
         "Check your email",
         &[&format!(
             "We sent a link to {email}. Follow it to confirm your address, then log in. The link works for three days."
@@ -110,6 +129,21 @@ pub(super) async fn signup(State(state): State<AppState>, visitor: Visitor, form
     )
     .await?;
     Ok((axum::http::StatusCode::CREATED, page).into_response())
+}
+
+/// Mails the owner of `email`, whose address someone just tried to sign up with.
+async fn tell_the_owner_someone_tried(state: &AppState, email: &str) {
+    let site = state.site().await;
+    let body = format!(
+        "Hello,\n\nSomeone (we hope you) tried to sign up for {archive} with this address, which already has an \
+         account. If it was you, log in at {login} or choose a new password at {forgot}.\n\nIf it was not, ignore this \
+         message; nothing has changed.\n",
+        archive = site.archive_name,
+        login = state.config.url("/login"),
+        forgot = state.config.url("/password/forgot"),
+    );
+    let subject = format!("Your {} account", site.archive_name);
+    state.mailer.send(&state.store, email, &subject, &body).await;
 }
 
 /// Makes a one-time link for `account` and mails it: `path` is where the link leads (the

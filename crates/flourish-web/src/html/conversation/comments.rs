@@ -86,7 +86,6 @@ pub async fn create(
             state.page_cache.forget(work_id);
             let notice = if comment.state == flourish_core::CommentState::Held { "held" } else { "posted" };
             let back = local_path(form.get("return_to"))
-                .map(str::to_owned)
                 .unwrap_or_else(|| format!("/comments/{}?notice={notice}", comment.id));
             Ok(Redirect::to(&back).into_response())
         }
@@ -103,7 +102,7 @@ pub async fn create(
             comment_form.format = format_of(&form).as_str().to_owned();
             comment_form.name = form.get("name").to_owned();
             comment_form.email = form.get("email").to_owned();
-            comment_form.return_to = local_path(form.get("return_to")).unwrap_or_default().to_owned();
+            comment_form.return_to = local_path(form.get("return_to")).unwrap_or_default();
             let ctx = FormPage {
                 heading: format!("Comment on {}", work.title),
                 work: crate::views::WorkView::new(&work),

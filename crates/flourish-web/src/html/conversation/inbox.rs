@@ -101,8 +101,9 @@ pub async fn mark(State(state): State<AppState>, Writer(_, account): Writer, for
         "unread" => state.store.mark_notifications(account.id, Some(&ids), false).await?,
         _ => return Err(AppError::BadRequest("Choose what to do with the notifications.".into())),
     };
-    let back = super::local_path(form.get("return_to")).filter(|p| p.starts_with("/inbox")).unwrap_or("/inbox");
-    Ok(Redirect::to(back).into_response())
+    let back =
+        super::local_path(form.get("return_to")).filter(|p| p.starts_with("/inbox")).unwrap_or_else(|| "/inbox".into());
+    Ok(Redirect::to(&back).into_response())
 }
 
 #[derive(Serialize)]

@@ -179,6 +179,6 @@ pub async fn mute(State(state): State<AppState>, Writer(_, account): Writer, for
         profile.exclude_creators.push(creator);
     }
     state.store.save_filter_profile(account.id, id, &profile).await?;
-    let back = crate::html::conversation::local_path(form.get("return_to")).unwrap_or("/account/filters");
-    Ok(Redirect::to(back).into_response())
+    let back = crate::html::local_path(form.get("return_to")).unwrap_or_else(|| "/account/filters".to_owned());
+    Ok(Redirect::to(&back).into_response())
 }

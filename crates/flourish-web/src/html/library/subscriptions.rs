@@ -107,11 +107,10 @@ pub async fn create(State(state): State<AppState>, Writer(_, account): Writer, f
         Ok(_) | Err(StoreError::Conflict(_)) => {}
         Err(e) => return Err(e.into()),
     }
-    let back = local_path(form.get("return_to")).unwrap_or("/");
     let back = if matches!(new, NewSubscription::Search { .. }) {
         format!("/users/{}/subscriptions?notice=saved", account.username)
     } else {
-        back.to_owned()
+        local_path(form.get("return_to")).unwrap_or_else(|| "/".to_owned())
     };
     Ok(Redirect::to(&back).into_response())
 }
@@ -126,8 +125,8 @@ pub async fn delete(
     let id: i64 = path_id(&id)?;
     state.store.unsubscribe(account.id, id).await?;
     let fallback = format!("/users/{}/subscriptions", account.username);
-    let back = local_path(form.get("return_to")).unwrap_or(&fallback);
-    Ok(Redirect::to(back).into_response())
+    let back = local_path(form.get("return_to")).unwrap_or(fallback);
+    Ok(Redirect::to(&back).into_response())
 }
 
 #[derive(Serialize)]
