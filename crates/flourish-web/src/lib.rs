@@ -30,6 +30,7 @@ pub mod middleware;
 pub mod page_cache;
 pub mod query_string;
 pub mod rate_limit;
+pub mod server;
 pub mod settings;
 pub mod state;
 pub mod templates;

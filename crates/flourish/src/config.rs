@@ -35,6 +35,9 @@ pub struct Config {
     pub public_url: Option<String>,
     /// Read client addresses from X-Forwarded-For (only behind a reverse proxy).
     pub trust_proxy: bool,
+    /// Seconds a client may take to send a request's headers before the connection is
+    /// closed (a client that trickles them, slowloris, holds nothing for long).
+    pub header_timeout_secs: u64,
     pub archive: ArchiveConfig,
     pub accounts: AccountsConfig,
     pub rate_limit: RateLimitConfig,
@@ -182,6 +185,7 @@ impl Default for Config {
             count_hits: true,
             public_url: None,
             trust_proxy: false,
+            header_timeout_secs: 10,
             archive: ArchiveConfig::default(),
             accounts: AccountsConfig::default(),
             rate_limit: RateLimitConfig::default(),
@@ -213,6 +217,7 @@ const ENV_KEYS: &[(&str, &str)] = &[
     ("FLOURISH_COUNT_HITS", "count_hits"),
     ("FLOURISH_PUBLIC_URL", "public_url"),
     ("FLOURISH_TRUST_PROXY", "trust_proxy"),
+    ("FLOURISH_HEADER_TIMEOUT_SECS", "header_timeout_secs"),
     ("FLOURISH_ACCOUNTS_SIGNUP_MODE", "accounts.signup_mode"),
     ("FLOURISH_RATE_LIMIT_REQUESTS", "rate_limit.requests"),
     ("FLOURISH_RATE_LIMIT_PER_SECONDS", "rate_limit.per_seconds"),

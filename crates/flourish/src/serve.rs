@@ -169,8 +169,11 @@ pub async fn run(config: Config, demo: bool) -> anyhow::Result<()> {
     let indexing = indexer.spawn(INDEX_POLL);
     let backups = tokio::spawn(crate::backup::schedule(config.clone(), store.clone()));
     tracing::info!(database = %config.database_url_redacted(), "Flourish is listening on http://{addr}");
-    let app = flourish_web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.context("server error")?;
+    let options = flourish_web::server::ServeOptions {
+        header_timeout: std::time::Duration::from_secs(config.header_timeout_secs.max(1)),
+        ..Default::default()
+    };
+    flourish_web::server::serve(listener, flourish_web::router(state), options, shutdown_signal()).await;
     background.abort();
     indexing.abort();
     backups.abort();

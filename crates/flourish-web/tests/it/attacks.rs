@@ -250,3 +250,116 @@ async fn paths_that_climb_out_of_their_folder_find_nothing() {
         assert!(!r.body.contains("root:") && !r.body.contains("[workspace]"), "{path} leaked a file");
     }
 }
+
+/// A zip of `files`, deflated, as an EPUB is packed (the mimetype first and stored).
+fn zip_of(files: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    out.start_file("mimetype", stored).unwrap();
+    out.write_all(b"application/epub+zip").unwrap();
+    let deflated = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in files {
+        out.start_file(*name, deflated).unwrap();
+        out.write_all(bytes).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+const CONTAINER: &[u8] = br#"<?xml version="1.0"?><container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/></rootfiles></container>"#;
+
+fn opf(doctype: &str, title: &str) -> Vec<u8> {
+    format!(
+        r#"<?xml version="1.0"?>{doctype}<package xmlns="http://www.idpf.org/2007/opf" version="2.0"><metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>{title}</dc:title><dc:language>en</dc:language></metadata><manifest><item id="c" href="one.xhtml" media-type="application/xhtml+xml"/></manifest><spine><itemref idref="c"/></spine></package>"#
+    )
+    .into_bytes()
+}
+
+/// The classic billion laughs: ten entities, each ten of the one before (10^9 "lol"s).
+fn billion_laughs() -> String {
+    let mut doctype = String::from("<!DOCTYPE package [<!ENTITY lol \"lol\">");
+    doctype.push_str("<!ENTITY lol1 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">");
+    for i in 2..=9 {
+        let prev = format!("&lol{};", i - 1).repeat(10);
+        doctype.push_str(&format!("<!ENTITY lol{i} \"{prev}\">"));
+    }
+    doctype.push_str("]>");
+    doctype
+}
+
+/// Whether a page shows markup that could run: a script element or an event handler.
+fn runs_script(body: &str) -> bool {
+    let lower = body.to_ascii_lowercase();
+    lower.contains("<script>alert") || lower.contains("onerror=") || lower.contains("javascript:alert")
+}
+
+#[tokio::test]
+async fn hostile_uploads_are_refused_or_defused_quickly_and_never_crash_the_importer() {
+    let app = TestApp::sqlite().await;
+    let writer = app.logged_in("archivist", PASSWORD).await;
+    let chapter = b"<html xmlns=\"http://www.w3.org/1999/xhtml\"><body><p>The owl came at dawn.</p><script>alert(1)</script><img src=x onerror=alert(1)></body></html>".to_vec();
+
+    // A zip bomb: 60 MB of zeros packed into a few dozen kilobytes.
+    let zeros = vec![0u8; 60 << 20];
+    let bomb = zip_of(&[
+        ("META-INF/container.xml", CONTAINER),
+        ("OEBPS/content.opf", &opf("", "Bomb")),
+        ("OEBPS/one.xhtml", &zeros),
+    ]);
+    assert!(bomb.len() < 1 << 20);
+    let started = Instant::now();
+    let r = writer.upload("/works/import", "bomb.epub", &bomb).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", &r.body[..r.body.len().min(300)]);
+    assert!(r.body.contains("zip bomb"), "a clear message");
+    eprintln!("zip bomb refused in {:?}", started.elapsed());
+
+    // Billion laughs in the package file and in a chapter: entities are not expanded.
+    let laughs = billion_laughs();
+    let laughing_chapter = format!(
+        "<?xml version=\"1.0\"?>{}<html><body><p>&lol9;</p><p>The owl came.</p></body></html>",
+        laughs.replace("package", "html")
+    );
+    let epub = zip_of(&[
+        ("META-INF/container.xml", CONTAINER),
+        ("OEBPS/content.opf", &opf(&laughs, "Laughing &lol9;")),
+        ("OEBPS/one.xhtml", laughing_chapter.as_bytes()),
+    ]);
+    let started = Instant::now();
+    let r = writer.upload("/works/import", "laughs.epub", &epub).await;
+    assert!(r.status == StatusCode::OK || r.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", r.status);
+    assert!(!r.body.contains("lollollol"), "an entity was expanded");
+    let r2 = writer.upload("/works/import", "laughs.html", laughing_chapter.as_bytes()).await;
+    assert!(r2.status == StatusCode::OK || r2.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", r2.status);
+    assert!(!r2.body.contains("lollollol"), "an entity was expanded");
+    eprintln!("billion laughs handled in {:?}", started.elapsed());
+
+    // A polyglot: HTML with a script in front of a real EPUB (zip readers read from the
+    // end), uploaded under each name it could pass for.
+    let mut polyglot = b"<html><body><script>alert(1)</script><p>Hello</p></body></html>\n".to_vec();
+    polyglot.extend(zip_of(&[
+        ("META-INF/container.xml", CONTAINER),
+        ("OEBPS/content.opf", &opf("", "Polyglot")),
+        ("OEBPS/one.xhtml", &chapter),
+    ]));
+    // An image that is also a page: a PNG signature, then markup.
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    png.extend_from_slice(
+        b"<html><body><img src=x onerror=alert(1)><p>Hello</p><script>alert(1)</script></body></html>",
+    );
+    for (name, bytes) in [
+        ("polyglot.epub", &polyglot),
+        ("polyglot.html", &polyglot),
+        ("polyglot.txt", &polyglot),
+        ("picture.png", &png),
+        ("picture.html", &png),
+        ("picture.md", &png),
+        ("chapter.xhtml", &chapter),
+    ] {
+        let r = writer.upload("/works/import", name, bytes).await;
+        assert!(r.status == StatusCode::OK || r.status == StatusCode::UNPROCESSABLE_ENTITY, "{name}: {}", r.status);
+        assert!(!runs_script(&r.body), "{name}: script survived: {}", r.body);
+        if r.status == StatusCode::UNPROCESSABLE_ENTITY {
+            assert!(r.body.contains("<h1>") || r.body.contains("class=\"errors\""), "{name}: a page that says why");
+        }
+    }
+}

@@ -5,6 +5,7 @@ mod api_contract;
 mod backup;
 mod browser;
 mod cli;
+mod connections;
 mod conversation_browser;
 mod degraded;
 mod library_browser;
