@@ -10,6 +10,7 @@ mod downloads;
 mod feeds;
 mod filters;
 mod full_disk;
+mod idor;
 mod mail;
 mod my_data;
 mod opds;

@@ -248,6 +248,13 @@ pub async fn delete_form(
         action: String,
     }
     let powers = Powers::of(&visitor, &work);
+    // The form is for those whose deletion would work: anyone else learns nothing more
+    // than that they may not.
+    if !powers.may_delete(&comment) {
+        return Err(AppError::Forbidden(
+            "Only a comment's writer, the work's creators, admins and moderators can delete it.".into(),
+        ));
+    }
     let ctx = Ctx {
         action: format!("/comments/{}/delete", comment.id),
         comment: threads(vec![comment.clone()], &[comment.id], &powers).pop().ok_or(AppError::NotFound)?,

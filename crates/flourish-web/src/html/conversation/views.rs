@@ -51,6 +51,12 @@ impl Powers {
             may_comment: closed_reason(visitor, work).is_none(),
         }
     }
+
+    /// Whether these powers delete `comment`: its writer, the work's creators, admins and
+    /// moderators (the store decides the same for the deletion itself).
+    pub fn may_delete(&self, comment: &Comment) -> bool {
+        self.creator || self.moderator || (self.user.is_some() && comment.author.user.map(|u| u.0) == self.user)
+    }
 }
 
 #[derive(Serialize)]
