@@ -7,6 +7,7 @@ mod browser;
 mod cli;
 mod connections;
 mod conversation_browser;
+mod crash;
 mod degraded;
 mod library_browser;
 mod mail_crash;
