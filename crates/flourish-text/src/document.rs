@@ -201,6 +201,52 @@ impl Document {
             .join("\n")
     }
 
+    /// Takes out chapters with no text under their heading (a heading followed straight by
+    /// another: "Letter 1" over "Chapter 1: Dawn"), which no archive can post: the first,
+    /// when nothing else named the work, names it; any other is left out with a notice.
+    /// Their notes move to the chapter that follows (or to the work).
+    pub(crate) fn drop_empty_chapters(&mut self) {
+        let has_text = |c: &Chapter| {
+            c.blocks.iter().any(|b| match b {
+                Block::Paragraph { html, .. } | Block::Raw { html, .. } => !html.trim().is_empty(),
+                _ => false,
+            })
+        };
+        // Only when some chapter has text: a file with none is refused as a whole.
+        if self.chapters.iter().all(has_text) || !self.chapters.iter().any(has_text) {
+            return;
+        }
+        let mut index = 0;
+        while index < self.chapters.len() {
+            if has_text(&self.chapters[index]) {
+                index += 1;
+                continue;
+            }
+            let empty = self.chapters.remove(index);
+            let heading = empty.heading.clone().or(empty.title.clone()).unwrap_or_default();
+            let heading = heading.trim().to_owned();
+            if index == 0 && self.title.is_none() && !heading.is_empty() {
+                self.notices.push(format!(
+                    "The first heading, “{heading}”, has no text under it: it is read as the work's title."
+                ));
+                self.title = Some(heading);
+            } else {
+                self.notices.push(format!("The heading “{heading}” has no text under it, so it is not a chapter."));
+            }
+            // Notes are numbered from 1: the removed chapter's go to the one that now takes
+            // its place, or to the work when it was the last.
+            let removed = index + 1;
+            let remaining = self.chapters.len();
+            for note in &mut self.notes {
+                note.chapter = match note.chapter {
+                    Some(c) if c == removed && removed > remaining => None,
+                    Some(c) if c > removed => Some(c - 1),
+                    other => other,
+                };
+            }
+        }
+    }
+
     /// Fills in word counts from the chapters' HTML, the way the store counts them.
     pub(crate) fn count_words(&mut self) {
         // Counted block by block: the same words as `content_html()` holds, without

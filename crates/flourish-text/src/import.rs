@@ -48,7 +48,7 @@ pub fn read_document(bytes: &[u8], name: Option<&str>) -> Result<Document, Impor
         return Err(ImportError::TooLarge { size: bytes.len(), max: MAX_FILE_BYTES });
     }
     let format = detect_format(bytes, name);
-    let doc = match format {
+    let mut doc = match format {
         Format::Html => {
             let decoded = decode(bytes)?;
             crate::html::parse_html(&decoded.text, decoded.encoding)
@@ -66,5 +66,6 @@ pub fn read_document(bytes: &[u8], name: Option<&str>) -> Result<Document, Impor
     if doc.chapters.iter().all(|c| c.blocks.is_empty()) {
         return Err(ImportError::NoText);
     }
+    doc.drop_empty_chapters();
     Ok(doc)
 }

@@ -194,3 +194,26 @@ fn letters_longer_in_lower_case_do_not_shift_offsets() {
     assert_eq!(doc.title.as_deref(), Some("Harbour Tales"));
     assert_eq!(doc.authors, ["Mary Lisle"]);
 }
+
+#[test]
+fn a_heading_with_no_text_under_it_is_not_a_chapter() {
+    // A first line that reads as a heading, straight over the first chapter: the title.
+    let letter =
+        "Letter 1\n\nChapter 1: Dawn\n\nThe owl came at dawn with my letter.\n\nChapter 2: Dusk\n\nIt left at dusk.\n";
+    let doc = flourish_text::read_document(letter.as_bytes(), Some("letter.txt")).unwrap();
+    assert_eq!(doc.title.as_deref(), Some("Letter 1"));
+    let titles: Vec<_> = doc.chapters.iter().map(|c| c.title.clone().unwrap_or_default()).collect();
+    assert_eq!(titles, ["Dawn", "Dusk"]);
+    assert!(doc.notices.iter().any(|n| n.contains("“Letter 1”")), "{:?}", doc.notices);
+    // Every chapter can be posted.
+    let draft = flourish_text::draft::work_draft(&doc, "x", &[], None, flourish_core::PseudId(1), &Default::default());
+    assert!(draft.chapters.iter().all(|c| !c.content.trim().is_empty()));
+    // An empty heading further on is left out, and the reader is told.
+    let middle = "The Owlery\n\nChapter 1: Dawn\n\nThe owl came at dawn, as owls do, and knocked twice on the glass.\n\n\
+                  I let it in and it shook the rain from its wings all over my letters.\n\nChapter 2: Noon\n\n\
+                  Chapter 3: Dusk\n\nIt left at dusk with my answer tied to its leg.\n\nI watched it go until the trees took it.\n";
+    let doc = flourish_text::read_document(middle.as_bytes(), Some("middle.txt")).unwrap();
+    let titles: Vec<_> = doc.chapters.iter().map(|c| c.title.clone().unwrap_or_default()).collect();
+    assert_eq!(titles, ["Dawn", "Dusk"]);
+    assert!(doc.notices.iter().any(|n| n.contains("Chapter 2: Noon")), "{:?}", doc.notices);
+}
