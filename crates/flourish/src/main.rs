@@ -3,7 +3,7 @@
 
 mod backup;
 mod cli;
-mod config;
+use flourish::config;
 mod demo;
 mod dev;
 mod import;
