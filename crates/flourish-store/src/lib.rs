@@ -27,6 +27,7 @@ pub mod conversation;
 mod error;
 pub mod library;
 mod outbox;
+mod request_counts;
 mod resanitize;
 mod rows;
 mod series;

@@ -181,9 +181,18 @@ impl AppState {
                     }
                 }
             };
+            // The archive-wide request counts, where several nodes may share a client.
+            let share_counts = async {
+                let Some(limiter) = state.rate_limiter.as_ref().filter(|_| state.store.is_shared()) else { return };
+                loop {
+                    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                    limiter.shared.sync(&state.store).await;
+                }
+            };
             tokio::join!(
                 page_cache::watch_outbox(state.store.clone(), state.page_cache.clone()),
                 forget,
+                share_counts,
                 state.visits.run(state.store.clone()),
                 state.hits.run(state.store.clone()),
                 state.db_health.watch(state.store.clone()),

@@ -61,6 +61,12 @@ pub async fn address_key(state: &AppState, address: IpAddr) -> AppResult<String>
     Ok(mac(secret(state).await?, &["day", &day, &guest(address)]))
 }
 
+/// A client in one window of the shared request limit (`rate_limit`): the window is part
+/// of the key, so one window's counts cannot be matched with another's.
+pub async fn request_key(state: &AppState, window: i64, address: IpAddr) -> AppResult<String> {
+    Ok(mac(secret(state).await?, &["requests", &window.to_string(), &guest(address)]))
+}
+
 /// A visitor for one day's hits, as 64 bits of a keyed hash: a member by account, a guest
 /// by address and browser. The day is part of the key, so one day's visitors cannot be
 /// matched with another's.

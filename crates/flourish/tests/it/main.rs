@@ -10,6 +10,7 @@ mod conversation_browser;
 mod crash;
 mod degraded;
 mod library_browser;
+mod limits;
 mod mail_crash;
 mod search;
 mod server;
