@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The soak (issue 18): mixed traffic (bench/lua/mixed.lua) against a generated archive
+# for MINUTES (default 30) at 70% of the capacity measured first, in one-minute slices.
+# Each minute prints throughput, p50, p99 and answers that were not 2xx/3xx, with the
+# server's resident memory (anonymous and file-backed), open file descriptors and
+# database connections; the end compares the last minute with the fifth (after warm-up).
+#
+#   bench/soak.sh [MINUTES] [WORKS] [CONNECTIONS]
+#
+# Needs wrk (Debian: wrk; installed when run as root).
+set -euo pipefail
+MINUTES=${1:-30}
+WORKS=${2:-100000}
+CONNECTIONS=${3:-16}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+WORK=${SOAK_DIR:-/tmp/flourish-soak-$WORKS}
+PORT=18191
+mkdir -p "$WORK"
+cleanup() { kill $(jobs -p) 2>/dev/null || true; }
+trap cleanup EXIT
+if ! command -v wrk >/dev/null; then
+  [ "$(id -u)" = 0 ] || { echo "please install wrk" >&2; exit 1; }
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+fi
+(cd "$ROOT" && cargo build --release -q -p flourish)
+BIN="$ROOT/target/release/flourish"
+cd "$WORK"
+if [ ! -f data/flourish.db ]; then
+  echo "--- generating $WORKS works"
+  FLOURISH_LOG=warn "$BIN" dev gen-corpus --works "$WORKS" --seed 3
+fi
+if [ ! -f tokens.txt ]; then
+  FLOURISH_LOG=warn "$BIN" dev add-accounts --count 200 --prefix soak --password "mandrakes remember everything" \
+    --tokens tokens.txt --joined-days-ago 30 >/dev/null
+fi
+export FLOURISH_RATE_LIMIT_REQUESTS=0
+FLOURISH_LOG=warn "$BIN" serve --listen 127.0.0.1:$PORT > serve.log 2>&1 &
+SERVER=$!
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
+
+export LUA_DIR="$ROOT/bench/lua" TOKENS="$WORK/tokens.txt" WORKS THREADS=2
+RUN=$(date +%s)
+offset=0
+mixed() { # LABEL SECONDS [PACE_MS]
+  LABEL="$1" OFFSET=$offset RUN=$RUN PACE_MS="${3:-}" wrk -t2 -c"$CONNECTIONS" -d"$2"s --latency \
+    -s "$LUA_DIR/mixed.lua" "http://127.0.0.1:$PORT" | tail -1
+  offset=$((offset + 10000000))
+}
+sample() {
+  local anon file fds db
+  anon=$(awk '/RssAnon/ {print int($2/1024)}' /proc/$SERVER/status)
+  file=$(awk '/RssFile/ {print int($2/1024)}' /proc/$SERVER/status)
+  fds=$(ls /proc/$SERVER/fd | wc -l)
+  db=$(ls -l /proc/$SERVER/fd 2>/dev/null | grep -c 'flourish.db$' || true)
+  echo "anon ${anon} MiB, file ${file} MiB, fds ${fds}, database connections ${db}"
+}
+
+echo "--- capacity (30 s, unpaced)"
+line=$(mixed "capacity" 30)
+echo "$line"
+capacity=$(echo "$line" | awk '{for (i = 1; i <= NF; i++) if ($i == "req/s") print int($(i-1))}')
+pace=$(( CONNECTIONS * 1000 * 10 / (capacity * 7) ))
+echo "--- soak: $MINUTES minutes at 70% of $capacity req/s ($CONNECTIONS connections, one request per ${pace} ms each)"
+for minute in $(seq 1 "$MINUTES"); do
+  echo "minute $minute: $(mixed "" 60 "$pace" | sed 's/^ *//')   $(sample)"
+done | tee soak.log
+echo "--- fifth minute and last, for the trend"
+sed -n "5p;${MINUTES}p" soak.log
