@@ -101,13 +101,56 @@ fn modern(name: &str) -> (&str, Option<&'static str>) {
     }
 }
 
+/// A `ruby` element being written: where its start tag begins in the output, and whether
+/// it has had base text and an annotation (`rt`) yet.
+struct Ruby {
+    start: usize,
+    base: bool,
+    annotated: bool,
+}
+
+/// EPUB's schema wants a `ruby` to hold base text followed by at least one `rt`, and an
+/// `rt` or `rp` only directly inside a `ruby`; HTML lets writers (and the sanitizer) leave
+/// either out. A ruby without both, written out already, becomes spans.
+fn unruby(out: &mut String, start: usize) {
+    let written = out.split_off(start);
+    let mut fixed = written;
+    for (from, to) in [
+        ("<ruby", "<span"),
+        ("</ruby>", "</span>"),
+        ("<rt", "<span"),
+        ("</rt>", "</span>"),
+        ("<rp", "<span"),
+        ("</rp>", "</span>"),
+    ] {
+        fixed = fixed.replace(from, to);
+    }
+    out.push_str(&fixed);
+}
+
 /// `html`, as well-formed XHTML.
 pub fn to_xhtml(html: &str) -> String {
     let mut out = String::with_capacity(html.len() + html.len() / 8);
     // Open elements: the name in the source (what its end tag says) and the name written.
     let mut open: Vec<(String, String)> = Vec::new();
+    let mut rubies: Vec<Ruby> = Vec::new();
     walk(html, |event| match event {
         Event::Start { name, attrs, .. } => {
+            let in_ruby = open.last().is_some_and(|(_, written)| written == "ruby");
+            match name {
+                "ruby" => rubies.push(Ruby { start: out.len(), base: false, annotated: false }),
+                "rt" if in_ruby => {
+                    if let Some(r) = rubies.last_mut() {
+                        r.annotated = true;
+                    }
+                }
+                "rp" if in_ruby => {}
+                _ => {
+                    if let Some(r) = rubies.last_mut().filter(|r| !r.annotated) {
+                        r.base = true;
+                    }
+                }
+            }
             if name == "img" {
                 let alt = attrs.iter().find(|(k, _)| *k == "alt").map_or("", |(_, v)| *v);
                 if !alt.is_empty() {
@@ -118,6 +161,10 @@ pub fn to_xhtml(html: &str) -> String {
                 return;
             }
             let (mut tag, class) = modern(name);
+            // An annotation outside a ruby is text like any other.
+            if matches!(tag, "rt" | "rp") && !in_ruby {
+                tag = "span";
+            }
             let safe_href = |(k, v): &&(&str, &str)| *k == "href" && is_safe_link(v);
             // EPUB's schema wants every `a` to link somewhere; an anchor that only names a
             // place (or whose target was refused) is a span.
@@ -174,15 +221,32 @@ pub fn to_xhtml(html: &str) -> String {
                     out.push_str("</");
                     out.push_str(&t);
                     out.push('>');
+                    if t == "ruby"
+                        && let Some(ruby) = rubies.pop()
+                        && !(ruby.base && ruby.annotated)
+                    {
+                        unruby(&mut out, ruby.start);
+                    }
                 }
             }
         }
-        Event::Text(text) => escape_into(&mut out, text),
+        Event::Text(text) => {
+            if let Some(r) = rubies.last_mut().filter(|r| !r.annotated && !text.trim().is_empty()) {
+                r.base = true;
+            }
+            escape_into(&mut out, text)
+        }
     });
     for (_, t) in open.into_iter().rev() {
         out.push_str("</");
         out.push_str(&t);
         out.push('>');
+        if t == "ruby"
+            && let Some(ruby) = rubies.pop()
+            && !(ruby.base && ruby.annotated)
+        {
+            unruby(&mut out, ruby.start);
+        }
     }
     out
 }
@@ -197,6 +261,19 @@ fn xml_id(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ruby_is_kept_when_whole_and_made_spans_when_not() {
+        let whole = "<ruby>漢<rp>(</rp><rt>kan</rt><rp>)</rp></ruby>";
+        assert_eq!(to_xhtml(whole), whole);
+        // Found by the epub fuzz target, refused by epubcheck: a ruby with no annotation,
+        // one with no base text, an annotation outside any ruby.
+        assert_eq!(to_xhtml("<ruby>漢</ruby>"), "<span>漢</span>");
+        assert_eq!(to_xhtml("<ruby><rt>kan</rt></ruby>"), "<span><span>kan</span></span>");
+        assert_eq!(to_xhtml("<p>a<rt>b</rt></p>"), "<p>a<span>b</span></p>");
+        // A ruby in a ruby's base is not allowed either: the outer one takes the inner along.
+        assert_eq!(to_xhtml("<ruby>a<ruby>b<rt>c</rt></ruby></ruby>"), "<span>a<span>b<span>c</span></span></span>");
+    }
 
     #[test]
     fn html_becomes_well_formed_xhtml() {

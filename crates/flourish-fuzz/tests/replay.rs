@@ -53,9 +53,10 @@ fn a_sample_of_the_epub_targets_books_passes_epubcheck() {
         let out = std::process::Command::new("java").args(["-jar", "/usr/bin/epubcheck"]).arg(&path).output().unwrap();
         assert!(
             out.status.success(),
-            "epubcheck refuses the book made from {}:\n{}",
+            "epubcheck refuses the book made from {}:\n{}{}",
             file.display(),
-            String::from_utf8_lossy(&out.stdout)
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
         );
     }
     let _ = std::fs::remove_dir_all(&dir);
