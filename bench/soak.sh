@@ -40,11 +40,13 @@ for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null &
 
 export LUA_DIR="$ROOT/bench/lua" TOKENS="$WORK/tokens.txt" WORKS THREADS=2
 RUN=$(date +%s)
-offset=0
-mixed() { # LABEL SECONDS [PACE_MS]
-  LABEL="$1" OFFSET=$offset RUN=$RUN PACE_MS="${3:-}" wrk -t2 -c"$CONNECTIONS" -d"$2"s --latency \
+# Each run's writes start at their own OFFSET, so no (account, work) pair and no comment
+# text repeats from one run to the next (a repeat is a refusal, not a write): with 200
+# accounts each run moves 2,000 works on, so 30 runs fit in 100,000 works. Passed in, not
+# kept in a variable: the runs happen in subshells.
+mixed() { # LABEL SECONDS RUN_NUMBER [PACE_MS]
+  LABEL="$1" OFFSET=$(( $3 * 400000 )) RUN="$RUN-$3-" PACE_MS="${4:-}" wrk -t2 -c"$CONNECTIONS" -d"$2"s --latency \
     -s "$LUA_DIR/mixed.lua" "http://127.0.0.1:$PORT" | tail -1
-  offset=$((offset + 10000000))
 }
 sample() {
   local anon file fds db
@@ -56,13 +58,13 @@ sample() {
 }
 
 echo "--- capacity (30 s, unpaced)"
-line=$(mixed "capacity" 30)
+line=$(mixed "capacity" 30 0)
 echo "$line"
 capacity=$(echo "$line" | awk '{for (i = 1; i <= NF; i++) if ($i == "req/s") print int($(i-1))}')
 pace=$(( CONNECTIONS * 1000 * 10 / (capacity * 7) ))
 echo "--- soak: $MINUTES minutes at 70% of $capacity req/s ($CONNECTIONS connections, one request per ${pace} ms each)"
 for minute in $(seq 1 "$MINUTES"); do
-  echo "minute $minute: $(mixed "" 60 "$pace" | sed 's/^ *//')   $(sample)"
+  echo "minute $minute: $(mixed "" 60 "$minute" "$pace" | sed 's/^ *//')   $(sample)"
 done | tee soak.log
 echo "--- fifth minute and last, for the trend"
 sed -n "5p;${MINUTES}p" soak.log

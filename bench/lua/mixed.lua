@@ -39,7 +39,8 @@ function request()
     end
     return wrk.format("GET", "/opds/recent")
   end
-  -- Writes: each a new (account, work) pair.
+  -- Writes: each a new (account, work) pair (OFFSET is a multiple of the requests a run
+  -- makes, far below #tokens * works, so runs do not meet).
   local token = tokens[(g % #tokens) + 1]
   local target = 1 + (math.floor(g / #tokens) % works)
   if roll <= 94 then
