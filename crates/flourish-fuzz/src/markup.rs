@@ -1,6 +1,7 @@
 //! The properties the targets check: markup that cannot run script, and an EPUB's
 //! structure as epubcheck reads it first. Written here, apart from the code they judge.
 
+use flourish_testkit::links::is_unsafe_url;
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::{BufferQueue, TagKind, TagToken, Token, TokenSink, TokenSinkResult, Tokenizer};
 use std::cell::RefCell;
@@ -60,18 +61,6 @@ impl TokenSink for Sink {
         }
         TokenSinkResult::Continue
     }
-}
-
-/// Whether `url`'s scheme, read as forgivingly as any later step could (control
-/// characters and whitespace removed, case ignored), is anything but http, https or mailto.
-fn is_unsafe_url(url: &str) -> bool {
-    let squeezed: String =
-        url.chars().filter(|c| !c.is_control() && !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
-    let Some(colon) = squeezed.find(':') else { return false };
-    let scheme = &squeezed[..colon];
-    let is_scheme = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
-    is_scheme && !matches!(scheme, "http" | "https" | "mailto")
 }
 
 /// What in `html`, read by a browser's tokenizer, could run script.
