@@ -137,3 +137,32 @@ pub fn which(name: &str) -> String {
     let out = Command::new("sh").args(["-c", &format!("command -v {name}")]).output().expect("sh");
     String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }
+
+/// One HTTP/1.1 request; `None` when no complete answer arrived (the server died first).
+pub fn request(url: &str, method: &str, path: &str, token: &str, body: Option<&str>) -> Option<(u16, String)> {
+    use std::io::{Read, Write};
+    let host = url.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(host).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(20))).ok()?;
+    let body = body.unwrap_or("");
+    let head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).ok()?;
+    stream.write_all(body.as_bytes()).ok()?;
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).ok()?;
+    let text = String::from_utf8_lossy(&answer).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n")?;
+    let status = head.split_whitespace().nth(1)?.parse().ok()?;
+    // A body cut short by the kill is no answer.
+    let length: Option<usize> = head
+        .lines()
+        .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse().ok()))
+        .flatten();
+    if length.is_some_and(|n| body.len() < n) {
+        return None;
+    }
+    Some((status, body.to_owned()))
+}
