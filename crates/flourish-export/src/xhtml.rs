@@ -16,6 +16,8 @@ use html5ever::tokenizer::{
 };
 use std::cell::RefCell;
 
+mod nesting;
+
 /// One step through an HTML fragment.
 #[derive(Debug)]
 pub enum Event<'a> {
@@ -101,154 +103,75 @@ fn modern(name: &str) -> (&str, Option<&'static str>) {
     }
 }
 
-/// A `ruby` element being written: where its start tag begins in the output, and whether
-/// it has had base text and an annotation (`rt`) yet.
-struct Ruby {
-    start: usize,
-    base: bool,
-    annotated: bool,
-}
-
-/// EPUB's schema wants a `ruby` to hold base text followed by at least one `rt`, and an
-/// `rt` or `rp` only directly inside a `ruby`; HTML lets writers (and the sanitizer) leave
-/// either out. A ruby without both, written out already, becomes spans.
-fn unruby(out: &mut String, start: usize) {
-    let written = out.split_off(start);
-    let mut fixed = written;
-    for (from, to) in [
-        ("<ruby", "<span"),
-        ("</ruby>", "</span>"),
-        ("<rt", "<span"),
-        ("</rt>", "</span>"),
-        ("<rp", "<span"),
-        ("</rp>", "</span>"),
-    ] {
-        fixed = fixed.replace(from, to);
-    }
-    out.push_str(&fixed);
-}
-
-/// `html`, as well-formed XHTML.
+/// `html`, as well-formed XHTML whose elements sit where EPUB's schema allows them
+/// ([`nesting`]).
 pub fn to_xhtml(html: &str) -> String {
-    let mut out = String::with_capacity(html.len() + html.len() / 8);
-    // Open elements: the name in the source (what its end tag says) and the name written.
-    let mut open: Vec<(String, String)> = Vec::new();
-    let mut rubies: Vec<Ruby> = Vec::new();
+    let mut writer = nesting::Writer::with_capacity(html.len() + html.len() / 8);
     walk(html, |event| match event {
         Event::Start { name, attrs, .. } => {
-            let in_ruby = open.last().is_some_and(|(_, written)| written == "ruby");
-            match name {
-                "ruby" => rubies.push(Ruby { start: out.len(), base: false, annotated: false }),
-                "rt" if in_ruby => {
-                    if let Some(r) = rubies.last_mut() {
-                        r.annotated = true;
-                    }
-                }
-                "rp" if in_ruby => {}
-                _ => {
-                    if let Some(r) = rubies.last_mut().filter(|r| !r.annotated) {
-                        r.base = true;
-                    }
-                }
-            }
             if name == "img" {
                 let alt = attrs.iter().find(|(k, _)| *k == "alt").map_or("", |(_, v)| *v);
                 if !alt.is_empty() {
-                    out.push_str("<span class=\"image-alt\">[");
-                    escape_into(&mut out, alt);
-                    out.push_str("]</span>");
+                    writer.markup(&format!("<span class=\"image-alt\">[{}]</span>", escape(alt)));
                 }
                 return;
             }
             let (mut tag, class) = modern(name);
-            // An annotation outside a ruby is text like any other.
-            if matches!(tag, "rt" | "rp") && !in_ruby {
-                tag = "span";
-            }
-            let safe_href = |(k, v): &&(&str, &str)| *k == "href" && is_safe_link(v);
             // EPUB's schema wants every `a` to link somewhere; an anchor that only names a
             // place (or whose target was refused) is a span.
-            if tag == "a" && !attrs.iter().any(|a| safe_href(&a)) {
+            // A link inside a link is not allowed either.
+            if tag == "a" && (writer.in_link() || !attrs.iter().any(|(k, v)| *k == "href" && is_safe_link(v))) {
                 tag = "span";
             }
-            out.push('<');
-            out.push_str(tag);
-            let mut classes: Vec<&str> = class.into_iter().collect();
-            for (k, v) in &attrs {
-                match *k {
-                    "class" => classes.extend(v.split_whitespace()),
-                    "align" => classes.push(match *v {
-                        "center" => "center",
-                        "right" => "right",
-                        "justify" => "justify",
-                        _ => "left",
-                    }),
-                    "name" if name == "a" => {
-                        out.push_str(" id=\"");
-                        escape_into(&mut out, &xml_id(v));
-                        out.push('"');
-                    }
-                    "href" if !is_safe_link(v) => {}
-                    // A link's relation means nothing on the span that replaced it.
-                    "rel" if tag != "a" => {}
-                    "href" | "title" | "dir" | "lang" | "colspan" | "rowspan" | "start" | "type" | "rel"
-                    | "data-label" => {
-                        out.push(' ');
-                        out.push_str(k);
-                        out.push_str("=\"");
-                        escape_into(&mut out, v);
-                        out.push('"');
-                    }
-                    _ => {}
-                }
+            let (id, attrs) = attributes(name, tag, class, &attrs);
+            writer.start(name, tag, &format!("{id}{attrs}"), &attrs);
+        }
+        Event::End { name } => writer.end(name),
+        Event::Text(text) => writer.text(text),
+    });
+    writer.finish()
+}
+
+/// The attributes XHTML keeps, written as ` name="value"` pairs: the `id` an anchor's name
+/// becomes, apart (an id may appear once, and a copy of the element must not repeat it),
+/// and the rest.
+fn attributes(name: &str, tag: &str, class: Option<&str>, attrs: &[(&str, &str)]) -> (String, String) {
+    let mut id = String::new();
+    let mut out = String::new();
+    let mut classes: Vec<&str> = class.into_iter().collect();
+    for (k, v) in attrs {
+        match *k {
+            "class" => classes.extend(v.split_whitespace()),
+            "align" => classes.push(match *v {
+                "center" => "center",
+                "right" => "right",
+                "justify" => "justify",
+                _ => "left",
+            }),
+            "name" if name == "a" => {
+                id.push_str(" id=\"");
+                escape_into(&mut id, &xml_id(v));
+                id.push('"');
             }
-            if !classes.is_empty() {
-                out.push_str(" class=\"");
-                escape_into(&mut out, &classes.join(" "));
+            "href" if !is_safe_link(v) => {}
+            // A link's target and relation mean nothing on the span that replaced it.
+            "href" | "rel" if tag != "a" => {}
+            "href" | "title" | "dir" | "lang" | "colspan" | "rowspan" | "start" | "type" | "rel" | "data-label" => {
+                out.push(' ');
+                out.push_str(k);
+                out.push_str("=\"");
+                escape_into(&mut out, v);
                 out.push('"');
             }
-            if is_void(tag) {
-                out.push_str("/>");
-            } else {
-                out.push('>');
-                open.push((name.to_owned(), tag.to_owned()));
-            }
-        }
-        Event::End { name } => {
-            // Close back to the matching element; an end tag with no open element is dropped.
-            if let Some(at) = open.iter().rposition(|(source, _)| source == name) {
-                for (_, t) in open.drain(at..).rev() {
-                    out.push_str("</");
-                    out.push_str(&t);
-                    out.push('>');
-                    if t == "ruby"
-                        && let Some(ruby) = rubies.pop()
-                        && !(ruby.base && ruby.annotated)
-                    {
-                        unruby(&mut out, ruby.start);
-                    }
-                }
-            }
-        }
-        Event::Text(text) => {
-            if let Some(r) = rubies.last_mut().filter(|r| !r.annotated && !text.trim().is_empty()) {
-                r.base = true;
-            }
-            escape_into(&mut out, text)
-        }
-    });
-    for (_, t) in open.into_iter().rev() {
-        out.push_str("</");
-        out.push_str(&t);
-        out.push('>');
-        if t == "ruby"
-            && let Some(ruby) = rubies.pop()
-            && !(ruby.base && ruby.annotated)
-        {
-            unruby(&mut out, ruby.start);
+            _ => {}
         }
     }
-    out
+    if !classes.is_empty() {
+        out.push_str(" class=\"");
+        escape_into(&mut out, &classes.join(" "));
+        out.push('"');
+    }
+    (id, out)
 }
 
 /// An XML id from an anchor name: letters, digits, `-`, `_`, `.`, starting with a letter.
@@ -273,6 +196,60 @@ mod tests {
         assert_eq!(to_xhtml("<p>a<rt>b</rt></p>"), "<p>a<span>b</span></p>");
         // A ruby in a ruby's base is not allowed either: the outer one takes the inner along.
         assert_eq!(to_xhtml("<ruby>a<ruby>b<rt>c</rt></ruby></ruby>"), "<span>a<span>b<span>c</span></span></span>");
+    }
+
+    /// Found by the `epub` fuzz target: markup HTML's parser keeps and EPUB's schema
+    /// refuses, each rearranged with nothing lost (`tests/it` sends them through epubcheck).
+    #[test]
+    fn elements_go_where_the_schema_allows_them() {
+        let cases = [
+            // A block in inline elements takes them inside, and they go on after it.
+            ("<em><p>a</p><p>b</p></em>", "<p><em>a</em></p><p><em>b</em></p>"),
+            (
+                "<p><em>a<table><tr><td>b</td></tr></table>c</em></p>",
+                "<p><em>a</em></p><table><tbody><tr><td>b</td></tr></tbody></table><em>c</em>",
+            ),
+            ("<em>a<p>b</em>c</p>", "<em>a</em><p><em>b</em>c</p>"),
+            ("<b><hr>x</b>", "<hr/><b>x</b>"),
+            // An anchor's id stays on the first part only.
+            ("<em><a name=\"n\">x<p>y</p></a></em>", "<em><span id=\"n\">x</span></em><p><em><span>y</span></em></p>"),
+            // A block in a paragraph or heading ends it.
+            ("<p>a<div>b</div>c</p>", "<p>a</p><div>b</div>c"),
+            ("<h1>a<h2>b</h2></h1>", "<h1>a</h1><h2>b</h2>"),
+            // Parts without their whole get one.
+            ("<li>x</li><li>y</li>", "<ul><li>x</li><li>y</li></ul>"),
+            ("<dd>x</dd>", "<dl><dt></dt><dd>x</dd></dl>"),
+            ("<dt>x</dt>", "<dl><dt>x</dt><dd></dd></dl>"),
+            ("<tr><td>x</td></tr>", "<table><tbody><tr><td>x</td></tr></tbody></table>"),
+            ("<div><td>x</td>y</div>", "<div><table><tbody><tr><td>x</td></tr></tbody></table>y</div>"),
+            ("<li>a<li>b</li></li>", "<ul><li>a<ul><li>b</li></ul></li></ul>"),
+            // What sits loose in a list or table gets an item or a cell.
+            ("<ul>loose<li>a</li></ul>", "<ul><li>loose</li><li>a</li></ul>"),
+            ("<ol> <li>a</li> </ol>", "<ol> <li>a</li> </ol>"),
+            (
+                "<table>t<tr><th>h</th></tr></table>",
+                "<table><tbody><tr><td>t</td></tr><tr><th>h</th></tr></tbody></table>",
+            ),
+            // Tables in the order the schema wants.
+            (
+                "<table><tbody><tr><td>a</td></tr></tbody><caption>c</caption><thead><tr><td>h</td></tr></thead><tfoot><tr><td>f</td></tr></tfoot></table>",
+                "<table><tbody><tr><td>a</td></tr></tbody><tbody><tr><td>c</td></tr></tbody><tbody><tr><td>h</td></tr></tbody><tbody><tr><td>f</td></tr></tbody></table>",
+            ),
+            ("<table><colgroup><col></colgroup><caption>c</caption></table>", "<table><caption>c</caption></table>"),
+            // A summary first in its details, or neither.
+            ("<details><summary>s</summary><p>x</p></details>", "<details><summary>s</summary><p>x</p></details>"),
+            ("<details><p>x</p><summary>s</summary></details>", "<div><p>x</p><p>s</p></div>"),
+            ("<figcaption>c</figcaption>", "<div>c</div>"),
+            // No link in a link, no ruby around a block.
+            (
+                "<a href=\"https://e.org/\">x<a href=\"https://f.org/\">y</a></a>",
+                "<a href=\"https://e.org/\">x<span>y</span></a>",
+            ),
+            ("<ruby>a<p>b</p><rt>c</rt></ruby>", "<span>a</span><p>b</p><span>c</span>"),
+        ];
+        for (html, want) in cases {
+            assert_eq!(to_xhtml(html), want, "{html}");
+        }
     }
 
     #[test]
