@@ -14,6 +14,10 @@ function setup(thread)
 end
 
 function init(args)
+  -- Every thread of every run draws its own numbers: with LuaJIT's fixed seed, each
+  -- one-minute run of the soak repeated the last one's choices, so the same requests fell
+  -- to the same accounts and a few of them passed the comment limit.
+  math.randomseed(os.time() * 1000 + tid * 7919 + tonumber(os.getenv("OFFSET") or "0") % 100003)
   n = 0
   tokens = {}
   if os.getenv("TOKENS") then
