@@ -28,11 +28,33 @@ pub(crate) enum Db {
     Postgres(PgPool),
 }
 
+/// Memory the database connections may hold, set by the operator (`database_cache_mb`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Tuning {
+    /// SQLite's page cache, in MiB, over all the pool's connections together.
+    pub sqlite_cache_mb: u32,
+}
+
+impl Default for Tuning {
+    fn default() -> Self {
+        Tuning { sqlite_cache_mb: 16 }
+    }
+}
+
+/// Connections in the SQLite pool.
+const SQLITE_CONNECTIONS: u32 = 8;
+
+/// How much of the database file SQLite may read through a memory map rather than into
+/// each connection's page cache: pages read that way are the kernel's page cache (file-backed
+/// memory the kernel can reclaim, shared by every connection), not a copy per connection
+/// in the process's own memory. Beyond the map (a larger file) SQLite reads as before.
+const SQLITE_MMAP_BYTES: u64 = 16 << 30;
+
 impl Db {
-    pub(crate) async fn connect(url: &str) -> Result<Db, StoreError> {
+    pub(crate) async fn connect(url: &str, tuning: Tuning) -> Result<Db, StoreError> {
         let scheme = url.split_once(':').map(|(s, _)| s).unwrap_or("");
         match scheme {
-            "sqlite" => connect_sqlite(url).await.map(Db::Sqlite),
+            "sqlite" => connect_sqlite(url, tuning).await.map(Db::Sqlite),
             "postgres" | "postgresql" => connect_postgres(url).await.map(Db::Postgres),
             _ => Err(StoreError::UnsupportedUrl { url: redact_url(url) }),
         }
@@ -67,7 +89,7 @@ impl Db {
     }
 }
 
-async fn connect_sqlite(url: &str) -> Result<SqlitePool, StoreError> {
+async fn connect_sqlite(url: &str, tuning: Tuning) -> Result<SqlitePool, StoreError> {
     let options =
         SqliteConnectOptions::from_str(url).map_err(|_| StoreError::UnsupportedUrl { url: url.to_owned() })?;
     let path = options.get_filename().to_path_buf();
@@ -83,14 +105,17 @@ async fn connect_sqlite(url: &str) -> Result<SqlitePool, StoreError> {
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(10))
-        .pragma("cache_size", "-32000")
+        // A negative size is in KiB. With the map (below) the cache holds little more than
+        // pages being written, so a small one costs few reads.
+        .pragma("cache_size", format!("-{}", (tuning.sqlite_cache_mb.max(1) * 1024 / SQLITE_CONNECTIONS).max(64)))
+        .pragma("mmap_size", SQLITE_MMAP_BYTES.to_string())
         .pragma("temp_store", "memory")
         // Checkpoints run beside the requests (`checkpoint_in_background`), not inside the
         // commit that happens to cross the log's threshold: that threshold is set high, a
         // safety net only (see `WAL_SAFETY_PAGES`).
         .pragma("wal_autocheckpoint", WAL_SAFETY_PAGES);
     let pool = SqlitePoolOptions::new()
-        .max_connections(8)
+        .max_connections(SQLITE_CONNECTIONS)
         .min_connections(1)
         // SQLite rolls a transaction back by itself when the disk fills (SQLITE_FULL); the
         // ROLLBACK sqlx then sends fails, and sqlx still counts the connection as inside a

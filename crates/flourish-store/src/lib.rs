@@ -44,7 +44,7 @@ pub use accounts::{
     SettingsStore, TokenPurpose,
 };
 pub use archive::ArchiveTotals;
-pub use backend::{Backend, redact_url};
+pub use backend::{Backend, Tuning, redact_url};
 pub use backup::TableRows;
 pub use conversation::{
     BlockStore, CommentOrder, CommentReader, CommentStore, CommentsPage, InboxFilter, JobStore, KudosGiver, KudosList,
@@ -75,7 +75,12 @@ pub struct Store {
 impl Store {
     /// Opens the database at `url` without changing it. Call [`Store::migrate`] next.
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
-        Ok(Store { db: backend::Db::connect(url).await?, limits: Limits::default(), kudos: Default::default() })
+        Store::connect_with(url, backend::Tuning::default()).await
+    }
+
+    /// [`Store::connect`] with the memory the connections may hold set.
+    pub async fn connect_with(url: &str, tuning: backend::Tuning) -> Result<Store, StoreError> {
+        Ok(Store { db: backend::Db::connect(url, tuning).await?, limits: Limits::default(), kudos: Default::default() })
     }
 
     /// Uses `limits` to validate what is written from now on.

@@ -27,6 +27,9 @@ pub struct Config {
     pub log_format: LogFormat,
     /// Memory for rendered work pages served to guests, in MiB; 0 turns the cache off.
     pub page_cache_mb: u64,
+    /// SQLite's page cache, in MiB, over all its connections; the database file is also
+    /// read through a memory map, which the kernel keeps (file-backed, reclaimable).
+    pub database_cache_mb: u32,
     /// Count hits on work pages for creators' statistics (off the request path).
     pub count_hits: bool,
     /// The address readers use (links in mail; `https` makes cookies Secure). Unset: the
@@ -182,6 +185,7 @@ impl Default for Config {
             templates_dir: None,
             log_format: LogFormat::Text,
             page_cache_mb: 64,
+            database_cache_mb: flourish_store::Tuning::default().sqlite_cache_mb,
             count_hits: true,
             public_url: None,
             trust_proxy: false,
@@ -214,6 +218,7 @@ const ENV_KEYS: &[(&str, &str)] = &[
     ("FLOURISH_TEMPLATES_DIR", "templates_dir"),
     ("FLOURISH_LOG_FORMAT", "log_format"),
     ("FLOURISH_PAGE_CACHE_MB", "page_cache_mb"),
+    ("FLOURISH_DATABASE_CACHE_MB", "database_cache_mb"),
     ("FLOURISH_COUNT_HITS", "count_hits"),
     ("FLOURISH_PUBLIC_URL", "public_url"),
     ("FLOURISH_TRUST_PROXY", "trust_proxy"),

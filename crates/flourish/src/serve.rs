@@ -9,7 +9,8 @@ use flourish_web::{AppState, WebConfig};
 use std::sync::Arc;
 
 pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
-    let store = Store::connect(&config.database_url()).await?;
+    let tuning = flourish_store::Tuning { sqlite_cache_mb: config.database_cache_mb };
+    let store = Store::connect_with(&config.database_url(), tuning).await?;
     Ok(store.with_limits(config.limits.clone()))
 }
 
