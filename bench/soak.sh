@@ -42,12 +42,18 @@ for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null &
 
 export LUA_DIR="$ROOT/bench/lua" TOKENS="$WORK/tokens.txt" WORKS THREADS=2
 RUN=$(date +%s)
+# Each soak on the same archive takes its own range of request numbers (31 runs of
+# 400,000), so a second soak does not repeat the first one's kudos and bookmarks either:
+# 2,000 accounts times 100,000 works make 16 soaks' worth before the archive is spent.
+SOAK_NUMBER=$(( $(cat soaks 2>/dev/null || echo 0) + 1 ))
+echo "$SOAK_NUMBER" > soaks
+BASE=$(( (SOAK_NUMBER - 1) * 31 ))
 # Each run's writes start at their own OFFSET, so no (account, work) pair and no comment
 # text repeats from one run to the next (a repeat is a refusal, not a write): with 2,000
 # accounts each run moves 200 works on, so 30 runs fit in 100,000 works many times over.
 # Passed in, not kept in a variable: the runs happen in subshells.
 mixed() { # LABEL SECONDS RUN_NUMBER [PACE_MS]
-  LABEL="$1" OFFSET=$(( $3 * 400000 )) RUN="$RUN-$3-" PACE_MS="${4:-}" wrk -t2 -c"$CONNECTIONS" -d"$2"s --latency \
+  LABEL="$1" OFFSET=$(( (BASE + $3) * 400000 )) RUN="$RUN-$3-" PACE_MS="${4:-}" wrk -t2 -c"$CONNECTIONS" -d"$2"s --latency \
     -s "$LUA_DIR/mixed.lua" "http://127.0.0.1:$PORT" | tail -1
 }
 sample() {
