@@ -192,6 +192,10 @@ mod tests {
         // Found by the epub fuzz target, refused by epubcheck: a ruby with no annotation,
         // one with no base text, an annotation outside any ruby.
         assert_eq!(to_xhtml("<ruby>漢</ruby>"), "<span>漢</span>");
+        // A ruby ends with an annotation: text after the last one goes after the ruby (the
+        // replay test's epubcheck sample found this).
+        assert_eq!(to_xhtml("<ruby>漢<rt>kan</rt>text"), "<ruby>漢<rt>kan</rt></ruby>text");
+        assert_eq!(to_xhtml("<ruby>漢<rt>kan</rt>字<rt>ji</rt></ruby>"), "<ruby>漢<rt>kan</rt>字<rt>ji</rt></ruby>");
         assert_eq!(to_xhtml("<ruby><rt>kan</rt></ruby>"), "<span><span>kan</span></span>");
         assert_eq!(to_xhtml("<p>a<rt>b</rt></p>"), "<p>a<span>b</span></p>");
         // A ruby in a ruby's base is not allowed either: the outer one takes the inner along.

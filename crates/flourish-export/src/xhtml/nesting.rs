@@ -121,6 +121,10 @@ struct Ruby {
     start: usize,
     base: bool,
     annotated: bool,
+    /// Base text after the last annotation, which the schema refuses (a ruby ends with
+    /// an annotation), and where that annotation ended in the output.
+    trailing: bool,
+    annotation_end: usize,
 }
 
 #[derive(Default)]
@@ -217,9 +221,7 @@ impl Writer {
         if !text.trim().is_empty() {
             self.fit(TEXT);
             self.count_child(TEXT);
-            if let Some(r) = self.rubies.last_mut().filter(|r| !r.annotated) {
-                r.base = true;
-            }
+            self.note_base();
         }
         escape_into(&mut self.out, text);
     }
@@ -228,9 +230,7 @@ impl Writer {
     pub fn markup(&mut self, markup: &str) {
         self.fit(TEXT);
         self.count_child(TEXT);
-        if let Some(r) = self.rubies.last_mut().filter(|r| !r.annotated) {
-            r.base = true;
-        }
+        self.note_base();
         self.out.push_str(markup);
     }
 
@@ -386,34 +386,70 @@ impl Writer {
         if o.tag == "dl" && o.last_child.as_deref() == Some("dt") {
             self.out.push_str("<dd></dd>");
         }
+        if o.tag == "ruby"
+            && let Some(ruby) = self.rubies.pop()
+        {
+            if !(ruby.base && ruby.annotated) {
+                self.out.push_str("</ruby>");
+                unruby(&mut self.out, ruby.start);
+            } else if ruby.trailing {
+                // The base text after the last annotation goes after the ruby.
+                self.out.insert_str(ruby.annotation_end, "</ruby>");
+            } else {
+                self.out.push_str("</ruby>");
+            }
+            return o;
+        }
         self.out.push_str("</");
         self.out.push_str(&o.tag);
         self.out.push('>');
-        if o.tag == "ruby"
-            && let Some(ruby) = self.rubies.pop()
-            && !(ruby.base && ruby.annotated)
+        if matches!(o.tag.as_str(), "rt" | "rp")
+            && self.top() == Some("ruby")
+            && let Some(ruby) = self.rubies.last_mut()
         {
-            unruby(&mut self.out, ruby.start);
+            ruby.annotation_end = self.out.len();
         }
         o
+    }
+
+    /// Notes base text, or text after the last annotation, in the ruby being written.
+    fn note_base(&mut self) {
+        let in_annotation = self
+            .open
+            .iter()
+            .rev()
+            .take_while(|o| o.tag != "ruby")
+            .any(|o| matches!(o.tag.as_str(), "rt" | "rp"));
+        if let Some(r) = self.rubies.last_mut()
+            && !in_annotation
+        {
+            if r.annotated {
+                r.trailing = true;
+            } else {
+                r.base = true;
+            }
+        }
     }
 
     /// Keeps count of what a ruby has had, for [`unruby`].
     fn note_ruby(&mut self, tag: &str) {
         match tag {
-            "ruby" => self.rubies.push(Ruby { start: self.out.len(), base: false, annotated: false }),
+            "ruby" => self.rubies.push(Ruby {
+                start: self.out.len(),
+                base: false,
+                annotated: false,
+                trailing: false,
+                annotation_end: 0,
+            }),
             "rt" if self.top() == Some("ruby") => {
                 if let Some(r) = self.rubies.last_mut() {
                     r.annotated = true;
+                    r.trailing = false;
                 }
             }
             // Text is base text (see `text`); of elements, only a line break shows
             // something for sure: an empty one is dropped.
-            "br" | "wbr" => {
-                if let Some(r) = self.rubies.last_mut().filter(|r| !r.annotated) {
-                    r.base = true;
-                }
-            }
+            "br" | "wbr" => self.note_base(),
             _ => {}
         }
     }
