@@ -42,12 +42,13 @@ for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null &
 
 export LUA_DIR="$ROOT/bench/lua" TOKENS="$WORK/tokens.txt" WORKS THREADS=2
 RUN=$(date +%s)
-# Each soak on the same archive takes its own range of request numbers (31 runs of
-# 400,000), so a second soak does not repeat the first one's kudos and bookmarks either:
-# 2,000 accounts times 100,000 works make 16 soaks' worth before the archive is spent.
+# Each soak on the same archive takes its own range of request numbers (32 runs of
+# 400,000: capacity, 30 minutes, calibration), so a second soak does not repeat the first
+# one's kudos and bookmarks either: 2,000 accounts times 100,000 works make 15 soaks'
+# worth before the archive is spent.
 SOAK_NUMBER=$(( $(cat soaks 2>/dev/null || echo 0) + 1 ))
 echo "$SOAK_NUMBER" > soaks
-BASE=$(( (SOAK_NUMBER - 1) * 31 ))
+BASE=$(( (SOAK_NUMBER - 1) * 32 ))
 # Each run's writes start at their own OFFSET, so no (account, work) pair and no comment
 # text repeats from one run to the next (a repeat is a refusal, not a write): with 2,000
 # accounts each run moves 200 works on, so 30 runs fit in 100,000 works many times over.
@@ -69,8 +70,17 @@ echo "--- capacity (30 s, unpaced)"
 line=$(mixed "capacity" 30 0)
 echo "$line"
 capacity=$(echo "$line" | awk '{for (i = 1; i <= NF; i++) if ($i == "req/s") print int($(i-1))}')
-pace=$(( CONNECTIONS * 1000 * 10 / (capacity * 7) ))
-echo "--- soak: $MINUTES minutes at 70% of $capacity req/s ($CONNECTIONS connections, one request per ${pace} ms each)"
+target=$(( capacity * 7 / 10 ))
+# wrk waits PACE_MS before each request and then for the answer, so a connection's cycle
+# is the pace plus the answer's time: one paced run measures that time, and the pace
+# leaves it out (without this the soak reached 57% of capacity, not 70%).
+pace=$(( CONNECTIONS * 1000 / target ))
+line=$(mixed "calibration" 20 31 "$pace")
+reached=$(echo "$line" | awk '{for (i = 1; i <= NF; i++) if ($i == "req/s") print int($(i-1))}')
+answer_ms=$(( CONNECTIONS * 1000 / reached - pace ))
+pace=$(( CONNECTIONS * 1000 / target - answer_ms ))
+[ "$pace" -ge 1 ] || pace=1
+echo "--- soak: $MINUTES minutes at 70% of $capacity req/s = $target req/s ($CONNECTIONS connections, each waiting ${pace} ms, answers taking about ${answer_ms} ms)"
 for minute in $(seq 1 "$MINUTES"); do
   echo "minute $minute: $(mixed "" 60 "$minute" "$pace" | sed 's/^ *//')   $(sample)"
 done | tee soak.log
