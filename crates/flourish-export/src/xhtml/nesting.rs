@@ -414,12 +414,8 @@ impl Writer {
 
     /// Notes base text, or text after the last annotation, in the ruby being written.
     fn note_base(&mut self) {
-        let in_annotation = self
-            .open
-            .iter()
-            .rev()
-            .take_while(|o| o.tag != "ruby")
-            .any(|o| matches!(o.tag.as_str(), "rt" | "rp"));
+        let in_annotation =
+            self.open.iter().rev().take_while(|o| o.tag != "ruby").any(|o| matches!(o.tag.as_str(), "rt" | "rp"));
         if let Some(r) = self.rubies.last_mut()
             && !in_annotation
         {
