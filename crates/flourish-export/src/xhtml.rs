@@ -240,6 +240,10 @@ mod tests {
                 "<table><tbody><tr><td>a</td></tr></tbody><tbody><tr><td>c</td></tr></tbody><tbody><tr><td>h</td></tr></tbody><tbody><tr><td>f</td></tr></tbody></table>",
             ),
             ("<table><colgroup><col></colgroup><caption>c</caption></table>", "<table><caption>c</caption></table>"),
+            (
+                "<table><thead><tr><td>a</td></tr></thead><thead><tr><td>b</td></tr></thead></table>",
+                "<table><thead><tr><td>a</td></tr></thead><tbody><tr><td>b</td></tr></tbody></table>",
+            ),
             // A summary first in its details, or neither.
             ("<details><summary>s</summary><p>x</p></details>", "<details><summary>s</summary><p>x</p></details>"),
             ("<details><p>x</p><summary>s</summary></details>", "<div><p>x</p><p>s</p></div>"),

@@ -75,13 +75,10 @@ struct Open {
     logical: u32,
     /// Where its start tag begins in the output.
     start: usize,
-    /// Child elements and runs of text, whitespace apart.
-    children: u32,
-    /// The first and the last of them: `#text` for text.
+    /// The first and the last of its child elements and runs of text (whitespace apart):
+    /// `#text` for text.
     first_child: Option<String>,
     last_child: Option<String>,
-    /// For a table: whether a `tbody` has been written in it, after which a `thead` may not.
-    has_body: bool,
     /// Whether it may go if nothing is written in it: inline copies a block carried, and
     /// inline elements with no `id`, which show nothing when empty.
     droppable_if_empty: bool,
@@ -97,10 +94,8 @@ impl Open {
             attrs: attrs.to_owned(),
             logical,
             start,
-            children: 0,
             first_child: None,
             last_child: None,
-            has_body: false,
             droppable_if_empty: false,
             carried: Vec::new(),
         }
@@ -129,7 +124,7 @@ struct Ruby {
 
 #[derive(Default)]
 pub(super) struct Writer {
-    pub out: String,
+    out: String,
     open: Vec<Open>,
     rubies: Vec<Ruby>,
     next_logical: u32,
@@ -248,12 +243,10 @@ impl Writer {
 
     fn count_child(&mut self, tag: &str) {
         if let Some(o) = self.open.last_mut() {
-            if o.children == 0 {
+            if o.first_child.is_none() {
                 o.first_child = Some(tag.to_owned());
             }
-            o.children += 1;
             o.last_child = Some(tag.to_owned());
-            o.has_body |= o.tag == "table" && tag == "tbody";
         }
     }
 
@@ -291,16 +284,18 @@ impl Writer {
     fn fit<'a>(&mut self, mut tag: &'a str) -> &'a str {
         let mut opened = false;
         loop {
-            let (top, children, has_body) =
-                self.open.last().map_or((None, 0, false), |o| (Some(o.tag.clone()), o.children, o.has_body));
-            let top = top.as_deref();
-            // What is out of place becomes what fits.
+            let (top, last_child) =
+                self.open.last().map_or((None, None), |o| (Some(o.tag.clone()), o.last_child.clone()));
+            let (top, last_child) = (top.as_deref(), last_child.as_deref());
+            let empty = last_child.is_none();
+            // What is out of place becomes what fits. A table's parts come in order:
+            // caption, head, bodies; a head after that is one more body.
             tag = match (tag, top) {
-                ("summary", Some("details")) | ("figcaption", Some("figure")) if children == 0 => tag,
+                ("summary", Some("details")) | ("figcaption", Some("figure")) if empty => tag,
                 ("summary", _) => "p",
                 ("figcaption", _) => "div",
-                ("caption", Some("table")) if children > 0 => "td",
-                ("thead", Some("table")) if has_body => "tbody",
+                ("caption", Some("table")) if !empty => "td",
+                ("thead", Some("table")) if !matches!(last_child, None | Some("caption")) => "tbody",
                 _ => tag,
             };
             let fits = match top.map(|t| (t, kind(t))) {
@@ -317,7 +312,7 @@ impl Writer {
             };
             if fits {
                 // A definition list begins with a term.
-                if tag == "dd" && top == Some("dl") && children == 0 {
+                if tag == "dd" && top == Some("dl") && empty {
                     self.open_implicit("dt");
                     self.close_top();
                 }
@@ -369,13 +364,10 @@ impl Writer {
 
     fn close_top(&mut self) -> Open {
         let mut o = self.open.pop().expect("an open element");
-        if o.droppable_if_empty && o.children == 0 && self.out.as_bytes().last() == Some(&b'>') {
-            // Nothing was written inside: the start tag is the end of the output.
-            let start_tag_len = 1 + o.tag.len() + o.attrs.len() + 1;
-            if self.out.len() == o.start + start_tag_len {
-                self.out.truncate(o.start);
-                return o;
-            }
+        // Nothing was written inside when the start tag is the end of the output.
+        if o.droppable_if_empty && self.out.len() == o.start + "<>".len() + o.tag.len() + o.attrs.len() {
+            self.out.truncate(o.start);
+            return o;
         }
         // EPUB's schema wants a `summary` first in every `details`.
         if o.tag == "details" && o.first_child.as_deref() != Some("summary") {
