@@ -77,7 +77,13 @@ async fn get(user: &mut GooseUser, kind: &str, path: &str) -> TransactionResult 
     Ok(())
 }
 
-async fn api_post(user: &mut GooseUser, kind: &str, path: &str, body: String) -> TransactionResult {
+/// A JSON POST to the API with this visitor's token; the answer, for those who read it.
+async fn api_post(
+    user: &mut GooseUser,
+    kind: &str,
+    path: &str,
+    body: String,
+) -> Result<goose::goose::GooseResponse, Box<TransactionError>> {
     let token = {
         let me = me(user);
         ARCHIVE.tokens[me.account].clone()
@@ -88,8 +94,7 @@ async fn api_post(user: &mut GooseUser, kind: &str, path: &str, body: String) ->
         .header("Content-Type", "application/json")
         .body(body);
     let request = GooseRequest::builder().method(GooseMethod::Post).path(path).name(kind).set_request_builder(builder);
-    user.request(request.build()).await?;
-    Ok(())
+    user.request(request.build()).await
 }
 
 fn me(user: &mut GooseUser) -> &mut Me {
@@ -184,11 +189,13 @@ async fn feed_or_download(user: &mut GooseUser) -> TransactionResult {
 }
 
 async fn kudos(user: &mut GooseUser) -> TransactionResult {
-    api_post(user, "write: kudos", &format!("/api/v1/works/{}/kudos", work()), String::new()).await
+    api_post(user, "write: kudos", &format!("/api/v1/works/{}/kudos", work()), String::new()).await?;
+    Ok(())
 }
 
 async fn bookmark(user: &mut GooseUser) -> TransactionResult {
-    api_post(user, "write: bookmark", "/api/v1/me/bookmarks", format!("{{\"work_id\": {}}}", work())).await
+    api_post(user, "write: bookmark", "/api/v1/me/bookmarks", format!("{{\"work_id\": {}}}", work())).await?;
+    Ok(())
 }
 
 async fn comment(user: &mut GooseUser) -> TransactionResult {
@@ -200,7 +207,8 @@ async fn comment(user: &mut GooseUser) -> TransactionResult {
     let body = format!(
         "{{\"content\": \"Comment {n}: the letter in the greenhouse stayed with me.\", \"format\": \"plain\"}}"
     );
-    api_post(user, "write: comment", &format!("/api/v1/works/{}/comments", work()), body).await
+    api_post(user, "write: comment", &format!("/api/v1/works/{}/comments", work()), body).await?;
+    Ok(())
 }
 
 /// A new chapter of this visitor's own work, or the work itself when it has none yet.
@@ -214,7 +222,8 @@ async fn post_chapter_or_work(user: &mut GooseUser) -> TransactionResult {
                 She read it twice by the greenhouse lamp before she let herself believe it.";
     if let Some(id) = own {
         let body = format!("{{\"title\": \"Part {n}\", \"content\": \"{text}\", \"format\": \"plain\"}}");
-        return api_post(user, "write: new chapter", &format!("/api/v1/works/{id}/chapters"), body).await;
+        api_post(user, "write: new chapter", &format!("/api/v1/works/{id}/chapters"), body).await?;
+        return Ok(());
     }
     let body = format!(
         "{{\"title\": \"Load {n} {}\", \"rating\": \"General Audiences\", \"warnings\": [\"No Archive Warnings Apply\"], \
@@ -222,18 +231,7 @@ async fn post_chapter_or_work(user: &mut GooseUser) -> TransactionResult {
          \"chapters\": [{{\"content\": \"{text}\", \"format\": \"plain\"}}]}}",
         me(user).account
     );
-    let token = ARCHIVE.tokens[me(user).account].clone();
-    let builder = user
-        .get_request_builder(&GooseMethod::Post, "/api/v1/works")?
-        .bearer_auth(token)
-        .header("Content-Type", "application/json")
-        .body(body);
-    let request = GooseRequest::builder()
-        .method(GooseMethod::Post)
-        .path("/api/v1/works")
-        .name("write: new work")
-        .set_request_builder(builder);
-    let answer = user.request(request.build()).await?;
+    let answer = api_post(user, "write: new work", "/api/v1/works", body).await?;
     if let Ok(r) = answer.response
         && let Ok(json) = r.json::<serde_json::Value>().await
     {
