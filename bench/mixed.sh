@@ -19,27 +19,17 @@ USERS=${USERS:-64}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=${MIXED_DIR:-/tmp/flourish-mixed-$WORKS}
 PORT=18201
-mkdir -p "$WORK"
+source "$ROOT/bench/archive.sh"
 cleanup() { kill $(jobs -p) 2>/dev/null || true; }
 trap cleanup EXIT
 
 echo "--- building flourish and the load generator (release)"
-(cd "$ROOT" && cargo build --release -q -p flourish)
+build_flourish
 (cd "$ROOT/bench/load" && CARGO_TARGET_DIR="$ROOT/target/load" cargo build --release -q)
-BIN="$ROOT/target/release/flourish"
 LOAD="$ROOT/target/load/release/flourish-load"
 
-cd "$WORK"
-if [ ! -f data/flourish.db ]; then
-  echo "--- generating $WORKS works"
-  FLOURISH_LOG=warn "$BIN" dev gen-corpus --works "$WORKS" --seed 3
-fi
 # Enough accounts that no one passes the comment limit (20 in 15 minutes) at 2,000 req/s.
-PASSWORD="mandrakes remember everything"
-if [ ! -f tokens.txt ]; then
-  FLOURISH_LOG=warn "$BIN" dev add-accounts --count 2000 --prefix mixed --password "$PASSWORD" \
-    --tokens tokens.txt --joined-days-ago 30 >/dev/null
-fi
+archive_with_accounts "$WORKS" 2000 mixed
 if [ ! -f chapters.txt ]; then
   python3 - <<'EOF'
 import sqlite3
@@ -51,19 +41,10 @@ with open("chapters.txt", "w") as f:
 EOF
 fi
 
-export FLOURISH_RATE_LIMIT_REQUESTS=0
-start=$(date +%s.%N)
-FLOURISH_LOG=warn "$BIN" serve --listen 127.0.0.1:$PORT > serve.log 2>&1 &
-SERVER=$!
-until curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null; do sleep 0.05; done
-echo "--- serving $WORKS works after $(awk "BEGIN {printf \"%.2f\", $(date +%s.%N) - $start}") s"
+serve_archive "$PORT"
+echo "--- serving $WORKS works after $STARTUP_SECONDS s"
 
-memory() {
-  awk '/RssAnon/ {a = int($2 / 1024)} /RssFile/ {f = int($2 / 1024)} END {print "anon " a " MiB, file " f " MiB"}' \
-    /proc/$SERVER/status
-}
-
-export WORKS CHAPTERS="$WORK/chapters.txt" TOKENS="$WORK/tokens.txt" ACCOUNT_PREFIX=mixed PASSWORD
+export WORKS CHAPTERS="$WORK/chapters.txt" TOKENS="$WORK/tokens.txt" ACCOUNT_PREFIX=mixed PASSWORD="$BENCH_PASSWORD"
 for load in "${LOADS[@]}"; do
   throttle=()
   label="as fast as it answers"
@@ -74,5 +55,5 @@ for load in "${LOADS[@]}"; do
   echo "--- $label, $USERS visitors, ${SECONDS_PER_LOAD} s"
   "$LOAD" --host "http://127.0.0.1:$PORT" --users "$USERS" --increase-rate "$USERS" \
     --run-time "${SECONDS_PER_LOAD}s" "${throttle[@]}" --quiet 2>/dev/null
-  echo "server memory: $(memory)"
+  echo "server memory: $(server_memory)"
 done

@@ -15,30 +15,18 @@ CONNECTIONS=${3:-16}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=${SOAK_DIR:-/tmp/flourish-soak-$WORKS}
 PORT=18191
-mkdir -p "$WORK"
+source "$ROOT/bench/archive.sh"
 cleanup() { kill $(jobs -p) 2>/dev/null || true; }
 trap cleanup EXIT
 if ! command -v wrk >/dev/null; then
   [ "$(id -u)" = 0 ] || { echo "please install wrk" >&2; exit 1; }
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
 fi
-(cd "$ROOT" && cargo build --release -q -p flourish)
-BIN="$ROOT/target/release/flourish"
-cd "$WORK"
-if [ ! -f data/flourish.db ]; then
-  echo "--- generating $WORKS works"
-  FLOURISH_LOG=warn "$BIN" dev gen-corpus --works "$WORKS" --seed 3
-fi
+build_flourish
 # Enough accounts that none passes the comment limit (20 in 15 minutes): comments are 3%
 # of the mix, about 9 an account in 15 minutes at 700 requests/s.
-if [ ! -f tokens.txt ]; then
-  FLOURISH_LOG=warn "$BIN" dev add-accounts --count 2000 --prefix soak --password "mandrakes remember everything" \
-    --tokens tokens.txt --joined-days-ago 30 >/dev/null
-fi
-export FLOURISH_RATE_LIMIT_REQUESTS=0
-FLOURISH_LOG=warn "$BIN" serve --listen 127.0.0.1:$PORT > serve.log 2>&1 &
-SERVER=$!
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
+archive_with_accounts "$WORKS" 2000 soak
+serve_archive "$PORT"
 
 export LUA_DIR="$ROOT/bench/lua" TOKENS="$WORK/tokens.txt" WORKS THREADS=2
 RUN=$(date +%s)
@@ -58,12 +46,10 @@ mixed() { # LABEL SECONDS RUN_NUMBER [PACE_MS]
     -s "$LUA_DIR/mixed.lua" "http://127.0.0.1:$PORT" | tail -1
 }
 sample() {
-  local anon file fds db
-  anon=$(awk '/RssAnon/ {print int($2/1024)}' /proc/$SERVER/status)
-  file=$(awk '/RssFile/ {print int($2/1024)}' /proc/$SERVER/status)
+  local fds db
   fds=$(ls /proc/$SERVER/fd | wc -l)
   db=$(ls -l /proc/$SERVER/fd 2>/dev/null | grep -c 'flourish.db$' || true)
-  echo "anon ${anon} MiB, file ${file} MiB, fds ${fds}, database connections ${db}"
+  echo "$(server_memory), fds ${fds}, database connections ${db}"
 }
 
 echo "--- capacity (30 s, unpaced)"
