@@ -185,7 +185,15 @@ pub fn sanitize_comment_html(html: &str) -> String {
     if html.trim().is_empty() {
         return String::new();
     }
-    let clean = until_stable(&COMMENT_SANITIZER, COMMENT_SANITIZER.clean(&html).to_string());
+    clean_with(&COMMENT_SANITIZER, &html)
+}
+
+/// `html` through `builder`'s allowlist, then made what a parse of it reads back.
+fn clean_with(builder: &Builder<'static>, html: &str) -> String {
+    let clean = until_stable(builder, builder.clean(html).to_string());
+    // Text written as `&#1;` is a control character after parsing. Attribute values were
+    // stripped already, and text is escaped (`<` and `&` cannot appear bare), so removing
+    // what remains cannot make markup or a link.
     nothing_if_blank(as_reparsed(match strip_control_chars(&clean) {
         Cow::Borrowed(_) => clean,
         Cow::Owned(stripped) => stripped,
@@ -222,14 +230,7 @@ pub fn sanitize_html(html: &str) -> String {
     if is_plainly_clean(&html) {
         return html.into_owned();
     }
-    let clean = until_stable(&SANITIZER, SANITIZER.clean(&html).to_string());
-    // Text written as `&#1;` is a control character after parsing. Attribute values were
-    // stripped above, and text is escaped (`<` and `&` cannot appear bare), so removing
-    // what remains cannot make markup or a link.
-    nothing_if_blank(as_reparsed(match strip_control_chars(&clean) {
-        Cow::Borrowed(_) => clean,
-        Cow::Owned(stripped) => stripped,
-    }))
+    clean_with(&SANITIZER, &html)
 }
 
 /// Cleans `clean` again while it may still change. A parser reads misnested markup into a
