@@ -27,8 +27,8 @@ pub struct Config {
     pub log_format: LogFormat,
     /// Memory for rendered work pages served to guests, in MiB; 0 turns the cache off.
     pub page_cache_mb: u64,
-    /// SQLite's page cache, in MiB, over all its connections; the database file is also
-    /// read through a memory map, which the kernel keeps (file-backed, reclaimable).
+    /// SQLite's page cache, in MiB, over all its connections (pages it misses come from
+    /// the kernel's file cache).
     pub database_cache_mb: u32,
     /// Count hits on work pages for creators' statistics (off the request path).
     pub count_hits: bool,
