@@ -3,7 +3,7 @@
 # for MINUTES (default 30) at 70% of the capacity measured first, in one-minute slices.
 # Each minute prints throughput, p50, p99 and answers that were not 2xx/3xx, with the
 # server's resident memory (anonymous and file-backed), open file descriptors and
-# database connections; the end compares the last minute with the fifth (after warm-up).
+# database connections; the end compares means of minutes 6-10 and of the last five.
 #
 #   bench/soak.sh [MINUTES] [WORKS] [CONNECTIONS]
 #
@@ -70,5 +70,13 @@ echo "--- soak: $MINUTES minutes at 70% of $capacity req/s = $target req/s ($CON
 for minute in $(seq 1 "$MINUTES"); do
   echo "minute $minute: $(mixed "" 60 "$minute" "$pace" | sed 's/^ *//')   $(sample)"
 done | tee soak.log
-echo "--- fifth minute and last, for the trend"
-sed -n "5p;${MINUTES}p" soak.log
+# One sample a minute is noisy (a rebuild of the tag autocomplete holds its old and new copy
+# for a moment), so the trend compares five-minute means: minutes 6-10, after the bounded
+# caches have filled, against the last five.
+echo "--- the trend: minutes 6-10 against the last five (means)"
+awk -v last="$MINUTES" '
+  { m = $2 + 0; for (i = 1; i <= NF; i++) { if ($i == "p99") p = $(i + 1); if ($i == "anon") a = $(i + 1); if ($i == "fds") f = $(i + 1) + 0; if ($i == "connections") c = $(i + 1) + 0 } }
+  m >= 6 && m <= 10 { n1++; p1 += p; a1 += a; if (f > f1) f1 = f; if (c > c1) c1 = c }
+  m > last - 5 { n2++; p2 += p; a2 += a; if (f > f2) f2 = f; if (c > c2) c2 = c }
+  END { if (n1 && n2) printf "p99 %.1f -> %.1f ms, anonymous %.0f -> %.0f MiB (%+.1f%%), most fds %d -> %d, database connections %d -> %d\n",
+          p1 / n1, p2 / n2, a1 / n1, a2 / n2, 100 * (a2 / n2 - a1 / n1) / (a1 / n1), f1, f2, c1, c2 }' soak.log
