@@ -12,6 +12,7 @@
 //! work changes; [`error::AppError`] decides every status code; [`templates`] loads the
 //! embedded templates (or an archive's own, from an override folder).
 
+pub mod admission;
 pub mod api;
 pub mod assets;
 pub mod audit;
@@ -106,6 +107,7 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::extract::DefaultBodyLimit::max(html::posting::MAX_UPLOAD_BYTES))
         .layer(axum::middleware::from_fn_with_state(state.clone(), rate_limit::limit))
         .layer(axum::middleware::from_fn_with_state(state.clone(), db_health::gate))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), admission::admit))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::render_error_pages))
         .layer(
             // Outermost first: the request id exists before the span that logs it.

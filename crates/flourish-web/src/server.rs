@@ -7,6 +7,10 @@
 //! connection must finish its headers within [`ServeOptions::header_timeout`] and keep them
 //! under [`ServeOptions::max_header_bytes`] (hyper answers 431 past it), and shutdown lets
 //! requests in flight finish.
+//!
+//! The other way round, a client that stops reading its answer would keep its connection,
+//! and the answer's bytes, forever: a write that has waited [`ServeOptions::write_timeout`]
+//! for the client ends the connection (nginx's `send_timeout`, 60 s there).
 
 use axum::Router;
 use axum::body::Body;
@@ -25,12 +29,18 @@ pub struct ServeOptions {
     pub header_timeout: Duration,
     /// The most a request's line and headers may take, in bytes.
     pub max_header_bytes: usize,
+    /// How long one write may wait for a client that does not read.
+    pub write_timeout: Duration,
 }
 
 impl Default for ServeOptions {
     fn default() -> Self {
         // nginx allows 60 s and 32 KiB by default; browsers send a few hundred bytes at once.
-        ServeOptions { header_timeout: Duration::from_secs(10), max_header_bytes: 64 << 10 }
+        ServeOptions {
+            header_timeout: Duration::from_secs(10),
+            max_header_bytes: 64 << 10,
+            write_timeout: Duration::from_secs(30),
+        }
     }
 }
 
@@ -66,7 +76,10 @@ pub async fn serve(
             request.extensions_mut().insert(ConnectInfo(address));
             request
         });
-        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service)));
+        let mut stream = tokio_io_timeout::TimeoutStream::new(stream);
+        stream.set_write_timeout(Some(options.write_timeout));
+        let io = TokioIo::new(Box::pin(stream));
+        let connection = graceful.watch(http.serve_connection(io, TowerToHyperService::new(service)));
         tokio::spawn(async move {
             if let Err(e) = connection.await {
                 tracing::debug!(error = %e, "connection ended with an error");

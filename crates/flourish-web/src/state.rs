@@ -39,6 +39,10 @@ pub struct WebConfig {
     pub lexicons: Vec<flourish_text::lexicon::Lexicon>,
     /// Count hits on work pages for their creators' statistics.
     pub count_hits: bool,
+    /// Requests worked on at once, and more kept waiting for a place, before the rest are
+    /// answered 503 (`admission`); 0 in flight is no bound.
+    pub requests_in_flight: usize,
+    pub requests_queued: usize,
 }
 
 impl WebConfig {
@@ -73,9 +77,17 @@ impl Default for WebConfig {
             concurrent_hashes: std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1)),
             lexicons: flourish_text::lexicon::Lexicon::bundled(),
             count_hits: true,
+            requests_in_flight: DEFAULT_REQUESTS_IN_FLIGHT,
+            requests_queued: DEFAULT_REQUESTS_QUEUED,
         }
     }
 }
+
+/// Requests a node works on at once by default. Two cores are busy with a few dozen
+/// requests; more in flight only lengthen the line inside the node (see `admission`).
+pub const DEFAULT_REQUESTS_IN_FLIGHT: usize = 128;
+/// Requests kept waiting for a place by default; each waits at most two seconds.
+pub const DEFAULT_REQUESTS_QUEUED: usize = 512;
 
 /// Why the web front cannot start.
 #[derive(Debug, thiserror::Error)]
@@ -106,6 +118,8 @@ pub struct Inner {
     pub hits: crate::hit_log::HitLog,
     /// Whether the database answers; see `db_health`.
     pub db_health: crate::db_health::DbHealth,
+    /// The bound on requests worked on at once; see `admission`.
+    pub admission: Option<crate::admission::Admission>,
     /// The key guests' addresses are hashed with (`visitors`), read once from the database.
     pub(crate) secrets: tokio::sync::OnceCell<String>,
     pub(crate) site: std::sync::Mutex<Option<(std::time::Instant, settings::SiteSettings)>>,
@@ -132,6 +146,7 @@ impl AppState {
             config.rate_limit_requests,
             std::time::Duration::from_secs(config.rate_limit_secs.max(1)),
         );
+        let admission = crate::admission::Admission::new(config.requests_in_flight, config.requests_queued);
         Ok(AppState(Arc::new(Inner {
             store,
             search,
@@ -145,6 +160,7 @@ impl AppState {
             visits: Default::default(),
             hits: Default::default(),
             db_health: Default::default(),
+            admission,
             secrets: Default::default(),
             site: Default::default(),
             counts: Default::default(),

@@ -41,6 +41,13 @@ pub struct Config {
     /// Seconds a client may take to send a request's headers before the connection is
     /// closed (a client that trickles them, slowloris, holds nothing for long).
     pub header_timeout_secs: u64,
+    /// Seconds a client may leave an answer unread before the connection is closed (a
+    /// client that reads slowly, or not at all, holds nothing for long).
+    pub write_timeout_secs: u64,
+    /// Requests worked on at once; 0 is no bound.
+    pub requests_in_flight: usize,
+    /// Requests waiting for a place (each at most two seconds); the rest get 503.
+    pub requests_queued: usize,
     pub archive: ArchiveConfig,
     pub accounts: AccountsConfig,
     pub rate_limit: RateLimitConfig,
@@ -190,6 +197,9 @@ impl Default for Config {
             public_url: None,
             trust_proxy: false,
             header_timeout_secs: 10,
+            write_timeout_secs: 30,
+            requests_in_flight: flourish_web::state::DEFAULT_REQUESTS_IN_FLIGHT,
+            requests_queued: flourish_web::state::DEFAULT_REQUESTS_QUEUED,
             archive: ArchiveConfig::default(),
             accounts: AccountsConfig::default(),
             rate_limit: RateLimitConfig::default(),
@@ -223,6 +233,9 @@ const ENV_KEYS: &[(&str, &str)] = &[
     ("FLOURISH_PUBLIC_URL", "public_url"),
     ("FLOURISH_TRUST_PROXY", "trust_proxy"),
     ("FLOURISH_HEADER_TIMEOUT_SECS", "header_timeout_secs"),
+    ("FLOURISH_WRITE_TIMEOUT_SECS", "write_timeout_secs"),
+    ("FLOURISH_REQUESTS_IN_FLIGHT", "requests_in_flight"),
+    ("FLOURISH_REQUESTS_QUEUED", "requests_queued"),
     ("FLOURISH_ACCOUNTS_SIGNUP_MODE", "accounts.signup_mode"),
     ("FLOURISH_RATE_LIMIT_REQUESTS", "rate_limit.requests"),
     ("FLOURISH_RATE_LIMIT_PER_SECONDS", "rate_limit.per_seconds"),

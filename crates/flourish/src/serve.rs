@@ -172,6 +172,7 @@ pub async fn run(config: Config, demo: bool) -> anyhow::Result<()> {
     tracing::info!(database = %config.database_url_redacted(), "Flourish is listening on http://{addr}");
     let options = flourish_web::server::ServeOptions {
         header_timeout: std::time::Duration::from_secs(config.header_timeout_secs.max(1)),
+        write_timeout: std::time::Duration::from_secs(config.write_timeout_secs.max(1)),
         ..Default::default()
     };
     flourish_web::server::serve(listener, flourish_web::router(state), options, shutdown_signal()).await;
@@ -199,6 +200,8 @@ pub fn web_config(config: &Config) -> WebConfig {
         mail_from: config.mail.from.clone(),
         job_lease_secs: config.mail.lease_secs,
         count_hits: config.count_hits,
+        requests_in_flight: config.requests_in_flight,
+        requests_queued: config.requests_queued,
         ..WebConfig::default()
     }
 }

@@ -90,3 +90,102 @@ fn slow_and_oversized_requests_are_cut_off_and_everyone_else_is_served() {
 
     assert_eq!(server.get("/works").0, 200, "still serving");
 }
+
+#[test]
+fn past_its_bound_the_server_sheds_requests_with_503_and_recovers_by_itself() {
+    let dir = temp_dir();
+    std::fs::write(
+        dir.path().join("flourish.toml"),
+        "requests_in_flight = 1\nrequests_queued = 1\n[rate_limit]\nrequests = 0\n",
+    )
+    .unwrap();
+    let server = Server::start(dir.path(), &["--demo"]);
+    let host = server.url.trim_start_matches("http://").to_owned();
+    assert_eq!(server.get("/works").0, 200);
+
+    // Forty listings and forty API reads at the same moment, on a node that works on one
+    // request and keeps one waiting: most are refused at once, none waits for long.
+    let clients = 80;
+    let start = std::sync::Arc::new(std::sync::Barrier::new(clients));
+    let answers: Vec<String> = (0..clients)
+        .map(|i| {
+            let (host, start) = (host.clone(), start.clone());
+            std::thread::spawn(move || {
+                let path = if i % 2 == 0 { "/works" } else { "/api/v1/works" };
+                let mut stream = TcpStream::connect(&host).unwrap();
+                stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+                start.wait();
+                stream
+                    .write_all(format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").as_bytes())
+                    .unwrap();
+                let mut answer = Vec::new();
+                let _ = stream.read_to_end(&mut answer);
+                format!("{path} {}", String::from_utf8_lossy(&answer))
+            })
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|h| h.join().unwrap())
+        .collect();
+    let shed: Vec<&String> = answers.iter().filter(|a| a.contains(" HTTP/1.1 503")).collect();
+    let served = answers.iter().filter(|a| a.contains(" HTTP/1.1 200")).count();
+    eprintln!("{served} served, {} shed, of {clients}", shed.len());
+    assert_eq!(served + shed.len(), clients, "every request was served or shed, nothing else");
+    assert!(!shed.is_empty() && served >= 1, "{served} served, {} shed", shed.len());
+    for answer in &shed {
+        assert!(answer.to_ascii_lowercase().contains("retry-after: 2"), "{answer}");
+        if answer.starts_with("/api/") {
+            assert!(answer.contains("\"code\":\"unavailable\""), "the API says it in JSON: {answer}");
+        } else {
+            assert!(answer.contains("more visitors than it can answer"), "the styled page explains: {answer}");
+        }
+    }
+    // A load balancer still sees the node alive, and once the burst is over everyone is
+    // served again, without a restart.
+    assert_eq!(server.get("/healthz").0, 200);
+    for _ in 0..5 {
+        assert_eq!(server.get("/works").0, 200);
+    }
+}
+
+#[test]
+fn a_client_that_stops_reading_holds_no_place_and_is_cut_off() {
+    let dir = temp_dir();
+    std::fs::write(
+        dir.path().join("flourish.toml"),
+        "write_timeout_secs = 1\nrequests_in_flight = 1\nrequests_queued = 16\n[rate_limit]\nrequests = 0\n",
+    )
+    .unwrap();
+    let server = Server::start(dir.path(), &["--demo"]);
+    let host = server.url.trim_start_matches("http://").to_owned();
+    let page = server.get("/works").1.len().max(1);
+
+    // Asks for the listing many times over on one connection (32 MiB of answers, more than
+    // the sockets' buffers hold) and reads none of it.
+    let count = (32 << 20) / page + 1;
+    let request = format!("GET /works HTTP/1.1\r\nHost: {host}\r\n\r\n");
+    let mut reader = TcpStream::connect(&host).unwrap();
+    reader.write_all(request.repeat(count).as_bytes()).unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+
+    // With one place in all, everyone else is still served: the reader's requests take the
+    // place one at a time, in turn with the others, and its unread answers wait on its own
+    // connection, not in the place.
+    for _ in 0..3 {
+        assert_eq!(server.get("/works").0, 200);
+    }
+
+    // Past the write timeout the server lets go: reading now finds the end of the stream
+    // (or a reset) long before every answer arrived.
+    std::thread::sleep(Duration::from_secs(3));
+    reader.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    let mut received = Vec::new();
+    let ended = match reader.read_to_end(&mut received) {
+        Ok(_) => true,
+        Err(e) => e.kind() == std::io::ErrorKind::ConnectionReset,
+    };
+    let answers = String::from_utf8_lossy(&received).matches("HTTP/1.1 200").count();
+    eprintln!("{answers} of {count} answers reached a client that stopped reading");
+    assert!(ended, "the connection ended");
+    assert!(answers < count, "the server cut the connection instead of waiting for the reader");
+}
