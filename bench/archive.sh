@@ -2,6 +2,18 @@
 # load-test accounts, served by the release build, and its server's memory. Set ROOT and
 # WORK (the archive's folder) first; the caller's EXIT trap stops the server.
 
+# Installs the Debian package of each TOOL:PACKAGE whose tool is missing (as root), or
+# says which to install.
+need_tools() { # TOOL:PACKAGE...
+  local missing=()
+  for pair in "$@"; do
+    command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")
+  done
+  [ ${#missing[@]} = 0 ] && return
+  [ "$(id -u)" = 0 ] || { echo "please install ${missing[*]} (Debian packages)" >&2; exit 1; }
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
 # Readers' shared password, for scripts that sign in.
 BENCH_PASSWORD="mandrakes remember everything"
 

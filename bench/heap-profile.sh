@@ -17,12 +17,7 @@ PORT=18193
 source "$ROOT/bench/archive.sh"
 cleanup() { kill $(jobs -p) 2>/dev/null || true; }
 trap cleanup EXIT
-for tool in wrk jeprof; do
-  if ! command -v $tool >/dev/null; then
-    [ "$(id -u)" = 0 ] || { echo "please install wrk and jeprof (libjemalloc-dev)" >&2; exit 1; }
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk libjemalloc-dev >/dev/null
-  fi
-done
+need_tools wrk:wrk jeprof:libjemalloc-dev
 # The profiling build is copied aside: the next plain build takes target/release back.
 (cd "$ROOT" && cargo build --release -q -p flourish --features heap-profiling)
 mkdir -p "$WORK"

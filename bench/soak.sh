@@ -18,10 +18,7 @@ PORT=18191
 source "$ROOT/bench/archive.sh"
 cleanup() { kill $(jobs -p) 2>/dev/null || true; }
 trap cleanup EXIT
-if ! command -v wrk >/dev/null; then
-  [ "$(id -u)" = 0 ] || { echo "please install wrk" >&2; exit 1; }
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
-fi
+need_tools wrk:wrk
 build_flourish
 # Enough accounts that none passes the comment limit (20 in 15 minutes): comments are 3%
 # of the mix, about 9 an account in 15 minutes at 700 requests/s.
