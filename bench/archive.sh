@@ -1,6 +1,9 @@
 # Sourced by the whole-archive benchmarks (soak.sh, mixed.sh): a generated archive with
 # load-test accounts, served by the release build, and its server's memory. Set ROOT and
-# WORK (the archive's folder) first; the caller's EXIT trap stops the server.
+# WORK (the archive's folder) first. Sourcing it sets the EXIT trap that stops the server
+# and every other job the caller started.
+
+trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
 
 # Installs the Debian package of each TOOL:PACKAGE whose tool is missing (as root), or
 # says which to install.

@@ -15,8 +15,6 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=${HEAP_DIR:-/tmp/flourish-heap-$WORKS}
 PORT=18193
 source "$ROOT/bench/archive.sh"
-cleanup() { kill $(jobs -p) 2>/dev/null || true; }
-trap cleanup EXIT
 need_tools wrk:wrk jeprof:libjemalloc-dev
 # The profiling build is copied aside: the next plain build takes target/release back.
 (cd "$ROOT" && cargo build --release -q -p flourish --features heap-profiling)
@@ -38,7 +36,7 @@ for minute in $(seq 1 "$MINUTES"); do
   LABEL="minute $minute" OFFSET=$(( (RUNS * 64 + minute) * 400000 )) RUN="heap-$RUNS-$minute-" PACE_MS=25 \
     wrk -t2 -c16 -d60s --latency -s "$LUA_DIR/mixed.lua" "http://127.0.0.1:$PORT" | tail -1
   echo "    $(server_memory)"
-  [ "$minute" = 1 ] && BASE=$(ls -t "$WORK"/profiles/*.heap | head -1)
+  if [ "$minute" = 1 ]; then BASE=$(ls -t "$WORK"/profiles/*.heap | head -1); fi
 done
 LAST=$(ls -t "$WORK"/profiles/*.heap | head -1)
 echo "--- live heap at the end ($(basename "$LAST")), by function"

@@ -20,8 +20,6 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=${MIXED_DIR:-/tmp/flourish-mixed-$WORKS}
 PORT=18201
 source "$ROOT/bench/archive.sh"
-cleanup() { kill $(jobs -p) 2>/dev/null || true; }
-trap cleanup EXIT
 
 echo "--- building flourish and the load generator (release)"
 build_flourish

@@ -16,8 +16,6 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=${SOAK_DIR:-/tmp/flourish-soak-$WORKS}
 PORT=18191
 source "$ROOT/bench/archive.sh"
-cleanup() { kill $(jobs -p) 2>/dev/null || true; }
-trap cleanup EXIT
 need_tools wrk:wrk
 build_flourish
 # Enough accounts that none passes the comment limit (20 in 15 minutes): comments are 3%

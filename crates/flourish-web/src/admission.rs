@@ -68,19 +68,6 @@ impl Admission {
         })
     }
 
-    pub fn in_flight(&self) -> usize {
-        self.in_flight
-    }
-
-    pub fn queued(&self) -> usize {
-        self.queued
-    }
-
-    /// Requests answered with 503 since the node started.
-    pub fn shed(&self) -> u64 {
-        self.shed.load(Ordering::Relaxed)
-    }
-
     /// A place to run in, or `None` when the request is to be shed.
     async fn enter(&self) -> Option<SemaphorePermit<'_>> {
         if let Ok(place) = self.running.try_acquire() {

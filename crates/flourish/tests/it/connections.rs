@@ -8,6 +8,16 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
+/// The demo archive served with `settings` and no request limit (all load comes from one
+/// address): its folder (kept for the server's life), the server and its `host:port`.
+fn demo_with(settings: &str) -> (tempfile::TempDir, Server, String) {
+    let dir = temp_dir();
+    std::fs::write(dir.path().join("flourish.toml"), format!("{settings}[rate_limit]\nrequests = 0\n")).unwrap();
+    let server = Server::start(dir.path(), &["--demo"]);
+    let host = server.url.trim_start_matches("http://").to_owned();
+    (dir, server, host)
+}
+
 /// Sends `request` as raw bytes and returns the status code of the answer, or `None` if
 /// the server closed the connection without one.
 fn raw(url: &str, request: &[u8]) -> Option<u16> {
@@ -22,10 +32,7 @@ fn raw(url: &str, request: &[u8]) -> Option<u16> {
 
 #[test]
 fn slow_and_oversized_requests_are_cut_off_and_everyone_else_is_served() {
-    let dir = temp_dir();
-    std::fs::write(dir.path().join("flourish.toml"), "header_timeout_secs = 2\n[rate_limit]\nrequests = 0\n").unwrap();
-    let server = Server::start(dir.path(), &["--demo"]);
-    let host = server.url.trim_start_matches("http://").to_owned();
+    let (_dir, server, host) = demo_with("header_timeout_secs = 2\n");
 
     // Slowloris: fifty connections that send a header line every half second, forever.
     let slow: Vec<std::thread::JoinHandle<Duration>> = (0..50)
@@ -93,14 +100,7 @@ fn slow_and_oversized_requests_are_cut_off_and_everyone_else_is_served() {
 
 #[test]
 fn past_its_bound_the_server_sheds_requests_with_503_and_recovers_by_itself() {
-    let dir = temp_dir();
-    std::fs::write(
-        dir.path().join("flourish.toml"),
-        "requests_in_flight = 1\nrequests_queued = 1\n[rate_limit]\nrequests = 0\n",
-    )
-    .unwrap();
-    let server = Server::start(dir.path(), &["--demo"]);
-    let host = server.url.trim_start_matches("http://").to_owned();
+    let (_dir, server, host) = demo_with("requests_in_flight = 1\nrequests_queued = 1\n");
     assert_eq!(server.get("/works").0, 200);
 
     // Forty listings and forty API reads at the same moment, on a node that works on one
@@ -150,14 +150,7 @@ fn past_its_bound_the_server_sheds_requests_with_503_and_recovers_by_itself() {
 
 #[test]
 fn a_client_that_stops_reading_holds_no_place_and_is_cut_off() {
-    let dir = temp_dir();
-    std::fs::write(
-        dir.path().join("flourish.toml"),
-        "write_timeout_secs = 1\nrequests_in_flight = 1\nrequests_queued = 16\n[rate_limit]\nrequests = 0\n",
-    )
-    .unwrap();
-    let server = Server::start(dir.path(), &["--demo"]);
-    let host = server.url.trim_start_matches("http://").to_owned();
+    let (_dir, server, host) = demo_with("write_timeout_secs = 1\nrequests_in_flight = 1\nrequests_queued = 16\n");
     let page = server.get("/works").1.len().max(1);
 
     // Asks for the listing many times over on one connection (32 MiB of answers, more than
