@@ -21,6 +21,7 @@ use moka::sync::Cache;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::index::SegmentId;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
@@ -229,6 +230,12 @@ pub(crate) struct CountCache {
 /// Entries kept at most, over every cached segment: 8 bytes each, so 64 MiB.
 const COUNT_CACHE_ENTRIES: u64 = 8 << 20;
 
+/// Counts no listing has asked for in this long are dropped. A merge replaces segments, and
+/// the counts of a merged-away segment can never be asked for again; without this they
+/// stayed until the budget pushed them out, so under steady writes the cache only ever
+/// grew, to its whole 64 MiB, long after the archive's warm-up.
+const COUNT_CACHE_IDLE: Duration = Duration::from_secs(300);
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct CountKey {
     segment: SegmentId,
@@ -253,6 +260,7 @@ impl Default for CountCache {
             cache: Cache::builder()
                 .weigher(|_, kept: &Arc<KeptCounts>| u32::try_from(kept.counts.len()).unwrap_or(u32::MAX).max(1))
                 .max_capacity(COUNT_CACHE_ENTRIES)
+                .time_to_idle(COUNT_CACHE_IDLE)
                 .build(),
             from_docs: AtomicU32::new(2_000),
         }
