@@ -80,19 +80,14 @@ pub struct SearchIndex {
     count_cache: Arc<CountCache>,
     /// Each listing's sidebar, by what it was made from: asked again with nothing written
     /// or wrangled in between, a listing neither counts nor ranks its tags.
-    sidebars: moka::sync::Cache<SidebarKey, Arc<Facets>>,
+    sidebars: moka::sync::Cache<SidebarKey, Arc<KeptSidebar>>,
     /// The bookmarks, in their own index beside the works' (its `bookmarks` directory).
     pub bookmarks: crate::bookmarks::BookmarkIndex,
 }
 
-/// Sidebars kept at most: a few kilobytes each.
+/// Sidebars kept at most, one per query: a few kilobytes each.
 const SIDEBARS_KEPT: u64 = 1_000;
-/// A sidebar nobody asked for in this long is dropped. Its key names the segments and their
-/// deletions, so after a write (under steady kudos, every indexer turn) no listing can ask
-/// for it again; 10,000 were kept, with no time limit, so under the soak's writes dead
-/// sidebars piled up for as long as it ran. With this, and autocomplete no longer rebuilt
-/// after writes that change no tag, the soak's anonymous memory grew 8.5% after warm-up
-/// (202 to 219 MiB) where it had grown 11.5% (287 to 320 MiB).
+/// A sidebar nobody asked for in this long is dropped.
 const SIDEBAR_IDLE: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// What [`SearchIndex::forget`] forgets.
@@ -105,13 +100,23 @@ pub enum Kept {
 /// A listing's sidebar groups.
 type Facets = Vec<(TagKind, Vec<FacetCount>)>;
 
-/// What a sidebar is made from: the segments searched, each with its deletions; the query;
-/// the tag graph's version.
+/// Which listing a sidebar is for: the query and the tag graph's version.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct SidebarKey {
-    segments: Vec<(tantivy::index::SegmentId, u32)>,
     query: String,
     graph: u64,
+}
+
+/// A kept sidebar, right while the index has exactly `segments` (each with its deletions).
+/// The segments are not part of the key, as with the facet counts ([`crate::facets`]): the
+/// next listing after a write makes the sidebar again and replaces the entry. With them in
+/// the key, every indexer turn under steady kudos left each listing's sidebar behind, and
+/// 10,000 dead ones piled up for as long as the soak ran. With this, and autocomplete no
+/// longer rebuilt after writes that change no tag, the soak's anonymous memory grew 8.5%
+/// after warm-up (202 to 219 MiB) where it had grown 11.5% (287 to 320 MiB).
+struct KeptSidebar {
+    segments: Vec<(tantivy::index::SegmentId, u32)>,
+    facets: Arc<Facets>,
 }
 
 /// One listing's answer.
@@ -365,12 +370,11 @@ impl SearchIndex {
         // query's description (the segments' counts also under the graph's last tag, where
         // counting stops; sidebars under the graph's version).
         let description = format!("{:?}", built.query);
-        let sidebar_key = SidebarKey {
-            segments: searcher.segment_readers().iter().map(|r| (r.segment_id(), r.num_deleted_docs())).collect(),
-            query: description.clone(),
-            graph: graph_version,
-        };
-        let known = self.sidebars.get(&sidebar_key);
+        let sidebar_key = SidebarKey { query: description.clone(), graph: graph_version };
+        let segments: Vec<_> =
+            searcher.segment_readers().iter().map(|r| (r.segment_id(), r.num_deleted_docs())).collect();
+        let known =
+            self.sidebars.get(&sidebar_key).filter(|kept| kept.segments == segments).map(|kept| kept.facets.clone());
         let counts = known.is_none().then(|| {
             FilterCounts::new("filter", graph.max_id(), self.count_pool.clone(), self.flat_values.clone())
                 .cached(self.count_cache.clone(), description)
@@ -400,7 +404,7 @@ impl SearchIndex {
             (Some(known), _) => known,
             (None, counted) => {
                 let sidebar = Arc::new(facets(&graph, &counted.unwrap_or_default(), &built.included, &built.excluded));
-                self.sidebars.insert(sidebar_key, sidebar.clone());
+                self.sidebars.insert(sidebar_key, Arc::new(KeptSidebar { segments, facets: sidebar.clone() }));
                 sidebar
             }
         };
