@@ -389,3 +389,31 @@ async fn the_bookmark_index_answers_every_filter_as_the_database_does() {
         }
     }
 }
+
+/// The search index is asynchronous, and on a busy machine it can lag the database by more
+/// than a page may wait. A reader's own bookmarks page must still show what they just saved
+/// (read from the database), while nobody else's view of it changes.
+#[tokio::test]
+async fn a_readers_own_bookmarks_page_shows_a_new_bookmark_before_the_index_has_it() {
+    let app = TestApp::sqlite().await;
+    let writer = app.create_account("saltmarsh", PASSWORD, false).await;
+    let pseud = app.store().pseuds_of(writer.id).await.unwrap().remove(0);
+    let work = app.store().create_work(&fixtures::work("The Tide Clock", &pseud)).await.unwrap();
+    let reader = app.logged_in("pebblewise", PASSWORD).await;
+    app.sync_search().await;
+
+    // Nothing syncs the index after these: it stays behind for the rest of the test.
+    let saved = reader
+        .post(&format!("/works/{work}/bookmark"), &[("notes", "kept for the lighthouse bit"), ("private", "1")])
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+
+    let own = reader.get("/users/pebblewise/bookmarks").await;
+    assert_eq!(own.status, StatusCode::OK);
+    assert!(own.body.contains("kept for the lighthouse bit"), "the reader sees their own new bookmark: {}", own.body);
+    assert!(own.body.contains("The Tide Clock") && own.body.contains("Private"));
+    // The private bookmark stays its owner's, whichever way the page was answered.
+    assert!(!app.get("/users/pebblewise/bookmarks").await.body.contains("kept for the lighthouse bit"));
+    let other = app.logged_in("quayside", PASSWORD).await;
+    assert!(!other.get("/users/pebblewise/bookmarks").await.body.contains("kept for the lighthouse bit"));
+}

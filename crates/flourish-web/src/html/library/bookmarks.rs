@@ -19,8 +19,9 @@ use flourish_store::{AccountStore, BookmarkFilter, BookmarkSort, BookmarkStore, 
 use serde::Serialize;
 
 const PER_PAGE: u32 = 20;
-/// The longest a reader's own bookmarks page waits for the index to take in their writes.
-const OWN_WRITES_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+/// The longest a reader's own bookmarks page waits for the index to take in their writes
+/// before it reads them from the database instead.
+const OWN_WRITES_WAIT: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// The bookmark box under a work, for a member: their bookmark to edit, or a new one.
 #[derive(Serialize)]
@@ -477,7 +478,10 @@ async fn from_index(
         per_page: PER_PAGE,
     };
     // Read your own writes: a reader who just bookmarked something and opens their list
-    // waits (briefly) for the index to take it in. The indexer polls every 200 ms.
+    // waits (briefly) for the index to take it in. The indexer polls every 200 ms; on a busy
+    // machine it can fall further behind, and then the page itself comes from the database
+    // (the sidebar's counts may lag a moment; the list may not).
+    let mut behind_for: Option<UserId> = None;
     if let (flourish_search::BookmarkScope::Owner(owner), Some(viewer)) = (scope, viewer)
         && owner == viewer.0
     {
@@ -486,14 +490,22 @@ async fn from_index(
         while state.search.bookmarks.position() < head && std::time::Instant::now() < deadline {
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
+        if state.search.bookmarks.position() < head {
+            behind_for = Some(viewer);
+        }
     }
     let search = state.search.clone();
     let found = tokio::task::spawn_blocking(move || search.bookmarks.search(&query, &search.graph()))
         .await
         .map_err(|e| AppError::Internal(format!("search task: {e}").into()))?
         .map_err(|e| AppError::Internal(Box::new(e)))?;
-    let ids: Vec<BookmarkId> = found.ids.iter().map(|id| BookmarkId(*id)).collect();
-    let items = state.store.bookmarks_by_ids(&ids, viewer).await?;
+    let (items, total) = if let Some(owner) = behind_for {
+        let page = state.store.user_bookmarks(owner, viewer, filter, page.max(1), PER_PAGE).await?;
+        (page.items, page.total)
+    } else {
+        let ids: Vec<BookmarkId> = found.ids.iter().map(|id| BookmarkId(*id)).collect();
+        (state.store.bookmarks_by_ids(&ids, viewer).await?, found.total)
+    };
     // Each facet adds its tag to the chosen ones.
     let with = |param: &str, name: &str| {
         let mut pairs: Vec<(String, String)> = uri
@@ -534,7 +546,7 @@ async fn from_index(
             })
             .collect(),
     };
-    Ok((flourish_store::Page { items, page: page.max(1), per_page: PER_PAGE, total: found.total }, facets))
+    Ok((flourish_store::Page { items, page: page.max(1), per_page: PER_PAGE, total }, facets))
 }
 
 #[derive(Serialize)]
