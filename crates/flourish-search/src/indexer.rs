@@ -17,7 +17,7 @@
 use crate::backlog::CountsBacklog;
 use crate::graph::TagGraph;
 use crate::index::{SearchError, SearchIndex};
-use flourish_core::{TagId, WorkId};
+use flourish_core::{Tag, TagId, WorkId};
 use flourish_store::{BookmarkIndexSource, IndexSource, OutboxStore, Store, TagStore};
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
@@ -175,15 +175,29 @@ impl Indexer {
         let head = self.store.outbox_head().await?;
         self.load_graph().await?;
         self.index.clear()?;
-        let mut after = WorkId(0);
         let mut count = 0;
-        loop {
-            let works = self.store.works_for_index_after(after, REBUILD_BATCH).await?;
-            let Some(last) = works.last() else { break };
-            after = last.id;
+        // The works' tags come from the graph just loaded, not from the database again.
+        let graph = self.index.graph();
+        let known = |id: TagId| {
+            graph.get(id.0).map(|t| Tag {
+                id: t.id,
+                name: t.name.clone(),
+                kind: t.kind,
+                canonical: t.canonical,
+                synonym_of: t.synonym_of,
+            })
+        };
+        // Reading a batch from the database and indexing the one before it overlap: each
+        // alone leaves a core idle.
+        let mut works = self.store.works_for_index_after(WorkId(0), REBUILD_BATCH, &known).await?;
+        while let Some(last) = works.last() {
+            let after = last.id;
             count += works.len() as u64;
             let index = self.index.clone();
-            tokio::task::spawn_blocking(move || index.add_new(&works)).await.expect("indexing task")?;
+            let indexing = tokio::task::spawn_blocking(move || index.add_new(&works));
+            let next = self.store.works_for_index_after(after, REBUILD_BATCH, &known).await;
+            indexing.await.expect("indexing task")?;
+            works = next?;
             progress(count);
         }
         let index = self.index.clone();

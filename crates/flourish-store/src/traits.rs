@@ -170,8 +170,16 @@ pub trait StatsStore {
 /// fields), fully loaded.
 pub trait IndexSource {
     async fn works_for_index(&self, ids: &[WorkId]) -> Result<Vec<Work>, StoreError>;
-    /// Works with ids above `after`, by id, at most `limit`: for rebuilding an index.
-    async fn works_for_index_after(&self, after: WorkId, limit: u32) -> Result<Vec<Work>, StoreError>;
+    /// Works with ids above `after`, by id, at most `limit`: for rebuilding an index. Their
+    /// tags come from `known` (the index's own tag graph) where it has them, and from the
+    /// database where it does not: a work has some fifteen tags, and reading each tag's row
+    /// again for every work was most of a reindex's time.
+    async fn works_for_index_after(
+        &self,
+        after: WorkId,
+        limit: u32,
+        known: &(dyn Fn(TagId) -> Option<Tag> + Sync),
+    ) -> Result<Vec<Work>, StoreError>;
 }
 
 /// One change readers can see: the work it touched and the work's version after it.

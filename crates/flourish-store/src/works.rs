@@ -5,13 +5,15 @@ pub use editing::{CreatorInvitation, WorkEditing};
 
 use crate::changes::{Changed, works_changed};
 use crate::rows::{
-    ChapterRow, ChapterSummaryRow, OwnedPseudRow, SeriesEntryRow, WorkRow, WorkTagRow, chapter_columns, pseud_columns,
-    tag_columns, ts, visible, work_columns,
+    ChapterRow, ChapterSummaryRow, OwnedPseudRow, SeriesEntryRow, TagRow, WorkRow, WorkTagRow, chapter_columns,
+    pseud_columns, tag_columns, ts, visible, work_columns,
 };
 use crate::series::place_in_series;
 use crate::traits::{Page, WorkStore};
 use crate::{Store, StoreError, now, placeholders, with_db};
-use flourish_core::{Chapter, ChapterDraft, ChapterId, ChapterSummary, TagKind, Viewer, Work, WorkDraft, WorkId};
+use flourish_core::{
+    Chapter, ChapterDraft, ChapterId, ChapterSummary, Tag, TagId, TagKind, Viewer, Work, WorkDraft, WorkId,
+};
 use flourish_text::pipeline::fingerprint;
 use flourish_text::{SANITIZER_VERSION, count_words_in_html, sanitize_html};
 use sqlx::AssertSqlSafe;
@@ -201,6 +203,30 @@ impl Listing {
     }
 }
 
+/// Which works [`Store::hydrate_where`] reads the related rows of.
+enum WorksIn<'a> {
+    Ids(&'a [i64]),
+    /// Ids above the first, up to and including the second.
+    Range(i64, i64),
+}
+
+impl WorksIn<'_> {
+    /// The condition on `column` (a work id), its values bound from `$1`.
+    fn condition(&self, column: &str) -> String {
+        match self {
+            WorksIn::Ids(ids) => format!("{column} IN ({})", placeholders(1, ids.len())),
+            WorksIn::Range(..) => format!("{column} > $1 AND {column} <= $2"),
+        }
+    }
+
+    fn binds(&self) -> Vec<i64> {
+        match self {
+            WorksIn::Ids(ids) => ids.to_vec(),
+            WorksIn::Range(after, last) => vec![*after, *last],
+        }
+    }
+}
+
 impl Store {
     pub(crate) async fn list_works(
         &self,
@@ -231,60 +257,154 @@ impl Store {
     /// Fills in the creators, tags and series of works loaded as rows: one query each, for
     /// any number of works.
     pub(crate) async fn hydrate(&self, rows: Vec<WorkRow>) -> Result<Vec<Work>, StoreError> {
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        self.hydrate_where(rows, WorksIn::Ids(&ids), None).await
+    }
+
+    /// [`Store::hydrate`] for `rows` that are every work with an id in `(after, last]`: the
+    /// related rows are found by that range, not by binding every id (a reindex reads the
+    /// whole archive this way).
+    async fn hydrate_range(
+        &self,
+        rows: Vec<WorkRow>,
+        after: i64,
+        known: &(dyn Fn(TagId) -> Option<Tag> + Sync),
+    ) -> Result<Vec<Work>, StoreError> {
+        let last = rows.last().map_or(after, |r| r.id);
+        let which = WorksIn::Range(after, last);
+        let mut works = self.hydrate_where(rows, which, Some(known)).await?;
+        // One row a work: "position tag_id" pairs; each tag from `known`, or read once.
+        let sql = "SELECT work_id, string_agg(CAST(position AS TEXT) || ' ' || CAST(tag_id AS TEXT), ',') AS tags \
+                   FROM work_tags WHERE work_id > $1 AND work_id <= $2 GROUP BY work_id";
+        let lists: Vec<(i64, String)> =
+            with_db!(self, db => sqlx::query_as(sql).bind(after).bind(last).fetch_all(db).await?);
+        let index: HashMap<i64, usize> = works.iter().enumerate().map(|(i, w)| (w.id.0, i)).collect();
+        let mut positions: Vec<Vec<(i64, Tag)>> = vec![Vec::new(); works.len()];
+        let mut unknown: Vec<(usize, i64, i64)> = Vec::new();
+        for (work, list) in lists {
+            let Some(&i) = index.get(&work) else { continue };
+            for pair in list.split(',') {
+                let Some((Ok(position), Ok(id))) =
+                    pair.split_once(' ').map(|(p, id)| (p.parse::<i64>(), id.parse::<i64>()))
+                else {
+                    continue;
+                };
+                match known(TagId(id)) {
+                    Some(tag) => positions[i].push((position, tag)),
+                    None => unknown.push((i, position, id)),
+                }
+            }
+        }
+        if !unknown.is_empty() {
+            let mut ids: Vec<i64> = unknown.iter().map(|(_, _, id)| *id).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            let found: HashMap<i64, Tag> =
+                self.tags_by_ids(&ids).await?.into_iter().map(|tag| (tag.id.0, tag)).collect();
+            for (i, position, id) in unknown {
+                if let Some(tag) = found.get(&id) {
+                    positions[i].push((position, tag.clone()));
+                }
+            }
+        }
+        for (work, mut tags) in works.iter_mut().zip(positions) {
+            // As `hydrate` orders them: by kind, then the creator's order, then name.
+            tags.sort_by(|(pa, a), (pb, b)| a.kind.cmp(&b.kind).then(pa.cmp(pb)).then_with(|| a.name.cmp(&b.name)));
+            work.tags.0 = tags.into_iter().map(|(_, tag)| tag).collect();
+        }
+        Ok(works)
+    }
+
+    /// Tags by id, in no particular order.
+    async fn tags_by_ids(&self, ids: &[i64]) -> Result<Vec<Tag>, StoreError> {
+        let mut tags = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let sql = format!(
+                concat!("SELECT ", tag_columns!(), " FROM tags t WHERE t.id IN ({})"),
+                placeholders(1, chunk.len())
+            );
+            let rows: Vec<TagRow> = with_db!(self, db => {
+                let mut q = sqlx::query_as::<_, TagRow>(AssertSqlSafe(sql));
+                for id in chunk {
+                    q = q.bind(id);
+                }
+                q.fetch_all(db).await?
+            });
+            tags.extend(rows.into_iter().map(TagRow::into_tag));
+        }
+        Ok(tags)
+    }
+
+    /// `hydrate`, for the works `which` names; with `tags_elsewhere`, their tags are left
+    /// for the caller to fill.
+    async fn hydrate_where(
+        &self,
+        rows: Vec<WorkRow>,
+        which: WorksIn<'_>,
+        tags_elsewhere: Option<&(dyn Fn(TagId) -> Option<Tag> + Sync)>,
+    ) -> Result<Vec<Work>, StoreError> {
         if rows.is_empty() {
             return Ok(vec![]);
         }
-        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let ids_in = placeholders(1, ids.len());
+        let ids_in = |column: &str| which.condition(column);
+        let binds = which.binds();
         let creators_sql = format!(
             concat!(
                 "SELECT wc.work_id AS owner_id, ",
                 pseud_columns!(),
                 " FROM work_creators wc JOIN pseuds p ON p.id = wc.pseud_id JOIN users u ON u.id = p.user_id",
-                " WHERE wc.work_id IN ({ids}) ORDER BY wc.work_id, wc.position"
+                " WHERE {ids} ORDER BY wc.work_id, wc.position"
             ),
-            ids = ids_in
+            ids = ids_in("wc.work_id")
         );
         let tags_sql = format!(
             concat!(
                 "SELECT wt.work_id, ",
                 tag_columns!(),
                 " FROM work_tags wt JOIN tags t ON t.id = wt.tag_id",
-                " WHERE wt.work_id IN ({ids}) ORDER BY wt.work_id, wt.position, t.name"
+                " WHERE {ids} ORDER BY wt.work_id, wt.position, t.name"
             ),
-            ids = ids_in
+            ids = ids_in("wt.work_id")
         );
         let series_sql = format!(
             "SELECT sw.work_id, s.id AS series_id, s.title, sw.position FROM series_works sw \
-             JOIN series s ON s.id = sw.series_id WHERE sw.work_id IN ({ids_in}) ORDER BY sw.work_id, s.id"
+             JOIN series s ON s.id = sw.series_id WHERE {} ORDER BY sw.work_id, s.id",
+            ids_in("sw.work_id")
         );
         let (creators, tags, series) = with_db!(self, db => {
             let mut q = sqlx::query_as::<_, OwnedPseudRow>(AssertSqlSafe(creators_sql));
-            for id in &ids {
+            for id in &binds {
                 q = q.bind(id);
             }
             let creators = q.fetch_all(db).await?;
             let mut q = sqlx::query_as::<_, WorkTagRow>(AssertSqlSafe(tags_sql));
-            for id in &ids {
+            for id in &binds {
                 q = q.bind(id);
             }
-            let tags = q.fetch_all(db).await?;
+            let tags = if tags_elsewhere.is_some() { vec![] } else { q.fetch_all(db).await? };
             let mut q = sqlx::query_as::<_, SeriesEntryRow>(AssertSqlSafe(series_sql));
-            for id in &ids {
+            for id in &binds {
                 q = q.bind(id);
             }
             (creators, tags, q.fetch_all(db).await?)
         });
         let mut works: Vec<Work> = rows.into_iter().map(WorkRow::into_work).collect();
         let index: HashMap<i64, usize> = works.iter().enumerate().map(|(i, w)| (w.id.0, i)).collect();
+        // A range can hold a work posted after `rows` were read; it is not one of them.
         for row in creators {
-            works[index[&row.owner_id]].creators.push(row.pseud.into_pseud());
+            if let Some(&i) = index.get(&row.owner_id) {
+                works[i].creators.push(row.pseud.into_pseud());
+            }
         }
         for row in tags {
-            works[index[&row.work_id]].tags.0.push(row.tag.into_tag());
+            if let Some(&i) = index.get(&row.work_id) {
+                works[i].tags.0.push(row.tag.into_tag());
+            }
         }
         for row in series {
-            works[index[&row.work_id]].series.push(row.into_entry());
+            if let Some(&i) = index.get(&row.work_id) {
+                works[i].series.push(row.into_entry());
+            }
         }
         for work in &mut works {
             // Tags come in the creator's order; group them by kind, keeping that order.
@@ -617,10 +737,15 @@ impl crate::traits::IndexSource for Store {
         self.hydrate(rows).await
     }
 
-    async fn works_for_index_after(&self, after: WorkId, limit: u32) -> Result<Vec<Work>, StoreError> {
+    async fn works_for_index_after(
+        &self,
+        after: WorkId,
+        limit: u32,
+        known: &(dyn Fn(TagId) -> Option<Tag> + Sync),
+    ) -> Result<Vec<Work>, StoreError> {
         const SQL: &str = concat!("SELECT ", work_columns!(), " FROM works w WHERE w.id > $1 ORDER BY w.id LIMIT $2");
         let rows: Vec<WorkRow> =
             with_db!(self, db => sqlx::query_as(SQL).bind(after.0).bind(i64::from(limit)).fetch_all(db).await?);
-        self.hydrate(rows).await
+        self.hydrate_range(rows, after.0, known).await
     }
 }

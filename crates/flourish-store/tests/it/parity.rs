@@ -406,3 +406,49 @@ parity_test!(parents_link_characters_to_fandoms_and_relationships_to_characters,
     assert_eq!(store.parents(pair.id).await.unwrap().len(), 2);
     assert!(matches!(store.add_parent(fandom.id, watson.id).await, Err(StoreError::Conflict(_))));
 });
+
+parity_test!(a_reindex_batch_reads_works_as_the_index_reads_them_one_by_one, |store| {
+    use flourish_core::{Tag, TagId};
+    use flourish_store::IndexSource;
+    let pseud = fixtures::writer(store, "quillwright").await;
+    let first = store.create_work(&fixtures::work("The Greenhouse", &pseud)).await.unwrap();
+    let mut crossover = fixtures::work("Two Lamps", &pseud);
+    crossover.fandoms =
+        vec!["Good Omens - Neil Gaiman & Terry Pratchett".into(), "Harry Potter - J. K. Rowling".into()];
+    crossover.characters = vec!["Luna Lovegood".into(), "Aziraphale".into(), "Crowley".into()];
+    crossover.series =
+        Some(flourish_core::SeriesPlacement { series: flourish_core::SeriesChoice::New("Lamps".into()), part: None });
+    let second = store.create_work(&crossover).await.unwrap();
+    let mut draft = fixtures::work("Not Yet", &pseud);
+    draft.posted = false;
+    let third = store.create_work(&draft).await.unwrap();
+    let ids = [first, second, third];
+    let one_by_one = store.works_for_index(&ids).await.unwrap();
+    assert_eq!(one_by_one.len(), 3);
+
+    // Every tag read from the database, then every tag from what the caller knows: the same
+    // works, tags in the same order.
+    let from_database = store.works_for_index_after(WorkId(0), 10, &|_| None).await.unwrap();
+    let known: std::collections::HashMap<i64, Tag> =
+        one_by_one.iter().flat_map(|w| w.tags.0.iter().map(|t| (t.id.0, t.clone()))).collect();
+    let from_known = store.works_for_index_after(WorkId(0), 10, &|id: TagId| known.get(&id.0).cloned()).await.unwrap();
+    let shape = |works: &[flourish_core::Work]| {
+        works
+            .iter()
+            .map(|w| {
+                let tags: Vec<(String, TagKind)> = w.tags.0.iter().map(|t| (t.name.clone(), t.kind)).collect();
+                let creators: Vec<String> = w.creators.iter().map(|p| p.name.clone()).collect();
+                let series: Vec<String> = w.series.iter().map(|s| s.title.clone()).collect();
+                (w.id, w.title.clone(), tags, creators, series)
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(shape(&from_database), shape(&one_by_one));
+    assert_eq!(shape(&from_known), shape(&one_by_one));
+    let characters: Vec<&str> = from_known[1].tags.of_kind(TagKind::Character).map(|t| t.name.as_str()).collect();
+    assert_eq!(characters, ["Luna Lovegood", "Aziraphale", "Crowley"], "the creator's order");
+    // A batch is the works after the one given, at most the limit asked.
+    let rest = store.works_for_index_after(first, 1, &|_| None).await.unwrap();
+    assert_eq!(rest.iter().map(|w| w.id).collect::<Vec<_>>(), [second]);
+    assert_eq!(shape(&rest), shape(&one_by_one[1..2]));
+});
