@@ -40,7 +40,10 @@ EOF
 fi
 
 serve_archive "$PORT"
-echo "--- serving $WORKS works after $STARTUP_SECONDS s"
+echo "--- serving $WORKS works after $STARTUP_SECONDS s (from \`flourish serve\` to /healthz answering)"
+curl -s -o /dev/null -w "first work page after the start: %{time_total} s\n" "http://127.0.0.1:$PORT/works/1"
+curl -s -o /dev/null -w "first /works listing after the start: %{time_total} s\n" "http://127.0.0.1:$PORT/works"
+echo "server memory at rest: $(server_memory)"
 
 export WORKS CHAPTERS="$WORK/chapters.txt" TOKENS="$WORK/tokens.txt" ACCOUNT_PREFIX=mixed PASSWORD="$BENCH_PASSWORD"
 for load in "${LOADS[@]}"; do

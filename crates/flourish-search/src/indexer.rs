@@ -99,22 +99,35 @@ impl Indexer {
     }
 
     /// Loads the tag graph, then brings the index up to date: a full rebuild when it is
-    /// empty but the archive is not, otherwise a catch-up from its last position.
+    /// empty but the archive is not, otherwise a catch-up from its last position; then
+    /// builds autocomplete.
     pub async fn start(&self) -> Result<(), SearchError> {
-        if self.index.position() == 0 && self.index.doc_count() == 0 {
-            // A rebuild loads the graph and builds autocomplete itself.
-            self.rebuild(|_| {}).await?;
-            return Ok(());
+        if self.open().await? {
+            self.refresh_autocomplete().await;
         }
+        Ok(())
+    }
+
+    /// [`Indexer::start`] without building autocomplete, which `serve` does once it is
+    /// answering: at 1,000,000 works the build takes 1.5 s of a 2.2 s start, and until it
+    /// is done autocomplete suggests nothing while every page is served. Returns whether
+    /// autocomplete is still to build (a rebuild builds it itself).
+    pub async fn open(&self) -> Result<bool, SearchError> {
+        if self.index.position() == 0 && self.index.doc_count() == 0 {
+            self.rebuild(|_| {}).await?;
+            return Ok(false);
+        }
+        let started = Instant::now();
         self.load_graph().await?;
+        let graph_ms = started.elapsed().as_millis() as u64;
         if self.index.bookmarks.position() == 0 && self.index.bookmarks.doc_count() == 0 {
             // An index from before bookmarks were indexed.
             self.rebuild_bookmarks().await?;
         }
         self.reload_counts_backlog().await?;
         self.catch_up_with(Pace::Bounded).await?;
-        self.refresh_autocomplete().await;
-        Ok(())
+        tracing::info!(graph_ms, caught_up_ms = started.elapsed().as_millis() as u64, "search index opened");
+        Ok(true)
     }
 
     /// After a restart: the counts-only rows the last commit passed without applying.

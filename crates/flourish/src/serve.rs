@@ -24,7 +24,14 @@ pub async fn start_search(config: &Config, store: &Store) -> anyhow::Result<Inde
         SearchIndex::open(&dir).with_context(|| format!("cannot open the search index in {}", dir.display()))?;
     let indexer = Indexer::new(Arc::new(index), store.clone());
     let started = std::time::Instant::now();
-    indexer.start().await.context("cannot bring the search index up to date")?;
+    if indexer.open().await.context("cannot bring the search index up to date")? {
+        let building = indexer.clone();
+        tokio::spawn(async move {
+            let started = std::time::Instant::now();
+            building.refresh_autocomplete().await;
+            tracing::info!(ms = started.elapsed().as_millis() as u64, "autocomplete built");
+        });
+    }
     tracing::info!(
         works = indexer.index.doc_count(),
         position = indexer.index.position(),
