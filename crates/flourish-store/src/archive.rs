@@ -688,6 +688,7 @@ impl Store {
                 }
             }
         });
+        self.refresh_planner_statistics().await?;
         Ok(counts)
     }
 }

@@ -166,6 +166,9 @@ pub async fn run(config: &Config, store: &Store, args: &ImportArgs) -> anyhow::R
         bar.inc(chunk.len() as u64);
     }
     bar.finish_and_clear();
+    if imported > 0 {
+        store.refresh_planner_statistics().await?;
+    }
     let secs = started.elapsed().as_secs_f64();
     println!(
         "{imported} imported, {duplicates} skipped as duplicates, {failed} failed, in {secs:.1} s ({:.0} files/s).",

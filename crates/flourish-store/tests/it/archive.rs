@@ -194,3 +194,26 @@ async fn a_broken_export_is_refused_whole() {
     let e = to.store.import_archive(not_export.path()).await.unwrap_err().to_string();
     assert!(e.contains("is not a Flourish export"), "{e}");
 }
+
+/// PostgreSQL plans from statistics a freshly imported database does not have until
+/// something analyzes it; the import does (only a manual ANALYZE sets `last_analyze`).
+#[tokio::test]
+async fn an_archive_imported_into_postgresql_leaves_its_planner_statistics_fresh() {
+    use sqlx::Connection;
+    let Some(to) = TestDb::postgres().await else { return };
+    let from = TestDb::sqlite().await;
+    fill(&from.store).await;
+    let dir = tempfile::tempdir().unwrap();
+    from.store.export_archive(dir.path()).await.unwrap();
+    const ANALYZED: &str = "SELECT COUNT(*) FROM pg_stat_user_tables \
+                            WHERE relname IN ('works', 'tags', 'work_tags') AND last_analyze IS NOT NULL";
+    let analyzed = || async {
+        // A new session each time: statistics views are a snapshot per transaction.
+        let mut conn = sqlx::PgConnection::connect(&to.url).await.unwrap();
+        let (n,): (i64,) = sqlx::query_as(ANALYZED).fetch_one(&mut conn).await.unwrap();
+        n
+    };
+    assert_eq!(analyzed().await, 0, "a new database has never been analyzed");
+    to.store.import_archive(dir.path()).await.unwrap();
+    assert_eq!(analyzed().await, 3, "the import analyzed what it loaded");
+}

@@ -46,6 +46,7 @@ pub async fn gen_corpus(store: &Store, works: usize, seed: u64) -> anyhow::Resul
         bar.set_position(n as u64);
     }
     bar.finish_and_clear();
+    store.refresh_planner_statistics().await?;
     let secs = started.elapsed().as_secs_f64();
     println!("{works} works generated in {secs:.1} s ({:.0} works/s)", works as f64 / secs.max(1e-9));
     Ok(())
