@@ -15,6 +15,19 @@ pub struct TagInfo {
     pub synonym_of: Option<TagId>,
 }
 
+impl TagInfo {
+    /// The tag as the store hands it out.
+    pub fn to_tag(&self) -> Tag {
+        Tag {
+            id: self.id,
+            name: self.name.clone(),
+            kind: self.kind,
+            canonical: self.canonical,
+            synonym_of: self.synonym_of,
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct TagGraph {
     tags: HashMap<i64, TagInfo>,

@@ -17,7 +17,7 @@
 use crate::backlog::CountsBacklog;
 use crate::graph::TagGraph;
 use crate::index::{SearchError, SearchIndex};
-use flourish_core::{Tag, TagId, WorkId};
+use flourish_core::{TagId, WorkId};
 use flourish_store::{BookmarkIndexSource, IndexSource, OutboxStore, Store, TagStore};
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
@@ -191,15 +191,7 @@ impl Indexer {
         let mut count = 0;
         // The works' tags come from the graph just loaded, not from the database again.
         let graph = self.index.graph();
-        let known = |id: TagId| {
-            graph.get(id.0).map(|t| Tag {
-                id: t.id,
-                name: t.name.clone(),
-                kind: t.kind,
-                canonical: t.canonical,
-                synonym_of: t.synonym_of,
-            })
-        };
+        let known = |id: TagId| graph.get(id.0).map(|t| t.to_tag());
         // Reading a batch from the database and indexing the one before it overlap: each
         // alone leaves a core idle.
         let mut works = self.store.works_for_index_after(WorkId(0), REBUILD_BATCH, &known).await?;

@@ -5,8 +5,8 @@ pub use editing::{CreatorInvitation, WorkEditing};
 
 use crate::changes::{Changed, works_changed};
 use crate::rows::{
-    ChapterRow, ChapterSummaryRow, OwnedPseudRow, SeriesEntryRow, TagRow, WorkRow, WorkTagRow, chapter_columns,
-    pseud_columns, tag_columns, ts, visible, work_columns,
+    ChapterRow, ChapterSummaryRow, OwnedPseudRow, SeriesEntryRow, WorkRow, WorkTagRow, chapter_columns, pseud_columns,
+    tag_columns, ts, visible, work_columns,
 };
 use crate::series::place_in_series;
 use crate::traits::{Page, WorkStore};
@@ -261,92 +261,18 @@ impl Store {
         self.hydrate_where(rows, WorksIn::Ids(&ids), None).await
     }
 
-    /// [`Store::hydrate`] for `rows` that are every work with an id in `(after, last]`: the
-    /// related rows are found by that range, not by binding every id (a reindex reads the
-    /// whole archive this way).
-    async fn hydrate_range(
-        &self,
-        rows: Vec<WorkRow>,
-        after: i64,
-        known: &(dyn Fn(TagId) -> Option<Tag> + Sync),
-    ) -> Result<Vec<Work>, StoreError> {
-        let last = rows.last().map_or(after, |r| r.id);
-        let which = WorksIn::Range(after, last);
-        let mut works = self.hydrate_where(rows, which, Some(known)).await?;
-        // One row a work: "position tag_id" pairs; each tag from `known`, or read once.
-        let sql = "SELECT work_id, string_agg(CAST(position AS TEXT) || ' ' || CAST(tag_id AS TEXT), ',') AS tags \
-                   FROM work_tags WHERE work_id > $1 AND work_id <= $2 GROUP BY work_id";
-        let lists: Vec<(i64, String)> =
-            with_db!(self, db => sqlx::query_as(sql).bind(after).bind(last).fetch_all(db).await?);
-        let index: HashMap<i64, usize> = works.iter().enumerate().map(|(i, w)| (w.id.0, i)).collect();
-        let mut positions: Vec<Vec<(i64, Tag)>> = vec![Vec::new(); works.len()];
-        let mut unknown: Vec<(usize, i64, i64)> = Vec::new();
-        for (work, list) in lists {
-            let Some(&i) = index.get(&work) else { continue };
-            for pair in list.split(',') {
-                let Some((Ok(position), Ok(id))) =
-                    pair.split_once(' ').map(|(p, id)| (p.parse::<i64>(), id.parse::<i64>()))
-                else {
-                    continue;
-                };
-                match known(TagId(id)) {
-                    Some(tag) => positions[i].push((position, tag)),
-                    None => unknown.push((i, position, id)),
-                }
-            }
-        }
-        if !unknown.is_empty() {
-            let mut ids: Vec<i64> = unknown.iter().map(|(_, _, id)| *id).collect();
-            ids.sort_unstable();
-            ids.dedup();
-            let found: HashMap<i64, Tag> =
-                self.tags_by_ids(&ids).await?.into_iter().map(|tag| (tag.id.0, tag)).collect();
-            for (i, position, id) in unknown {
-                if let Some(tag) = found.get(&id) {
-                    positions[i].push((position, tag.clone()));
-                }
-            }
-        }
-        for (work, mut tags) in works.iter_mut().zip(positions) {
-            // As `hydrate` orders them: by kind, then the creator's order, then name.
-            tags.sort_by(|(pa, a), (pb, b)| a.kind.cmp(&b.kind).then(pa.cmp(pb)).then_with(|| a.name.cmp(&b.name)));
-            work.tags.0 = tags.into_iter().map(|(_, tag)| tag).collect();
-        }
-        Ok(works)
-    }
-
-    /// Tags by id, in no particular order.
-    async fn tags_by_ids(&self, ids: &[i64]) -> Result<Vec<Tag>, StoreError> {
-        let mut tags = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(500) {
-            let sql = format!(
-                concat!("SELECT ", tag_columns!(), " FROM tags t WHERE t.id IN ({})"),
-                placeholders(1, chunk.len())
-            );
-            let rows: Vec<TagRow> = with_db!(self, db => {
-                let mut q = sqlx::query_as::<_, TagRow>(AssertSqlSafe(sql));
-                for id in chunk {
-                    q = q.bind(id);
-                }
-                q.fetch_all(db).await?
-            });
-            tags.extend(rows.into_iter().map(TagRow::into_tag));
-        }
-        Ok(tags)
-    }
-
-    /// `hydrate`, for the works `which` names; with `tags_elsewhere`, their tags are left
-    /// for the caller to fill.
+    /// [`Store::hydrate`] for the works `which` names. With `known` (a reindex, which has
+    /// the tag graph), a work's tags are read as one row of tag ids and each tag is taken
+    /// from `known`, or read once when it is newer than what `known` holds.
     async fn hydrate_where(
         &self,
         rows: Vec<WorkRow>,
         which: WorksIn<'_>,
-        tags_elsewhere: Option<&(dyn Fn(TagId) -> Option<Tag> + Sync)>,
+        known: Option<&(dyn Fn(TagId) -> Option<Tag> + Sync)>,
     ) -> Result<Vec<Work>, StoreError> {
         if rows.is_empty() {
             return Ok(vec![]);
         }
-        let ids_in = |column: &str| which.condition(column);
         let binds = which.binds();
         let creators_sql = format!(
             concat!(
@@ -355,38 +281,55 @@ impl Store {
                 " FROM work_creators wc JOIN pseuds p ON p.id = wc.pseud_id JOIN users u ON u.id = p.user_id",
                 " WHERE {ids} ORDER BY wc.work_id, wc.position"
             ),
-            ids = ids_in("wc.work_id")
+            ids = which.condition("wc.work_id")
         );
-        let tags_sql = format!(
-            concat!(
-                "SELECT wt.work_id, ",
-                tag_columns!(),
-                " FROM work_tags wt JOIN tags t ON t.id = wt.tag_id",
-                " WHERE {ids} ORDER BY wt.work_id, wt.position, t.name"
+        let tags_sql = match known {
+            None => format!(
+                concat!(
+                    "SELECT wt.work_id, ",
+                    tag_columns!(),
+                    " FROM work_tags wt JOIN tags t ON t.id = wt.tag_id",
+                    " WHERE {ids} ORDER BY wt.work_id, wt.position, t.name"
+                ),
+                ids = which.condition("wt.work_id")
             ),
-            ids = ids_in("wt.work_id")
-        );
+            // "position tag_id" pairs, one row a work.
+            Some(_) => format!(
+                "SELECT work_id, string_agg(CAST(position AS TEXT) || ' ' || CAST(tag_id AS TEXT), ',') \
+                 FROM work_tags WHERE {} GROUP BY work_id",
+                which.condition("work_id")
+            ),
+        };
         let series_sql = format!(
             "SELECT sw.work_id, s.id AS series_id, s.title, sw.position FROM series_works sw \
              JOIN series s ON s.id = sw.series_id WHERE {} ORDER BY sw.work_id, s.id",
-            ids_in("sw.work_id")
+            which.condition("sw.work_id")
         );
-        let (creators, tags, series) = with_db!(self, db => {
+        let (creators, tags, tag_lists, series) = with_db!(self, db => {
             let mut q = sqlx::query_as::<_, OwnedPseudRow>(AssertSqlSafe(creators_sql));
             for id in &binds {
                 q = q.bind(id);
             }
             let creators = q.fetch_all(db).await?;
-            let mut q = sqlx::query_as::<_, WorkTagRow>(AssertSqlSafe(tags_sql));
-            for id in &binds {
-                q = q.bind(id);
+            let (mut tags, mut tag_lists) = (Vec::new(), Vec::new());
+            if known.is_none() {
+                let mut q = sqlx::query_as::<_, WorkTagRow>(AssertSqlSafe(tags_sql));
+                for id in &binds {
+                    q = q.bind(id);
+                }
+                tags = q.fetch_all(db).await?;
+            } else {
+                let mut q = sqlx::query_as::<_, (i64, String)>(AssertSqlSafe(tags_sql));
+                for id in &binds {
+                    q = q.bind(id);
+                }
+                tag_lists = q.fetch_all(db).await?;
             }
-            let tags = if tags_elsewhere.is_some() { vec![] } else { q.fetch_all(db).await? };
             let mut q = sqlx::query_as::<_, SeriesEntryRow>(AssertSqlSafe(series_sql));
             for id in &binds {
                 q = q.bind(id);
             }
-            (creators, tags, q.fetch_all(db).await?)
+            (creators, tags, tag_lists, q.fetch_all(db).await?)
         });
         let mut works: Vec<Work> = rows.into_iter().map(WorkRow::into_work).collect();
         let index: HashMap<i64, usize> = works.iter().enumerate().map(|(i, w)| (w.id.0, i)).collect();
@@ -399,6 +342,24 @@ impl Store {
         for row in tags {
             if let Some(&i) = index.get(&row.work_id) {
                 works[i].tags.0.push(row.tag.into_tag());
+            }
+        }
+        if let Some(known) = known {
+            for (work, list) in tag_lists {
+                let Some(&i) = index.get(&work) else { continue };
+                let mut tags: Vec<(i64, Tag)> = Vec::new();
+                for (position, id) in list.split(',').filter_map(|pair| pair.split_once(' ')) {
+                    let (Ok(position), Ok(id)) = (position.parse::<i64>(), id.parse::<i64>()) else { continue };
+                    let tag = match known(TagId(id)) {
+                        Some(tag) => Some(tag),
+                        // A tag made after the graph was loaded: rare, so read alone.
+                        None => crate::TagStore::tag(self, TagId(id)).await?,
+                    };
+                    tags.extend(tag.map(|tag| (position, tag)));
+                }
+                // In the joined query's order, before the grouping by kind below.
+                tags.sort_by(|(pa, a), (pb, b)| pa.cmp(pb).then_with(|| a.name.cmp(&b.name)));
+                works[i].tags.0.extend(tags.into_iter().map(|(_, tag)| tag));
             }
         }
         for row in series {
@@ -746,6 +707,9 @@ impl crate::traits::IndexSource for Store {
         const SQL: &str = concat!("SELECT ", work_columns!(), " FROM works w WHERE w.id > $1 ORDER BY w.id LIMIT $2");
         let rows: Vec<WorkRow> =
             with_db!(self, db => sqlx::query_as(SQL).bind(after.0).bind(i64::from(limit)).fetch_all(db).await?);
-        self.hydrate_range(rows, after.0, known).await
+        // The batch is every work in (after, last]: its rows are found by that range, not
+        // by binding each id.
+        let last = rows.last().map_or(after.0, |r| r.id);
+        self.hydrate_where(rows, WorksIn::Range(after.0, last), Some(known)).await
     }
 }
