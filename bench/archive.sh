@@ -53,8 +53,9 @@ serve_archive() { # PORT
   STARTUP_SECONDS=$(awk "BEGIN {printf \"%.2f\", $(date +%s.%N) - $start}")
 }
 
-# The server's resident memory: anonymous (its own) and file-backed (mapped files).
-server_memory() {
+# A server's resident memory: anonymous (its own) and file-backed (mapped files); the
+# server started by serve_archive unless a PID is given.
+server_memory() { # [PID]
   awk '/RssAnon/ {a = int($2 / 1024)} /RssFile/ {f = int($2 / 1024)} END {print "anon " a " MiB, file " f " MiB"}' \
-    "/proc/$SERVER/status"
+    "/proc/${1:-$SERVER}/status"
 }

@@ -57,10 +57,6 @@ fi
 pg_transactions() { psql -Atq "$PG_URL/$DB" -c "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = '$DB'"; }
 pg_connections() { psql -Atq "$PG_URL/$DB" -c "SELECT count(*) FROM pg_stat_activity WHERE datname = '$DB'"; }
 
-memory_of() { # PID
-  awk '/RssAnon/ {a = int($2 / 1024)} /RssFile/ {f = int($2 / 1024)} END {print "anon " a " MiB, file " f " MiB"}' "/proc/$1/status"
-}
-
 # Runs every load against http://127.0.0.1:PORT with the archive in DIR; PIDS are the
 # nodes whose memory is reported; ON_PG says whether to report the database's numbers.
 run_loads() { # DIR PORT ON_PG PID...
@@ -85,7 +81,7 @@ run_loads() { # DIR PORT ON_PG PID...
     fi
     local n=1
     for pid in "$@"; do
-      echo "node $n memory: $(memory_of "$pid")"
+      echo "node $n memory: $(server_memory "$pid")"
       n=$((n + 1))
     done
   done
