@@ -268,10 +268,17 @@ fn name_key(name: &str) -> String {
 /// Articles a character's name may open with, in the corpus's languages.
 const ARTICLES: &[&str] = &["the", "le", "la", "les", "el", "der", "die", "das"];
 
-/// The annotated character a suggested name stands for.
+/// The annotated character a suggested name stands for: the one with that very name or
+/// alias, else one whose name is the same without honorifics or articles. "Mr. Vernon"
+/// is Charles Vernon, whose alias it is, though "Mrs. Vernon" is also "Vernon" bare.
 fn character_of<'a>(a: &'a Annotation, name: &str) -> Option<&'a AnnotatedCharacter> {
+    let names = |c: &'a AnnotatedCharacter| std::iter::once(&c.name).chain(&c.aliases);
+    let exact = normalise(name);
+    if let Some(c) = a.characters.iter().find(|c| names(c).any(|n| normalise(n) == exact)) {
+        return Some(c);
+    }
     let key = name_key(name);
-    a.characters.iter().find(|c| std::iter::once(&c.name).chain(&c.aliases).any(|n| name_key(n) == key))
+    a.characters.iter().find(|c| names(c).any(|n| name_key(n) == key))
 }
 
 fn score_characters(a: &Annotation, work: &ReadWork, s: &mut TextScore) {
@@ -335,9 +342,27 @@ fn score_relationships(a: &Annotation, work: &ReadWork, s: &mut TextScore) {
         });
         if found {
             s.relationships_found += 1;
-        } else {
-            s.problems.push(format!("relationship missed: {} ({:?})", r.between.join(" + "), r.kind));
+            continue;
         }
+        // Why: a person of the pair not suggested at all, the pair suggested as the other
+        // kind, or the two suggested but never paired.
+        let suggested_as = |c: Option<&AnnotatedCharacter>| {
+            work.suggested
+                .characters
+                .iter()
+                .any(|sugg| std::iter::once(&sugg.name).chain(&sugg.aliases).any(|n| same(character_of(a, n), c)))
+        };
+        let other_kind = suggested.iter().any(|(_, got)| {
+            (same(got[0], pair[0]) && same(got[1], pair[1])) || (same(got[0], pair[1]) && same(got[1], pair[0]))
+        });
+        let why = if !suggested_as(pair[0]) || !suggested_as(pair[1]) {
+            "a person not found"
+        } else if other_kind {
+            "the other kind"
+        } else {
+            "not paired"
+        };
+        s.problems.push(format!("relationship missed: {} ({:?}; {why})", r.between.join(" + "), r.kind));
     }
 }
 
@@ -505,6 +530,17 @@ mod tests {
     fn normalising_keeps_letters_and_digits_only() {
         assert_eq!(normalise("“Well,” said\n Mr. Holmes—quite so!"), "well said mr holmes quite so");
         assert_eq!(normalise("第一章　春"), "第一章 春");
+    }
+
+    #[test]
+    fn a_name_written_as_annotated_is_that_person_before_any_with_the_same_bare_name() {
+        let json = r#"{"file": "f", "title": "t", "chapters": [], "characters": [
+            {"name": "Catherine Vernon", "aliases": ["Mrs. Vernon"], "importance": "main"},
+            {"name": "Charles Vernon", "aliases": ["Mr. Vernon"], "importance": "main"}]}"#;
+        let a: Annotation = serde_json::from_str(json).unwrap();
+        assert_eq!(character_of(&a, "Mr. Vernon").unwrap().name, "Charles Vernon");
+        assert_eq!(character_of(&a, "Mrs. Vernon").unwrap().name, "Catherine Vernon");
+        assert_eq!(character_of(&a, "Vernon").unwrap().name, "Catherine Vernon", "bare: the first");
     }
 
     #[test]

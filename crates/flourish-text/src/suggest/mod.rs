@@ -475,7 +475,9 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
     let first_person =
         narrated.iter().flat_map(|ws| ws.iter()).filter(|w| *w == "i" || *w == "me" || *w == "my").count();
     let total_words: usize = narrated.iter().map(|ws| ws.len()).sum();
-    let narrator = if first_person * 40 > total_words.max(1) {
+    // A play's speakers say "I" in every speech; it has no narrator.
+    let play_speakers = play::speakers(paras.iter().map(|p| p.text.as_str()));
+    let narrator = if first_person * 40 > total_words.max(1) && play_speakers.is_empty() {
         let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
         for l in &pov_labels {
             *counts.entry(l.as_str()).or_default() += 1;
@@ -518,11 +520,27 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
     }
 
     // A play's speakers are its characters, each speech a word of theirs.
-    for (name, speeches) in play::speakers(paras.iter().map(|p| p.text.as_str())) {
-        let key = characters.keys().find(|k| k.eq_ignore_ascii_case(&name)).cloned().unwrap_or(name);
+    // "HASTINGS." is George Hastings where the text names him so; each speech is a scene
+    // he is in, and he is in every sentence of it.
+    let mut speaker_of: HashMap<usize, String> = HashMap::new();
+    for (name, speech_paras) in play_speakers {
+        // Not a form of address the text writes in lower case too ("Master Touchstone",
+        // "Sweet Phebe"): the play's own name for them is the better tag.
+        let by_name_only = |full: &String| {
+            full.split_whitespace()
+                .filter(|w| !name.split_whitespace().any(|n| n.eq_ignore_ascii_case(w)))
+                .all(|w| !lowercase.contains_key(&w.to_lowercase()))
+        };
+        let key = resolve(&name)
+            .filter(|r| characters.contains_key(r) && by_name_only(r))
+            .or_else(|| characters.keys().find(|k| k.eq_ignore_ascii_case(&name)).cloned())
+            .unwrap_or(name);
+        let speeches = speech_paras.len() as u32;
         let entry = characters.entry(key.clone()).or_default();
         entry.0 = entry.0.max(speeches);
-        *spoke.entry(key).or_default() += speeches;
+        *spoke.entry(key.clone()).or_default() += speeches;
+        mention_paras.entry(key.clone()).or_default().extend(speech_paras.iter().copied());
+        speaker_of.extend(speech_paras.into_iter().map(|p| (p, key.clone())));
     }
 
     // Characters the text knows only by what they are, in lower case: "said the curate"
@@ -607,7 +625,19 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
     places.sort();
     places.dedup();
 
-    let relationships = relationships(&paras, &narrated, &known, &mention_paras, narrator.as_deref(), stories);
+    // Every form each person is named by, split as the text's words are.
+    let phrases: HashMap<&str, Vec<Vec<String>>> = ranked
+        .iter()
+        .map(|c| (c.name.as_str(), std::iter::once(&c.name).chain(&c.aliases).map(|n| lower_words(n)).collect()))
+        .collect();
+    let cast = relationships::Cast {
+        known: &known,
+        mention_paras: &mention_paras,
+        phrases: Some(&phrases),
+        speaker_of: &speaker_of,
+        narrator: narrator.as_deref(),
+    };
+    let relationships = relationships(&paras, &narrated, &cast, stories);
     let fandoms = match source_work(doc) {
         // A published book is its own fandom, named as AO3 names source works.
         Some(book) => vec![book],
@@ -710,7 +740,15 @@ fn cjk_relationships(paras: &[Para], characters: &[CharacterSuggestion]) -> Vec<
         .collect();
     // No narration in words to read English cues from.
     let narrated: Vec<Cow<[String]>> = paras.iter().map(|_| Cow::Owned(Vec::new())).collect();
-    relationships(paras, &narrated, &known, &mention_paras, None, 0)
+    let no_speakers = HashMap::new();
+    let cast = relationships::Cast {
+        known: &known,
+        mention_paras: &mention_paras,
+        phrases: None,
+        speaker_of: &no_speakers,
+        narrator: None,
+    };
+    relationships(paras, &narrated, &cast, 0)
 }
 
 /// `places` and the known cities a Chinese or Japanese text names twice or more ("南京",

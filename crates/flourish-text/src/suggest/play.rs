@@ -31,29 +31,31 @@ const MIN_SPEECHES: u32 = 3;
 /// in each letter, fewer than that.
 const MIN_SPEECH_SHARE: usize = 3;
 
-/// A play's speakers and their numbers of speeches, named as a reader writes them
-/// ("MRS. HARDCASTLE" is "Mrs. Hardcastle"); none for a text that is not a play.
-pub(super) fn speakers<'a>(paras: impl Iterator<Item = &'a str>) -> Vec<(String, u32)> {
-    let mut counts: BTreeMap<String, u32> = BTreeMap::new();
+/// A play's speakers and the paragraphs of their speeches (the paragraph under a name
+/// alone on its line), named as a reader writes them ("MRS. HARDCASTLE" is
+/// "Mrs. Hardcastle"), most speeches first; none for a text that is not a play.
+pub(super) fn speakers<'a>(paras: impl Iterator<Item = &'a str>) -> Vec<(String, Vec<usize>)> {
+    let mut speeches_of: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     let (mut total, mut speeches) = (0usize, 0usize);
-    for text in paras {
+    for (i, text) in paras.enumerate() {
         total += 1;
         let text = text.trim();
-        let name = PREFIX
+        let prefixed = PREFIX
             .captures(text)
-            .map(|c| c[1].to_owned())
-            .filter(|n| n.chars().filter(|c| c.is_alphabetic()).count() >= 2)
-            .or_else(|| ALONE.captures(text).map(|c| c[1].to_owned()));
-        if let Some(name) = name.filter(|n| !NOT_SPEAKERS.contains(&n.to_uppercase().as_str())) {
+            .map(|c| (c[1].to_owned(), i))
+            .filter(|(n, _)| n.chars().filter(|c| c.is_alphabetic()).count() >= 2);
+        let named = prefixed.or_else(|| ALONE.captures(text).map(|c| (c[1].to_owned(), i + 1)));
+        if let Some((name, speech)) = named.filter(|(n, _)| !NOT_SPEAKERS.contains(&n.to_uppercase().as_str())) {
             speeches += 1;
-            *counts.entry(reader_case(&name)).or_default() += 1;
+            speeches_of.entry(reader_case(&name)).or_default().push(speech);
         }
     }
     if speeches < 20 || speeches * MIN_SPEECH_SHARE < total {
         return Vec::new();
     }
-    let mut out: Vec<(String, u32)> = counts.into_iter().filter(|(_, n)| *n >= MIN_SPEECHES).collect();
-    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let mut out: Vec<(String, Vec<usize>)> =
+        speeches_of.into_iter().filter(|(_, ps)| ps.len() as u32 >= MIN_SPEECHES).collect();
+    out.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(&b.0)));
     out
 }
 
@@ -80,6 +82,9 @@ mod tests {
         let found = speakers(paras.into_iter());
         let names: Vec<&str> = found.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names, ["Algernon", "Mrs. Hardcastle", "Oliver"]);
+        // Where each speech is: the paragraph itself, or the one under a name alone.
+        assert_eq!(found[0].1[..2], [3, 8], "Algernon's speeches, under his name");
+        assert_eq!(found[1].1[..2], [1, 6], "Mrs. Hardcastle's, after hers");
 
         let prose = ["It was dark. The wind blew.", "She said nothing."].repeat(30);
         assert!(speakers(prose.into_iter()).is_empty());

@@ -1,10 +1,26 @@
 //! Pairs the text shows together, and how.
 
-use super::vocabulary::{FAMILY, KISSES, ROMANTIC};
+use super::dialogue::narration;
+use super::names::{contains_words, lower_words};
+use super::vocabulary::{FAMILY, KISSES, ROMANTIC, TITLES};
 use super::{Para, RelationshipSuggestion};
 use flourish_core::{Pairing, relationship_name};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// The people a text's pairs are read among, and where each is.
+pub(super) struct Cast<'a> {
+    /// The characters, most important first.
+    pub known: &'a [&'a str],
+    /// The paragraphs each is named in.
+    pub mention_paras: &'a HashMap<String, HashSet<usize>>,
+    /// Every form each is named by, split as the text's words are; none where names are
+    /// not words (Chinese, Japanese): cues are then read paragraph by paragraph.
+    pub phrases: Option<&'a HashMap<&'a str, Vec<Vec<String>>>>,
+    /// A play's speech paragraphs and who speaks them.
+    pub speaker_of: &'a HashMap<usize, String>,
+    pub narrator: Option<&'a str>,
+}
 
 /// Pairs the text shows together: both named (or one of them the narrator) in a paragraph
 /// whose narration says they are a couple, or family and friends. A kiss is enough once;
@@ -13,75 +29,71 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 pub(super) fn relationships(
     paras: &[Para],
     narrated: &[Cow<[String]>],
-    known: &[&str],
-    mention_paras: &HashMap<String, HashSet<usize>>,
-    narrator: Option<&str>,
+    cast: &Cast,
     stories: usize,
 ) -> Vec<RelationshipSuggestion> {
+    let Cast { known, mention_paras, phrases, speaker_of, narrator } = *cast;
     // Each pair (in name order), what the paragraphs say of it, and where.
     let mut found: BTreeMap<(String, String), BTreeMap<Cue, Evidence>> = BTreeMap::new();
     // The last two characters named, most recent first, carried over paragraphs: who "he"
     // and "her" most likely are.
     let mut recent: Vec<&str> = Vec::new();
     for (i, p) in paras.iter().enumerate() {
+        let in_para: Vec<&str> =
+            known.iter().copied().filter(|n| mention_paras.get(*n).is_some_and(|ps| ps.contains(&i))).collect();
         // Cues count in the narration only: "Is he married?" in a quotation is talk.
         let text = format!(" {} ", narrated[i].join(" "));
-        let mut here: Vec<&str> =
-            known.iter().copied().filter(|n| mention_paras.get(*n).is_some_and(|ps| ps.contains(&i))).collect();
-        let first_person = text.contains(" i ") || text.contains(" me ") || text.contains(" my ");
-        let pronoun = [" he ", " him ", " his ", " she ", " her "].iter().any(|w| text.contains(w));
-        // Two people named are the pair the paragraph shows. With one, the other is the
-        // narrator ("Harry kissed me") or whom "he" or "she" last named. With none, only a
-        // kiss is trusted to the pronouns: the narrator and the last one named ("I kissed
-        // him then"), or the last two named ("He laughed and kissed her").
-        let named = here.len();
-        let mut guessed = false;
-        match named {
-            1 => {
-                if let Some(n) = narrator.filter(|n| first_person && !here.contains(n)) {
-                    here.push(n);
-                } else if let Some(prev) = recent.iter().find(|r| !here.contains(r)).filter(|_| pronoun) {
-                    here.push(prev);
-                    guessed = true;
-                }
+        let cued = |text: &str| {
+            let has = |cues: &[&str]| cues.iter().any(|c| text.contains(&format!(" {c} ")));
+            has(KISSES) || has(ROMANTIC) || has(FAMILY)
+        };
+        // A cue speaks of the people of its own sentence: in "I wasn't in love, but…
+        // that night at Daisy's", Daisy is only the place the evening was spent. Where
+        // the names' forms are not known (Chinese, Japanese), of the paragraph's.
+        let Some(phrases) = phrases.filter(|_| cued(&text)) else {
+            let cjk = CJK_ROMANTIC.iter().any(|c| p.text.contains(c));
+            let scope = Scope { text: &text, cjk_romance: cjk, named: in_para.clone() };
+            judge(&scope, narrator, &recent, p.line, &mut found);
+            remember(&mut recent, known.iter().rev().copied().filter(|n| in_para.contains(n) && Some(*n) != narrator));
+            continue;
+        };
+        let narration = if p.text.contains(['"', '“', '\'', '‘']) { narration(&p.text) } else { p.text.clone() };
+        let named_in = |words: &[String]| -> Vec<&str> {
+            in_para
+                .iter()
+                .copied()
+                .filter(|n| phrases.get(n).is_some_and(|forms| forms.iter().any(|f| contains_words(words, f))))
+                .collect()
+        };
+        // A play's speaker is in every sentence of their speech ("HASTINGS. … I love you").
+        let speaker = speaker_of.get(&i).and_then(|s| in_para.iter().copied().find(|n| n == s));
+        for sentence in sentences(&narration) {
+            let words = lower_words(sentence);
+            let mut named = named_in(&words);
+            if let Some(s) = speaker.filter(|s| !named.contains(s)) {
+                named.push(s);
             }
-            0 if pronoun => {
-                guessed = true;
-                match (narrator.filter(|_| first_person), recent.as_slice()) {
-                    (Some(n), [last, ..]) => here.extend([n, last]),
-                    (None, [a, b]) => here.extend([a, b]),
-                    _ => {}
-                }
+            let text = format!(" {} ", words.join(" "));
+            if cued(&text) {
+                judge(
+                    &Scope { text: &text, cjk_romance: false, named: named.clone() },
+                    narrator,
+                    &recent,
+                    p.line,
+                    &mut found,
+                );
             }
-            _ => {}
+            // Who "he" and "she" are next: the last named, here sentence by sentence.
+            remember(&mut recent, known.iter().rev().copied().filter(|n| named.contains(n) && Some(*n) != narrator));
         }
-        here.sort();
-        let has = |cues: &[&str]| cues.iter().any(|c| text.contains(&format!(" {c} ")));
-        if let [a, b] = here[..] {
-            let family = surname(a).is_some() && surname(a) == surname(b);
-            let cue = if has(KISSES) && !family {
-                Some(Cue::Kiss)
-            } else if (has(ROMANTIC) || CJK_ROMANTIC.iter().any(|c| p.text.contains(c))) && !family {
-                Some(Cue::Romance)
-            } else if has(FAMILY) && named > 0 {
-                Some(Cue::Family)
-            } else {
-                None
-            };
-            // A pair the pronouns guessed weighs half ("cried his wife" is someone else's
-            // wife), unless one surname makes them family.
-            let weight = if guessed && !family { 1 } else { 2 };
-            if let Some(cue) = cue {
-                found.entry((a.to_owned(), b.to_owned())).or_default().entry(cue).or_default().push((p.line, weight));
-            }
-        }
-        // In reverse rank order, so that of two named together the more important one is
-        // taken for "he" or "she" next.
-        for named in known.iter().rev().copied().filter(|n| Some(*n) != narrator) {
-            if mention_paras.get(named).is_some_and(|ps| ps.contains(&i)) {
-                recent.retain(|r| *r != named);
-                recent.insert(0, named);
-                recent.truncate(2);
+    }
+    // "Mr. Otis" and "Mrs. Otis" in one story are husband and wife, whatever the
+    // paragraphs say of them.
+    for (i, a) in known.iter().enumerate() {
+        for b in &known[i + 1..] {
+            if married(a, b) {
+                let pair = if a < b { (a.to_string(), b.to_string()) } else { (b.to_string(), a.to_string()) };
+                found.entry(pair).or_default().entry(Cue::Married).or_default().push((None, 1));
             }
         }
     }
@@ -95,7 +107,9 @@ pub(super) fn relationships(
     let mut out = Vec::new();
     let mut kept_together = 0;
     for (pair, scenes) in &together {
-        if found.contains_key(pair) || kept_together >= max_together {
+        // A pair a cue already decides needs no scenes; one a cue only hinted at (talk of
+        // marriage once) still does.
+        if found.get(pair).is_some_and(|cues| decided(cues).is_some()) || kept_together >= max_together {
             continue;
         }
         let fewer = |n: &str| mention_paras.get(n).map_or(0, |ps| ps.len() as u32);
@@ -106,15 +120,13 @@ pub(super) fn relationships(
         }
     }
     for ((a, b), cues) in found {
-        let weight = |cue: Cue| cues.get(&cue).map_or(0, |e| e.iter().map(|(_, w)| w).sum::<u32>());
         let lines = |cue: Cue| cues.get(&cue).into_iter().flatten().map(|(line, _)| *line);
-        // A kiss; or talk of marriage twice; or family once.
-        let (pairing, evidence): (Pairing, Vec<Option<usize>>) = if weight(Cue::Kiss) > 0 || weight(Cue::Romance) >= 4 {
-            (Pairing::Romantic, lines(Cue::Kiss).chain(lines(Cue::Romance)).collect())
-        } else if weight(Cue::Family) >= 2 || weight(Cue::Together) > 0 {
-            (Pairing::Platonic, lines(Cue::Family).collect())
-        } else {
-            continue;
+        let together = cues.contains_key(&Cue::Together);
+        let (pairing, evidence): (Pairing, Vec<Option<usize>>) = match decided(&cues) {
+            Some(Pairing::Romantic) => (Pairing::Romantic, lines(Cue::Kiss).chain(lines(Cue::Romance)).collect()),
+            Some(_) => (Pairing::Platonic, lines(Cue::Family).collect()),
+            None if together => (Pairing::Platonic, Vec::new()),
+            None => continue,
         };
         let mut evidence: Vec<usize> = evidence.into_iter().flatten().collect();
         evidence.sort();
@@ -140,6 +152,8 @@ type Evidence = Vec<(Option<usize>, u32)>;
 /// What a paragraph says of a pair, strongest first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Cue {
+    /// A husband's and a wife's titles before one surname.
+    Married,
     Kiss,
     Romance,
     Family,
@@ -192,6 +206,147 @@ fn scenes_together(
     out
 }
 
+/// What a pair's cues make of it: a married couple's titles, a kiss, or talk of marriage
+/// twice are a couple; talk of family once (twice the weight) is family; less decides
+/// nothing.
+fn decided(cues: &BTreeMap<Cue, Evidence>) -> Option<Pairing> {
+    let weight = |cue: Cue| cues.get(&cue).map_or(0, |e| e.iter().map(|(_, w)| w).sum::<u32>());
+    if weight(Cue::Married) > 0 || weight(Cue::Kiss) > 0 || weight(Cue::Romance) >= 4 {
+        Some(Pairing::Romantic)
+    } else if weight(Cue::Family) >= 2 {
+        Some(Pairing::Platonic)
+    } else {
+        None
+    }
+}
+
+/// A stretch of narration a cue is read in (a sentence, or a whole paragraph), with its
+/// words spaced as " a b c " and the people named in it, in rank order.
+struct Scope<'a> {
+    text: &'a str,
+    /// Chinese or Japanese words of love in it.
+    cjk_romance: bool,
+    named: Vec<&'a str>,
+}
+
+/// What `scope` says of a pair, added to `found`. Two people named are the pair it shows.
+/// With one, the other is the narrator ("Harry kissed me") or whom "he" or "she" last
+/// named. With none, only the pronouns: the narrator and the last one named ("I kissed
+/// him then"), or the last two named ("He laughed and kissed her").
+fn judge<'a>(
+    scope: &Scope<'a>,
+    narrator: Option<&'a str>,
+    recent: &[&'a str],
+    line: Option<usize>,
+    found: &mut BTreeMap<(String, String), BTreeMap<Cue, Evidence>>,
+) {
+    let text = scope.text;
+    let mut here = scope.named.clone();
+    let first_person = text.contains(" i ") || text.contains(" me ") || text.contains(" my ");
+    let pronoun = [" he ", " him ", " his ", " she ", " her "].iter().any(|w| text.contains(w));
+    let named = here.len();
+    let mut guessed = false;
+    match named {
+        1 => {
+            if let Some(n) = narrator.filter(|n| first_person && !here.contains(n)) {
+                here.push(n);
+            } else if let Some(prev) = recent.iter().find(|r| !here.contains(r)).filter(|_| pronoun) {
+                here.push(prev);
+                guessed = true;
+            }
+        }
+        0 if pronoun => {
+            guessed = true;
+            match (narrator.filter(|_| first_person), recent) {
+                (Some(n), [last, ..]) => here.extend([n, last]),
+                (None, [a, b]) => here.extend([a, b]),
+                _ => {}
+            }
+        }
+        _ => {}
+    }
+    here.sort();
+    let has = |cues: &[&str]| cues.iter().any(|c| text.contains(&format!(" {c} ")));
+    let [a, b] = here[..] else { return };
+    let family = surname(a).is_some() && surname(a) == surname(b) && !married(a, b);
+    let cue = if has(KISSES) && !family {
+        Cue::Kiss
+    } else if (has(ROMANTIC) || scope.cjk_romance) && !family {
+        Cue::Romance
+    } else if has(FAMILY) && named > 0 {
+        Cue::Family
+    } else {
+        return;
+    };
+    // A pair the pronouns guessed weighs half ("cried his wife" is someone else's wife),
+    // unless one surname makes them family.
+    let weight = if guessed && !family { 1 } else { 2 };
+    found.entry((a.to_owned(), b.to_owned())).or_default().entry(cue).or_default().push((line, weight));
+}
+
+/// Puts `named` (least important first) at the head of the last two people named.
+fn remember<'a>(recent: &mut Vec<&'a str>, named: impl Iterator<Item = &'a str>) {
+    for n in named {
+        recent.retain(|r| *r != n);
+        recent.insert(0, n);
+        recent.truncate(2);
+    }
+}
+
+/// A paragraph's sentences: split after ".", "!" or "?" and a space, but not after a
+/// title ("Mr. Otis") or an initial ("Hiram B. Otis").
+fn sentences(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        if !matches!(c, '.' | '!' | '?') || !chars.peek().is_some_and(|(_, next)| next.is_whitespace()) {
+            continue;
+        }
+        let word = text[start..at].rsplit(|c: char| c.is_whitespace()).next().unwrap_or("");
+        let abbreviation = c == '.'
+            && (TITLES.iter().any(|t| t.trim_end_matches('.').eq_ignore_ascii_case(word))
+                || ["St", "M", "Mme", "Messrs"].iter().any(|t| t.eq_ignore_ascii_case(word))
+                || (word.chars().count() == 1 && word.chars().all(char::is_uppercase)));
+        if !abbreviation {
+            out.push(&text[start..=at]);
+            start = at + c.len_utf8();
+        }
+    }
+    if !text[start..].trim().is_empty() {
+        out.push(&text[start..]);
+    }
+    out
+}
+
+/// Titles a husband and his wife take before their one surname, in the corpus's
+/// languages: "Mr. Otis" and "Mrs. Otis", "Herr Lämpel" and "Frau Lämpel".
+const HUSBAND_AND_WIFE: &[(&str, &str)] = &[
+    ("Mr.", "Mrs."),
+    ("Mr", "Mrs"),
+    ("Lord", "Lady"),
+    ("Sir", "Lady"),
+    ("Count", "Countess"),
+    ("Baron", "Baroness"),
+    ("Duke", "Duchess"),
+    ("Monsieur", "Madame"),
+    ("M.", "Mme."),
+    ("Herr", "Frau"),
+    ("Señor", "Señora"),
+    ("Don", "Doña"),
+];
+
+/// Whether two names are a husband's and a wife's: one surname, with a husband's title
+/// before one and a wife's before the other ("Mr. Hardcastle", "Mrs. Hardcastle"; not
+/// "Mrs. Vernon" and "Miss Vernon", who may be her daughter).
+fn married(a: &str, b: &str) -> bool {
+    let titled = |n: &str| n.split_once(' ').map(|(t, rest)| (t.to_owned(), rest.trim().to_owned()));
+    let (Some((ta, na)), Some((tb, nb))) = (titled(a), titled(b)) else {
+        return false;
+    };
+    na == nb && HUSBAND_AND_WIFE.iter().any(|(h, w)| (ta == *h && tb == *w) || (ta == *w && tb == *h))
+}
+
 /// The last word of a full name ("Bennet" of "Mrs. Bennet"; none for "Rey (Star Wars)"),
 /// or the first character of a Chinese name ("方" of "方兴" and of "方公子").
 fn surname(name: &str) -> Option<&str> {
@@ -204,4 +359,20 @@ fn surname(name: &str) -> Option<&str> {
         return one.char_indices().nth(1).map(|(at, _)| &one[..at]);
     }
     (words.len() >= 2).then(|| words[words.len() - 1])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_husbands_and_a_wifes_titles_before_one_surname_are_a_couple() {
+        assert!(married("Mr. Hardcastle", "Mrs. Hardcastle"));
+        assert!(married("Frau Lämpel", "Herr Lämpel"));
+        assert!(married("Lady Canterville", "Lord Canterville"));
+        assert!(!married("Mrs. Vernon", "Miss Vernon"), "a mother and her daughter");
+        assert!(!married("Mr. Vernon", "Mrs. Johnson"), "two surnames");
+        assert!(!married("Mr. Vernon", "Mr. Vernon"));
+        assert!(!married("Vernon", "Mrs. Vernon"));
+    }
 }

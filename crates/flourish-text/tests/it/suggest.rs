@@ -243,6 +243,55 @@ fn a_title_and_a_shared_surname_are_a_person_of_their_own() {
     for person in ["Tomas Kell", "Ilse Kell", "Mr. Kell", "Mrs. Kell"] {
         assert!(names.contains(&person), "{person} in {names:?}");
     }
+    // A husband's and a wife's titles before one surname: a couple, though the text never
+    // says so; the children are family.
+    let pairs: Vec<&str> = tags.relationships.iter().map(|r| r.name.as_str()).collect();
+    assert!(pairs.contains(&"Mr. Kell/Mrs. Kell"), "{pairs:?}");
+    assert!(!pairs.iter().any(|p| p.contains('/') && p.contains("Ilse")), "{pairs:?}");
+}
+
+/// A word of love speaks of the people of its own sentence: the narrator who is "not in
+/// love" is not the lover of the woman whose house the next sentence names, and the kiss
+/// two sentences on belongs to the two it names.
+#[test]
+fn a_cue_of_love_belongs_to_the_people_of_its_sentence() {
+    let mut text = String::from("Summer at Harrow End\n\nChapter 1\n\n");
+    for _ in 0..3 {
+        text.push_str("I spent the summer with my cousin at the shore, and I wrote to nobody.\n\n");
+        text.push_str(
+            "Every evening Nell Garrow walked the sea wall with Osric Penhale, and I followed them at a distance.\n\n",
+        );
+        text.push_str("I was not in love with anyone that year, whatever my cousin said. We dined at Mrs. Dray's on the Sunday, and Mrs. Dray talked of the weather.\n\n");
+        text.push_str("On the wall Nell kissed Osric, and I looked at the sea. Mrs. Dray saw nothing.\n\n");
+    }
+    let (tags, _) = suggest(&read(&text, "harrow.txt"), &[]);
+    let pairs: Vec<&str> = tags.relationships.iter().map(|r| r.name.as_str()).collect();
+    assert!(pairs.contains(&"Nell Garrow/Osric Penhale"), "{pairs:?}");
+    assert!(!pairs.iter().any(|p| p.contains('/') && p.contains("Dray")), "{pairs:?}");
+    assert!(!pairs.iter().any(|p| p.contains('/') && p.contains("Narrator")), "{pairs:?}");
+}
+
+/// A play's speaker is in each sentence of their speech, named as the text names them in
+/// full; a play has no narrator, though every speech says "I".
+#[test]
+fn a_play_s_lovers_are_read_from_their_speeches() {
+    let mut text = String::from("The Orchard Gate\n\nACT I\n\nA garden. Enter Roland Ashby and Clarissa Vane.\n\n");
+    for _ in 0..6 {
+        text.push_str(
+            "ROLAND. I have walked this orchard every day. I love you, Clarissa; marry me before the spring.\n\n",
+        );
+        text.push_str("CLARISSA. I will ask my father, Roland. I shall not ask Mr. Crane.\n\n");
+        text.push_str("CRANE. I am the steward here. I keep the keys of the gate.\n\n");
+        text.push_str("ROLAND. Then keep them, Crane. I will climb the wall.\n\n");
+    }
+    text.push_str("Roland Ashby and Clarissa Vane go out. Crane locks the gate.\n");
+    let (tags, _) = suggest(&read(&text, "orchard.txt"), &[]);
+    assert!(tags.narrator.is_none(), "{tags:?}");
+    let names: Vec<&str> = tags.characters.iter().map(|c| c.name.as_str()).collect();
+    assert!(names.contains(&"Roland Ashby") && names.contains(&"Clarissa Vane"), "{names:?}");
+    let pairs: Vec<&str> = tags.relationships.iter().map(|r| r.name.as_str()).collect();
+    assert!(pairs.contains(&"Clarissa Vane/Roland Ashby"), "{pairs:?}");
+    assert!(!pairs.iter().any(|p| p.contains('/') && p.contains("Crane")), "{pairs:?}");
 }
 
 /// A Russian book's title page names its author with the patronymic: a published book,
