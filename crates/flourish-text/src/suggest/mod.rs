@@ -11,6 +11,7 @@
 mod chinese;
 mod dialogue;
 mod gazetteer;
+mod german;
 mod japanese;
 mod names;
 mod play;
@@ -207,6 +208,19 @@ fn catalogue_name(author: &str) -> String {
     words.iter().filter(|w| !patronymic(w)).copied().collect::<Vec<_>>().join(" ")
 }
 
+/// A paragraph's text with its line breaks kept (a stanza's lines), other markup dropped.
+fn lines_of(html: &str) -> String {
+    if !html.contains("<br") {
+        return crate::html_to_text(html);
+    }
+    let lines = html.split("<br").enumerate().map(|(k, piece)| {
+        // After the first, each piece opens with the rest of its `<br />`.
+        let piece = if k == 0 { piece } else { piece.split_once('>').map_or("", |(_, rest)| rest) };
+        crate::html_to_text(piece)
+    });
+    lines.collect::<Vec<_>>().join("\n")
+}
+
 /// Reads `doc` against `lexicons`; returns the suggestions and who speaks each quotation.
 pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Speaker>) {
     let mut paras = Vec::new();
@@ -221,7 +235,7 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
         pov_labels.extend(chapter.sections.iter().filter(|s| s.kind == SectionKind::Pov).map(|s| s.label.clone()));
         for block in &chapter.blocks {
             if let Block::Paragraph { line, html } | Block::Raw { line, html } = block {
-                let text = crate::html_to_text(html);
+                let text = lines_of(html);
                 let n = text.split_whitespace().count();
                 if n > budget {
                     break 'chapters;
@@ -265,7 +279,11 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
     };
 
     // Each paragraph's words, read once for the names below.
-    let para_words: Vec<Vec<names::Word>> = paras.iter().map(|p| names::words(&p.text)).collect();
+    let mut para_words: Vec<Vec<names::Word>> = paras.iter().map(|p| names::words(&p.text)).collect();
+    let german = german::is_german(&all_words);
+    if german {
+        para_words.iter_mut().for_each(|ws| german::mark_determiners(ws));
+    }
     let names_used = capitalized_inside_sentences(&para_words);
     // The fandom: the lexicon whose characters and places the text names most. A full
     // name is strong evidence; a single name (four letters or more) ("Sakura") counts half, since other stories
@@ -370,6 +388,10 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
             _ => titled(p).is_none() && words.iter().all(|w| lowercase.contains_key(&w.to_lowercase())),
         }
     };
+    // A German noun: a word after a determiner in a quarter of its uses ("das Zimmer"),
+    // and a phrase holding one after its first word ("Reinhards Hand"). A title and a
+    // name take the article together ("die Witwe Bolte").
+    let german_noun = |w: &str| stats.get(w).is_some_and(|s| german::is_noun(s.uses, s.after_article));
     let person_like = |p: &str| {
         let s = stats.get(p).copied().unwrap_or_default();
         let known = lexicon.is_some_and(|l| l.character(p).is_some());
@@ -388,6 +410,10 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
             && !DEMONYMS.contains(&p)
             && !ordinary_words(p)
             && s.after_article * 2 < s.uses
+            && !(german
+                && ((!p.contains(' ') && german_noun(p))
+                    || german::holds_noun(p, german_noun)
+                    || german::has_not_name(p)))
             && (s.inside > 0 || word_inside || titled(p).is_some())
             && !p.ends_with("ers")
     };

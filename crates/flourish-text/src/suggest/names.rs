@@ -9,16 +9,16 @@ use std::collections::{HashMap, HashSet};
 pub(super) struct Word<'a> {
     /// The word without a possessive ("Harry's" is "Harry") or an honorific ("Sakura-chan"
     /// is "Sakura").
-    text: &'a str,
+    pub(super) text: &'a str,
     /// The word as written, possessive kept: inside a longer name ("Saint Aldric's
     /// Bridge") it stays.
     written: &'a str,
     sentence_start: bool,
     /// Punctuation follows the word ("Later, Naruto…"): a name does not run on past it.
-    breaks_after: bool,
+    pub(super) breaks_after: bool,
     /// The word follows "the" (or "a", or an article of another language): a place, a
     /// group or a thing, rarely a person.
-    after_article: bool,
+    pub(super) after_article: bool,
     /// The word follows "in", "into", "near" and the like: a place, almost never a person
     /// ("in London"; "in Harry's room" names Harry, so a possessive does not count).
     after_locative: bool,
@@ -30,12 +30,22 @@ pub(super) struct Word<'a> {
 pub(super) fn words(text: &str) -> Vec<Word<'_>> {
     let mut out = Vec::new();
     let mut sentence_start = true;
+    // In verse every line opens with a capital ("Wenn ich auf das Ende sehe!!"): a line's
+    // first word is no more a name than a sentence's.
+    let verse = is_verse(text);
     let mut after_article = false;
     let mut after_locative = false;
     let mut after_direction = false;
     // Empty pieces (between a dash and a space) change nothing: "Jordan? … Nick?" is two
     // sentences.
-    for raw in text.split(|c: char| c.is_whitespace() || c == '—').filter(|r| !r.is_empty()) {
+    let pieces = text.split('\n').enumerate().flat_map(|(n, line)| {
+        let raws = line.split(|c: char| c.is_whitespace() || c == '—').filter(|r| !r.is_empty());
+        raws.enumerate().map(move |(k, raw)| (n > 0 && k == 0, raw))
+    });
+    for (opens_line, raw) in pieces {
+        if verse && opens_line && raw.chars().next().is_some_and(char::is_alphabetic) {
+            sentence_start = true;
+        }
         let trimmed = raw.trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != '\'' && c != '-');
         let written = trimmed.trim_end_matches('.');
         let word = without_honorific(written.trim_end_matches("'s").trim_end_matches("’s"));
@@ -88,6 +98,19 @@ pub(super) fn without_honorific(word: &str) -> &str {
         Some((name, suffix)) if !name.is_empty() && HONORIFICS.contains(&suffix) => name,
         _ => word,
     }
+}
+
+/// Whether a paragraph is verse: three lines or more, short, nearly all opening with a
+/// capital. Prose wrapped by hand has long lines, most opening in lower case.
+fn is_verse(text: &str) -> bool {
+    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    if lines.len() < 3 {
+        return false;
+    }
+    let capitals =
+        lines.iter().filter(|l| l.chars().find(|c| c.is_alphabetic()).is_some_and(char::is_uppercase)).count();
+    let chars: usize = lines.iter().map(|l| l.chars().count()).sum();
+    capitals * 5 >= lines.len() * 4 && chars / lines.len() <= 50
 }
 
 pub(super) fn is_capitalized(word: &str) -> bool {
@@ -222,6 +245,9 @@ pub(super) fn candidates(
             let mut parts: Vec<&str> =
                 ws[at..end].iter().enumerate().map(|(k, w)| if at + k == last { w.text } else { w.written }).collect();
             // Leading stop-words ("The Leaky Cauldron" keeps "The" only as a place).
+            // The run's flags stay its first word's: "The Baron Vordenburg" opening a
+            // sentence is not "the Baron Vordenburg".
+            let mut first = at;
             while parts.len() > 1 && NOT_NAMES.contains(&parts[0]) && !TITLES.contains(&parts[0]) {
                 parts.remove(0);
             }
@@ -235,8 +261,12 @@ pub(super) fn candidates(
                 && lowercase.get(&parts[0].to_lowercase()).is_some_and(|n| *n >= 1)
             {
                 parts.remove(0);
+                first += 1;
                 sentence_start = false;
             }
+            // Unglued, what stands before the name is what stands before its first word
+            // kept: in "Am Ende", "Ende" follows "am".
+            let w = &ws[first];
             let phrase = parts.join(" ");
             let single_stop = parts.len() == 1 && (NOT_NAMES.contains(&parts[0]) || TITLES.contains(&parts[0]));
             if !single_stop && !ignore.contains(&phrase.to_lowercase()) {

@@ -66,6 +66,34 @@ fn texts_in_other_languages_and_scripts_get_no_nonsense() {
     );
 }
 
+/// German capitalizes every noun: "das Zimmer" and "seine Augen" are things, not people,
+/// and a phrase ending in one ("Konrads Hand") is nobody; a title and a name are somebody,
+/// with the article or without ("die Witwe Kranz", "Witwe Kranz"). In verse every line opens with a capital: "Ach" and "Doch"
+/// at a line's start are nobody either.
+#[test]
+fn german_nouns_and_the_first_words_of_verse_lines_are_not_names() {
+    let mut html = String::from("<html><head><title>Am Weiher</title></head><body><h2>Erstes Kapitel</h2>");
+    for _ in 0..4 {
+        html.push_str(
+            "<p>Konrad trat in das Zimmer, und Liesel sah ihm in die Augen. Er nahm ihre Hand und schwieg. Dann kam Witwe Kranz herein.</p>",
+        );
+        html.push_str("<p>Im Zimmer war es still. Liesel lachte, und Konrad sah in seine Augen im Spiegel; die Witwe Kranz rief aus der Küche.</p>");
+        html.push_str(
+            "<p>Da legte Konrads Hand den Brief auf den Tisch, und Witwe Kranz nickte. Am Ende ging Liesel hinaus.</p>",
+        );
+        html.push_str("<p>Ach, das war ein stiller Tag,<br />\nDoch Konrad sang am Weiher,<br />\nWo Liesel bei den Weiden lag,<br />\nUnd niemand sang noch freier.</p>");
+    }
+    html.push_str("</body></html>");
+    let (tags, _) = suggest(&read(&html, "weiher.html"), &[]);
+    let names: Vec<&str> = tags.characters.iter().map(|c| c.name.as_str()).collect();
+    for person in ["Konrad", "Liesel", "Witwe Kranz"] {
+        assert!(names.contains(&person), "{person} in {names:?}");
+    }
+    for thing in ["Zimmer", "Augen", "Hand", "Konrads Hand", "Ende", "Ach", "Doch", "Ach Doch", "Wo Liesel"] {
+        assert!(!names.contains(&thing), "{thing} is nobody: {names:?}");
+    }
+}
+
 #[test]
 fn a_very_long_text_is_bounded() {
     let para = "Harry Potter looked at Draco Malfoy across the Great Hall. ";

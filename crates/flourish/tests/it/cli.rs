@@ -435,7 +435,7 @@ const FLOORS: Floors = Floors {
     structure_exact: 0.85,
     title_right: 0.95,
     scene_break_error: 0.05,
-    character_precision: 0.75,
+    character_precision: 0.77,
     character_recall: 0.65,
     relationship_recall: 0.25,
     place_precision: 0.57,
