@@ -829,7 +829,8 @@ fn chinese_suggestions(doc: &Document, paras: &[Para]) -> SuggestedTags {
 
 /// Who narrates a first-person text without a point-of-view label: the name the narrator
 /// gives themself (worth three), or the one other speakers call out to (`"Stolen, Watson,"
-/// Holmes said`), kept only when the narration names them no more often than that.
+/// Holmes said`) twice or more, kept only when the narration names them no more often
+/// than that. One cry of a name ("Lord Garrick!") is not enough.
 fn addressed_narrator(
     paras: &[Para],
     quoted: &[Quoted],
@@ -846,7 +847,16 @@ fn addressed_narrator(
         }
     }
     for q in quoted {
-        let Some(speaker) = q.speaker.as_deref() else { continue };
+        // Called out to by someone the attribution does not name ("Laura, dear, come
+        // here," from a father who is only "he") counts as much.
+        let Some(speaker) = q.speaker.as_deref() else {
+            for name in vocatives(q.quote) {
+                if let Some(who) = resolve(name) {
+                    *called.entry(who).or_default() += 1;
+                }
+            }
+            continue;
+        };
         if speaker == "I" {
             for name in self_names(q.quote) {
                 if let Some(who) = resolve(name) {
@@ -869,7 +879,7 @@ fn addressed_narrator(
         narrated.iter().filter(|ws| forms.iter().any(|f| contains_name(ws, f))).count() as u32
     };
     let mut ranked: Vec<(String, u32)> =
-        called.into_iter().filter(|(who, score)| named_in_narration(who) <= *score).collect();
+        called.into_iter().filter(|(who, score)| *score >= 2 && named_in_narration(who) <= *score).collect();
     // Highest first; a tie names nobody.
     ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     match ranked.as_slice() {

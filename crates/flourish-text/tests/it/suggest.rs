@@ -461,6 +461,32 @@ fn an_unnamed_narrator_a_diarist_and_letter_writers() {
 
 /// Places every reader knows are never characters; they are suggested as places where the
 /// story goes (to London, in Vienna), not where it only mentions them ("as far as China").
+/// A narrator whom others call by name, though nobody the attribution names calls them
+/// ("Maud, dear, come here" from a father who is only "he"), is that name; a single cry of
+/// someone's name ("Lord Fenwick!") makes nobody the narrator.
+#[test]
+fn a_narrator_called_by_name_is_that_person() {
+    let mut text = String::from("The Schloss\n\nChapter 1\n\n");
+    for _ in 0..3 {
+        text.push_str("I lived with my father in a lonely house in the hills, and I had no friend but Ottilie Brand, who came on Sundays.\n\n");
+        text.push_str(
+            "\"Maud, dear, come here for a moment.\"\n\nI went to him, and he looked at me for a long time.\n\n",
+        );
+        text.push_str("\"You must not walk alone in the wood, dear Maud,\" and he sighed. Ottilie Brand laughed at that when I told her.\n\n");
+    }
+    let (tags, _) = suggest(&read(&text, "schloss.txt"), &[]);
+    assert_eq!(tags.narrator.as_deref(), Some("Maud"), "{:?}", tags.characters);
+    assert!(!tags.characters.iter().any(|c| c.name == "Sundays"), "{:?}", tags.characters);
+
+    let mut text = String::from("The Flood\n\nChapter 1\n\n");
+    for _ in 0..4 {
+        text.push_str("I walked down to the river at dawn and I saw the water rising over the fields. My hands shook as I watched it.\n\n");
+    }
+    text.push_str("A carriage passed. \"It is Lord Fenwick,\" said a man. \"Lord Fenwick!\" I said.\n\n");
+    let (tags, _) = suggest(&read(&text, "flood.txt"), &[]);
+    assert_ne!(tags.narrator.as_deref(), Some("Lord Fenwick"), "{:?}", tags.characters);
+}
+
 #[test]
 fn known_places_are_places_where_the_story_goes() {
     let mut text = String::from("The Journey\n\n\n");
