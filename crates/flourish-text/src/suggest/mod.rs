@@ -639,6 +639,7 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
             let known = gazetteer::is_known_place(p) && s.after_locative + s.after_direction >= 1;
             (is_place_like(p) || used_as_place(p) || known)
                 && s.uses >= 2
+                && !(german && german_noun(p))
                 && !covered
                 && !is_character(p)
                 && !DEMONYMS.contains(*p)
@@ -650,6 +651,10 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
     places.extend(own.into_iter().take(MAX_OWN_PLACES.max(stories)).map(|(p, _)| p.to_owned()));
     places.sort();
     places.dedup();
+    // A place's last word alone ("Chase" of Canterville Chase, "Lane" of Squash Lane) is
+    // that place again, or a piece of a name cut short.
+    let whole: Vec<String> = places.clone();
+    places.retain(|p| p.contains(' ') || !whole.iter().any(|w| w != p && w.ends_with(&format!(" {p}"))));
 
     // Every form each person is named by, split as the text's words are.
     let phrases: HashMap<&str, Vec<Vec<String>>> = ranked

@@ -27,6 +27,10 @@ pub(super) struct Word<'a> {
     after_direction: bool,
 }
 
+/// Abbreviations that open a place's name and end no sentence: "St. Petersburg",
+/// "St. John's Wood", "Mt. Vernon".
+const PLACE_ABBREVIATIONS: &[&str] = &["St.", "Mt.", "Ft."];
+
 pub(super) fn words(text: &str) -> Vec<Word<'_>> {
     let mut out = Vec::new();
     let mut sentence_start = true;
@@ -50,7 +54,8 @@ pub(super) fn words(text: &str) -> Vec<Word<'_>> {
         let written = trimmed.trim_end_matches('.');
         let word = without_honorific(written.trim_end_matches("'s").trim_end_matches("’s"));
         // "Mr." keeps its dot: it is a title, not a sentence end.
-        let (word, written) = if TITLES.contains(&trimmed) { (trimmed, trimmed) } else { (word, written) };
+        let abbreviation = TITLES.contains(&trimmed) || PLACE_ABBREVIATIONS.contains(&trimmed);
+        let (word, written) = if abbreviation { (trimmed, trimmed) } else { (word, written) };
         if !word.is_empty() {
             let breaks_after = raw.trim_end_matches(['"', '”', '\'', '’']).ends_with([',', ';', ':', ')']);
             let possessive = written.len() != word.len() && written.ends_with('s');
@@ -79,7 +84,7 @@ pub(super) fn words(text: &str) -> Vec<Word<'_>> {
                 last.breaks_after = true;
             }
         } else {
-            sentence_start = sentence_end && !TITLES.contains(&trimmed);
+            sentence_start = sentence_end && !abbreviation;
         }
         if raw.starts_with(['"', '“']) && !word.is_empty() {
             // A quotation's first word starts a sentence too.

@@ -397,6 +397,31 @@ fn places_by_their_word_and_their_company() {
     assert!(!tags.places.iter().any(|p| p == "Park"), "{:?}", tags.places);
 }
 
+/// "St." opens a place's name and ends no sentence ("St. Petersburg" is one place, and no
+/// "Count St" is anybody); a place's last word alone is that place again ("Chase" of
+/// Ashcombe Chase).
+#[test]
+fn a_saint_s_place_is_one_name_and_a_place_s_last_word_is_no_other_place() {
+    let mut text = String::from("The Winter Roads\n\nChapter 1\n\n");
+    for _ in 0..3 {
+        text.push_str(
+            "Hermann drove to St. Petersburg in the snow, and Count Orlov went with him as far as the river.\n\n",
+        );
+        text.push_str(
+            "In St. Petersburg the lamps were lit. \"We are late,\" said Count Orlov, and Hermann laughed.\n\n",
+        );
+        text.push_str("They came back to Ashcombe Chase at night. The Chase was dark, and Hermann slept in the Chase till noon.\n\n");
+    }
+    let (tags, _) = suggest(&read(&text, "roads.txt"), &[]);
+    assert!(tags.places.iter().any(|p| p == "St. Petersburg"), "{:?}", tags.places);
+    assert!(tags.places.iter().any(|p| p == "Ashcombe Chase"), "{:?}", tags.places);
+    for not in ["St", "Petersburg", "Chase"] {
+        assert!(!tags.places.iter().any(|p| p == not), "{not}: {:?}", tags.places);
+    }
+    let names: Vec<&str> = tags.characters.iter().map(|c| c.name.as_str()).collect();
+    assert!(!names.iter().any(|n| n.ends_with(" St")), "{names:?}");
+}
+
 /// A Japanese story names its people in kanji without capitals: those the text makes the
 /// subject of sentence after sentence ("春子は", "健さんが") are its characters; counts
 /// ("二人は") and times ("今日は") are not.

@@ -438,7 +438,7 @@ const FLOORS: Floors = Floors {
     character_precision: 0.77,
     character_recall: 0.65,
     relationship_recall: 0.25,
-    place_precision: 0.57,
+    place_precision: 0.59,
     place_recall: 0.36,
     fandom_right: 0.65,
 };
