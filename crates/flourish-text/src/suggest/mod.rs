@@ -434,11 +434,23 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
             return Some(c.name.clone());
         }
         let bare = titled(mention).map_or(mention, |(_, name)| name.trim());
+        // A sentence's first word glued to a name ("Whereat Scrooge"): only ever at a
+        // sentence's start, and a word the text never capitalizes inside one.
+        let glued_opener = |f: &str| {
+            let first = f.split_whitespace().next().unwrap_or("");
+            first != bare && stats.get(f).is_some_and(|s| s.inside == 0) && !names_used.contains(&first.to_lowercase())
+        };
+        // Not a form of address the text also writes in lower case ("Master Scrooge",
+        // "Old Marley"): that is the short form again, not another owner of it.
+        let addressed =
+            |f: &str| f.split_whitespace().filter(|w| *w != bare).all(|w| lowercase.contains_key(&w.to_lowercase()));
         let mut owners: Vec<&&str> = full_names
             .iter()
             .filter(|f| {
                 let parts: Vec<&str> = f.split_whitespace().collect();
-                **f == bare || parts.first() == Some(&bare) || parts.last() == Some(&bare)
+                (**f == bare || parts.first() == Some(&bare) || parts.last() == Some(&bare))
+                    && (**f == bare || !addressed(f))
+                    && !glued_opener(f)
             })
             .collect();
         // "Mr. Samsa" where Gregor and Grete Samsa are both named is their father: a title
@@ -460,10 +472,16 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
         // ("Pell" is "Mrs. Pell").
         let by_title: Vec<&&str> =
             titled_names.iter().filter(|t| titled(t).is_some_and(|(_, name)| name == bare)).collect();
+        // A short form the text uses three times as often as all its owners together is
+        // how the text names someone: kept as it is rather than lost between them.
+        let owned: u32 = owners.iter().chain(&by_title).map(|f| uses(f)).sum();
         match (owners.as_slice(), by_title.as_slice()) {
             ([one], _) => Some((**one).to_owned()),
             ([], [one]) => Some((**one).to_owned()),
             ([], []) if person_like(mention) => Some(bare.to_owned()),
+            _ if titled(mention).is_none() && person_like(bare) && uses(bare) >= 3 * owned.max(1) => {
+                Some(bare.to_owned())
+            }
             _ => None,
         }
     };

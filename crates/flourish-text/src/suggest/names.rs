@@ -44,7 +44,7 @@ pub(super) fn words(text: &str) -> Vec<Word<'_>> {
     // sentences.
     let pieces = text.split('\n').enumerate().flat_map(|(n, line)| {
         let raws = line.split(|c: char| c.is_whitespace() || c == '—').filter(|r| !r.is_empty());
-        raws.enumerate().map(move |(k, raw)| (n > 0 && k == 0, raw))
+        raws.flat_map(dash_parts).enumerate().map(move |(k, raw)| (n > 0 && k == 0, raw))
     });
     for (opens_line, raw) in pieces {
         if verse && opens_line && raw.chars().next().is_some_and(char::is_alphabetic) {
@@ -103,6 +103,26 @@ pub(super) fn without_honorific(word: &str) -> &str {
         Some((name, suffix)) if !name.is_empty() && HONORIFICS.contains(&suffix) => name,
         _ => word,
     }
+}
+
+/// A piece of text cut at a plain-text dash ("--" or longer), the dash a piece of its
+/// own: "Eve--old" is "Eve", "--", "old", not one word that makes "Eve--old Scrooge" a
+/// full name.
+fn dash_parts(raw: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = raw;
+    while let Some(at) = rest.find("--") {
+        if at > 0 {
+            out.push(&rest[..at]);
+        }
+        let end = at + rest[at..].bytes().take_while(|b| *b == b'-').count();
+        out.push(&rest[at..end]);
+        rest = &rest[end..];
+    }
+    if !rest.is_empty() {
+        out.push(rest);
+    }
+    out
 }
 
 /// Whether a paragraph is verse: three lines or more, short, nearly all opening with a

@@ -322,6 +322,28 @@ fn a_play_s_lovers_are_read_from_their_speeches() {
     assert!(!pairs.iter().any(|p| p.contains('/') && p.contains("Crane")), "{pairs:?}");
 }
 
+/// The hero named three hundred times by his surname alone is not lost between the
+/// phrases that end in it: "Eve--old Crabbe" is a plain-text dash, "Whereat Crabbe" a
+/// sentence's first word glued on, "Master Crabbe" a form of address.
+#[test]
+fn a_hero_known_by_one_name_is_not_lost_between_phrases_that_end_in_it() {
+    let mut text = String::from("The Counting House\n\nChapter 1\n\n");
+    text.push_str("It was Christmas Eve--old Crabbe sat in his counting-house. \"Humbug,\" said Crabbe.\n\n");
+    text.push_str("Whereat Crabbe laughed, and Josiah Crabbe was his name on the door.\n\n");
+    text.push_str("\"Master Crabbe!\" cried the boy. The master of the house did not turn.\n\n");
+    for _ in 0..12 {
+        text.push_str("\"Bah!\" said Crabbe, and Crabbe turned to his ledger. Crabbe counted his coins while Tobias Fenn copied letters in the cold.\n\n");
+    }
+    let (tags, _) = suggest(&read(&text, "counting.txt"), &[]);
+    let first = tags.characters.first().expect("a character");
+    assert!(first.name.ends_with("Crabbe"), "{:?}", tags.characters);
+    assert!(first.mentions >= 36, "{:?}", tags.characters);
+    let names: Vec<&str> = tags.characters.iter().map(|c| c.name.as_str()).collect();
+    for not in ["Eve--old Crabbe", "Whereat Crabbe", "Master Crabbe"] {
+        assert!(!names.contains(&not), "{not}: {names:?}");
+    }
+}
+
 /// A Russian book's title page names its author with the patronymic: a published book,
 /// whose fandom is itself, named as AO3 names it ("Title - First Last").
 #[test]
