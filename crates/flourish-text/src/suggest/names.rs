@@ -108,26 +108,40 @@ pub(super) fn without_honorific(word: &str) -> &str {
 /// A piece of text cut at a plain-text dash ("--" or longer), the dash a piece of its
 /// own: "Eve--old" is "Eve", "--", "old", not one word that makes "Eve--old Scrooge" a
 /// full name.
-fn dash_parts(raw: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut rest = raw;
-    while let Some(at) = rest.find("--") {
-        if at > 0 {
-            out.push(&rest[..at]);
+fn dash_parts(raw: &str) -> DashParts<'_> {
+    DashParts { rest: raw }
+}
+
+struct DashParts<'a> {
+    rest: &'a str,
+}
+
+impl<'a> Iterator for DashParts<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        if self.rest.is_empty() {
+            return None;
         }
-        let end = at + rest[at..].bytes().take_while(|b| *b == b'-').count();
-        out.push(&rest[at..end]);
-        rest = &rest[end..];
+        // Most words have no hyphen at all: no search.
+        let found = if self.rest.contains('-') { self.rest.find("--") } else { None };
+        let end = match found {
+            None => self.rest.len(),
+            Some(0) => self.rest.bytes().take_while(|b| *b == b'-').count(),
+            Some(at) => at,
+        };
+        let (part, rest) = self.rest.split_at(end);
+        self.rest = rest;
+        Some(part)
     }
-    if !rest.is_empty() {
-        out.push(rest);
-    }
-    out
 }
 
 /// Whether a paragraph is verse: three lines or more, short, nearly all opening with a
 /// capital. Prose wrapped by hand has long lines, most opening in lower case.
 fn is_verse(text: &str) -> bool {
+    if !text.contains('\n') {
+        return false;
+    }
     let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
     if lines.len() < 3 {
         return false;
@@ -360,4 +374,21 @@ pub(super) fn lower_words(text: &str) -> Vec<String> {
         .filter(|w| !w.is_empty())
         .map(|w| w.trim_end_matches("'s").to_lowercase())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_plain_text_dash_parts_words() {
+        fn parts(raw: &str) -> Vec<&str> {
+            dash_parts(raw).collect()
+        }
+        assert_eq!(parts("Eve--old"), ["Eve", "--", "old"]);
+        assert_eq!(parts("--Scrooge"), ["--", "Scrooge"]);
+        assert_eq!(parts("end---"), ["end", "---"]);
+        assert_eq!(parts("door-nail"), ["door-nail"]);
+        assert_eq!(parts("--"), ["--"]);
+    }
 }
