@@ -43,17 +43,17 @@ pub(super) fn relationships(
             known.iter().copied().filter(|n| mention_paras.get(*n).is_some_and(|ps| ps.contains(&i))).collect();
         // Cues count in the narration only: "Is he married?" in a quotation is talk.
         let text = format!(" {} ", narrated[i].join(" "));
-        let cued = |text: &str| {
-            let has = |cues: &[&str]| cues.iter().any(|c| text.contains(&format!(" {c} ")));
-            has(KISSES) || has(ROMANTIC) || has(FAMILY)
-        };
+        let cued = |text: &str| [KISSES, ROMANTIC, FAMILY].iter().any(|cues| has_cue(text, cues));
         // A cue speaks of the people of its own sentence: in "I wasn't in love, but…
         // that night at Daisy's", Daisy is only the place the evening was spent. Where
         // the names' forms are not known (Chinese, Japanese), of the paragraph's.
-        let Some(phrases) = phrases.filter(|_| cued(&text)) else {
-            let cjk = CJK_ROMANTIC.iter().any(|c| p.text.contains(c));
-            let scope = Scope { text: &text, cjk_romance: cjk, named: in_para.clone() };
-            judge(&scope, narrator, &recent, p.line, &mut found);
+        let para_cued = cued(&text);
+        let Some(phrases) = phrases.filter(|_| para_cued) else {
+            let cjk = phrases.is_none() && CJK_ROMANTIC.iter().any(|c| p.text.contains(c));
+            if cjk || para_cued {
+                let scope = Scope { text: &text, cjk_romance: cjk, named: in_para.clone() };
+                judge(&scope, narrator, &recent, p.line, &mut found);
+            }
             remember(&mut recent, known.iter().rev().copied().filter(|n| in_para.contains(n) && Some(*n) != narrator));
             continue;
         };
@@ -266,7 +266,7 @@ fn judge<'a>(
         _ => {}
     }
     here.sort();
-    let has = |cues: &[&str]| cues.iter().any(|c| text.contains(&format!(" {c} ")));
+    let has = |cues: &[&str]| has_cue(text, cues);
     let [a, b] = here[..] else { return };
     let family = surname(a).is_some() && surname(a) == surname(b) && !married(a, b);
     let cue = if has(KISSES) && !family {
@@ -282,6 +282,14 @@ fn judge<'a>(
     // unless one surname makes them family.
     let weight = if guessed && !family { 1 } else { 2 };
     found.entry((a.to_owned(), b.to_owned())).or_default().entry(cue).or_default().push((line, weight));
+}
+
+/// Whether text spaced as " a b c " holds one of `cues` as whole words, without building
+/// a spaced copy of each cue for every paragraph.
+fn has_cue(text: &str, cues: &[&str]) -> bool {
+    cues.iter().any(|cue| {
+        text.match_indices(cue).any(|(at, _)| text[..at].ends_with(' ') && text[at + cue.len()..].starts_with(' '))
+    })
 }
 
 /// Puts `named` (least important first) at the head of the last two people named.
