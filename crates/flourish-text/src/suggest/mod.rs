@@ -429,10 +429,18 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
         .copied()
         .filter(|p| p.split_whitespace().count() == 2 && titled(p).is_some() && person_like(p))
         .collect();
+    // "George B. Wilson" is George Wilson where the text also writes that.
+    let without_initial = |name: &str| -> Option<String> {
+        let words: Vec<&str> = name.split_whitespace().filter(|w| !names::is_initial(w)).collect();
+        let plain = words.join(" ");
+        (words.len() >= 2 && plain.len() < name.len() && stats.contains_key(plain.as_str())).then_some(plain)
+    };
     let resolve = |mention: &str| -> Option<String> {
         if let Some(c) = lexicon.and_then(|l| l.character(mention)) {
             return Some(c.name.clone());
         }
+        let plain = without_initial(mention);
+        let mention = plain.as_deref().unwrap_or(mention);
         let bare = titled(mention).map_or(mention, |(_, name)| name.trim());
         // A sentence's first word glued to a name ("Whereat Scrooge"): only ever at a
         // sentence's start, and a word the text never capitalizes inside one.
@@ -451,6 +459,7 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
                 (**f == bare || parts.first() == Some(&bare) || parts.last() == Some(&bare))
                     && (**f == bare || !addressed(f))
                     && !glued_opener(f)
+                    && without_initial(f).is_none()
             })
             .collect();
         // "Mr. Samsa" where Gregor and Grete Samsa are both named is their father: a title

@@ -54,7 +54,7 @@ pub(super) fn words(text: &str) -> Vec<Word<'_>> {
         let written = trimmed.trim_end_matches('.');
         let word = without_honorific(written.trim_end_matches("'s").trim_end_matches("’s"));
         // "Mr." keeps its dot: it is a title, not a sentence end.
-        let abbreviation = TITLES.contains(&trimmed) || PLACE_ABBREVIATIONS.contains(&trimmed);
+        let abbreviation = TITLES.contains(&trimmed) || PLACE_ABBREVIATIONS.contains(&trimmed) || is_initial(trimmed);
         let (word, written) = if abbreviation { (trimmed, trimmed) } else { (word, written) };
         if !word.is_empty() {
             let breaks_after = raw.trim_end_matches(['"', '”', '\'', '’']).ends_with([',', ';', ':', ')']);
@@ -150,6 +150,19 @@ fn is_verse(text: &str) -> bool {
         lines.iter().filter(|l| l.chars().find(|c| c.is_alphabetic()).is_some_and(char::is_uppercase)).count();
     let chars: usize = lines.iter().map(|l| l.chars().count()).sum();
     capitals * 5 >= lines.len() * 4 && chars / lines.len() <= 50
+}
+
+/// A middle initial: one capital letter and its full stop ("B." of "Hiram B. Otis"). It
+/// ends no sentence.
+pub(super) fn is_initial(word: &str) -> bool {
+    let mut chars = word.chars();
+    matches!((chars.next(), chars.next(), chars.next()), (Some(c), Some('.'), None) if c.is_uppercase())
+}
+
+/// Whether `ws[at]` is an initial inside a name: a capitalized word follows it in the same
+/// sentence.
+fn initial_in_name(ws: &[Word], at: usize) -> bool {
+    is_initial(ws[at].text) && ws.get(at + 1).is_some_and(|next| is_capitalized(next.text) && !next.sentence_start)
 }
 
 pub(super) fn is_capitalized(word: &str) -> bool {
@@ -252,7 +265,7 @@ pub(super) fn candidates(
             let ends_place = |k: usize| k - at >= 2 && PLACE_NOUNS.contains(&ws[k - 1].text);
             while end < ws.len()
                 && end - at < 4
-                && is_capitalized(ws[end].text)
+                && (is_capitalized(ws[end].text) || initial_in_name(ws, end))
                 && !ws[end].sentence_start
                 && !ws[end - 1].breaks_after
                 && !starts_name(end)

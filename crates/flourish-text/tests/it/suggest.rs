@@ -344,6 +344,23 @@ fn a_hero_known_by_one_name_is_not_lost_between_phrases_that_end_in_it() {
     }
 }
 
+/// A middle initial is part of a name and ends no sentence: "Amos K. Brandt" is one man,
+/// the George Brandt the text also calls "George K. Brandt".
+#[test]
+fn a_middle_initial_is_part_of_a_name() {
+    let mut text = String::from("The Brandts\n\nChapter 1\n\n");
+    for _ in 0..4 {
+        text.push_str("That winter Amos K. Brandt sold the mill, and his son George Brandt kept the books.\n\n");
+        text.push_str("A letter came signed George K. Brandt, and Amos K. Brandt read it twice. \"Well,\" said George Brandt.\n\n");
+    }
+    let (tags, _) = suggest(&read(&text, "brandts.txt"), &[]);
+    let names: Vec<&str> = tags.characters.iter().map(|c| c.name.as_str()).collect();
+    assert!(names.contains(&"Amos K. Brandt") && names.contains(&"George Brandt"), "{names:?}");
+    for not in ["Amos K", "K. Brandt", "Brandt", "George K. Brandt"] {
+        assert!(!names.contains(&not), "{not}: {names:?}");
+    }
+}
+
 /// A Russian book's title page names its author with the patronymic: a published book,
 /// whose fandom is itself, named as AO3 names it ("Title - First Last").
 #[test]
