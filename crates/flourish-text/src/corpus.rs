@@ -133,6 +133,10 @@ pub struct TextScore {
     pub relationships_annotated: u32,
     pub relationships_suggested: u32,
     pub relationships_found: u32,
+    /// Suggested pairs of two annotated people, and of those, the ones annotated with that
+    /// kind: the suggestions' precision, as far as the annotation can judge it.
+    pub relationships_judged: u32,
+    pub relationships_right: u32,
     pub places_suggested: u32,
     pub places_real: u32,
     pub places_annotated: u32,
@@ -329,12 +333,28 @@ fn score_relationships(a: &Annotation, work: &ReadWork, s: &mut TextScore) {
             Some((kind, [character_of(a, x.trim()), character_of(a, y.trim())]))
         })
         .collect();
+    let same = |x: Option<&AnnotatedCharacter>, y: Option<&AnnotatedCharacter>| match (x, y) {
+        (Some(x), Some(y)) => std::ptr::eq(x, y),
+        _ => false,
+    };
+    // Precision over the pairs the annotation can judge: both people annotated, and two of
+    // them. A pair the annotation leaves out counts as wrong: it lists the relationships
+    // the text shows clearly, and a suggestion should be one of those.
+    for (kind, got) in &suggested {
+        if got[0].is_none() || got[1].is_none() || same(got[0], got[1]) {
+            continue;
+        }
+        s.relationships_judged += 1;
+        let annotated = a.relationships.iter().any(|r| {
+            let pair = [character_of(a, &r.between[0]), character_of(a, &r.between[1])];
+            r.kind == *kind
+                && ((same(got[0], pair[0]) && same(got[1], pair[1]))
+                    || (same(got[0], pair[1]) && same(got[1], pair[0])))
+        });
+        s.relationships_right += u32::from(annotated);
+    }
     for r in &a.relationships {
         let pair = [character_of(a, &r.between[0]), character_of(a, &r.between[1])];
-        let same = |x: Option<&AnnotatedCharacter>, y: Option<&AnnotatedCharacter>| match (x, y) {
-            (Some(x), Some(y)) => std::ptr::eq(x, y),
-            _ => false,
-        };
         let found = suggested.iter().any(|(kind, got)| {
             *kind == r.kind
                 && ((same(got[0], pair[0]) && same(got[1], pair[1]))
@@ -415,6 +435,8 @@ pub struct Measures {
     pub character_precision: f64,
     pub character_recall: f64,
     pub relationship_recall: f64,
+    /// Of the suggested pairs of two annotated people, the share annotated with that kind.
+    pub relationship_precision: f64,
     pub place_precision: f64,
     pub place_recall: f64,
     pub fandom_right: f64,
@@ -444,6 +466,7 @@ pub fn measures(scores: &[TextScore]) -> Measures {
         character_precision: ratio(sum(|s| s.characters_real), sum(|s| s.characters_suggested)),
         character_recall: ratio(sum(|s| s.characters_found), sum(|s| s.characters_to_find)),
         relationship_recall: ratio(sum(|s| s.relationships_found), sum(|s| s.relationships_annotated)),
+        relationship_precision: ratio(sum(|s| s.relationships_right), sum(|s| s.relationships_judged)),
         place_precision: ratio(sum(|s| s.places_real), sum(|s| s.places_suggested)),
         place_recall: ratio(sum(|s| s.places_found), sum(|s| s.places_annotated)),
         fandom_right: share(|s| s.fandom_right),
@@ -496,6 +519,7 @@ pub fn report(scores: &[TextScore], verbose: bool) -> String {
         ("characters: precision", format!("{:.2}", m.character_precision)),
         ("characters: recall (main and secondary)", format!("{:.2}", m.character_recall)),
         ("relationships found, kind right", format!("{:.2}", m.relationship_recall)),
+        ("relationships: precision", format!("{:.2}", m.relationship_precision)),
         ("places: precision / recall", format!("{:.2} / {:.2}", m.place_precision, m.place_recall)),
         ("fandom right", percent(m.fandom_right)),
     ];
