@@ -355,6 +355,19 @@ pub(super) const ROMANTIC: &[&str] = &[
 
 /// Words that show two people are family or friends.
 pub(super) const FAMILY: &[&str] = &[
+    "my sons",
+    "his sons",
+    "her sons",
+    "my daughters",
+    "his daughters",
+    "her daughters",
+    "my children",
+    "his children",
+    "her children",
+    "his father",
+    "her father",
+    "his mother",
+    "her mother",
     "my son",
     "his son",
     "her son",

@@ -299,6 +299,23 @@ fn a_cue_of_love_belongs_to_the_people_of_its_sentence() {
     assert!(!pairs.iter().any(|p| p.contains('/') && p.contains("Narrator")), "{pairs:?}");
 }
 
+/// Family in the plural is family too: "her daughters" beside two people named makes them
+/// family or friends, not strangers.
+#[test]
+fn family_in_the_plural_is_family() {
+    let mut text = String::from("The Mill House\n\nChapter 1\n\n");
+    for _ in 0..2 {
+        text.push_str(
+            "Martha Dunne sat by the fire with her daughters, and Ruth Abney mended the nets beside them.\n\n",
+        );
+        text.push_str("The wind rose over the marsh. Nobody went out that night.\n\n");
+    }
+    text.push_str("In the morning Martha Dunne went to the mill, and Ruth Abney stayed at home.\n\n");
+    let (tags, _) = suggest(&read(&text, "mill.txt"), &[]);
+    let pairs: Vec<&str> = tags.relationships.iter().map(|r| r.name.as_str()).collect();
+    assert!(pairs.contains(&"Martha Dunne & Ruth Abney"), "{pairs:?}");
+}
+
 /// A play's speaker is in each sentence of their speech, named as the text names them in
 /// full; a play has no narrator, though every speech says "I".
 #[test]
