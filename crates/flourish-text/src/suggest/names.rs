@@ -27,9 +27,16 @@ pub(super) struct Word<'a> {
     after_direction: bool,
 }
 
-/// Abbreviations that open a place's name and end no sentence: "St. Petersburg",
-/// "St. John's Wood", "Mt. Vernon".
-const PLACE_ABBREVIATIONS: &[&str] = &["St.", "Mt.", "Ft."];
+/// Abbreviations besides the titles that end no sentence: a place's ("St. Petersburg",
+/// "St. John's Wood", "Mt. Vernon") and the plural of "Mr." ("Messrs. Dodson and Fogg").
+const ABBREVIATIONS: &[&str] = &["St.", "Mt.", "Ft.", "Messrs."];
+
+/// Whether a word written with its full stop ends no sentence: a title ("Mr.", "MRS." in
+/// a play), an abbreviation ("St.") or an initial ("B." of "Hiram B. Otis").
+pub(super) fn ends_no_sentence(word: &str) -> bool {
+    let listed = |list: &[&str]| list.iter().any(|a| a.eq_ignore_ascii_case(word));
+    word.ends_with('.') && (listed(TITLES) || listed(ABBREVIATIONS) || is_initial(word))
+}
 
 pub(super) fn words(text: &str) -> Vec<Word<'_>> {
     let mut out = Vec::new();
@@ -54,7 +61,7 @@ pub(super) fn words(text: &str) -> Vec<Word<'_>> {
         let written = trimmed.trim_end_matches('.');
         let word = without_honorific(written.trim_end_matches("'s").trim_end_matches("’s"));
         // "Mr." keeps its dot: it is a title, not a sentence end.
-        let abbreviation = TITLES.contains(&trimmed) || PLACE_ABBREVIATIONS.contains(&trimmed) || is_initial(trimmed);
+        let abbreviation = TITLES.contains(&trimmed) || ends_no_sentence(trimmed);
         let (word, written) = if abbreviation { (trimmed, trimmed) } else { (word, written) };
         if !word.is_empty() {
             let breaks_after = raw.trim_end_matches(['"', '”', '\'', '’']).ends_with([',', ';', ':', ')']);
@@ -392,6 +399,16 @@ pub(super) fn lower_words(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn titles_abbreviations_and_initials_end_no_sentence() {
+        for word in ["Mr.", "MRS.", "St.", "Messrs.", "B.", "M."] {
+            assert!(ends_no_sentence(word), "{word}");
+        }
+        for word in ["Miss.", "Lord.", "Otis.", "said.", "Mr", "BB."] {
+            assert!(!ends_no_sentence(word), "{word}");
+        }
+    }
 
     #[test]
     fn a_plain_text_dash_parts_words() {

@@ -1,8 +1,8 @@
 //! Pairs the text shows together, and how.
 
 use super::dialogue::narration;
-use super::names::{contains_words, lower_words};
-use super::vocabulary::{FAMILY, KISSES, ROMANTIC, TITLES};
+use super::names::{contains_words, ends_no_sentence, lower_words};
+use super::vocabulary::{FAMILY, KISSES, ROMANTIC};
 use super::{Para, RelationshipSuggestion};
 use flourish_core::{Pairing, relationship_name};
 use std::borrow::Cow;
@@ -302,7 +302,7 @@ fn remember<'a>(recent: &mut Vec<&'a str>, named: impl Iterator<Item = &'a str>)
 }
 
 /// A paragraph's sentences: split after ".", "!" or "?" and a space, but not after a
-/// title ("Mr. Otis") or an initial ("Hiram B. Otis").
+/// title, an abbreviation or an initial ([`ends_no_sentence`]: "Mr. Otis", "Hiram B. Otis").
 fn sentences(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut start = 0;
@@ -311,12 +311,8 @@ fn sentences(text: &str) -> Vec<&str> {
         if !matches!(c, '.' | '!' | '?') || !chars.peek().is_some_and(|(_, next)| next.is_whitespace()) {
             continue;
         }
-        let word = text[start..at].rsplit(|c: char| c.is_whitespace()).next().unwrap_or("");
-        let abbreviation = c == '.'
-            && (TITLES.iter().any(|t| t.trim_end_matches('.').eq_ignore_ascii_case(word))
-                || ["St", "M", "Mme", "Messrs"].iter().any(|t| t.eq_ignore_ascii_case(word))
-                || (word.chars().count() == 1 && word.chars().all(char::is_uppercase)));
-        if !abbreviation {
+        let word = text[start..=at].rsplit(char::is_whitespace).next().unwrap_or("");
+        if !ends_no_sentence(word) {
             out.push(&text[start..=at]);
             start = at + c.len_utf8();
         }
