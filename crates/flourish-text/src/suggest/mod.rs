@@ -208,6 +208,13 @@ fn catalogue_name(author: &str) -> String {
     words.iter().filter(|w| !patronymic(w)).copied().collect::<Vec<_>>().join(" ")
 }
 
+/// The words of a longer name beyond those of a short form of it: "Master" of "Master
+/// Scrooge" beside "Scrooge", "George" of "George Hastings" beside "HASTINGS".
+fn words_beyond<'a>(full: &'a str, short: &str) -> impl Iterator<Item = &'a str> {
+    let short: Vec<&str> = short.split_whitespace().collect();
+    full.split_whitespace().filter(move |w| !short.iter().any(|s| s.eq_ignore_ascii_case(w)))
+}
+
 /// A paragraph's text with its line breaks kept (a stanza's lines), other markup dropped.
 fn lines_of(html: &str) -> String {
     if !html.contains("<br") {
@@ -350,10 +357,11 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
     // A name ending in a place word ("Horsell Common"). The word alone ("the Park") is some
     // place the text does not name, unless the text never writes it in lower case: then
     // it is the place's name ("the Garden" of Eden).
+    // Whether the text also writes a word in lower case ("heaven" beside "Heaven").
+    let written_in_lower_case = |w: &str| lowercase.contains_key(&w.to_lowercase());
     let is_place_like = |p: &str| {
         let words: Vec<&str> = p.split_whitespace().collect();
-        words.last().is_some_and(|w| PLACE_NOUNS.contains(w))
-            && (words.len() >= 2 || !lowercase.contains_key(&p.to_lowercase()))
+        words.last().is_some_and(|w| PLACE_NOUNS.contains(w)) && (words.len() >= 2 || !written_in_lower_case(p))
     };
     // "in Moscow", "near Woking", "to Vevey": a place. A person is rarely "in" anyone, and
     // is written to and looked at in under a tenth of their mentions; a place is gone to,
@@ -385,7 +393,7 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
         let words: Vec<&str> = p.split_whitespace().collect();
         match words.as_slice() {
             [one] => lowercase.get(&one.to_lowercase()).is_some_and(|n| n * 2 >= inside),
-            _ => titled(p).is_none() && words.iter().all(|w| lowercase.contains_key(&w.to_lowercase())),
+            _ => titled(p).is_none() && words.iter().all(|w| written_in_lower_case(w)),
         }
     };
     // A German noun: a word after a determiner in a quarter of its uses ("das Zimmer"),
@@ -450,8 +458,7 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
         };
         // Not a form of address the text also writes in lower case ("Master Scrooge",
         // "Old Marley"): that is the short form again, not another owner of it.
-        let addressed =
-            |f: &str| f.split_whitespace().filter(|w| *w != bare).all(|w| lowercase.contains_key(&w.to_lowercase()));
+        let addressed = |f: &str| words_beyond(f, bare).all(written_in_lower_case);
         let mut owners: Vec<&&str> = full_names
             .iter()
             .filter(|f| {
@@ -579,11 +586,7 @@ pub fn suggest(doc: &Document, lexicons: &[Lexicon]) -> (SuggestedTags, Vec<Spea
     for (name, speech_paras) in play_speakers {
         // Not a form of address the text writes in lower case too ("Master Touchstone",
         // "Sweet Phebe"): the play's own name for them is the better tag.
-        let by_name_only = |full: &String| {
-            full.split_whitespace()
-                .filter(|w| !name.split_whitespace().any(|n| n.eq_ignore_ascii_case(w)))
-                .all(|w| !lowercase.contains_key(&w.to_lowercase()))
-        };
+        let by_name_only = |full: &String| !words_beyond(full, &name).any(written_in_lower_case);
         let key = resolve(&name)
             .filter(|r| characters.contains_key(r) && by_name_only(r))
             .or_else(|| characters.keys().find(|k| k.eq_ignore_ascii_case(&name)).cloned())
