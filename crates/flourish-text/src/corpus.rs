@@ -318,10 +318,26 @@ fn score_characters(a: &Annotation, work: &ReadWork, s: &mut TextScore) {
     }
 }
 
+/// A pair of people as the annotation knows them (`None`: not an annotated person).
+type PeoplePair<'a> = [Option<&'a AnnotatedCharacter>; 2];
+
+/// Whether two names stand for one annotated person (never when either is nobody's).
+fn same_person(a: Option<&AnnotatedCharacter>, b: Option<&AnnotatedCharacter>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => std::ptr::eq(a, b),
+        _ => false,
+    }
+}
+
+/// Whether two pairs are the same two annotated people, in either order.
+fn same_pair(x: &PeoplePair, y: &PeoplePair) -> bool {
+    (same_person(x[0], y[0]) && same_person(x[1], y[1])) || (same_person(x[0], y[1]) && same_person(x[1], y[0]))
+}
+
 fn score_relationships(a: &Annotation, work: &ReadWork, s: &mut TextScore) {
     s.relationships_annotated = a.relationships.len() as u32;
     s.relationships_suggested = work.suggested.relationships.len() as u32;
-    let suggested: Vec<(RelationshipKind, [Option<&AnnotatedCharacter>; 2])> = work
+    let suggested: Vec<(RelationshipKind, PeoplePair)> = work
         .suggested
         .relationships
         .iter()
@@ -333,51 +349,36 @@ fn score_relationships(a: &Annotation, work: &ReadWork, s: &mut TextScore) {
             Some((kind, [character_of(a, x.trim()), character_of(a, y.trim())]))
         })
         .collect();
-    let same = |x: Option<&AnnotatedCharacter>, y: Option<&AnnotatedCharacter>| match (x, y) {
-        (Some(x), Some(y)) => std::ptr::eq(x, y),
-        _ => false,
-    };
+    let annotated: Vec<(RelationshipKind, PeoplePair)> = a
+        .relationships
+        .iter()
+        .map(|r| (r.kind, [character_of(a, &r.between[0]), character_of(a, &r.between[1])]))
+        .collect();
     // Precision over the pairs the annotation can judge: both people annotated, and two of
     // them. A pair the annotation leaves out counts as wrong: it lists the relationships
     // the text shows clearly, and a suggestion should be one of those.
     for (kind, got) in &suggested {
-        if got[0].is_none() || got[1].is_none() || same(got[0], got[1]) {
+        if got[0].is_none() || got[1].is_none() || same_person(got[0], got[1]) {
             continue;
         }
         s.relationships_judged += 1;
-        let annotated = a.relationships.iter().any(|r| {
-            let pair = [character_of(a, &r.between[0]), character_of(a, &r.between[1])];
-            r.kind == *kind
-                && ((same(got[0], pair[0]) && same(got[1], pair[1]))
-                    || (same(got[0], pair[1]) && same(got[1], pair[0])))
-        });
-        s.relationships_right += u32::from(annotated);
+        s.relationships_right += u32::from(annotated.iter().any(|(k, pair)| k == kind && same_pair(got, pair)));
     }
-    for r in &a.relationships {
-        let pair = [character_of(a, &r.between[0]), character_of(a, &r.between[1])];
-        let found = suggested.iter().any(|(kind, got)| {
-            *kind == r.kind
-                && ((same(got[0], pair[0]) && same(got[1], pair[1]))
-                    || (same(got[0], pair[1]) && same(got[1], pair[0])))
-        });
-        if found {
+    for (r, (kind, pair)) in a.relationships.iter().zip(&annotated) {
+        if suggested.iter().any(|(k, got)| k == kind && same_pair(got, pair)) {
             s.relationships_found += 1;
             continue;
         }
         // Why: a person of the pair not suggested at all, the pair suggested as the other
         // kind, or the two suggested but never paired.
         let suggested_as = |c: Option<&AnnotatedCharacter>| {
-            work.suggested
-                .characters
-                .iter()
-                .any(|sugg| std::iter::once(&sugg.name).chain(&sugg.aliases).any(|n| same(character_of(a, n), c)))
+            work.suggested.characters.iter().any(|sugg| {
+                std::iter::once(&sugg.name).chain(&sugg.aliases).any(|n| same_person(character_of(a, n), c))
+            })
         };
-        let other_kind = suggested.iter().any(|(_, got)| {
-            (same(got[0], pair[0]) && same(got[1], pair[1])) || (same(got[0], pair[1]) && same(got[1], pair[0]))
-        });
         let why = if !suggested_as(pair[0]) || !suggested_as(pair[1]) {
             "a person not found"
-        } else if other_kind {
+        } else if suggested.iter().any(|(_, got)| same_pair(got, pair)) {
             "the other kind"
         } else {
             "not paired"
