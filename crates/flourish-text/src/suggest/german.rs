@@ -4,8 +4,8 @@
 
 use super::names::Word;
 
-/// Words that open a German sentence's common words, counted to tell a German text: a
-/// text is German when they are a tenth of its words.
+/// German's commonest words, counted to tell a German text: a text is German when they
+/// are a tenth of its words.
 const FUNCTION_WORDS: &[&str] = &[
     "und", "der", "die", "das", "nicht", "ist", "ich", "sie", "er", "es", "zu", "den", "mit", "sich", "auf", "dem",
     "war", "ein", "eine", "auch", "aber", "wie", "noch", "nach", "ihr", "sein",

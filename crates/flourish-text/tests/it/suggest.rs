@@ -2,10 +2,20 @@
 //! that should get no nonsense.
 
 use flourish_text::lexicon::Lexicon;
-use flourish_text::suggest::suggest;
+use flourish_text::suggest::{SuggestedTags, suggest};
 
 fn read(text: &str, name: &str) -> flourish_text::Document {
     flourish_text::read_document(text.as_bytes(), Some(name)).unwrap()
+}
+
+/// The suggested characters' names, most important first.
+fn character_names(tags: &SuggestedTags) -> Vec<&str> {
+    tags.characters.iter().map(|c| c.name.as_str()).collect()
+}
+
+/// The suggested relationships, as AO3 writes them ("A/B", "A & B").
+fn pair_names(tags: &SuggestedTags) -> Vec<&str> {
+    tags.relationships.iter().map(|r| r.name.as_str()).collect()
 }
 
 #[test]
@@ -20,7 +30,7 @@ fn the_first_story_suggests_its_fandom_people_couple_and_places() {
     let (tags, speakers) = suggest(&doc, &Lexicon::bundled());
     assert_eq!(tags.fandoms, ["Harry Potter - J. K. Rowling"]);
     assert_eq!(tags.narrator.as_deref(), Some("Draco Malfoy"));
-    let names: Vec<&str> = tags.characters.iter().map(|c| c.name.as_str()).collect();
+    let names = character_names(&tags);
     assert_eq!(&names[..2], ["Draco Malfoy", "Harry Potter"], "{names:?}");
     for wanted in ["Pansy Parkinson", "Blaise Zabini"] {
         assert!(names.contains(&wanted), "{wanted} in {names:?}");
@@ -46,7 +56,7 @@ fn a_story_from_another_fandom_is_read_as_that_fandom() {
     let story = "Chapter 1\n\nElizabeth Bennet walked to Netherfield through the mud, and arrived with her petticoats six inches deep in it.\n\n\"You walked three miles?\" Miss Bingley asked, and Elizabeth said that she had.\n\nMr. Darcy said nothing at all. Elizabeth thought Darcy the proudest man in Hertfordshire, and told Jane so that night.\n\n\"He is very handsome,\" Jane said.\n";
     let (tags, _) = suggest(&read(story, "walk.txt"), &Lexicon::bundled());
     assert_eq!(tags.fandoms, ["Pride and Prejudice - Jane Austen"]);
-    let names: Vec<&str> = tags.characters.iter().map(|c| c.name.as_str()).collect();
+    let names = character_names(&tags);
     assert!(names.contains(&"Elizabeth Bennet") && names.contains(&"Fitzwilliam Darcy"), "{names:?}");
     assert!(tags.places.iter().any(|p| p == "Netherfield Park"), "{:?}", tags.places);
     assert!(tags.narrator.is_none(), "told in the third person");
@@ -68,8 +78,8 @@ fn texts_in_other_languages_and_scripts_get_no_nonsense() {
 
 /// German capitalizes every noun: "das Zimmer" and "seine Augen" are things, not people,
 /// and a phrase ending in one ("Konrads Hand") is nobody; a title and a name are somebody,
-/// with the article or without ("die Witwe Kranz", "Witwe Kranz"). In verse every line opens with a capital: "Ach" and "Doch"
-/// at a line's start are nobody either.
+/// with the article or without ("die Witwe Kranz", "Witwe Kranz"). In verse every line
+/// opens with a capital: "Ach" and "Doch" at a line's start are nobody either.
 #[test]
 fn german_nouns_and_the_first_words_of_verse_lines_are_not_names() {
     let mut html = String::from("<html><head><title>Am Weiher</title></head><body><h2>Erstes Kapitel</h2>");
@@ -85,7 +95,7 @@ fn german_nouns_and_the_first_words_of_verse_lines_are_not_names() {
     }
     html.push_str("</body></html>");
     let (tags, _) = suggest(&read(&html, "weiher.html"), &[]);
-    let names: Vec<&str> = tags.characters.iter().map(|c| c.name.as_str()).collect();
+    let names = character_names(&tags);
     for person in ["Konrad", "Liesel", "Witwe Kranz"] {
         assert!(names.contains(&person), "{person} in {names:?}");
     }
@@ -210,7 +220,7 @@ In Kelso, Mary Weir packed her trunk and wrote to Tom again. \"Tell Mrs. Arden I
 Presently Tom saw her on the far bank. \"Mary!\" Tom called, and the Ferryman pushed off for Dunmore.
 ";
     let (tags, _) = suggest(&read(text, "ferry.txt"), &[]);
-    let names: Vec<&str> = tags.characters.iter().map(|c| c.name.as_str()).collect();
+    let names = character_names(&tags);
     for person in ["Tom Weir", "Mrs. Arden", "Mary Weir", "Ferryman"] {
         assert!(names.contains(&person), "{person} in {names:?}");
     }
@@ -234,7 +244,7 @@ fn people_often_in_the_same_scenes_are_suggested_as_a_pair() {
     }
     text.push_str("At the ford they met Carl Dunn, who sold them bread and went his way. Carl waved.\n\nAda and Ben crossed at dusk.\n");
     let (tags, _) = suggest(&read(&text, "road.txt"), &[]);
-    let pairs: Vec<&str> = tags.relationships.iter().map(|r| r.name.as_str()).collect();
+    let pairs = pair_names(&tags);
     assert!(pairs.contains(&"Ada Quill & Ben Hollis"), "{pairs:?}");
     assert!(!pairs.iter().any(|p| p.contains("Carl")), "{pairs:?}");
 }
@@ -245,7 +255,7 @@ fn people_often_in_the_same_scenes_are_suggested_as_a_pair() {
 fn a_chinese_story_gets_its_characters_and_places() {
     let text = "第一回\n\n徐鹏子道：“今日天晴，我去江阴县走走。”王氏道：“早些回来。”\n\n徐鹏子出了门，到江阴县城外，遇见周德。周德问：“徐鹏子何往？”\n\n徐鹏子笑道：“去江阴县。”王氏在家等他。\n\n第二回\n\n王氏又道：“你莫说了。”赵知州坐堂。赵知州道：“带上来。”赵知州看了，周德跪下。\n";
     let (tags, _) = suggest(&read(text, "a.txt"), &Lexicon::bundled());
-    let names: Vec<&str> = tags.characters.iter().map(|c| c.name.as_str()).collect();
+    let names = character_names(&tags);
     for name in ["徐鹏子", "王氏", "赵知州", "周德"] {
         assert!(names.contains(&name), "{name} in {names:?}");
     }
@@ -267,13 +277,13 @@ fn a_title_and_a_shared_surname_are_a_person_of_their_own() {
         text.push_str("`Leave him be,' said Mr. Kell. Tomas and Ilse ate their bread in silence.\n\n");
     }
     let (tags, _) = suggest(&read(&text, "kells.txt"), &[]);
-    let names: Vec<&str> = tags.characters.iter().map(|c| c.name.as_str()).collect();
+    let names = character_names(&tags);
     for person in ["Tomas Kell", "Ilse Kell", "Mr. Kell", "Mrs. Kell"] {
         assert!(names.contains(&person), "{person} in {names:?}");
     }
     // A husband's and a wife's titles before one surname: a couple, though the text never
     // says so; the children are family.
-    let pairs: Vec<&str> = tags.relationships.iter().map(|r| r.name.as_str()).collect();
+    let pairs = pair_names(&tags);
     assert!(pairs.contains(&"Mr. Kell/Mrs. Kell"), "{pairs:?}");
     assert!(!pairs.iter().any(|p| p.contains('/') && p.contains("Ilse")), "{pairs:?}");
 }
@@ -293,7 +303,7 @@ fn a_cue_of_love_belongs_to_the_people_of_its_sentence() {
         text.push_str("On the wall Nell kissed Osric, and I looked at the sea. Mrs. Dray saw nothing.\n\n");
     }
     let (tags, _) = suggest(&read(&text, "harrow.txt"), &[]);
-    let pairs: Vec<&str> = tags.relationships.iter().map(|r| r.name.as_str()).collect();
+    let pairs = pair_names(&tags);
     assert!(pairs.contains(&"Nell Garrow/Osric Penhale"), "{pairs:?}");
     assert!(!pairs.iter().any(|p| p.contains('/') && p.contains("Dray")), "{pairs:?}");
     assert!(!pairs.iter().any(|p| p.contains('/') && p.contains("Narrator")), "{pairs:?}");
@@ -312,7 +322,7 @@ fn family_in_the_plural_is_family() {
     }
     text.push_str("In the morning Martha Dunne went to the mill, and Ruth Abney stayed at home.\n\n");
     let (tags, _) = suggest(&read(&text, "mill.txt"), &[]);
-    let pairs: Vec<&str> = tags.relationships.iter().map(|r| r.name.as_str()).collect();
+    let pairs = pair_names(&tags);
     assert!(pairs.contains(&"Martha Dunne & Ruth Abney"), "{pairs:?}");
 }
 
@@ -332,9 +342,9 @@ fn a_play_s_lovers_are_read_from_their_speeches() {
     text.push_str("Roland Ashby and Clarissa Vane go out. Crane locks the gate.\n");
     let (tags, _) = suggest(&read(&text, "orchard.txt"), &[]);
     assert!(tags.narrator.is_none(), "{tags:?}");
-    let names: Vec<&str> = tags.characters.iter().map(|c| c.name.as_str()).collect();
+    let names = character_names(&tags);
     assert!(names.contains(&"Roland Ashby") && names.contains(&"Clarissa Vane"), "{names:?}");
-    let pairs: Vec<&str> = tags.relationships.iter().map(|r| r.name.as_str()).collect();
+    let pairs = pair_names(&tags);
     assert!(pairs.contains(&"Clarissa Vane/Roland Ashby"), "{pairs:?}");
     assert!(!pairs.iter().any(|p| p.contains('/') && p.contains("Crane")), "{pairs:?}");
 }
@@ -355,7 +365,7 @@ fn a_hero_known_by_one_name_is_not_lost_between_phrases_that_end_in_it() {
     let first = tags.characters.first().expect("a character");
     assert!(first.name.ends_with("Crabbe"), "{:?}", tags.characters);
     assert!(first.mentions >= 36, "{:?}", tags.characters);
-    let names: Vec<&str> = tags.characters.iter().map(|c| c.name.as_str()).collect();
+    let names = character_names(&tags);
     for not in ["Eve--old Crabbe", "Whereat Crabbe", "Master Crabbe"] {
         assert!(!names.contains(&not), "{not}: {names:?}");
     }
@@ -371,7 +381,7 @@ fn a_middle_initial_is_part_of_a_name() {
         text.push_str("A letter came signed George K. Brandt, and Amos K. Brandt read it twice. \"Well,\" said George Brandt.\n\n");
     }
     let (tags, _) = suggest(&read(&text, "brandts.txt"), &[]);
-    let names: Vec<&str> = tags.characters.iter().map(|c| c.name.as_str()).collect();
+    let names = character_names(&tags);
     assert!(names.contains(&"Amos K. Brandt") && names.contains(&"George Brandt"), "{names:?}");
     for not in ["Amos K", "K. Brandt", "Brandt", "George K. Brandt"] {
         assert!(!names.contains(&not), "{not}: {names:?}");
@@ -402,7 +412,7 @@ fn a_russian_story_s_declined_names_are_one_character_each() {
         text.push_str("Потом Вера долго говорила с Верой о реке, и было уже поздно потом.\n\n");
     }
     let (tags, _) = suggest(&read(&text, "bereg.txt"), &[]);
-    let names: Vec<&str> = tags.characters.iter().map(|c| c.name.as_str()).collect();
+    let names = character_names(&tags);
     assert!(names.contains(&"Вера") && names.contains(&"Сомов"), "{names:?}");
     for wrong in ["Веру", "Вере", "Верой", "Сомова", "Сомову", "Сомовым", "Ну", "Послушайте", "Сомова Вера"]
     {
@@ -425,7 +435,7 @@ fn a_role_that_speaks_again_and_again_is_a_character() {
         text.push_str("\"Very dark,\" said the Very Young Man. Very soon the moon rose.\n\n");
     }
     let (tags, _) = suggest(&read(&text, "ruin.txt"), &[]);
-    let names: Vec<&str> = tags.characters.iter().map(|c| c.name.as_str()).collect();
+    let names = character_names(&tags);
     assert!(names.contains(&"The Curate") && names.contains(&"Mara Quill"), "{names:?}");
     assert!(!names.iter().any(|n| n.contains("Men") || n.contains("Girl") || *n == "Very"), "{names:?}");
 }
@@ -445,7 +455,7 @@ fn places_by_their_word_and_their_company() {
         text.push_str("\"It is still hot,\" said Ogilvy. Ogilvy had gone into Woking and back to the Garden, and a park keeper waved.\n\n");
     }
     let (tags, _) = suggest(&read(&text, "cylinder.txt"), &[]);
-    let names: Vec<&str> = tags.characters.iter().map(|c| c.name.as_str()).collect();
+    let names = character_names(&tags);
     assert_eq!(names, ["Ogilvy"], "{:?}", tags.characters);
     for place in ["Horsell Common", "Shepperton Lock", "Woking", "Garden"] {
         assert!(tags.places.iter().any(|p| p == place), "{place} in {:?}", tags.places);
@@ -474,7 +484,7 @@ fn a_saint_s_place_is_one_name_and_a_place_s_last_word_is_no_other_place() {
     for not in ["St", "Petersburg", "Chase"] {
         assert!(!tags.places.iter().any(|p| p == not), "{not}: {:?}", tags.places);
     }
-    let names: Vec<&str> = tags.characters.iter().map(|c| c.name.as_str()).collect();
+    let names = character_names(&tags);
     assert!(!names.iter().any(|n| n.ends_with(" St")), "{names:?}");
 }
 
@@ -490,7 +500,7 @@ fn a_japanese_story_s_characters_are_its_subjects() {
         text.push_str("　二人は長い間黙つてゐました。今日は風がありませんでした。\n\n");
     }
     let (tags, _) = suggest(&read(&text, "tsuki.txt"), &[]);
-    let names: Vec<&str> = tags.characters.iter().map(|c| c.name.as_str()).collect();
+    let names = character_names(&tags);
     assert_eq!(names, ["健さん", "春子"], "{:?}", tags.characters);
 }
 
@@ -508,7 +518,7 @@ fn a_chinese_tale_s_pairs_are_read_from_the_paragraphs_they_share() {
         text.push_str("　　周青与周平成亲之日同饮，周平道：“兄长大喜。”周青笑道：“同喜。”\n\n");
     }
     let (tags, _) = suggest(&read(&text, "jiang.txt"), &[]);
-    let pairs: Vec<&str> = tags.relationships.iter().map(|r| r.name.as_str()).collect();
+    let pairs = pair_names(&tags);
     assert!(pairs.contains(&"吴忠 & 周青") || pairs.contains(&"周青 & 吴忠"), "{pairs:?}");
     assert!(pairs.contains(&"周青/林素") || pairs.contains(&"林素/周青"), "{pairs:?}");
     assert!(!pairs.iter().any(|p| p.contains("周平") && p.contains('/')), "{pairs:?}");
@@ -576,7 +586,7 @@ fn known_places_are_places_where_the_story_goes() {
         text.push_str("London was grey. Vienna had been brighter, Mara thought; she had seen porcelain as fine as China makes, and China was far away.\n\n");
     }
     let (tags, _) = suggest(&read(&text, "journey.txt"), &[]);
-    let names: Vec<&str> = tags.characters.iter().map(|c| c.name.as_str()).collect();
+    let names = character_names(&tags);
     assert_eq!(names, ["Mara Quill"], "{names:?}");
     assert!(tags.places.iter().any(|p| p == "London"), "{:?}", tags.places);
     assert!(!tags.places.iter().any(|p| p == "China" || p == "Vienna"), "{:?}", tags.places);
@@ -628,7 +638,7 @@ fn a_collection_s_stories_each_bring_their_people() {
     let missing: Vec<&str> = all.filter(|n| !found.contains(n)).collect();
     assert!(missing.is_empty(), "missing {missing:?} of {found:?}");
     // And each story's pair, who share every scene of it.
-    let pairs: Vec<&str> = tags.relationships.iter().map(|r| r.name.as_str()).collect();
+    let pairs = pair_names(&tags);
     let unpaired: Vec<_> =
         names.iter().filter(|(a, b)| !pairs.iter().any(|p| p.contains(a) && p.contains(b))).collect();
     assert!(unpaired.is_empty(), "unpaired {unpaired:?} in {pairs:?}");
