@@ -573,7 +573,7 @@ fn a_narrator_called_by_name_is_that_person() {
     for _ in 0..4 {
         text.push_str("I walked down to the river at dawn and I saw the water rising over the fields. My hands shook as I watched it.\n\n");
     }
-    text.push_str("A carriage passed. \"It is Lord Fenwick,\" said a man. \"Lord Fenwick!\" I said.\n\n");
+    text.push_str("A carriage passed, and a man in it waved to us. \"Lord Fenwick!\" said my brother.\n\n");
     let (tags, _) = suggest(&read(&text, "flood.txt"), &[]);
     assert_ne!(tags.narrator.as_deref(), Some("Lord Fenwick"), "{:?}", tags.characters);
 }
